@@ -1,0 +1,68 @@
+"""Statements: draft joint statements together, gather sign-ons, publish them as PDFs."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from statements.config import finish_config, load_config
+from statements.extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and configure the application."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("STATEMENTS_INSTANCE", str(PROJECT_ROOT / "instance")),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    finish_config(app.config, app.instance_path)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from statements.core.errors import register_error_handlers
+    from statements.core.templating import register_templating
+    from statements.cli import register_cli
+
+    register_error_handlers(app)
+    register_templating(app)
+    register_cli(app)
+
+    if app.config.get("MAIL_SEND_IN_PROCESS"):
+        from statements.mail.services import start_background_sender
+
+        start_background_sender(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from statements.accounts.services import load_user_by_session_id
+
+    login_manager.user_loader(load_user_by_session_id)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from statements import models  # noqa: F401  (every model registers with the metadata)
+    from statements.accounts import bp as accounts_bp
+    from statements.audit import bp as audit_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(audit_bp)

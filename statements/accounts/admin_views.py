@@ -1,0 +1,108 @@
+"""Network staff pages: invitations, member organizations and accounts."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from statements.accounts import bp, services
+from statements.accounts.forms import InvitationForm, OrganizationForm
+from statements.accounts.models import Invitation, Organization, User, WorkingGroup
+from statements.core.errors import InvalidInput, NotFound
+from statements.core.forms import add_error
+from statements.core.loaders import require
+from statements.core.policy import Permission, Role
+from statements.extensions import db
+
+
+def _invitation_form() -> InvitationForm:
+    form = InvitationForm()
+    groups = db.session.scalars(select(WorkingGroup).order_by(WorkingGroup.name)).all()
+    organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    form.group_id.choices = [(0, "No group")] + [(g.id, g.name) for g in groups]
+    form.organization_id.choices = [(0, "None")] + [(o.id, o.name) for o in organizations]
+    if request.method == "GET" and request.args.get("group", "").isdigit():
+        form.group_id.data = int(request.args["group"])
+    return form
+
+
+@bp.route("/admin/invitations", methods=["GET", "POST"])
+@require(Permission.INVITATION_CREATE)
+def invitations():
+    form = _invitation_form()
+    if form.validate_on_submit():
+        group = db.session.get(WorkingGroup, form.group_id.data) if form.group_id.data else None
+        organization = db.session.get(Organization, form.organization_id.data) if form.organization_id.data else None
+        try:
+            result = services.invite(current_user, form.email.data, group, Role(form.role.data), organization,
+                                     form.make_admin.data)
+        except InvalidInput as error:
+            add_error(form, error)
+        else:
+            db.session.commit()
+            if isinstance(result, Invitation):
+                flash(f"Invitation sent to {result.email}. The link works for {services.INVITATION_DAYS} days.",
+                      "success")
+            else:
+                flash(f"{result.user.display_name} already had an account and is now {result.role} in "
+                      f"{result.group.name}.", "success")
+            return redirect(url_for("accounts.invitations"))
+    recent = db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc()).limit(100)).all()
+    return render_template("admin/invitations.html", form=form, invitations=recent), 400 if form.errors else 200
+
+
+@bp.route("/admin/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@require(Permission.INVITATION_CREATE)
+def revoke_invitation(invitation_id: int):
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound("That invitation does not exist.")
+    services.revoke_invitation(current_user, invitation)
+    db.session.commit()
+    flash(f"The invitation for {invitation.email} no longer works.", "success")
+    return redirect(url_for("accounts.invitations"))
+
+
+@bp.route("/admin/organizations")
+@require(Permission.ORGANIZATION_MANAGE)
+def organizations():
+    rows = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    return render_template("admin/organizations.html", organizations=rows)
+
+
+@bp.route("/admin/organizations/new", methods=["GET", "POST"], defaults={"organization_id": None})
+@bp.route("/admin/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
+@require(Permission.ORGANIZATION_MANAGE)
+def edit_organization(organization_id: int | None):
+    organization = db.session.get(Organization, organization_id) if organization_id else None
+    if organization_id and organization is None:
+        raise NotFound("That organization does not exist.")
+    form = OrganizationForm(obj=organization)
+    if form.validate_on_submit():
+        saved = services.save_organization(current_user, organization, name=form.name.data.strip(),
+                                           country=form.country.data, org_type=form.org_type.data,
+                                           website=form.website.data or None)
+        db.session.commit()
+        flash(f"{saved.name} is saved.", "success")
+        return redirect(url_for("accounts.organizations"))
+    return render_template("admin/organization_form.html", form=form,
+                           organization=organization), 400 if form.errors else 200
+
+
+@bp.route("/admin/users")
+@require(Permission.USER_MANAGE)
+def users():
+    rows = db.session.scalars(select(User).order_by(User.display_name)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/admin/users/<int:user_id>/staff", methods=["POST"])
+@require(Permission.USER_MANAGE)
+def set_staff(user_id: int):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("That account does not exist.")
+    make_admin = request.form.get("make_admin") == "1"
+    services.set_admin(current_user, user, make_admin)
+    db.session.commit()
+    flash(f"{user.display_name} is {'now' if make_admin else 'no longer'} network staff.", "success")
+    return redirect(url_for("accounts.users"))

@@ -1,0 +1,186 @@
+"""People, member organizations, working groups and memberships."""
+
+import hashlib
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from statements.core.db import UTCDateTime, utcnow
+from statements.core.policy import Role
+from statements.extensions import db
+
+EMAIL_MAX = 254
+NAME_MAX = 120
+PASSWORD_MIN = 10
+
+ORGANIZATION_TYPES = [
+    ("ngo", "Non-governmental organization"),
+    ("union", "Trade union or workers' organization"),
+    ("grassroots", "Grassroots or community group"),
+    ("network", "Network or coalition"),
+    ("womens", "Women's or feminist organization"),
+    ("migrant", "Migrant or refugee-led organization"),
+    ("faith", "Faith-based organization"),
+    ("research", "Research or academic institution"),
+    ("other", "Other"),
+]
+
+
+def normalize_email(email: str) -> str:
+    """Return the form of an address used to compare and look it up (case-insensitive)."""
+    return email.strip().lower()
+
+
+class Organization(db.Model):
+    """A member organization of the network."""
+
+    __tablename__ = "organization"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: ISO 3166 alpha-2 code
+    country: Mapped[str] = mapped_column(String(2))
+    #: one of ORGANIZATION_TYPES
+    org_type: Mapped[str] = mapped_column(String(20))
+    website: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def type_label(self) -> str:
+        return dict(ORGANIZATION_TYPES).get(self.org_type, self.org_type)
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.name!r}>"
+
+
+class User(UserMixin, db.Model):
+    """A person with an account: a member of working groups, or network staff."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    #: lower-cased email, unique: addresses are compared without regard to case
+    email_normalized: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: network staff: may administer everything
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_active_account: Mapped[bool] = mapped_column(default=True)
+    #: bumped when the password changes, which signs out every other session and remember-me cookie
+    login_epoch: Mapped[int] = mapped_column(default=0)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization | None] = relationship()
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def set_email(self, email: str) -> None:
+        self.email = email.strip()
+        self.email_normalized = normalize_email(email)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.login_epoch = (self.login_epoch or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.login_epoch}"
+
+    def password_fingerprint(self) -> str:
+        """A short digest of the current password hash: a reset link dies once the password changes."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email_normalized}>"
+
+
+class WorkingGroup(db.Model):
+    """A working group of the network: its members draft statements together."""
+
+    __tablename__ = "working_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan", order_by="Membership.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<WorkingGroup {self.id} {self.name!r}>"
+
+
+class Membership(db.Model):
+    """A person's place in a working group, with their role there."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "group_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"), index=True)
+    #: one of policy.Role
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    group: Mapped[WorkingGroup] = relationship(back_populates="memberships")
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    def __repr__(self) -> str:
+        return f"<Membership user={self.user_id} group={self.group_id} {self.role}>"
+
+
+class Invitation(db.Model):
+    """An invitation sent by email; its link is signed, expires, and works once."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    email_normalized: Mapped[str] = mapped_column(String(EMAIL_MAX), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"))
+    #: the role in group_id the invitee gets; None when no group is named
+    role: Mapped[str | None] = mapped_column(String(20))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"))
+    make_admin: Mapped[bool] = mapped_column(default=False)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    group: Mapped[WorkingGroup | None] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= utcnow():
+            return "expired"
+        return "pending"
+
+    def __repr__(self) -> str:
+        return f"<Invitation {self.id} {self.email_normalized} {self.status}>"

@@ -1,0 +1,302 @@
+"""Accounts: sign-in, invitations, passwords, groups, memberships and organizations."""
+
+import secrets
+from datetime import timedelta
+from functools import cache
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from statements.accounts.models import (
+    Invitation, Membership, Organization, User, WorkingGroup, normalize_email,
+)
+from statements.audit.services import record
+from statements.core.db import utcnow
+from statements.core.errors import InvalidInput, InvalidToken, NotAllowed
+from statements.core.policy import Role
+from statements.core.tokens import make_token, read_token
+from statements.core.urls import external_url
+from statements.extensions import db
+from statements.mail.services import queue_mail
+
+INVITATION_DAYS = 7
+PASSWORD_RESET_SECONDS = 3600
+EMAIL_CHANGE_SECONDS = 24 * 3600
+WRONG_LOGIN = "That email and password do not match an account. Check both, or reset your password."
+
+
+@cache
+def _unused_hash() -> str:
+    """A hash checked when no account matches, so an unknown email takes as long as a wrong password."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the account with this email, compared without regard to case."""
+    return db.session.scalar(select(User).where(User.email_normalized == normalize_email(email)))
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the user for these credentials, or refuse without saying which part was wrong."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_unused_hash(), password)
+        raise InvalidInput(WRONG_LOGIN, field="password")
+    if not user.check_password(password) or not user.is_active:
+        raise InvalidInput(WRONG_LOGIN, field="password")
+    user.last_login_at = utcnow()
+    return user
+
+
+def load_user_by_session_id(session_id: str) -> User | None:
+    """Return the user for a Flask-Login id "<id>.<login_epoch>", None when it is stale."""
+    user_id, _, epoch = session_id.partition(".")
+    if not user_id.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.login_epoch != int(epoch) or not user.is_active:
+        return None
+    return user
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+def invitation_token(invitation: Invitation) -> str:
+    return make_token("invitation", {"invitation": invitation.id, "email": invitation.email_normalized})
+
+
+def invite(actor: User, email: str, group: WorkingGroup | None = None, role: Role | None = None,
+           organization: Organization | None = None, make_admin: bool = False) -> Invitation | Membership:
+    """Invite a person by email; someone who already has an account is added to the group directly."""
+    existing = find_user_by_email(email)
+    if existing is not None:
+        if group is None:
+            raise InvalidInput(f"{email} already has an account. Choose a working group to add them to.", field="email")
+        return add_member(actor, existing, group, role or Role.MEMBER)
+    for pending in db.session.scalars(
+        select(Invitation).where(Invitation.email_normalized == normalize_email(email),
+                                 Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+    ):
+        pending.revoked_at = utcnow()  # the newest invitation replaces older ones
+    invitation = Invitation(
+        email=email.strip(), email_normalized=normalize_email(email), group=group,
+        role=(role or Role.MEMBER).value if group else None, organization=organization,
+        make_admin=make_admin, invited_by_id=actor.id, expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    where = f" to {group.name} as {Role(invitation.role).label.lower()}" if group else ""
+    record(actor, "invitation.sent", invitation, f"Invited {invitation.email}{where}",
+           group_id=group.id if group else None, email=invitation.email, role=invitation.role)
+    queue_mail(invitation.email, f"You are invited to {group.name if group else 'Statements'}", "invitation",
+               invitation=invitation, inviter=actor, days=INVITATION_DAYS,
+               link=external_url("accounts.accept_invitation", token=invitation_token(invitation)))
+    return invitation
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """Return the invitation a link points at, or say why the link cannot be used."""
+    payload = read_token("invitation", token, max_age_seconds=INVITATION_DAYS * 24 * 3600)
+    invitation = db.session.get(Invitation, payload.get("invitation") or 0)
+    if invitation is None or invitation.email_normalized != payload.get("email"):
+        raise InvalidToken("This invitation link is not valid. Ask network staff to invite you again.")
+    if invitation.accepted_at is not None:
+        raise InvalidToken("This invitation has already been used. Log in with the email it was sent to, "
+                           "or reset your password if you have forgotten it.")
+    if invitation.revoked_at is not None:
+        raise InvalidToken("This invitation was replaced by a newer one. Use the link in the latest email you received.")
+    if invitation.expires_at <= utcnow():
+        raise InvalidToken("This invitation has expired. Ask network staff to send you a new one.")
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, display_name: str, password: str) -> User:
+    """Create the invitee's account from a valid invitation, once."""
+    if find_user_by_email(invitation.email) is not None:
+        raise InvalidToken("An account with this email already exists. Log in instead.")
+    user = User(display_name=display_name.strip(), is_admin=invitation.make_admin,
+                organization_id=invitation.organization_id)
+    user.set_email(invitation.email)
+    user.set_password(password)
+    db.session.add(user)
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    record(user, "invitation.accepted", invitation, f"{user.display_name} accepted the invitation for {user.email}",
+           group_id=invitation.group_id)
+    if invitation.group is not None:
+        membership = Membership(user=user, group=invitation.group, role=invitation.role)
+        db.session.add(membership)
+    return user
+
+
+def revoke_invitation(actor: User, invitation: Invitation) -> None:
+    """Stop an invitation link from working."""
+    if invitation.status != "pending":
+        raise InvalidInput(f"This invitation is already {invitation.status}.")
+    invitation.revoked_at = utcnow()
+    record(actor, "invitation.revoked", invitation, f"Revoked the invitation for {invitation.email}",
+           group_id=invitation.group_id)
+
+
+# --- passwords and email -------------------------------------------------------------------
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link when an account exists; say nothing about whether one does."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = make_token("password-reset", {"user": user.id, "pw": user.password_fingerprint()})
+    queue_mail(user.email, "Reset your Statements password", "password_reset", user=user,
+               link=external_url("accounts.reset_password", token=token), minutes=PASSWORD_RESET_SECONDS // 60)
+
+
+def user_from_reset_token(token: str) -> User:
+    """Return the user a reset link is for, or say why it cannot be used."""
+    payload = read_token("password-reset", token, max_age_seconds=PASSWORD_RESET_SECONDS)
+    user = db.session.get(User, payload.get("user") or 0)
+    if user is None or not user.is_active:
+        raise InvalidToken("This reset link is not valid. Ask for a new one.")
+    if payload.get("pw") != user.password_fingerprint():
+        raise InvalidToken("This reset link has already been used. Ask for a new one if you still need it.")
+    return user
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set a new password from a reset link, which signs out every other session."""
+    user.set_password(password)
+    record(user, "user.password_reset", user, f"{user.email} reset their password")
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change a password after checking the current one."""
+    if not user.check_password(current_password):
+        raise InvalidInput("Your current password is not right.", field="current_password")
+    user.set_password(new_password)
+    record(user, "user.password_changed", user, f"{user.email} changed their password")
+
+
+def request_email_change(user: User, password: str, new_email: str) -> None:
+    """Send a confirmation link to the new address; the change happens when it is followed."""
+    if not user.check_password(password):
+        raise InvalidInput("Your password is not right.", field="password")
+    if normalize_email(new_email) == user.email_normalized:
+        raise InvalidInput("That is already your email address.", field="email")
+    if find_user_by_email(new_email) is not None:
+        raise InvalidInput("Another account already uses this email address.", field="email")
+    token = make_token("email-change", {"user": user.id, "old": user.email_normalized, "new": new_email.strip()})
+    queue_mail(new_email.strip(), "Confirm your new email address", "email_change", user=user,
+               link=external_url("accounts.confirm_email_change", token=token))
+
+
+def confirm_email_change(token: str) -> User:
+    """Apply an email change from its confirmation link, once."""
+    payload = read_token("email-change", token, max_age_seconds=EMAIL_CHANGE_SECONDS)
+    user = db.session.get(User, payload.get("user") or 0)
+    new_email = str(payload.get("new") or "")
+    if user is None or not new_email:
+        raise InvalidToken("This confirmation link is not valid.")
+    if user.email_normalized != payload.get("old"):
+        raise InvalidToken("This confirmation link has already been used.")
+    if find_user_by_email(new_email) is not None:
+        raise InvalidToken("Another account now uses this email address, so it cannot be yours too.")
+    old = user.email
+    user.set_email(new_email)
+    record(user, "user.email_changed", user, f"Email changed from {old} to {user.email}")
+    return user
+
+
+# --- groups, memberships, organizations ----------------------------------------------------
+
+def create_group(actor: User, name: str, description: str = "") -> WorkingGroup:
+    """Open a new working group."""
+    name = name.strip()
+    if db.session.scalar(select(WorkingGroup).where(WorkingGroup.name == name)) is not None:
+        raise InvalidInput("A working group with this name already exists. Choose another name.", field="name")
+    group = WorkingGroup(name=name, description=description.strip())
+    db.session.add(group)
+    db.session.flush()
+    record(actor, "group.created", group, f"Created working group {group.name}", group_id=group.id)
+    return group
+
+
+def add_member(actor: User, user: User, group: WorkingGroup, role: Role) -> Membership:
+    """Add an existing account to a group, or change their role if they are in it."""
+    membership = db.session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.group_id == group.id)
+    )
+    if membership is not None:
+        return change_role(actor, membership, role)
+    membership = Membership(user=user, group=group, role=role.value)
+    db.session.add(membership)
+    db.session.flush()
+    record(actor, "membership.added", membership, f"Added {user.display_name} to {group.name} as {role.label.lower()}",
+           group_id=group.id, user=user.id, role=role.value)
+    queue_mail(user.email, f"You were added to {group.name}", "added_to_group", user=user, group=group,
+               role=role, link=external_url("accounts.group", group_id=group.id))
+    return membership
+
+
+def change_role(actor: User, membership: Membership, role: Role) -> Membership:
+    """Change a member's role in their group."""
+    if membership.role == role.value:
+        return membership
+    if membership.role == Role.COORDINATOR and not _other_coordinators(membership) and not actor.is_admin:
+        raise NotAllowed("A group needs a coordinator. Make someone else coordinator first.")
+    old = membership.role
+    membership.role = role.value
+    record(actor, "membership.role_changed", membership,
+           f"Changed {membership.user.display_name}'s role in {membership.group.name} from {old} to {role.value}",
+           group_id=membership.group_id, user=membership.user_id, old=old, new=role.value)
+    return membership
+
+
+def remove_member(actor: User, membership: Membership) -> None:
+    """Take a person out of a group."""
+    if membership.role == Role.COORDINATOR and not _other_coordinators(membership) and not actor.is_admin:
+        raise NotAllowed("A group needs a coordinator. Make someone else coordinator before removing this one.")
+    record(actor, "membership.removed", membership,
+           f"Removed {membership.user.display_name} from {membership.group.name}",
+           group_id=membership.group_id, user=membership.user_id, role=membership.role)
+    db.session.delete(membership)
+
+
+def _other_coordinators(membership: Membership) -> list[Membership]:
+    return [m for m in membership.group.memberships if m.role == Role.COORDINATOR and m.id != membership.id]
+
+
+def save_organization(actor: User, organization: Organization | None, **fields) -> Organization:
+    """Create a member organization, or update one."""
+    creating = organization is None
+    organization = organization or Organization()
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    db.session.add(organization)
+    db.session.flush()
+    verb = "organization.created" if creating else "organization.updated"
+    record(actor, verb, organization, f"{'Added' if creating else 'Updated'} organization {organization.name}")
+    return organization
+
+
+def set_admin(actor: User, user: User, make_admin: bool) -> None:
+    """Give or take away network staff rights."""
+    if user.id == actor.id and not make_admin:
+        raise NotAllowed("You cannot take away your own staff rights. Ask another staff member.")
+    if user.is_admin == make_admin:
+        return
+    user.is_admin = make_admin
+    action = "user.admin_granted" if make_admin else "user.admin_revoked"
+    record(actor, action, user, f"{'Made' if make_admin else 'Removed'} {user.display_name} "
+                                f"{'staff' if make_admin else 'from staff'}")
+
+
+def create_admin(email: str, display_name: str, password: str) -> User:
+    """Create a staff account from the command line."""
+    if find_user_by_email(email) is not None:
+        raise InvalidInput(f"An account with {email} already exists.", field="email")
+    user = User(display_name=display_name, is_admin=True)
+    user.set_email(email)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record(None, "user.admin_created", user, f"Created staff account {user.email} from the command line")
+    return user

@@ -1,0 +1,150 @@
+"""Signing in and out, invitations, passwords and account settings."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from statements.accounts import bp
+from statements.accounts import services
+from statements.accounts.forms import (
+    AcceptInvitationForm, ChangeEmailForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm,
+)
+from statements.core.errors import InvalidInput
+from statements.core.forms import add_error
+from statements.core.urls import safe_next_url
+from statements.extensions import db, limiter
+
+
+def _login_email_key() -> str:
+    """Rate-limit key: the address being tried, so one account cannot be guessed at from many places."""
+    return "login:" + services.normalize_email(request.form.get("email", ""))[:254]
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    memberships = sorted(current_user.memberships, key=lambda m: m.group.name.lower())
+    return render_template("accounts/home.html", memberships=memberships)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit("8 per minute", methods=["POST"], key_func=_login_email_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except InvalidInput as error:
+            add_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome, {user.display_name}.", "success")
+            return redirect(safe_next_url(request.args.get("next")) or url_for("accounts.home"))
+    return render_template("accounts/login.html", form=form), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You are logged out.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash("If an account uses that address, we have sent it a link to reset the password. "
+              "It works for one hour. Check your spam folder if it does not arrive.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def reset_password(token: str):
+    user = services.user_from_reset_token(token)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(user, form.password.data)
+        db.session.commit()
+        flash("Your password is changed. Log in with it now.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form, user=user)
+
+
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def accept_invitation(token: str):
+    invitation = services.invitation_from_token(token)
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        user = services.accept_invitation(invitation, form.display_name.data, form.password.data)
+        db.session.commit()
+        logout_user()
+        login_user(user)
+        flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
+        if invitation.group_id:
+            return redirect(url_for("accounts.group", group_id=invitation.group_id))
+        return redirect(url_for("accounts.home"))
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
+
+
+@bp.route("/account", methods=["GET"])
+@login_required
+def account():
+    return render_template("accounts/account.html", password_form=ChangePasswordForm(prefix="pw"),
+                           email_form=ChangeEmailForm(prefix="em"))
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except InvalidInput as error:
+            add_error(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session id includes the new login epoch
+            flash("Your password is changed. Other devices where you were logged in are now logged out.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", password_form=form, email_form=ChangeEmailForm(prefix="em",
+                           formdata=None)), 400
+
+
+@bp.route("/account/email", methods=["POST"])
+@login_required
+def change_email():
+    form = ChangeEmailForm(prefix="em")
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(current_user, form.password.data, form.email.data)
+        except InvalidInput as error:
+            add_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"We sent a link to {form.email.data}. Your email changes when you follow it.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", email_form=form,
+                           password_form=ChangePasswordForm(prefix="pw", formdata=None)), 400
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    if request.method == "GET":
+        # a page with a button: mail scanners that follow links must not use the token up
+        return render_template("accounts/confirm_email.html", token=token)
+    user = services.confirm_email_change(token)
+    db.session.commit()
+    flash(f"Your email address is now {user.email}.", "success")
+    return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))

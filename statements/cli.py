@@ -1,0 +1,68 @@
+"""Command-line tasks: thin wrappers over services."""
+
+import time
+
+import click
+from flask import Flask, current_app
+
+from statements.accounts import services as accounts
+from statements.core.errors import DomainError
+from statements.extensions import db
+from statements.mail.services import deliver_pending
+from statements.mail.transports import transport_from_config
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the project's commands to the flask command."""
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(mail_command)
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", "display_name", prompt="Your name")
+@click.password_option()
+def create_admin_command(email: str, display_name: str, password: str) -> None:
+    """Create the first network staff account."""
+    try:
+        user = accounts.create_admin(email, display_name, password)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Staff account {user.email} created. Log in at {current_app.config['BASE_URL']}/login")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load demo data: a working group with members of each role, and organizations."""
+    from statements.demo import DEMO_PASSWORD, DEMO_PEOPLE, load_demo
+
+    created = load_demo()
+    db.session.commit()
+
+    base = current_app.config["BASE_URL"]
+    click.echo("Demo data is ready." if created else "Demo data was already loaded.")
+    click.echo(f"Open {base}/login and log in with any of these (password: {DEMO_PASSWORD}):")
+    for email, name, role in DEMO_PEOPLE:
+        click.echo(f"  {email:<32} {name:<22} {role}")
+    click.echo(f"Mail the service sends goes to {transport_from_config(current_app.config).describe()}.")
+
+
+@click.group("mail")
+def mail_command() -> None:
+    """Deliver the outbox."""
+
+
+@mail_command.command("send")
+@click.option("--loop", is_flag=True, help="Keep delivering every few seconds until stopped.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between rounds with --loop.")
+def send_mail_command(loop: bool, interval: float) -> None:
+    """Send pending mail now (retrying failed deliveries when their time comes)."""
+    while True:
+        counts = deliver_pending()
+        click.echo(f"sent {counts['sent']}, failed {counts['failed']}")
+        if not loop:
+            return
+        time.sleep(interval)
+

@@ -1,0 +1,84 @@
+"""The one place that reads the environment."""
+
+import os
+import secrets
+from pathlib import Path
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+class ConfigError(RuntimeError):
+    """The service cannot start with this configuration."""
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in TRUE_WORDS
+
+
+def normalize_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret_key(instance_path: str) -> str:
+    """Return the secret key kept in the instance folder, creating it once."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    return key
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the configuration from environment variables with safe defaults."""
+    env = os.environ.get("STATEMENTS_ENV", "development").strip().lower()
+    sqlite_path = Path(instance_path) / "statements.sqlite3"
+    config = {
+        "ENV_NAME": env,
+        "DEBUG": _flag("FLASK_DEBUG"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": normalize_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{sqlite_path}")
+        ),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "NETWORK_NAME": os.environ.get("NETWORK_NAME", "Global Coalition Network"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Statements <statements@localhost>"),
+        "SMTP_HOST": os.environ.get("SMTP_HOST"),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USER": os.environ.get("SMTP_USER"),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD"),
+        "SMTP_STARTTLS": _flag("SMTP_STARTTLS"),
+        "SMTP_SSL": _flag("SMTP_SSL"),
+        "MAIL_FILE_DIR": os.environ.get("MAIL_FILE_DIR", str(Path(instance_path) / "sent-mail")),
+        "MAIL_SEND_IN_PROCESS": _flag("MAIL_SEND_IN_PROCESS"),
+        "REDIS_URL": os.environ.get("REDIS_URL"),
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", env == "production"),
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", env == "production"),
+    }
+    return config
+
+
+def finish_config(config: dict, instance_path: str) -> None:
+    """Fill in derived settings and refuse unsafe production set-ups."""
+    production = config.get("ENV_NAME") == "production"
+    if production and config.get("DEBUG"):
+        raise ConfigError("Refusing to start: debug mode is on in production. Unset FLASK_DEBUG.")
+    if not config.get("SECRET_KEY"):
+        if production:
+            raise ConfigError("Refusing to start: set SECRET_KEY to a long random value in production.")
+        config["SECRET_KEY"] = _instance_secret_key(instance_path)
+    config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
+    config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
+    config.setdefault("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)

@@ -1,0 +1,1 @@
+"""What every area shares: database base, errors, policy, loaders, tokens, templating."""

@@ -1,0 +1,97 @@
+"""The project's own errors, raised by services and turned into pages in one place."""
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A refusal with a message that says what was wrong and what to do."""
+
+    status_code = 400
+    title = "That could not be done"
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    status_code = 400
+    title = "Please check what you entered"
+
+
+class NotAllowed(DomainError):
+    status_code = 403
+    title = "You do not have access to this"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    title = "Page not found"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    title = "Someone changed this first"
+
+
+class InvalidToken(DomainError):
+    status_code = 400
+    title = "This link cannot be used"
+
+
+HTTP_MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Go back, check the form and try again."),
+    403: ("You do not have access to this", "Your role does not allow this. Ask a coordinator or network staff if you need access."),
+    404: ("Page not found", "This page does not exist, or you do not have access to it. Check the address, or go back to your working groups."),
+    405: ("Not allowed here", "This address cannot be used that way. Go back and use the buttons on the page."),
+    413: ("Too large", "What you sent is too large. Shorten it and try again."),
+    429: ("Too many attempts", "You have tried this too many times in a short while. Wait a minute and try again."),
+    500: ("Something went wrong on our side", "Nothing you did caused this, and it has been logged. Try again in a moment; if it keeps happening, tell network staff."),
+}
+
+
+def render_error(status: int, title: str | None = None, message: str | None = None):
+    """Render the friendly error page for a status code."""
+    default_title, default_message = HTTP_MESSAGES.get(status, HTTP_MESSAGES[400])
+    return (
+        render_template("errors/error.html", status=status, title=title or default_title,
+                        message=message or default_message),
+        status,
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Turn domain errors, HTTP errors and crashes into friendly pages."""
+    from statements.extensions import db
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        db.session.rollback()
+        return render_error(error.status_code, error.title, error.message)
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            "This form has expired",
+            "The page was open too long or was sent twice, so it was not accepted. "
+            "Go back, reload the page and send it again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        response = render_error(error.code or 500)
+        if error.code == 429 and error.description:
+            return render_error(429, message=HTTP_MESSAGES[429][1])
+        return response
+
+    @app.errorhandler(Exception)
+    def handle_crash(error: Exception):
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

@@ -1,0 +1,74 @@
+"""Who may do what: the one place that decides, asked by views and templates alike."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A person's role in one working group."""
+
+    COORDINATOR = "coordinator"
+    MEMBER = "member"
+    OBSERVER = "observer"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Permission(StrEnum):
+    """Actions named resource:action."""
+
+    # network-wide, staff only
+    GROUP_CREATE = "group:create"
+    INVITATION_CREATE = "invitation:create"
+    ORGANIZATION_MANAGE = "organization:manage"
+    AUDIT_READ = "audit:read"
+    USER_MANAGE = "user:manage"
+    # within a working group
+    GROUP_VIEW = "group:view"
+    GROUP_MANAGE_MEMBERS = "group:manage_members"
+
+
+#: What each role in a group may do there. Staff (admins) may do everything.
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OBSERVER: frozenset({Permission.GROUP_VIEW}),
+    Role.MEMBER: frozenset({Permission.GROUP_VIEW}),
+    Role.COORDINATOR: frozenset({Permission.GROUP_VIEW, Permission.GROUP_MANAGE_MEMBERS}),
+}
+
+STAFF_ONLY = frozenset({
+    Permission.GROUP_CREATE,
+    Permission.INVITATION_CREATE,
+    Permission.ORGANIZATION_MANAGE,
+    Permission.AUDIT_READ,
+    Permission.USER_MANAGE,
+})
+
+
+def group_of(target):
+    """Return the working group a target belongs to (the target itself for a group)."""
+    if target is None:
+        return None
+    return getattr(target, "group", None) or target
+
+
+def role_in(user, group) -> Role | None:
+    """Return the user's role in a working group, or None when not a member."""
+    if user is None or not getattr(user, "is_authenticated", False) or group is None:
+        return None
+    for membership in user.memberships:
+        if membership.group_id == group.id:
+            return Role(membership.role)
+    return None
+
+
+def can(user, permission: Permission, target=None) -> bool:
+    """Say whether the user may do this, to this target if it is about one."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    if permission in STAFF_ONLY:
+        return False
+    role = role_in(user, group_of(target))
+    return role is not None and permission in ROLE_PERMISSIONS[role]

@@ -1,0 +1,30 @@
+"""Signed, expiring tokens for links sent by email. Single use is enforced by what they point at."""
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from statements.core.errors import InvalidToken
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"statements:{purpose}")
+
+
+def make_token(purpose: str, payload: dict) -> str:
+    """Sign a payload for one purpose."""
+    return _serializer(purpose).dumps(payload)
+
+
+def read_token(purpose: str, token: str, max_age_seconds: int) -> dict:
+    """Return the payload of a token, or raise InvalidToken saying why it cannot be used."""
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age_seconds)
+    except SignatureExpired:
+        raise InvalidToken("This link has expired. Ask for a new one.") from None
+    except BadSignature:
+        raise InvalidToken(
+            "This link is not valid. Check that you copied the whole address from the email, or ask for a new one."
+        ) from None
+    if not isinstance(payload, dict):
+        raise InvalidToken("This link is not valid. Ask for a new one.")
+    return payload

@@ -1,0 +1,5 @@
+"""Import every model so that the metadata (and Alembic) sees them all."""
+
+from statements.accounts.models import Invitation, Membership, Organization, User, WorkingGroup  # noqa: F401
+from statements.audit.models import AuditEvent  # noqa: F401
+from statements.mail.models import OutboxMessage  # noqa: F401
