@@ -3,6 +3,7 @@
 import hashlib
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -86,7 +87,7 @@ class User(UserMixin, db.Model):
         self.email_normalized = normalize_email(email)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
         self.login_epoch = (self.login_epoch or 0) + 1
 
     def check_password(self, password: str) -> bool:

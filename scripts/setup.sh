@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Install what Statements needs on Debian or Ubuntu: system libraries, a virtualenv, and (for
+# tests) Chromium, poppler and axe-core. Safe to run again: it only installs what is missing.
+# Usage: scripts/setup.sh run|test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-run}"
+
+# WeasyPrint renders PDFs with Pango and HarfBuzz; fonts are pinned in the print stylesheet.
+run_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core)
+# Browser tests drive Debian's Chromium; poppler turns PDFs into text and images for checks.
+test_packages=(chromium poppler-utils)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+wanted=("${run_packages[@]}")
+[ "$mode" = test ] && wanted+=("${test_packages[@]}")
+python3 -c 'import ensurepip, venv' 2>/dev/null || wanted+=(python3-venv python3-pip)
+if [ "$mode" = test ] && ! command -v npm >/dev/null; then wanted+=(nodejs npm); fi
+
+missing=()
+for package in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing system packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The virtualenv is rebuilt only when pyproject.toml changes.
+[ -x .venv/bin/python ] || python3 -m venv .venv
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$mode"
+if [ ! -f "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  extras=""; [ "$mode" = test ] && extras="[test]"
+  .venv/bin/python -m pip install -q -e ".$extras"
+  touch "$stamp"
+fi
+
+# axe-core checks each page in the browser tests.
+if [ "$mode" = test ] && [ ! -f node_modules/axe-core/axe.min.js ]; then
+  npm ci --silent --no-audit --no-fund
+fi

@@ -1,0 +1,72 @@
+"""Factories: build people, groups and organizations the way the service stores them."""
+
+from dataclasses import dataclass
+from itertools import count
+
+from statements.accounts.models import Membership, Organization, User, WorkingGroup
+from statements.core.policy import Role
+from statements.extensions import db
+
+PASSWORD = "correct horse battery"
+_sequence = count(1)
+
+
+def make_user(email: str | None = None, name: str | None = None, admin: bool = False,
+              password: str = PASSWORD) -> User:
+    number = next(_sequence)
+    user = User(display_name=name or f"Person {number}", is_admin=admin)
+    user.set_email(email or f"person{number}@example.org")
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_group(name: str | None = None) -> WorkingGroup:
+    group = WorkingGroup(name=name or f"Group {next(_sequence)}", description="")
+    db.session.add(group)
+    db.session.flush()
+    return group
+
+
+def make_membership(user: User, group: WorkingGroup, role: Role) -> Membership:
+    membership = Membership(user=user, group=group, role=role.value)
+    db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def make_organization(name: str = "Asociación de Trabajadoras del Hogar", country: str = "GT",
+                      org_type: str = "union") -> Organization:
+    organization = Organization(name=name, country=country, org_type=org_type)
+    db.session.add(organization)
+    db.session.flush()
+    return organization
+
+
+@dataclass
+class World:
+    """Ids of a small network: who is who, and where."""
+
+    group_id: int
+    other_group_id: int
+    emails: dict  # role name -> email
+    membership_ids: dict  # role name -> membership id in the home group
+    organization_id: int
+
+
+def build_world() -> World:
+    home, other = make_group("Climate and Displacement"), make_group("Labour Rights")
+    emails, membership_ids = {}, {}
+    for role in (Role.COORDINATOR, Role.MEMBER, Role.OBSERVER):
+        user = make_user(f"{role.value}@example.org", f"{role.label} Person")
+        membership_ids[role.value] = make_membership(user, home, role).id
+        emails[role.value] = user.email
+    admin = make_user("admin@example.org", "Admin Person", admin=True)
+    emails["admin"] = admin.email
+    outsider = make_user("outsider@example.org", "Outsider Person")
+    make_membership(outsider, other, Role.COORDINATOR)
+    emails["outsider"] = outsider.email
+    organization = make_organization()
+    db.session.commit()
+    return World(home.id, other.id, emails, membership_ids, organization.id)
