@@ -74,6 +74,8 @@ def finish_config(config: dict, instance_path: str) -> None:
             raise ConfigError("Refusing to start: set SECRET_KEY to a long random value in production.")
         config["SECRET_KEY"] = _instance_secret_key(instance_path)
     config.setdefault("PASSWORD_HASH_METHOD", "scrypt")
+    config.setdefault("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
+    config.setdefault("LOGIN_LIMIT_PER_ACCOUNT", "8 per minute")
     config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})

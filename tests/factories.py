@@ -3,7 +3,10 @@
 from dataclasses import dataclass
 from itertools import count
 
-from statements.accounts.models import Membership, Organization, User, WorkingGroup
+from datetime import timedelta
+
+from statements.accounts.models import Invitation, Membership, Organization, User, WorkingGroup
+from statements.core.db import utcnow
 from statements.core.policy import Role
 from statements.extensions import db
 
@@ -53,20 +56,25 @@ class World:
     emails: dict  # role name -> email
     membership_ids: dict  # role name -> membership id in the home group
     organization_id: int
+    user_ids: dict  # role name -> user id
+    invitation_id: int  # a pending invitation to the home group
 
 
 def build_world() -> World:
     home, other = make_group("Climate and Displacement"), make_group("Labour Rights")
-    emails, membership_ids = {}, {}
+    emails, membership_ids, user_ids = {}, {}, {}
     for role in (Role.COORDINATOR, Role.MEMBER, Role.OBSERVER):
         user = make_user(f"{role.value}@example.org", f"{role.label} Person")
         membership_ids[role.value] = make_membership(user, home, role).id
-        emails[role.value] = user.email
+        emails[role.value], user_ids[role.value] = user.email, user.id
     admin = make_user("admin@example.org", "Admin Person", admin=True)
-    emails["admin"] = admin.email
+    emails["admin"], user_ids["admin"] = admin.email, admin.id
     outsider = make_user("outsider@example.org", "Outsider Person")
     make_membership(outsider, other, Role.COORDINATOR)
-    emails["outsider"] = outsider.email
+    emails["outsider"], user_ids["outsider"] = outsider.email, outsider.id
     organization = make_organization()
+    invitation = Invitation(email="invitee@example.org", email_normalized="invitee@example.org", group=home,
+                            role=Role.MEMBER.value, invited_by_id=admin.id, expires_at=utcnow() + timedelta(days=7))
+    db.session.add(invitation)
     db.session.commit()
-    return World(home.id, other.id, emails, membership_ids, organization.id)
+    return World(home.id, other.id, emails, membership_ids, organization.id, user_ids, invitation.id)

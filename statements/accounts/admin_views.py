@@ -8,7 +8,7 @@ from statements.accounts import bp, services
 from statements.accounts.forms import InvitationForm, OrganizationForm
 from statements.accounts.models import Invitation, Organization, User, WorkingGroup
 from statements.core.errors import InvalidInput, NotFound
-from statements.core.forms import add_error
+from statements.core.forms import add_error, choices
 from statements.core.loaders import require
 from statements.core.policy import Permission, Role
 from statements.extensions import db
@@ -18,8 +18,8 @@ def _invitation_form() -> InvitationForm:
     form = InvitationForm()
     groups = db.session.scalars(select(WorkingGroup).order_by(WorkingGroup.name)).all()
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
-    form.group_id.choices = [(0, "No group")] + [(g.id, g.name) for g in groups]
-    form.organization_id.choices = [(0, "None")] + [(o.id, o.name) for o in organizations]
+    form.group_id.choices = choices([(0, "No group")] + [(g.id, g.name) for g in groups])
+    form.organization_id.choices = choices([(0, "None")] + [(o.id, o.name) for o in organizations])
     if request.method == "GET" and request.args.get("group", "").isdigit():
         form.group_id.data = int(request.args["group"])
     return form

@@ -6,6 +6,7 @@ from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Option
 
 from statements.accounts.models import EMAIL_MAX, NAME_MAX, ORGANIZATION_TYPES, PASSWORD_MIN
 from statements.core.countries import country_choices
+from statements.core.forms import choices
 from statements.core.policy import Role
 
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
@@ -71,7 +72,7 @@ class InvitationForm(FlaskForm):
     email = email_field("Email address of the person to invite")
     group_id = SelectField("Working group", coerce=int, validators=[Optional()],
                            description="Optional: the group they join when they accept.")
-    role = SelectField("Role in the group", choices=ROLE_CHOICES, default=Role.MEMBER.value)
+    role = SelectField("Role in the group", choices=choices(ROLE_CHOICES), default=Role.MEMBER.value)
     organization_id = SelectField("Member organization", coerce=int, validators=[Optional()],
                                   description="Optional: the organization they work for.")
     make_admin = BooleanField("Make them network staff (full administrative rights)")
@@ -85,20 +86,20 @@ class GroupForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+    role = SelectField("Role", choices=choices(ROLE_CHOICES))
 
 
 class AddMemberForm(FlaskForm):
     email = email_field("Email address of an existing account")
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.MEMBER.value)
+    role = SelectField("Role", choices=choices(ROLE_CHOICES), default=Role.MEMBER.value)
 
 
 class OrganizationForm(FlaskForm):
     name = StringField("Organization name", validators=[DataRequired("Enter the organization's name."),
                                                         Length(max=200, message="Use at most 200 characters.")])
-    country = SelectField("Country", choices=[("", "Choose a country")] + country_choices(),
+    country = SelectField("Country", choices=choices([("", "Choose a country")] + country_choices()),
                           validators=[DataRequired("Choose the country where the organization is based.")])
-    org_type = SelectField("Type of organization", choices=[("", "Choose a type")] + ORGANIZATION_TYPES,
+    org_type = SelectField("Type of organization", choices=choices([("", "Choose a type")] + ORGANIZATION_TYPES),
                            validators=[DataRequired("Choose the type of organization.")])
     website = URLField("Website", validators=[
         Optional(), Length(max=300, message="Use at most 300 characters."),

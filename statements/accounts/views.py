@@ -1,6 +1,6 @@
 """Signing in and out, invitations, passwords and account settings."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from statements.accounts import bp
@@ -28,8 +28,8 @@ def home():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
-@limiter.limit("8 per minute", methods=["POST"], key_func=_login_email_key)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_email_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))

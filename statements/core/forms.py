@@ -1,6 +1,7 @@
 """Form helpers shared by every area."""
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from statements.core.errors import DomainError
 
@@ -13,3 +14,8 @@ def add_error(form: FlaskForm, error: DomainError) -> None:
     else:
         form.form_errors.append(error.message)
 
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Turn (value, label) pairs into select options."""
+    return [SelectChoice(value, label) for value, label in pairs]

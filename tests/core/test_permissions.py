@@ -1,0 +1,136 @@
+"""Every route in the URL map, against every role: a route without an expectation fails the test.
+
+Expectations: ALLOW (the action is let through: any answer but 403, 404, a login redirect or a
+crash), LOGIN (redirected to the login page), FORBID (403), HIDDEN (404: not even shown to exist),
+BAD_TOKEN (400: the link is refused, as it should be for a made-up token).
+"""
+
+import pytest
+
+from tests.factories import PASSWORD
+
+ROLES = ("anonymous", "observer", "member", "coordinator", "admin", "outsider")
+ALLOW, LOGIN, FORBID, HIDDEN, BAD_TOKEN = "allow", "login", 403, 404, 400
+
+EVERYONE = dict.fromkeys(ROLES, ALLOW)
+SIGNED_IN = {**EVERYONE, "anonymous": LOGIN}
+STAFF = {role: FORBID for role in ROLES} | {"anonymous": LOGIN, "admin": ALLOW}
+GROUP_MEMBERS = {"anonymous": LOGIN, "observer": ALLOW, "member": ALLOW, "coordinator": ALLOW,
+                 "admin": ALLOW, "outsider": HIDDEN}
+GROUP_MANAGERS = {"anonymous": LOGIN, "observer": FORBID, "member": FORBID, "coordinator": ALLOW,
+                  "admin": ALLOW, "outsider": HIDDEN}
+TOKEN_LINK = dict.fromkeys(ROLES, BAD_TOKEN)
+
+#: (endpoint, method) -> expectation per role. Add every new route here.
+EXPECTATIONS = {
+    ("accounts.home", "GET"): SIGNED_IN,
+    ("accounts.login", "GET"): EVERYONE,
+    ("accounts.login", "POST"): EVERYONE,
+    ("accounts.logout", "POST"): EVERYONE,
+    ("accounts.forgot_password", "GET"): EVERYONE,
+    ("accounts.forgot_password", "POST"): EVERYONE,
+    ("accounts.reset_password", "GET"): TOKEN_LINK,
+    ("accounts.reset_password", "POST"): TOKEN_LINK,
+    ("accounts.accept_invitation", "GET"): TOKEN_LINK,
+    ("accounts.accept_invitation", "POST"): TOKEN_LINK,
+    ("accounts.confirm_email_change", "GET"): EVERYONE,  # only shows a button; the POST checks the token
+    ("accounts.confirm_email_change", "POST"): TOKEN_LINK,
+    ("accounts.account", "GET"): SIGNED_IN,
+    ("accounts.change_password", "POST"): SIGNED_IN,
+    ("accounts.change_email", "POST"): SIGNED_IN,
+    ("accounts.groups", "GET"): SIGNED_IN,
+    ("accounts.new_group", "GET"): STAFF,
+    ("accounts.new_group", "POST"): STAFF,
+    ("accounts.group", "GET"): GROUP_MEMBERS,
+    ("accounts.add_member", "POST"): GROUP_MANAGERS,
+    ("accounts.change_role", "POST"): GROUP_MANAGERS,
+    ("accounts.remove_member", "POST"): GROUP_MANAGERS,
+    ("accounts.invitations", "GET"): STAFF,
+    ("accounts.invitations", "POST"): STAFF,
+    ("accounts.revoke_invitation", "POST"): STAFF,
+    ("accounts.organizations", "GET"): STAFF,
+    ("accounts.edit_organization", "GET"): STAFF,
+    ("accounts.edit_organization", "POST"): STAFF,
+    ("accounts.users", "GET"): STAFF,
+    ("accounts.set_staff", "POST"): STAFF,
+    ("audit.log", "GET"): STAFF,
+}
+
+NOT_CHECKED = {"static"}  # public files
+
+
+def routes(app):
+    """Yield (endpoint, method, rule) for every route the app serves."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in NOT_CHECKED:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, rule
+
+
+def url_for_rule(rule, world) -> str:
+    """Fill a rule's arguments with objects of the home group (or made-up tokens)."""
+    values = {
+        "group_id": world.group_id,
+        "membership_id": world.membership_ids["member"],
+        "invitation_id": world.invitation_id,
+        "organization_id": world.organization_id,
+        "user_id": world.user_ids["member"],
+        "token": "made-up-token",
+    }
+    path = rule.rule
+    for argument in rule.arguments:
+        if argument not in values:
+            raise AssertionError(f"no test value for <{argument}> in {rule.rule}: add one to url_for_rule")
+        path = path.replace(f"<int:{argument}>", str(values[argument])).replace(f"<{argument}>", str(values[argument]))
+    return path
+
+
+def test_every_route_has_an_expectation(app):
+    missing = sorted({(endpoint, method) for endpoint, method, _ in routes(app)} - set(EXPECTATIONS))
+    assert not missing, f"routes without a permission expectation: {missing}"
+    stale = sorted(set(EXPECTATIONS) - {(endpoint, method) for endpoint, method, _ in routes(app)})
+    assert not stale, f"expectations for routes that no longer exist: {stale}"
+
+
+def _sent_to_login(response) -> bool:
+    """Was the caller turned away to log in first (as opposed to, say, sent there after logging out)?"""
+    location = response.headers.get("Location", "")
+    return response.status_code == 302 and location.split("?")[0].endswith("/login") and "next=" in location
+
+
+def _sent_to_login_or_logged_out(response) -> bool:
+    location = response.headers.get("Location", "")
+    return response.status_code == 302 and location.split("?")[0].endswith("/login")
+
+
+def _check(response, expected, label):
+    status = response.status_code
+    assert status < 500, f"{label}: crashed with {status}"
+    if expected == ALLOW:
+        assert status not in (401, 403, 404) and not _sent_to_login(response), \
+            f"{label}: expected to be allowed, got {status} {response.headers.get('Location', '')}"
+    elif expected == LOGIN:
+        assert _sent_to_login_or_logged_out(response), f"{label}: expected a login redirect, got {status}"
+    else:
+        assert status == expected, f"{label}: expected {expected}, got {status}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_policy_says_on_every_route(app, make_client, world, role, monkeypatch):
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "1000 per minute")
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "1000 per minute")
+    checked = 0
+    for endpoint, method, rule in routes(app):
+        client = make_client()  # a fresh session per request: a POST must not change the next check's caller
+        if role != "anonymous":
+            assert client.login(world.emails[role], PASSWORD).status_code == 302
+        token = client.csrf_token()
+        url = url_for_rule(rule, world)
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": token})
+        _check(response, EXPECTATIONS[(endpoint, method)][role], f"{role} {method} {url} ({endpoint})")
+        checked += 1
+    assert checked == len(list(routes(app))) >= len(EXPECTATIONS)
