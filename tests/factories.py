@@ -7,6 +7,9 @@ from datetime import timedelta
 
 from statements.accounts.models import Invitation, Membership, Organization, User, WorkingGroup
 from statements.core.db import utcnow
+from statements.drafts import services as drafts
+from statements.drafts.models import Statement
+from statements.talking_points import services as talking_points
 from statements.core.policy import Role
 from statements.extensions import db
 
@@ -58,6 +61,8 @@ class World:
     organization_id: int
     user_ids: dict  # role name -> user id
     invitation_id: int  # a pending invitation to the home group
+    statement_id: int  # a draft in the home group, with two revisions
+    point_id: int  # a proposed talking point of the home group
 
 
 def build_world() -> World:
@@ -76,5 +81,20 @@ def build_world() -> World:
     invitation = Invitation(email="invitee@example.org", email_normalized="invitee@example.org", group=home,
                             role=Role.MEMBER.value, invited_by_id=admin.id, expires_at=utcnow() + timedelta(days=7))
     db.session.add(invitation)
+    coordinator = db.session.get(User, user_ids["coordinator"])
+    statement = make_statement(coordinator, home, "Climate displacement needs protection",
+                               ["People displaced by climate change need protection.",
+                                "People displaced by climate change need legal protection now."])
+    point = talking_points.create_point(coordinator, home, "Regularization works",
+                                        "Regularization protects workers.", "", "regularization")
     db.session.commit()
-    return World(home.id, other.id, emails, membership_ids, organization.id, user_ids, invitation.id)
+    return World(home.id, other.id, emails, membership_ids, organization.id, user_ids, invitation.id,
+                 statement.id, point.id)
+
+
+def make_statement(author: User, group: WorkingGroup, title: str, texts: list[str]) -> Statement:
+    """Open a statement whose revisions have the given texts, in order."""
+    statement = drafts.create_statement(author, group, title, "", "en", "", texts[0])
+    for number, text in enumerate(texts[1:], start=1):
+        drafts.save_revision(author, statement, number, text, f"Edit {number}")
+    return statement

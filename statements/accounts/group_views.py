@@ -11,6 +11,7 @@ from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
 from statements.core.loaders import load_for, require
 from statements.core.policy import Permission, Role, can
+from statements.drafts.services import statements_of
 from statements.extensions import db
 
 
@@ -43,7 +44,7 @@ def group(group_id: int):
     group = load_for(WorkingGroup, group_id, Permission.GROUP_VIEW)
     members = sorted(group.memberships, key=lambda m: (list(Role).index(Role(m.role)), m.user.display_name.lower()))
     return render_template("accounts/group.html", group=group, members=members, role_form=RoleForm(),
-                           add_form=AddMemberForm())
+                           add_form=AddMemberForm(), statements=statements_of(group))
 
 
 def _membership_in(group_id: int, membership_id: int) -> Membership:
@@ -68,7 +69,7 @@ def add_member(group_id: int):
             return redirect(url_for("accounts.group", group_id=group.id))
     members = sorted(group.memberships, key=lambda m: m.user.display_name.lower())
     return render_template("accounts/group.html", group=group, members=members, role_form=RoleForm(),
-                           add_form=form), 400
+                           add_form=form, statements=statements_of(group)), 400
 
 
 @bp.route("/groups/<int:group_id>/members/<int:membership_id>/role", methods=["POST"])

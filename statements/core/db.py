@@ -54,3 +54,25 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+class WriteRace(Exception):
+    """Another request wrote the same row at the same moment: the work should be tried again."""
+
+
+def commit_with_retries(work, attempts: int = 5):
+    """Run work() and commit; when a simultaneous write got there first, roll back and run it again."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from statements.extensions import db
+
+    for attempt in range(attempts):
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except (WriteRace, IntegrityError, OperationalError):
+            db.session.rollback()
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")

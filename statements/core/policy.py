@@ -27,13 +27,24 @@ class Permission(StrEnum):
     # within a working group
     GROUP_VIEW = "group:view"
     GROUP_MANAGE_MEMBERS = "group:manage_members"
+    STATEMENT_VIEW = "statement:view"
+    STATEMENT_CREATE = "statement:create"
+    STATEMENT_EDIT = "statement:edit"
+    STATEMENT_TRANSITION = "statement:transition"
+    POINT_VIEW = "talking_point:view"
+    POINT_EDIT = "talking_point:edit"
+    POINT_DECIDE = "talking_point:decide"
 
 
 #: What each role in a group may do there. Staff (admins) may do everything.
+_READ = frozenset({Permission.GROUP_VIEW, Permission.STATEMENT_VIEW, Permission.POINT_VIEW})
+_WRITE = _READ | {Permission.STATEMENT_EDIT, Permission.POINT_EDIT}
+_STEER = _WRITE | {Permission.GROUP_MANAGE_MEMBERS, Permission.STATEMENT_CREATE, Permission.STATEMENT_TRANSITION,
+                   Permission.POINT_DECIDE}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.OBSERVER: frozenset({Permission.GROUP_VIEW}),
-    Role.MEMBER: frozenset({Permission.GROUP_VIEW}),
-    Role.COORDINATOR: frozenset({Permission.GROUP_VIEW, Permission.GROUP_MANAGE_MEMBERS}),
+    Role.OBSERVER: _READ,
+    Role.MEMBER: _WRITE,
+    Role.COORDINATOR: _STEER,
 }
 
 STAFF_ONLY = frozenset({

@@ -6,6 +6,7 @@ from flask import Flask
 from flask_login import current_user
 
 from statements.core.countries import country_name
+from statements.core.markdown import render_markdown
 from statements.core.policy import Permission, can
 
 
@@ -23,6 +24,7 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.globals["country_name"] = country_name
+    app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["Permission"] = Permission
 
     @app.context_processor

@@ -19,6 +19,7 @@ GROUP_MEMBERS = {"anonymous": LOGIN, "observer": ALLOW, "member": ALLOW, "coordi
                  "admin": ALLOW, "outsider": HIDDEN}
 GROUP_MANAGERS = {"anonymous": LOGIN, "observer": FORBID, "member": FORBID, "coordinator": ALLOW,
                   "admin": ALLOW, "outsider": HIDDEN}
+GROUP_WRITERS = {**GROUP_MANAGERS, "member": ALLOW}
 TOKEN_LINK = dict.fromkeys(ROLES, BAD_TOKEN)
 
 #: (endpoint, method) -> expectation per role. Add every new route here.
@@ -54,6 +55,32 @@ EXPECTATIONS = {
     ("accounts.users", "GET"): STAFF,
     ("accounts.set_staff", "POST"): STAFF,
     ("audit.log", "GET"): STAFF,
+    ("drafts.new_statement", "GET"): GROUP_MANAGERS,
+    ("drafts.new_statement", "POST"): GROUP_MANAGERS,
+    ("drafts.statement", "GET"): GROUP_MEMBERS,
+    ("drafts.edit", "GET"): GROUP_WRITERS,
+    ("drafts.edit", "POST"): GROUP_WRITERS,
+    ("drafts.preview", "POST"): GROUP_WRITERS,
+    ("drafts.details", "GET"): GROUP_MANAGERS,
+    ("drafts.details", "POST"): GROUP_MANAGERS,
+    ("drafts.history", "GET"): GROUP_MEMBERS,
+    ("drafts.revision", "GET"): GROUP_MEMBERS,
+    ("drafts.compare", "GET"): GROUP_MEMBERS,
+    ("drafts.restore", "POST"): GROUP_WRITERS,
+    ("drafts.transition", "POST"): GROUP_MANAGERS,
+    ("talking_points.points", "GET"): GROUP_MEMBERS,
+    ("talking_points.new_point", "GET"): GROUP_WRITERS,
+    ("talking_points.new_point", "POST"): GROUP_WRITERS,
+    ("talking_points.point", "GET"): GROUP_MEMBERS,
+    ("talking_points.edit_point", "GET"): GROUP_WRITERS,
+    ("talking_points.edit_point", "POST"): GROUP_WRITERS,
+    ("talking_points.set_status", "POST"): GROUP_MANAGERS,
+    ("talking_points.insert", "POST"): GROUP_WRITERS,
+}
+
+#: form fields sent with a POST, beyond the CSRF token, so the check reaches the permission that matters
+FORM_DATA = {
+    "talking_points.insert": lambda world: {"statement_id": world.statement_id},
 }
 
 NOT_CHECKED = {"static"}  # public files
@@ -77,6 +104,9 @@ def url_for_rule(rule, world) -> str:
         "organization_id": world.organization_id,
         "user_id": world.user_ids["member"],
         "token": "made-up-token",
+        "statement_id": world.statement_id,
+        "number": 1,
+        "point_id": world.point_id,
     }
     path = rule.rule
     for argument in rule.arguments:
@@ -130,7 +160,8 @@ def test_each_role_gets_what_the_policy_says_on_every_route(app, make_client, wo
         if method == "GET":
             response = client.get(url)
         else:
-            response = client.post(url, data={"csrf_token": token})
+            extra = FORM_DATA[endpoint](world) if endpoint in FORM_DATA else {}
+            response = client.post(url, data={"csrf_token": token, **extra})
         _check(response, EXPECTATIONS[(endpoint, method)][role], f"{role} {method} {url} ({endpoint})")
         checked += 1
     assert checked == len(list(routes(app))) >= len(EXPECTATIONS)

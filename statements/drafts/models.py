@@ -1,0 +1,133 @@
+"""Statements, their immutable revisions, and the record of their lifecycle."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from statements.accounts.models import User, WorkingGroup
+from statements.core.db import UTCDateTime, utcnow
+from statements.extensions import db
+
+TITLE_MAX = 200
+SLUG_MAX = 80
+SUMMARY_MAX = 1000
+TEXT_MAX = 200_000
+NOTE_MAX = 200
+#: every this many revisions the full text is stored, so rebuilding a text applies few deltas
+SNAPSHOT_EVERY = 20
+
+LANGUAGES = [
+    ("en", "English"), ("es", "Español"), ("fr", "Français"), ("pt", "Português"), ("ar", "العربية"),
+    ("de", "Deutsch"), ("it", "Italiano"), ("tr", "Türkçe"), ("pl", "Polski"), ("vi", "Tiếng Việt"),
+    ("id", "Bahasa Indonesia"), ("sw", "Kiswahili"), ("hi", "हिन्दी"), ("bn", "বাংলা"), ("ru", "Русский"),
+    ("uk", "Українська"), ("zh", "中文"), ("ja", "日本語"), ("ko", "한국어"), ("tl", "Tagalog"),
+]
+
+
+class State(StrEnum):
+    """Where a statement is in its lifecycle."""
+
+    DRAFT = "draft"
+    COMMENT_PERIOD = "comment_period"
+    FINAL = "final"
+    SIGNON_OPEN = "signon_open"
+    SIGNON_CLOSED = "signon_closed"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        return {
+            "draft": "Draft", "comment_period": "Comment period", "final": "Final",
+            "signon_open": "Sign-on open", "signon_closed": "Sign-on closed", "published": "Published",
+        }[self.value]
+
+    @property
+    def text_is_editable(self) -> bool:
+        return self in (State.DRAFT, State.COMMENT_PERIOD)
+
+
+class Statement(db.Model):
+    """A joint statement drafted by a working group."""
+
+    __tablename__ = "statement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    #: the statement's public address: /s/<slug>
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
+    #: one of State
+    state: Mapped[str] = mapped_column(String(20), default=State.DRAFT.value)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the number of the latest revision (0 before the first save)
+    latest_number: Mapped[int] = mapped_column(default=0)
+    #: the revision frozen as final, which sign-ons and exports use
+    final_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", use_alter=True,
+                                                                     ondelete="SET NULL"))
+
+    group: Mapped[WorkingGroup] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    final_revision: Mapped["Revision | None"] = relationship(foreign_keys=[final_revision_id], post_update=True)
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+    def __repr__(self) -> str:
+        return f"<Statement {self.id} {self.slug!r} {self.state}>"
+
+
+class Revision(db.Model):
+    """One save of a statement's text. Never changed once written."""
+
+    __tablename__ = "revision"
+    __table_args__ = (UniqueConstraint("statement_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
+    #: the revision number the author started editing from
+    base_number: Mapped[int | None]
+    #: set when this save was merged with changes saved meanwhile: the revision it was merged onto
+    merged_onto_number: Mapped[int | None]
+    #: set when this revision restores an older one
+    restored_from_number: Mapped[int | None]
+    #: True: content is the full text; False: content is a delta from the previous revision
+    is_snapshot: Mapped[bool] = mapped_column(default=False)
+    content: Mapped[str] = mapped_column(Text)
+    #: word count of the full text, for the history page
+    word_count: Mapped[int] = mapped_column(default=0)
+
+    author: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Revision {self.statement_id}#{self.number}>"
+
+
+class Transition(db.Model):
+    """A step in a statement's lifecycle: who moved it from which state to which, and when."""
+
+    __tablename__ = "statement_transition"
+    __table_args__ = (Index("ix_statement_transition_statement", "statement_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    from_state: Mapped[str] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: for freezing: the revision number frozen
+    revision_number: Mapped[int | None]
+
+    actor: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Transition {self.statement_id} {self.from_state}->{self.to_state}>"

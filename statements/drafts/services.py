@@ -1,0 +1,277 @@
+"""Statements: create, save revisions (merging concurrent saves), restore, compare, and move
+through the lifecycle."""
+
+import re
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from statements.accounts.models import User, WorkingGroup
+from statements.audit.services import record
+from statements.core.db import WriteRace
+from statements.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from statements.drafts.deltas import apply_delta, make_delta
+from statements.drafts.diffing import WORD_PATTERN, Diff, word_diff
+from statements.drafts.merging import MergeResult, three_way_merge
+from statements.drafts.models import (
+    SNAPSHOT_EVERY, TEXT_MAX, Revision, State, Statement, Transition,
+)
+from statements.extensions import db
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+#: (from, to) -> the button's words. Who may take them: policy's STATEMENT_TRANSITION.
+TRANSITIONS: dict[tuple[State, State], str] = {
+    (State.DRAFT, State.COMMENT_PERIOD): "Open the comment period",
+    (State.COMMENT_PERIOD, State.DRAFT): "End the comment period",
+    (State.DRAFT, State.FINAL): "Freeze the latest revision as final",
+    (State.COMMENT_PERIOD, State.FINAL): "Freeze the latest revision as final",
+    (State.FINAL, State.DRAFT): "Reopen the draft",
+}
+
+
+def slugify(title: str) -> str:
+    """Make a short address from a title: lower-case ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = "-".join(words)[:60].strip("-")
+    return slug or "statement"
+
+
+def _check_slug(slug: str, statement_id: int | None = None) -> str:
+    slug = slug.strip().lower()
+    if not SLUG_PATTERN.match(slug) or len(slug) > 80:
+        raise InvalidInput("Use only lower-case letters a–z, digits and single hyphens, for example "
+                           "climate-justice-now.", field="slug")
+    taken = db.session.scalar(select(Statement.id).where(Statement.slug == slug))
+    if taken is not None and taken != statement_id:
+        raise InvalidInput(f"Another statement already uses the address “{slug}”. Choose another.", field="slug")
+    return slug
+
+
+def _check_text(text: str) -> str:
+    text = text.replace("\r\n", "\n")
+    if len(text) > TEXT_MAX:
+        raise InvalidInput(f"The text is {len(text):,} characters long; the limit is {TEXT_MAX:,}. "
+                           "Split it or shorten it.", field="text")
+    return text
+
+
+def word_count(text: str) -> int:
+    return len(WORD_PATTERN.findall(text))
+
+
+def create_statement(actor: User, group: WorkingGroup, title: str, slug: str, language: str, summary: str,
+                     text: str) -> Statement:
+    """Open a statement in a working group, with its first revision."""
+    statement = Statement(group=group, title=title.strip(), slug=_check_slug(slug or slugify(title)),
+                          language=language, summary=(summary or "").strip(), created_by_id=actor.id)
+    db.session.add(statement)
+    db.session.flush()
+    _write_revision(statement, actor, _check_text(text), "First draft", base_number=None)
+    record(actor, "statement.created", statement, f"Opened the statement “{statement.title}”", group_id=group.id)
+    return statement
+
+
+def update_details(actor: User, statement: Statement, title: str, slug: str, language: str, summary: str) -> None:
+    """Change a statement's title, address, language or summary."""
+    if statement.state_enum not in (State.DRAFT, State.COMMENT_PERIOD) and slug.strip().lower() != statement.slug:
+        raise NotAllowed("The address cannot change once the text is final: people may already have it.")
+    statement.slug = _check_slug(slug, statement.id)
+    statement.title, statement.language, statement.summary = title.strip(), language, (summary or "").strip()
+    record(actor, "statement.details_changed", statement, f"Changed the details of “{statement.title}”",
+           group_id=statement.group_id)
+
+
+# --- reading revisions ---------------------------------------------------------------------
+
+_text_cache: "OrderedDict[tuple, str]" = OrderedDict()
+_TEXT_CACHE_SIZE = 64
+
+
+def get_revision(statement: Statement, number: int) -> Revision:
+    """Return a revision by number, or say it does not exist."""
+    revision = db.session.scalar(
+        select(Revision).where(Revision.statement_id == statement.id, Revision.number == number)
+    )
+    if revision is None:
+        raise NotFound(f"This statement has no revision {number}. It has revisions 1 to {statement.latest_number}.")
+    return revision
+
+
+def revision_text(revision: Revision) -> str:
+    """Return a revision's full text, rebuilt from the last snapshot and the deltas after it."""
+    key = (revision.id, revision.created_at)
+    if key in _text_cache:
+        _text_cache.move_to_end(key)
+        return _text_cache[key]
+    if revision.is_snapshot:
+        text = revision.content
+    else:
+        first = ((revision.number - 1) // SNAPSHOT_EVERY) * SNAPSHOT_EVERY + 1
+        chain = db.session.scalars(
+            select(Revision).where(Revision.statement_id == revision.statement_id,
+                                   Revision.number.between(first, revision.number)).order_by(Revision.number)
+        ).all()
+        text = chain[0].content
+        for step in chain[1:]:
+            text = apply_delta(text, step.content)
+    _text_cache[key] = text
+    if len(_text_cache) > _TEXT_CACHE_SIZE:
+        _text_cache.popitem(last=False)
+    return text
+
+
+def latest_revision(statement: Statement) -> Revision:
+    return get_revision(statement, statement.latest_number)
+
+
+def current_text(statement: Statement) -> str:
+    return revision_text(latest_revision(statement))
+
+
+# --- saving ----------------------------------------------------------------------------------
+
+@dataclass
+class SaveResult:
+    """What became of a save: a new revision (perhaps merged), nothing to save, or a conflict."""
+
+    revision: Revision | None = None
+    merged_with: list[str] = field(default_factory=list)
+    conflict: MergeResult | None = None
+    latest: Revision | None = None
+    unchanged: bool = False
+
+
+def _require_editable(statement: Statement) -> None:
+    if not statement.state_enum.text_is_editable:
+        raise NotAllowed(f"This statement is {statement.state_enum.label.lower()}: its text is locked. "
+                         "A coordinator can reopen the draft if it must change.")
+
+
+def _write_revision(statement: Statement, author: User, text: str, note: str, base_number: int | None,
+                    previous_text: str | None = None, **extra) -> Revision:
+    """Add revision latest+1, claiming the number first so that a simultaneous save must retry."""
+    number = statement.latest_number + 1
+    claimed = db.session.execute(
+        update(Statement).where(Statement.id == statement.id, Statement.latest_number == number - 1)
+        .values(latest_number=number).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise WriteRace()
+    set_committed_value(statement, "latest_number", number)  # already written by the claim above
+    snapshot = previous_text is None or (number - 1) % SNAPSHOT_EVERY == 0
+    revision = Revision(
+        statement_id=statement.id, number=number, author_id=author.id, note=(note or "").strip()[:200],
+        base_number=base_number, is_snapshot=snapshot,
+        content=text if snapshot else make_delta(previous_text, text), word_count=word_count(text), **extra,
+    )
+    db.session.add(revision)
+    db.session.flush()
+    _text_cache[(revision.id, revision.created_at)] = text
+    return revision
+
+
+def save_revision(actor: User, statement: Statement, base_number: int, text: str, note: str) -> SaveResult:
+    """Save an edit made from revision base_number, merging with saves made since, never over them."""
+    _require_editable(statement)
+    text = _check_text(text)
+    if not 1 <= base_number <= statement.latest_number:
+        raise InvalidInput("The revision this edit started from is not one of this statement's. "
+                           "Reload the page and make the change again.")
+    latest = latest_revision(statement)
+    latest_text = revision_text(latest)
+    if base_number == latest.number:
+        if text == latest_text:
+            return SaveResult(latest=latest, unchanged=True)
+        return SaveResult(_write_revision(statement, actor, text, note, base_number, latest_text), latest=latest)
+    base_text = revision_text(get_revision(statement, base_number))
+    merge = three_way_merge(base_text, text, latest_text)
+    if not merge.clean:
+        return SaveResult(conflict=merge, latest=latest)
+    if merge.text == latest_text:
+        return SaveResult(latest=latest, unchanged=True)
+    revision = _write_revision(statement, actor, merge.text, note, base_number, latest_text,
+                               merged_onto_number=latest.number)
+    return SaveResult(revision, merged_with=_authors_since(statement, base_number), latest=latest)
+
+
+def _authors_since(statement: Statement, base_number: int) -> list[str]:
+    names = db.session.scalars(
+        select(User.display_name).join(Revision, Revision.author_id == User.id)
+        .where(Revision.statement_id == statement.id, Revision.number > base_number,
+               Revision.number < statement.latest_number)
+        .distinct()
+    ).all()
+    return sorted(names)
+
+
+def restore_revision(actor: User, statement: Statement, number: int) -> SaveResult:
+    """Make an old revision's text the latest again, as a new revision: history is never rewritten."""
+    _require_editable(statement)
+    old = get_revision(statement, number)
+    latest = latest_revision(statement)
+    old_text, latest_text = revision_text(old), revision_text(latest)
+    if old_text == latest_text:
+        return SaveResult(latest=latest, unchanged=True)
+    revision = _write_revision(statement, actor, old_text, f"Restored revision {number}", latest.number,
+                               latest_text, restored_from_number=number)
+    return SaveResult(revision, latest=latest)
+
+
+# --- comparing -------------------------------------------------------------------------------
+
+def compare(statement: Statement, from_number: int, to_number: int, timeout_seconds: float = 1.0) -> Diff:
+    """Diff two revisions of the same statement word by word."""
+    old = revision_text(get_revision(statement, from_number))
+    new = revision_text(get_revision(statement, to_number))
+    return word_diff(old, new, timeout_seconds)
+
+
+# --- lifecycle ---------------------------------------------------------------------------------
+
+def available_transitions(statement: Statement) -> list[tuple[State, str]]:
+    """Return the states a statement can move to now, with the words for each button."""
+    return [(to, label) for (frm, to), label in TRANSITIONS.items() if frm == statement.state_enum]
+
+
+def transition(actor: User, statement: Statement, to_state: str) -> Transition:
+    """Move a statement to another state of its lifecycle, and record who did it."""
+    try:
+        target = State(to_state)
+    except ValueError:
+        raise InvalidInput("That is not a state a statement can be in.") from None
+    current = statement.state_enum
+    if (current, target) not in TRANSITIONS:
+        raise Conflict(f"This statement is {current.label.lower()}; it cannot move to "
+                       f"“{target.label.lower()}” from there. Reload the page to see what can be done now.")
+    revision_number = None
+    if target == State.FINAL:
+        final = latest_revision(statement)
+        statement.final_revision_id = final.id
+        revision_number = final.number
+    statement.state = target.value
+    step = Transition(statement_id=statement.id, from_state=current.value, to_state=target.value,
+                      actor_id=actor.id, revision_number=revision_number)
+    db.session.add(step)
+    summary = f"Moved “{statement.title}” from {current.label.lower()} to {target.label.lower()}"
+    if revision_number:
+        summary += f" (revision {revision_number})"
+    record(actor, f"statement.{target.value}", statement, summary, group_id=statement.group_id,
+           from_state=current.value, to_state=target.value, revision=revision_number)
+    return step
+
+
+def transitions_of(statement: Statement) -> list[Transition]:
+    return db.session.scalars(
+        select(Transition).where(Transition.statement_id == statement.id).order_by(Transition.created_at)
+    ).all()
+
+
+def statements_of(group: WorkingGroup) -> list[Statement]:
+    return db.session.scalars(
+        select(Statement).where(Statement.group_id == group.id).order_by(Statement.created_at.desc())
+    ).all()

@@ -1,0 +1,192 @@
+"""Pages for drafting a statement: view, edit, history, compare, restore and lifecycle steps."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from statements.accounts.models import WorkingGroup
+from statements.core.db import commit_with_retries
+from statements.core.errors import InvalidInput
+from statements.core.forms import add_error
+from statements.core.loaders import load_for
+from statements.core.markdown import render_markdown
+from statements.core.policy import Permission
+from statements.drafts import bp
+from statements.drafts import services
+from statements.drafts.diffing import count_words, rows
+from statements.drafts.forms import EditForm, NewStatementForm, StatementForm
+from statements.drafts.models import TEXT_MAX, Revision, Statement
+from statements.extensions import db
+
+HISTORY_PAGE_SIZE = 25
+
+
+def _load(statement_id: int, permission: Permission = Permission.STATEMENT_VIEW) -> Statement:
+    return load_for(Statement, statement_id, permission)
+
+
+@bp.route("/groups/<int:group_id>/statements/new", methods=["GET", "POST"])
+def new_statement(group_id: int):
+    group = load_for(WorkingGroup, group_id, Permission.STATEMENT_CREATE)
+    form = NewStatementForm()
+    if form.validate_on_submit():
+        try:
+            statement = services.create_statement(current_user, group, form.title.data, form.slug.data or "",
+                                                  form.language.data, form.summary.data, form.text.data or "")
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            add_error(form, error)
+        else:
+            flash(f"“{statement.title}” is open for drafting.", "success")
+            return redirect(url_for("drafts.statement", statement_id=statement.id))
+    return render_template("drafts/new.html", form=form, group=group), 400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/statements/<int:statement_id>")
+def statement(statement_id: int):
+    statement = _load(statement_id)
+    latest = services.latest_revision(statement)
+    return render_template("drafts/statement.html", statement=statement, revision=latest,
+                           text=services.revision_text(latest), transitions=services.available_transitions(statement),
+                           history=services.transitions_of(statement))
+
+
+@bp.route("/statements/<int:statement_id>/edit", methods=["GET", "POST"])
+def edit(statement_id: int):
+    statement = _load(statement_id, Permission.STATEMENT_EDIT)
+    if not statement.state_enum.text_is_editable:
+        flash(f"This statement is {statement.state_enum.label.lower()}: its text is locked. "
+              "A coordinator can reopen the draft if it must change.", "error")
+        return redirect(url_for("drafts.statement", statement_id=statement.id))
+    form = EditForm()
+    if request.method == "GET":
+        latest = services.latest_revision(statement)
+        form.base.data, form.text.data = latest.number, services.revision_text(latest)
+        return render_template("drafts/edit.html", statement=statement, form=form)
+    if request.form.get("action") == "preview" and form.validate_on_submit():
+        return render_template("drafts/edit.html", statement=statement, form=form, preview=form.text.data or "")
+    if not form.validate_on_submit():
+        return render_template("drafts/edit.html", statement=statement, form=form), 400
+    try:
+        result = commit_with_retries(lambda: services.save_revision(
+            current_user, db.session.get(Statement, statement_id), form.base.data, form.text.data or "",
+            form.note.data or ""))
+    except InvalidInput as error:
+        add_error(form, error)
+        return render_template("drafts/edit.html", statement=statement, form=form), 400
+    if result.conflict:
+        return _conflict_page(statement, form, result)
+    if result.unchanged:
+        flash("There was nothing to save: the text is the same as the latest revision.", "info")
+    elif result.merged_with:
+        flash(f"Saved as revision {result.revision.number}. Others saved while you were editing "
+              f"({', '.join(result.merged_with)}); your changes were merged with theirs.", "success")
+    else:
+        flash(f"Saved as revision {result.revision.number}.", "success")
+    return redirect(url_for("drafts.statement", statement_id=statement_id))
+
+
+def _conflict_page(statement: Statement, form: EditForm, result: services.SaveResult):
+    """Show the user's text against the latest, keeping theirs to resolve and save again."""
+    latest_text = services.revision_text(result.latest)
+    diff = services.word_diff(latest_text, form.text.data or "")
+    form.base.data = result.latest.number  # saving again from here resolves against the latest
+    return render_template("drafts/conflict.html", statement=statement, form=form, latest=result.latest,
+                           rows=rows(diff.ops), conflicts=len(result.conflict.conflicts)), 409
+
+
+@bp.route("/statements/<int:statement_id>/details", methods=["GET", "POST"])
+def details(statement_id: int):
+    statement = _load(statement_id, Permission.STATEMENT_TRANSITION)
+    form = StatementForm(obj=statement)
+    if form.validate_on_submit():
+        try:
+            services.update_details(current_user, statement, form.title.data, form.slug.data or "",
+                                    form.language.data, form.summary.data)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            add_error(form, error)
+        else:
+            flash("The details are saved.", "success")
+            return redirect(url_for("drafts.statement", statement_id=statement.id))
+    return render_template("drafts/details.html", statement=statement, form=form), \
+        400 if form.errors or form.form_errors else 200
+
+
+@bp.route("/statements/<int:statement_id>/history")
+def history(statement_id: int):
+    statement = _load(statement_id)
+    query = select(Revision).where(Revision.statement_id == statement.id).order_by(Revision.number.desc())
+    page = db.paginate(query, per_page=HISTORY_PAGE_SIZE, error_out=False)
+    return render_template("drafts/history.html", statement=statement, page=page)
+
+
+@bp.route("/statements/<int:statement_id>/revisions/<int:number>")
+def revision(statement_id: int, number: int):
+    statement = _load(statement_id)
+    revision = services.get_revision(statement, number)
+    return render_template("drafts/revision.html", statement=statement, revision=revision,
+                           text=services.revision_text(revision))
+
+
+def _number_arg(name: str, default: int) -> int:
+    value = request.args.get(name, "")
+    if not value:
+        return default
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidInput(f"“{value[:20]}” is not a revision number. Choose revisions from the history.")
+    return int(value)
+
+
+@bp.route("/statements/<int:statement_id>/compare")
+def compare(statement_id: int):
+    statement = _load(statement_id)
+    latest = statement.latest_number
+    from_number = _number_arg("from", max(latest - 1, 1))
+    to_number = _number_arg("to", latest)
+    view = "side" if request.args.get("view") == "side" else "inline"
+    diff = services.compare(statement, from_number, to_number)
+    added, removed = count_words(diff.ops)
+    return render_template("drafts/compare.html", statement=statement, view=view, diff=diff, rows=rows(diff.ops),
+                           added=added, removed=removed,
+                           old=services.get_revision(statement, from_number),
+                           new=services.get_revision(statement, to_number))
+
+
+@bp.route("/statements/<int:statement_id>/revisions/<int:number>/restore", methods=["POST"])
+def restore(statement_id: int, number: int):
+    statement = _load(statement_id, Permission.STATEMENT_EDIT)
+    result = commit_with_retries(lambda: services.restore_revision(
+        current_user, db.session.get(Statement, statement_id), number))
+    if result.unchanged:
+        flash(f"Revision {number} has the same text as the latest revision; nothing to restore.", "info")
+    else:
+        flash(f"Revision {number} is restored as revision {result.revision.number}.", "success")
+    return redirect(url_for("drafts.statement", statement_id=statement.id))
+
+
+@bp.route("/statements/<int:statement_id>/transition", methods=["POST"])
+def transition(statement_id: int):
+    statement = _load(statement_id, Permission.STATEMENT_TRANSITION)
+    target = request.form.get("to", "")
+    step = services.transition(current_user, statement, target)
+    db.session.commit()
+    messages = {
+        "final": f"Revision {step.revision_number} is frozen as the final text.",
+        "draft": "The statement is a draft again: members can edit it.",
+        "comment_period": "The comment period is open: members are invited to comment.",
+    }
+    flash(messages.get(step.to_state, "The statement moved on."), "success")
+    return redirect(url_for("drafts.statement", statement_id=statement.id))
+
+
+@bp.route("/statements/<int:statement_id>/preview", methods=["POST"])
+def preview(statement_id: int):
+    """Render Markdown for the editor's live preview (the page works without it)."""
+    _load(statement_id, Permission.STATEMENT_EDIT)
+    text = request.form.get("text", "")
+    if len(text) > TEXT_MAX:
+        abort(413)
+    return str(render_markdown(text))
