@@ -60,5 +60,84 @@ def load_demo() -> bool:
     ]
     db.session.add_all(Membership(user=people[e], group=g, role=r.value) for e, g, r in memberships)
     db.session.flush()
+    _load_talking_points(climate, people)
+    _load_statement(climate, people)
     record(None, "demo.loaded", climate, "Loaded the demo data", group_id=climate.id)
     return True
+
+
+DEMO_POINTS = [
+    ("Climate displacement is already happening",
+     "Floods, droughts and rising seas forced **more than 20 million people** from their homes in a single year. "
+     "Most stay within their own countries.", "climate and displacement", "agreed",
+     "Internal displacement report | https://example.org/reports/displacement"),
+    ("Regularization protects everyone's wages",
+     "When migrant workers can work legally, employers cannot undercut wages by threatening deportation.",
+     "labour rights, regularization", "agreed", ""),
+    ("Domestic work is work",
+     "Domestic workers must have the same protections as every other worker: contracts, rest days, a minimum wage.",
+     "labour rights", "proposed", "ILO Convention 189 | https://example.org/c189"),
+    ("Planned relocation must be consented",
+     "Communities moved because of climate change must be consulted and must agree to where they go.",
+     "climate and displacement", "proposed", ""),
+    ("Temporary protection is not enough", "Short permits leave people in limbo for years.", "regularization",
+     "retired", ""),
+]
+
+DEMO_DRAFTS = [
+    ("coordinator@example.org", "First draft",
+     "# No one left behind\n\nWe, the undersigned organizations, call on governments to protect people displaced "
+     "by climate change.\n\nFloods and droughts are forcing families from their homes."),
+    ("member@example.org", "Added the demands",
+     "# No one left behind\n\nWe, the undersigned organizations, call on governments to protect people displaced "
+     "by climate change.\n\nFloods and droughts are forcing families from their homes.\n\n## Our demands\n\n"
+     "- Recognize climate displacement in law.\n- Open regular pathways for migration."),
+    ("member2@example.org", "Stronger opening",
+     "# No one left behind\n\nWe, the undersigned organizations from every continent, call on governments to "
+     "protect people displaced by climate change, now.\n\nFloods and droughts are forcing families from their "
+     "homes.\n\n## Our demands\n\n- Recognize climate displacement in law.\n- Open regular pathways for migration."),
+    ("member@example.org", "Added labour rights",
+     "# No one left behind\n\nWe, the undersigned organizations from every continent, call on governments to "
+     "protect people displaced by climate change, now.\n\nFloods and droughts are forcing families from their "
+     "homes.\n\n## Our demands\n\n- Recognize climate displacement in law.\n- Open regular pathways for migration."
+     "\n- Guarantee the right to decent work for everyone who moves."),
+]
+
+
+def _load_talking_points(group: WorkingGroup, people: dict) -> None:
+    from statements.talking_points import services as points
+
+    coordinator = people["coordinator@example.org"]
+    for index, (title, body, tags, status, sources) in enumerate(DEMO_POINTS):
+        author = people["member@example.org" if index % 2 else "member2@example.org"]
+        point = points.create_point(author, group, title, body, sources, tags)
+        if status != "proposed":
+            points.set_status(coordinator, point, status)
+
+
+def _load_statement(group: WorkingGroup, people: dict) -> None:
+    """A statement with a dozen revisions by several members, in its comment period."""
+    from statements.drafts import services as drafts
+
+    author, note, text = DEMO_DRAFTS[0]
+    statement = drafts.create_statement(people[author], group, "No one left behind: climate displacement and "
+                                        "the right to move", "no-one-left-behind", "en",
+                                        "A call to protect people displaced by climate change.", text)
+    for author, note, text in DEMO_DRAFTS[1:]:
+        drafts.save_revision(people[author], statement, statement.latest_number, text, note)
+    editors = ["coordinator@example.org", "member@example.org", "member2@example.org"]
+    refinements = [
+        ("Floods and droughts", "Floods, droughts and rising seas", "Named rising seas"),
+        ("families from their homes.", "families from their homes. Most never return.", "Added that most never return"),
+        ("Recognize climate displacement in law.", "Recognize climate displacement in national and regional law.",
+         "Named regional law"),
+        ("Open regular pathways", "Open safe and regular pathways", "Safe and regular"),
+        ("for everyone who moves.", "for everyone who moves, whatever their status.", "Whatever their status"),
+        ("call on governments", "call on all governments", "All governments"),
+        ("## Our demands", "## What we ask", "Friendlier heading"),
+        ("now.", "now.\n\nThey are workers, neighbours and members of our communities.", "Added a sentence"),
+    ]
+    for index, (old, new, note) in enumerate(refinements):
+        text = drafts.current_text(statement).replace(old, new, 1)
+        drafts.save_revision(people[editors[index % 3]], statement, statement.latest_number, text, note)
+    drafts.transition(people["coordinator@example.org"], statement, "comment_period")

@@ -136,16 +136,21 @@ def rows(ops: list[tuple[int, str]], context_lines: int = 1) -> list[Row]:
 
 
 def _fold(lines: list[Row], context_lines: int) -> list[Row]:
+    """Drop blank unchanged lines; fold unchanged runs too long to be worth showing."""
+    lines = [row for row in lines if row.changed or any(text.strip() for _, text in row.inline)]
     changed = [index for index, row in enumerate(lines) if row.changed]
     keep = set()
     for index in changed:
         keep.update(range(index - context_lines, index + context_lines + 1))
     folded: list[Row] = []
-    for index, row in enumerate(lines):
-        if index in keep:
+    hidden: list[Row] = []
+    for index, row in enumerate(lines + [None]):
+        if row is not None and index not in keep:
+            hidden.append(row)
+            continue
+        # a run of one or two lines is shown rather than folded: the fold would be as long
+        folded.extend(hidden if len(hidden) <= 2 else [Row(folded_lines=len(hidden))])
+        hidden = []
+        if row is not None:
             folded.append(row)
-        elif folded and folded[-1].folded_lines:
-            folded[-1].folded_lines += 1
-        else:
-            folded.append(Row(folded_lines=1))
     return folded
