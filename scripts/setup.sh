@@ -32,9 +32,13 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$mode"
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
   extras=""; [ "$mode" = test ] && extras="[test]"
-  .venv/bin/python -m pip install -q -e ".$extras"
+  echo "Installing Python packages into .venv (log: .venv/pip.log)"
+  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e ".$extras"; } \
+      > .venv/pip.log 2>&1; then
+    tail -n 30 .venv/pip.log
+    exit 1
+  fi
   touch "$stamp"
 fi
 
