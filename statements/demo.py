@@ -141,3 +141,23 @@ def _load_statement(group: WorkingGroup, people: dict) -> None:
         text = drafts.current_text(statement).replace(old, new, 1)
         drafts.save_revision(people[editors[index % 3]], statement, statement.latest_number, text, note)
     drafts.transition(people["coordinator@example.org"], statement, "comment_period")
+    _load_threads(statement, people)
+
+
+def _load_threads(statement, people: dict) -> None:
+    """Open and resolved threads on the demo statement, on passages and on the whole text."""
+    from statements.comments import services as comments
+    from statements.drafts import services as drafts
+
+    text, number = drafts.current_text(statement), statement.latest_number
+    member, member2 = people["member@example.org"], people["member2@example.org"]
+    coordinator, observer = people["coordinator@example.org"], people["observer@example.org"]
+    thread = comments.open_thread(member, statement, "Can we cite the displacement figures here?",
+                                  "Floods, droughts and rising seas", number, text)
+    comments.reply(coordinator, thread, "Yes: @MateusMember, please add the source from our talking points.")
+    thread = comments.open_thread(observer, statement, "“Safe and regular” is the wording the Global Compact uses. "
+                                  "Good.", "safe and regular pathways", number, text)
+    comments.reply(member2, thread, "Agreed, keeping it.")
+    comments.resolve(coordinator, thread)
+    comments.open_thread(member2, statement, "Should the statement be shorter? Ministries read the first "
+                         "paragraph only.")

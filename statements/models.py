@@ -2,6 +2,7 @@
 
 from statements.accounts.models import Invitation, Membership, Organization, User, WorkingGroup  # noqa: F401
 from statements.audit.models import AuditEvent  # noqa: F401
+from statements.comments.models import Comment, Thread  # noqa: F401
 from statements.drafts.models import Revision, Statement, Transition  # noqa: F401
 from statements.talking_points.models import PointUse, Tag, TalkingPoint, TalkingPointVersion  # noqa: F401
 from statements.mail.models import OutboxMessage  # noqa: F401

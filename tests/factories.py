@@ -6,6 +6,7 @@ from itertools import count
 from datetime import timedelta
 
 from statements.accounts.models import Invitation, Membership, Organization, User, WorkingGroup
+from statements.comments import services as comments
 from statements.core.db import utcnow
 from statements.drafts import services as drafts
 from statements.drafts.models import Statement
@@ -63,6 +64,8 @@ class World:
     invitation_id: int  # a pending invitation to the home group
     statement_id: int  # a draft in the home group, with two revisions
     point_id: int  # a proposed talking point of the home group
+    thread_id: int  # a thread opened by the member on a passage of the statement
+    comment_id: int  # the member's first comment in that thread
 
 
 def build_world() -> World:
@@ -87,9 +90,13 @@ def build_world() -> World:
                                 "People displaced by climate change need legal protection now."])
     point = talking_points.create_point(coordinator, home, "Regularization works",
                                         "Regularization protects workers.", "", "regularization")
+    member = db.session.get(User, user_ids["member"])
+    text = drafts.current_text(statement)
+    thread = comments.open_thread(member, statement, "Should this say *legal*?", "legal protection",
+                                  statement.latest_number, text)
     db.session.commit()
     return World(home.id, other.id, emails, membership_ids, organization.id, user_ids, invitation.id,
-                 statement.id, point.id)
+                 statement.id, point.id, thread.id, thread.comments[0].id)
 
 
 def make_statement(author: User, group: WorkingGroup, title: str, texts: list[str]) -> Statement:

@@ -6,6 +6,7 @@ from datetime import datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -74,6 +75,8 @@ class User(UserMixin, db.Model):
     #: bumped when the password changes, which signs out every other session and remember-me cookie
     login_epoch: Mapped[int] = mapped_column(default=0)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"))
+    #: email me about replies and mentions in comment threads
+    notify_comments: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

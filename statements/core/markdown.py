@@ -1,6 +1,8 @@
 """Markdown typed by users, rendered safely: a CommonMark parser with raw HTML off, then an
 allow-list sanitizer, so no script, event handler or javascript: link reaches a page."""
 
+import re
+from dataclasses import dataclass
 from functools import cache
 
 import nh3
@@ -36,3 +38,90 @@ def render_markdown(text: str) -> Markup:
         link_rel="nofollow noopener noreferrer",
     )
     return Markup(clean)
+
+
+# --- statement text in blocks, with commented passages highlighted -----------------------------
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARK_PATTERN = re.compile(_OPEN + r"(\d+)\|(\w+)" + _CLOSE)
+_END = "\ue002"
+#: Markdown that opens a line (heading, list item, quote): a highlight starts after it
+_LINE_PREFIX = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,9}[.)][ \t]+|>[ \t]?)*")
+
+
+@dataclass
+class Block:
+    """One top-level block of a text (paragraph, heading, list...), rendered."""
+
+    html: Markup
+    first_line: int
+    last_line: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Highlight:
+    start: int
+    end: int
+    thread_id: int
+    status: str
+
+
+def _with_markers(text: str, highlights: list[Highlight]) -> str:
+    """Wrap each highlighted stretch in marker characters, line by line, after any line prefix."""
+    inserts: list[tuple[int, int, str]] = []  # (position, order, marker)
+    last_end = 0
+    for h in sorted(highlights, key=lambda h: h.start):
+        start, end = max(h.start, last_end), min(h.end, len(text))
+        if start >= end:
+            continue
+        last_end = end
+        opener = f"{_OPEN}{h.thread_id}|{h.status}{_CLOSE}"
+        position = start
+        for line in text[start:end].split("\n"):
+            line_start = position
+            if line_start != start or text[line_start - 1:line_start] in ("\n", ""):
+                line_start += _LINE_PREFIX.match(text, line_start).end() - line_start
+            line_end = position + len(line)
+            if line_start < line_end:
+                inserts.append((line_start, 1, opener))
+                inserts.append((line_end, 0, _END))
+            position = line_end + 1
+    pieces, cursor = [], 0
+    for position, _, marker in sorted(inserts):
+        pieces.append(text[cursor:position])
+        pieces.append(marker)
+        cursor = position
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def _restore_marks(html: str) -> str:
+    marked = _MARK_PATTERN.sub(
+        lambda m: f'<mark class="passage passage-{m.group(2)}" data-thread="{m.group(1)}">', html
+    ).replace(_END, "</mark>")
+    if marked.count("<mark") != marked.count("</mark>"):
+        return _MARK_PATTERN.sub("", html).replace(_END, "")  # a marker split by the layout: show no highlight
+    return marked
+
+
+def render_blocks(text: str, highlights: list[Highlight] | None = None) -> list[Block]:
+    """Render a text block by block (so each can be commented on), highlighting commented passages."""
+    text = text or ""
+    source = _with_markers(text, highlights or []) if highlights else text
+    parser = _parser()
+    tokens = parser.parse(source)
+    source_lines = text.split("\n")
+    blocks, group = [], []
+    for token in tokens:
+        group.append(token)
+        if token.level == 0 and token.nesting in (0, -1):
+            opening = group[0]
+            first, last = opening.map if opening.map else (0, 0)
+            html = parser.renderer.render(group, parser.options, {})
+            clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                              url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener noreferrer")
+            blocks.append(Block(Markup(_restore_marks(clean)), first + 1, last,
+                                "\n".join(source_lines[first:last])))
+            group = []
+    return blocks

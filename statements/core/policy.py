@@ -34,13 +34,17 @@ class Permission(StrEnum):
     POINT_VIEW = "talking_point:view"
     POINT_EDIT = "talking_point:edit"
     POINT_DECIDE = "talking_point:decide"
+    COMMENT_CREATE = "comment:create"
+    THREAD_RESOLVE = "thread:resolve"
+    COMMENT_CHANGE = "comment:change"
 
 
 #: What each role in a group may do there. Staff (admins) may do everything.
-_READ = frozenset({Permission.GROUP_VIEW, Permission.STATEMENT_VIEW, Permission.POINT_VIEW})
+_READ = frozenset({Permission.GROUP_VIEW, Permission.STATEMENT_VIEW, Permission.POINT_VIEW,
+                   Permission.COMMENT_CREATE})
 _WRITE = _READ | {Permission.STATEMENT_EDIT, Permission.POINT_EDIT}
 _STEER = _WRITE | {Permission.GROUP_MANAGE_MEMBERS, Permission.STATEMENT_CREATE, Permission.STATEMENT_TRANSITION,
-                   Permission.POINT_DECIDE}
+                   Permission.POINT_DECIDE, Permission.THREAD_RESOLVE}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OBSERVER: _READ,
     Role.MEMBER: _WRITE,
@@ -54,6 +58,10 @@ STAFF_ONLY = frozenset({
     Permission.AUDIT_READ,
     Permission.USER_MANAGE,
 })
+
+
+#: what the author of a thread or comment may do to it, in a group they can comment in
+AUTHOR_PERMISSIONS = frozenset({Permission.THREAD_RESOLVE, Permission.COMMENT_CHANGE})
 
 
 def group_of(target):
@@ -82,4 +90,9 @@ def can(user, permission: Permission, target=None) -> bool:
     if permission in STAFF_ONLY:
         return False
     role = role_in(user, group_of(target))
-    return role is not None and permission in ROLE_PERMISSIONS[role]
+    if role is None:
+        return False
+    if permission in ROLE_PERMISSIONS[role]:
+        return True
+    is_author = getattr(target, "author_id", None) == user.id
+    return is_author and permission in AUTHOR_PERMISSIONS and Permission.COMMENT_CREATE in ROLE_PERMISSIONS[role]

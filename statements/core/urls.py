@@ -2,12 +2,13 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 
 
 def external_url(endpoint: str, **values) -> str:
-    """Return an absolute URL for links in emails, based on the configured BASE_URL."""
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
+    """Return an absolute URL for links in emails, based on BASE_URL (works outside a request too)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["BASE_URL"] + path
 
 
 def safe_next_url(target: str | None) -> str | None:

@@ -172,6 +172,10 @@ def _write_revision(statement: Statement, author: User, text: str, note: str, ba
     db.session.add(revision)
     db.session.flush()
     _text_cache[(revision.id, revision.created_at)] = text
+    if previous_text is not None:
+        from statements.comments.services import reanchor_open_threads  # comments build on drafts
+
+        reanchor_open_threads(statement.id, previous_text, text, number)
     return revision
 
 

@@ -9,8 +9,9 @@ from statements.core.db import commit_with_retries
 from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
 from statements.core.loaders import load_for
-from statements.core.markdown import render_markdown
+from statements.core.markdown import Highlight, render_blocks, render_markdown
 from statements.core.policy import Permission
+from statements.comments import services as comments
 from statements.drafts import bp
 from statements.drafts import services
 from statements.drafts.diffing import count_words, rows
@@ -47,8 +48,13 @@ def new_statement(group_id: int):
 def statement(statement_id: int):
     statement = _load(statement_id)
     latest = services.latest_revision(statement)
+    threads = comments.threads_of(statement, "open")
+    highlights = [Highlight(t.position, t.position + len(t.quote), t.id, t.anchor_status) for t in threads
+                  if t.anchor_revision == latest.number and t.anchor_status in ("exact", "fuzzy")]
     return render_template("drafts/statement.html", statement=statement, revision=latest,
-                           text=services.revision_text(latest), transitions=services.available_transitions(statement),
+                           blocks=render_blocks(services.revision_text(latest), highlights), threads=threads,
+                           thread_counts=comments.thread_counts(statement),
+                           transitions=services.available_transitions(statement),
                            history=services.transitions_of(statement))
 
 

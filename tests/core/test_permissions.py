@@ -20,6 +20,9 @@ GROUP_MEMBERS = {"anonymous": LOGIN, "observer": ALLOW, "member": ALLOW, "coordi
 GROUP_MANAGERS = {"anonymous": LOGIN, "observer": FORBID, "member": FORBID, "coordinator": ALLOW,
                   "admin": ALLOW, "outsider": HIDDEN}
 GROUP_WRITERS = {**GROUP_MANAGERS, "member": ALLOW}
+#: the member opened the thread and wrote its first comment; coordinators resolve any thread
+THREAD_AUTHOR_OR_COORDINATOR = GROUP_WRITERS
+COMMENT_AUTHOR = {**GROUP_MANAGERS, "coordinator": FORBID, "member": ALLOW}
 TOKEN_LINK = dict.fromkeys(ROLES, BAD_TOKEN)
 
 #: (endpoint, method) -> expectation per role. Add every new route here.
@@ -76,6 +79,17 @@ EXPECTATIONS = {
     ("talking_points.edit_point", "POST"): GROUP_WRITERS,
     ("talking_points.set_status", "POST"): GROUP_MANAGERS,
     ("talking_points.insert", "POST"): GROUP_WRITERS,
+    ("comments.threads", "GET"): GROUP_MEMBERS,
+    ("comments.new_thread", "GET"): GROUP_MEMBERS,
+    ("comments.new_thread", "POST"): GROUP_MEMBERS,
+    ("comments.thread", "GET"): GROUP_MEMBERS,
+    ("comments.reply", "POST"): GROUP_MEMBERS,
+    ("comments.resolve", "POST"): THREAD_AUTHOR_OR_COORDINATOR,
+    ("comments.reopen", "POST"): THREAD_AUTHOR_OR_COORDINATOR,
+    ("comments.edit_comment", "GET"): COMMENT_AUTHOR,
+    ("comments.edit_comment", "POST"): COMMENT_AUTHOR,
+    ("comments.delete_comment", "POST"): COMMENT_AUTHOR,
+    ("comments.notifications", "POST"): SIGNED_IN,
 }
 
 #: form fields sent with a POST, beyond the CSRF token, so the check reaches the permission that matters
@@ -107,6 +121,8 @@ def url_for_rule(rule, world) -> str:
         "statement_id": world.statement_id,
         "number": 1,
         "point_id": world.point_id,
+        "thread_id": world.thread_id,
+        "comment_id": world.comment_id,
     }
     path = rule.rule
     for argument in rule.arguments:

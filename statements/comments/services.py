@@ -1,0 +1,208 @@
+"""Comment threads: open, reply, resolve, reopen, edit, delete; anchors follow new revisions;
+participants and mentioned members hear of it by email."""
+
+import re
+
+from sqlalchemy import func, select
+
+from statements.accounts.models import Membership, User
+from statements.audit.services import record
+from statements.comments import anchoring
+from statements.comments.models import BODY_MAX, QUOTE_MAX, Comment, Thread
+from statements.core.db import utcnow
+from statements.core.errors import InvalidInput, NotAllowed
+from statements.core.urls import external_url
+from statements.drafts.models import Statement
+from statements.extensions import db
+from statements.mail.services import queue_mail
+
+MENTION_PATTERN = re.compile(r"(?<![\w@])@([\w.\-]{2,60})", re.UNICODE)
+#: characters Markdown uses for emphasis and code, ignored when finding selected words in the source
+_FORMATTING = set("*_`")
+
+
+def mention_handle(user: User) -> str:
+    """The word that mentions a person: their name without spaces, e.g. @CarmenCoordinator."""
+    return re.sub(r"[^\w.\-]", "", user.display_name, flags=re.UNICODE)
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise InvalidInput("Write a comment before sending it.", field="body")
+    if len(body) > BODY_MAX:
+        raise InvalidInput(f"A comment can be at most {BODY_MAX:,} characters; this one has {len(body):,}. "
+                           "Shorten it or split it into two.", field="body")
+    return body
+
+
+def locate_quote(text: str, quote: str) -> tuple[int, int] | None:
+    """Find selected words in the Markdown source, ignoring emphasis marks and runs of spaces."""
+    raw = quote.strip()
+    exact = text.find(raw) if raw else -1
+    if exact != -1:
+        return exact, exact + len(raw)
+    quote = " ".join(quote.split())
+    if not quote:
+        return None
+    plain, index_map, last_space = [], [], False
+    for index, char in enumerate(text):
+        if char in _FORMATTING:
+            continue
+        if char.isspace():
+            if last_space:
+                continue
+            char, last_space = " ", True
+        else:
+            last_space = False
+        plain.append(char)
+        index_map.append(index)
+    found = "".join(plain).find(quote)
+    if found == -1:
+        return None
+    return index_map[found], index_map[found + len(quote) - 1] + 1
+
+
+def open_thread(actor: User, statement: Statement, body: str, quote: str | None = None,
+                revision_number: int | None = None, revision_text: str | None = None) -> Thread:
+    """Start a thread on the whole statement, or on words of one revision of it."""
+    body = _check_body(body)
+    thread = Thread(statement_id=statement.id, author_id=actor.id)
+    if quote is not None and quote.strip():
+        if len(quote) > QUOTE_MAX:
+            raise InvalidInput(f"Select at most {QUOTE_MAX:,} characters to comment on; for more, comment on the "
+                               "whole statement.", field="quote")
+        span = locate_quote(revision_text or "", quote)
+        if span is None:
+            raise InvalidInput(f"The words you selected are not in revision {revision_number}. Reload the "
+                               "statement and select them again.", field="quote")
+        anchor = anchoring.anchor_at(revision_text, *span)
+        thread.original_quote, thread.original_revision = anchor.quote, revision_number
+        _set_anchor(thread, anchoring.Placement(anchoring.EXACT, anchor, 1.0), revision_number)
+    db.session.add(thread)
+    db.session.flush()
+    _add_comment(actor, thread, body, new_thread=True)
+    record(actor, "thread.opened", thread, f"{actor.display_name} opened a thread on “{statement.title}”",
+           group_id=statement.group_id)
+    return thread
+
+
+def _set_anchor(thread: Thread, placement: anchoring.Placement, revision_number: int) -> None:
+    thread.anchor_status, thread.anchor_revision, thread.similarity = placement.status, revision_number, \
+        placement.similarity
+    if placement.anchor is not None:
+        a = placement.anchor
+        thread.quote, thread.prefix, thread.suffix, thread.position = a.quote, a.prefix, a.suffix, a.position
+
+
+def reply(actor: User, thread: Thread, body: str) -> Comment:
+    """Add a reply to a thread (a resolved thread can be replied to; it stays resolved)."""
+    return _add_comment(actor, thread, _check_body(body))
+
+
+def _add_comment(actor: User, thread: Thread, body: str, new_thread: bool = False) -> Comment:
+    comment = Comment(thread=thread, author_id=actor.id, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    _notify(actor, thread, comment, new_thread)
+    return comment
+
+
+def _notify(actor: User, thread: Thread, comment: Comment, new_thread: bool) -> None:
+    """Email the thread's participants and anyone mentioned, except the writer and those who opted out."""
+    statement = thread.statement
+    members = db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id).where(Membership.group_id == statement.group_id)
+    ).all()
+    by_handle = {mention_handle(m).casefold(): m for m in members}
+    mentioned = {by_handle[h.casefold()].id for h in MENTION_PATTERN.findall(comment.body) if h.casefold() in by_handle}
+    participant_ids = set(db.session.scalars(
+        select(Comment.author_id).where(Comment.thread_id == thread.id, Comment.author_id.is_not(None))
+    ).all())
+    link = external_url("comments.thread", thread_id=thread.id)
+    for member in members:
+        if member.id == actor.id or not member.notify_comments or not member.is_active:
+            continue
+        if member.id in mentioned:
+            reason = "mentioned you"
+        elif member.id in participant_ids and not new_thread:
+            reason = "replied in a thread you took part in"
+        else:
+            continue
+        queue_mail(member.email, f"{actor.display_name} {reason} on “{statement.title}”"[:300], "comment",
+                   member=member, actor=actor, reason=reason, statement=statement, comment=comment, link=link,
+                   settings_link=external_url("accounts.account"))
+
+
+def resolve(actor: User, thread: Thread) -> None:
+    if thread.resolved_at is not None:
+        raise InvalidInput("This thread is already resolved.")
+    thread.resolved_at, thread.resolved_by_id = utcnow(), actor.id
+    record(actor, "thread.resolved", thread, f"{actor.display_name} resolved a thread on “{thread.statement.title}”",
+           group_id=thread.statement.group_id)
+
+
+def reopen(actor: User, thread: Thread) -> None:
+    if thread.resolved_at is None:
+        raise InvalidInput("This thread is already open.")
+    thread.resolved_at, thread.resolved_by_id = None, None
+    record(actor, "thread.reopened", thread, f"{actor.display_name} reopened a thread on “{thread.statement.title}”",
+           group_id=thread.statement.group_id)
+
+
+def edit_comment(actor: User, comment: Comment, body: str) -> None:
+    if comment.deleted_at is not None:
+        raise InvalidInput("This comment was deleted and cannot be edited.")
+    if comment.author_id != actor.id and not actor.is_admin:
+        raise NotAllowed("You can only edit your own comments.")
+    body = _check_body(body)
+    if body != comment.body:
+        comment.body, comment.edited_at = body, utcnow()
+
+
+def delete_comment(actor: User, comment: Comment) -> None:
+    """Remove a comment's words, leaving a trace that it was there."""
+    if comment.deleted_at is not None:
+        return
+    if comment.author_id != actor.id and not actor.is_admin:
+        raise NotAllowed("You can only delete your own comments.")
+    comment.body, comment.deleted_at = "", utcnow()
+    record(actor, "comment.deleted", comment, f"{actor.display_name} deleted a comment",
+           group_id=comment.thread.statement.group_id)
+
+
+def reanchor_open_threads(statement_id: int, old_text: str, new_text: str, revision_number: int) -> None:
+    """Place every open anchored thread again in a new revision; a passage that is gone is marked removed."""
+    threads = db.session.scalars(
+        select(Thread).where(Thread.statement_id == statement_id, Thread.resolved_at.is_(None),
+                             Thread.original_quote.is_not(None), Thread.anchor_status != anchoring.REMOVED)
+    ).all()
+    if not threads:
+        return
+    anchors = [anchoring.Anchor(t.quote, t.prefix or "", t.suffix or "", t.position or 0) for t in threads]
+    for thread, placement in zip(threads, anchoring.place_all(anchors, old_text, new_text)):
+        if placement.status == anchoring.FUZZY:
+            # similarity is measured against the words first quoted, so drift over many edits shows
+            placement = anchoring.Placement(placement.status, placement.anchor,
+                                            anchoring.similarity(thread.original_quote, placement.anchor.quote))
+        _set_anchor(thread, placement, revision_number)
+
+
+def threads_of(statement: Statement, status: str | None = None) -> list[Thread]:
+    query = select(Thread).where(Thread.statement_id == statement.id).order_by(Thread.created_at)
+    if status == "open":
+        query = query.where(Thread.resolved_at.is_(None))
+    elif status == "resolved":
+        query = query.where(Thread.resolved_at.is_not(None))
+    return db.session.scalars(query).all()
+
+
+def thread_counts(statement: Statement) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Thread.resolved_at.is_(None), func.count()).where(Thread.statement_id == statement.id)
+        .group_by(Thread.resolved_at.is_(None))
+    ).all()
+    counts = {"open": 0, "resolved": 0}
+    for is_open, count in rows:
+        counts["open" if is_open else "resolved"] += count
+    return counts

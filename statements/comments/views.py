@@ -1,0 +1,144 @@
+"""Pages for comment threads: open one (on a passage or the whole text), reply, resolve, reopen,
+edit and delete comments."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from statements.comments import bp, services
+from statements.comments.forms import CommentForm, NewThreadForm
+from statements.comments.models import Comment, Thread
+from statements.core.errors import InvalidInput
+from statements.core.forms import add_error
+from statements.core.loaders import load_for
+from statements.core.policy import Permission
+from statements.drafts import services as drafts
+from statements.drafts.models import Statement
+from statements.extensions import db
+
+
+def _thread_url(thread: Thread) -> str:
+    return url_for("comments.thread", thread_id=thread.id)
+
+
+def _block_quote(text: str, block: str) -> str | None:
+    """Return lines a-b of a text: the paragraph a "Comment on this paragraph" link points at."""
+    first, _, last = block.partition("-")
+    if not (first.isdigit() and last.isdigit()) or len(block) > 20:
+        return None
+    return "\n".join(text.split("\n")[int(first) - 1:int(last)]).strip() or None
+
+
+@bp.route("/statements/<int:statement_id>/threads")
+def threads(statement_id: int):
+    statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
+    status = request.args.get("status", "open")
+    status = status if status in ("open", "resolved", "all") else "open"
+    return render_template("comments/threads.html", statement=statement, status=status,
+                           threads=services.threads_of(statement, None if status == "all" else status),
+                           counts=services.thread_counts(statement))
+
+
+@bp.route("/statements/<int:statement_id>/threads/new", methods=["GET", "POST"])
+def new_thread(statement_id: int):
+    statement = load_for(Statement, statement_id, Permission.COMMENT_CREATE)
+    latest = drafts.latest_revision(statement)
+    form = NewThreadForm()
+    if request.method == "GET":
+        form.revision.data = str(latest.number)
+        quote = request.args.get("quote", "")[:services.QUOTE_MAX + 1]
+        if request.args.get("block"):
+            quote = _block_quote(drafts.revision_text(latest), request.args["block"]) or ""
+        form.quote.data = quote
+    if form.validate_on_submit():
+        quote = (form.quote.data or "").strip() or None
+        revision_number = int(form.revision.data) if (form.revision.data or "").isdigit() else latest.number
+        try:
+            text = drafts.revision_text(drafts.get_revision(statement, revision_number)) if quote else None
+            thread = services.open_thread(current_user, statement, form.body.data, quote, revision_number, text)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            add_error(form, error)
+        else:
+            flash("Your comment is posted.", "success")
+            return redirect(_thread_url(thread))
+    status = 400 if request.method == "POST" else 200
+    return render_template("comments/new.html", statement=statement, form=form), status
+
+
+@bp.route("/threads/<int:thread_id>")
+def thread(thread_id: int):
+    thread = load_for(Thread, thread_id, Permission.STATEMENT_VIEW)
+    return render_template("comments/thread.html", thread=thread, statement=thread.statement, form=CommentForm())
+
+
+@bp.route("/threads/<int:thread_id>/replies", methods=["POST"])
+def reply(thread_id: int):
+    thread = load_for(Thread, thread_id, Permission.COMMENT_CREATE)
+    form = CommentForm()
+    if form.validate_on_submit():
+        try:
+            comment = services.reply(current_user, thread, form.body.data)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            add_error(form, error)
+        else:
+            flash("Your reply is posted.", "success")
+            return redirect(_thread_url(thread) + f"#comment-{comment.id}")
+    return render_template("comments/thread.html", thread=thread, statement=thread.statement, form=form), 400
+
+
+@bp.route("/threads/<int:thread_id>/resolve", methods=["POST"])
+def resolve(thread_id: int):
+    thread = load_for(Thread, thread_id, Permission.THREAD_RESOLVE)
+    services.resolve(current_user, thread)
+    db.session.commit()
+    flash("The thread is resolved.", "success")
+    return redirect(_thread_url(thread))
+
+
+@bp.route("/threads/<int:thread_id>/reopen", methods=["POST"])
+def reopen(thread_id: int):
+    thread = load_for(Thread, thread_id, Permission.THREAD_RESOLVE)
+    services.reopen(current_user, thread)
+    db.session.commit()
+    flash("The thread is open again.", "success")
+    return redirect(_thread_url(thread))
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+def edit_comment(comment_id: int):
+    comment = load_for(Comment, comment_id, Permission.COMMENT_CHANGE)
+    form = CommentForm(data={"body": comment.body})
+    if form.validate_on_submit():
+        try:
+            services.edit_comment(current_user, comment, form.body.data)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            add_error(form, error)
+        else:
+            flash("Your comment is updated.", "success")
+            return redirect(_thread_url(comment.thread) + f"#comment-{comment.id}")
+    status = 400 if request.method == "POST" else 200
+    return render_template("comments/edit.html", comment=comment, statement=comment.thread.statement,
+                           form=form), status
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
+def delete_comment(comment_id: int):
+    comment = load_for(Comment, comment_id, Permission.COMMENT_CHANGE)
+    services.delete_comment(current_user, comment)
+    db.session.commit()
+    flash("Your comment is deleted. A note that it was there stays in the thread.", "success")
+    return redirect(_thread_url(comment.thread))
+
+
+@bp.route("/account/notifications", methods=["POST"])
+@login_required
+def notifications():
+    current_user.notify_comments = request.form.get("notify_comments") == "1"
+    db.session.commit()
+    flash("Emails about comments are " + ("on." if current_user.notify_comments else "off."), "success")
+    return redirect(url_for("accounts.account"))
