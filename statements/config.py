@@ -80,8 +80,10 @@ def finish_config(config: dict, instance_path: str) -> None:
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
-    config.setdefault("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
+    # Flask's own defaults hold None for these two, which setdefault would keep
+    for key, value in (("SESSION_COOKIE_SAMESITE", "Lax"), ("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)):
+        if config.get(key) is None:
+            config[key] = value

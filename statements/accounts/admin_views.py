@@ -20,8 +20,9 @@ def _invitation_form() -> InvitationForm:
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     form.group_id.choices = choices([(0, "No group")] + [(g.id, g.name) for g in groups])
     form.organization_id.choices = choices([(0, "None")] + [(o.id, o.name) for o in organizations])
-    if request.method == "GET" and request.args.get("group", "").isdigit():
-        form.group_id.data = int(request.args["group"])
+    preselected = request.args.get("group", type=int)  # None for anything int() refuses, such as "²"
+    if request.method == "GET" and preselected:
+        form.group_id.data = preselected
     return form
 
 

@@ -104,10 +104,21 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvalidToken("This invitation has already been used. Log in with the email it was sent to, "
                            "or reset your password if you have forgotten it.")
     if invitation.revoked_at is not None:
-        raise InvalidToken("This invitation was replaced by a newer one. Use the link in the latest email you received.")
+        if _newer_invitation_exists(invitation):
+            raise InvalidToken("This invitation was replaced by a newer one. "
+                               "Use the link in the latest email you received.")
+        raise InvalidToken("This invitation was withdrawn by network staff. Ask them if you think this is a mistake.")
     if invitation.expires_at <= utcnow():
         raise InvalidToken("This invitation has expired. Ask network staff to send you a new one.")
     return invitation
+
+
+def _newer_invitation_exists(invitation: Invitation) -> bool:
+    """Say whether a later invitation to the same address replaced this one (rather than staff revoking it)."""
+    return db.session.scalar(
+        select(Invitation.id).where(Invitation.email_normalized == invitation.email_normalized,
+                                    Invitation.id > invitation.id).limit(1)
+    ) is not None
 
 
 def accept_invitation(invitation: Invitation, display_name: str, password: str) -> User:

@@ -85,10 +85,10 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http_error(error: HTTPException):
         if error.code and error.code < 400:
             return error
-        response = render_error(error.code or 500)
-        if error.code == 429 and error.description:
-            return render_error(429, message=HTTP_MESSAGES[429][1])
-        return response
+        body, status = render_error(error.code or 500)
+        # keep the headers the error carries, such as Allow on a 405; the page brings its own Content-Type
+        headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def handle_crash(error: Exception):
