@@ -4,6 +4,7 @@ import time
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from statements.accounts import services as accounts
 from statements.core.errors import DomainError
@@ -49,7 +50,7 @@ def demo_command() -> None:
     click.echo(f"Mail the service sends goes to {transport_from_config(current_app.config).describe()}.")
 
 
-@click.group("mail")
+@click.group("mail", cls=AppGroup)
 def mail_command() -> None:
     """Deliver the outbox."""
 

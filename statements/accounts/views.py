@@ -2,13 +2,14 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
 
 from statements.accounts import bp
 from statements.accounts import services
 from statements.accounts.forms import (
     AcceptInvitationForm, ChangeEmailForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm,
 )
-from statements.core.errors import InvalidInput
+from statements.core.errors import InvalidInput, InvalidToken
 from statements.core.forms import add_error
 from statements.core.urls import safe_next_url
 from statements.extensions import db, limiter
@@ -87,7 +88,12 @@ def accept_invitation(token: str):
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         user = services.accept_invitation(invitation, form.display_name.data, form.password.data)
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same form sent twice at once: the first one made the account
+            db.session.rollback()
+            raise InvalidToken("This invitation has already been used. Log in with the email it was sent to.") \
+                from None
         logout_user()
         login_user(user)
         flash(f"Welcome, {user.display_name}. Your account is ready.", "success")

@@ -23,7 +23,7 @@ def _thread_url(thread: Thread) -> str:
 def _block_quote(text: str, block: str) -> str | None:
     """Return lines a-b of a text: the paragraph a "Comment on this paragraph" link points at."""
     first, _, last = block.partition("-")
-    if not (first.isdigit() and last.isdigit()) or len(block) > 20:
+    if not (block.isascii() and first.isdigit() and last.isdigit()) or len(block) > 20:
         return None
     return "\n".join(text.split("\n")[int(first) - 1:int(last)]).strip() or None
 
@@ -51,7 +51,8 @@ def new_thread(statement_id: int):
         form.quote.data = quote
     if form.validate_on_submit():
         quote = (form.quote.data or "").strip() or None
-        revision_number = int(form.revision.data) if (form.revision.data or "").isdigit() else latest.number
+        given = form.revision.data or ""
+        revision_number = int(given) if given.isascii() and given.isdigit() and len(given) < 10 else latest.number
         try:
             text = drafts.revision_text(drafts.get_revision(statement, revision_number)) if quote else None
             thread = services.open_thread(current_user, statement, form.body.data, quote, revision_number, text)
