@@ -12,7 +12,7 @@ from statements.accounts.models import (
 )
 from statements.audit.services import record
 from statements.core.db import utcnow
-from statements.core.errors import InvalidInput, InvalidToken, NotAllowed
+from statements.core.errors import DomainError, InvalidInput, InvalidToken, NotAllowed
 from statements.core.policy import Role
 from statements.core.tokens import make_token, read_token
 from statements.core.urls import external_url
@@ -96,7 +96,8 @@ def invite(actor: User, email: str, group: WorkingGroup | None = None, role: Rol
 
 def invitation_from_token(token: str) -> Invitation:
     """Return the invitation a link points at, or say why the link cannot be used."""
-    payload = read_token("invitation", token, max_age_seconds=INVITATION_DAYS * 24 * 3600)
+    # the invitation's own expiry decides (below), so that an expired link says what to do about it
+    payload = read_token("invitation", token, max_age_seconds=None)
     invitation = db.session.get(Invitation, payload.get("invitation") or 0)
     if invitation is None or invitation.email_normalized != payload.get("email"):
         raise InvalidToken("This invitation link is not valid. Ask network staff to invite you again.")
@@ -252,7 +253,7 @@ def change_role(actor: User, membership: Membership, role: Role) -> Membership:
     if membership.role == role.value:
         return membership
     if membership.role == Role.COORDINATOR and not _other_coordinators(membership) and not actor.is_admin:
-        raise NotAllowed("A group needs a coordinator. Make someone else coordinator first.")
+        raise DomainError("A group needs a coordinator. Make someone else coordinator first.")
     old = membership.role
     membership.role = role.value
     record(actor, "membership.role_changed", membership,
@@ -264,7 +265,7 @@ def change_role(actor: User, membership: Membership, role: Role) -> Membership:
 def remove_member(actor: User, membership: Membership) -> None:
     """Take a person out of a group."""
     if membership.role == Role.COORDINATOR and not _other_coordinators(membership) and not actor.is_admin:
-        raise NotAllowed("A group needs a coordinator. Make someone else coordinator before removing this one.")
+        raise DomainError("A group needs a coordinator. Make someone else coordinator before removing this one.")
     record(actor, "membership.removed", membership,
            f"Removed {membership.user.display_name} from {membership.group.name}",
            group_id=membership.group_id, user=membership.user_id, role=membership.role)

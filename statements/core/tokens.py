@@ -15,8 +15,11 @@ def make_token(purpose: str, payload: dict) -> str:
     return _serializer(purpose).dumps(payload)
 
 
-def read_token(purpose: str, token: str, max_age_seconds: int) -> dict:
-    """Return the payload of a token, or raise InvalidToken saying why it cannot be used."""
+def read_token(purpose: str, token: str, max_age_seconds: int | None) -> dict:
+    """Return the payload of a token, or raise InvalidToken saying why it cannot be used.
+
+    max_age_seconds=None leaves the age to what the token points at (which must then check it).
+    """
     try:
         payload = _serializer(purpose).loads(token, max_age=max_age_seconds)
     except SignatureExpired:
