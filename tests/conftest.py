@@ -175,3 +175,28 @@ def mailbox(app, monkeypatch):
     monkeypatch.setitem(app.config, "SMTP_PORT", port)
     yield box
     controller.stop()
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside a `with count_queries() as counted:` block (counted[0])."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        counted = [0]
+
+        def before(*args, **kwargs):
+            counted[0] += 1
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counted
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return counting

@@ -3,10 +3,11 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from statements.accounts import bp, services
 from statements.accounts.forms import AddMemberForm, GroupForm, RoleForm
-from statements.accounts.models import Membership, WorkingGroup
+from statements.accounts.models import Membership, User, WorkingGroup
 from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
 from statements.core.loaders import load_for, require
@@ -42,9 +43,17 @@ def new_group():
 @bp.route("/groups/<int:group_id>")
 def group(group_id: int):
     group = load_for(WorkingGroup, group_id, Permission.GROUP_VIEW)
-    members = sorted(group.memberships, key=lambda m: (list(Role).index(Role(m.role)), m.user.display_name.lower()))
-    return render_template("accounts/group.html", group=group, members=members, role_form=RoleForm(),
+    return render_template("accounts/group.html", group=group, members=_members(group), role_form=RoleForm(),
                            add_form=AddMemberForm(), statements=statements_of(group))
+
+
+def _members(group: WorkingGroup) -> list[Membership]:
+    """The group's memberships with their people and organizations, in two queries, coordinators first."""
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.group_id == group.id)
+        .options(selectinload(Membership.user).selectinload(User.organization))
+    ).all()
+    return sorted(memberships, key=lambda m: (list(Role).index(Role(m.role)), m.user.display_name.lower()))
 
 
 def _membership_in(group_id: int, membership_id: int) -> Membership:
@@ -67,8 +76,7 @@ def add_member(group_id: int):
             db.session.commit()
             flash(f"{user.display_name} is now {form.role.data} in {group.name}.", "success")
             return redirect(url_for("accounts.group", group_id=group.id))
-    members = sorted(group.memberships, key=lambda m: m.user.display_name.lower())
-    return render_template("accounts/group.html", group=group, members=members, role_form=RoleForm(),
+    return render_template("accounts/group.html", group=group, members=_members(group), role_form=RoleForm(),
                            add_form=form, statements=statements_of(group)), 400
 
 
