@@ -81,6 +81,7 @@ def open_thread(actor: User, statement: Statement, body: str, quote: str | None 
         _set_anchor(thread, anchoring.Placement(anchoring.EXACT, anchor, 1.0), revision_number)
     db.session.add(thread)
     db.session.flush()
+    _catch_up(thread)  # the words may be quoted from a revision someone has since replaced
     _add_comment(actor, thread, body, new_thread=True)
     record(actor, "thread.opened", thread, f"{actor.display_name} opened a thread on “{statement.title}”",
            group_id=statement.group_id)
@@ -115,7 +116,12 @@ def _notify(actor: User, thread: Thread, comment: Comment, new_thread: bool) -> 
         select(User).join(Membership, Membership.user_id == User.id).where(Membership.group_id == statement.group_id)
     ).all()
     by_handle = {mention_handle(m).casefold(): m for m in members}
-    mentioned = {by_handle[h.casefold()].id for h in MENTION_PATTERN.findall(comment.body) if h.casefold() in by_handle}
+    mentioned = set()
+    for handle in MENTION_PATTERN.findall(comment.body):
+        # "@CarmenCoordinator." ends a sentence: the full stop is not part of the name, unless a name ends so
+        member = by_handle.get(handle.casefold()) or by_handle.get(handle.rstrip(".-").casefold())
+        if member is not None:
+            mentioned.add(member.id)
     participant_ids = set(db.session.scalars(
         select(Comment.author_id).where(Comment.thread_id == thread.id, Comment.author_id.is_not(None))
     ).all())
@@ -146,6 +152,7 @@ def reopen(actor: User, thread: Thread) -> None:
     if thread.resolved_at is None:
         raise InvalidInput("This thread is already open.")
     thread.resolved_at, thread.resolved_by_id = None, None
+    _catch_up(thread)
     record(actor, "thread.reopened", thread, f"{actor.display_name} reopened a thread on “{thread.statement.title}”",
            group_id=thread.statement.group_id)
 
@@ -179,6 +186,10 @@ def reanchor_open_threads(statement_id: int, old_text: str, new_text: str, revis
     ).all()
     if not threads:
         return
+    _place_again(threads, old_text, new_text, revision_number)
+
+
+def _place_again(threads: list[Thread], old_text: str, new_text: str, revision_number: int) -> None:
     anchors = [anchoring.Anchor(t.quote, t.prefix or "", t.suffix or "", t.position or 0) for t in threads]
     for thread, placement in zip(threads, anchoring.place_all(anchors, old_text, new_text)):
         if placement.status == anchoring.FUZZY:
@@ -186,6 +197,18 @@ def reanchor_open_threads(statement_id: int, old_text: str, new_text: str, revis
             placement = anchoring.Placement(placement.status, placement.anchor,
                                             anchoring.similarity(thread.original_quote, placement.anchor.quote))
         _set_anchor(thread, placement, revision_number)
+
+
+def _catch_up(thread: Thread) -> None:
+    """Place a thread in the latest revision, if it stands in an earlier one (reopened, or quoted from one)."""
+    statement = thread.statement
+    if not thread.is_anchored or thread.anchor_status == anchoring.REMOVED \
+            or thread.anchor_revision == statement.latest_number:
+        return
+    from statements.drafts import services as drafts  # drafts call back into this module when saving
+
+    old_text = drafts.revision_text(drafts.get_revision(statement, thread.anchor_revision))
+    _place_again([thread], old_text, drafts.current_text(statement), statement.latest_number)
 
 
 def threads_of(statement: Statement, status: str | None = None) -> list[Thread]:

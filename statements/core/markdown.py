@@ -45,6 +45,8 @@ def render_markdown(text: str) -> Markup:
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARK_PATTERN = re.compile(_OPEN + r"(\d+)\|(\w+)" + _CLOSE)
 _END = "\ue002"
+#: a tag, or a marker: what the rendered HTML of a highlighted text is split into
+_HTML_PIECE = re.compile("(<[^>]*>|" + _OPEN + r"\d+\|\w+" + _CLOSE + "|" + _END + ")")
 #: Markdown that opens a line (heading, list item, quote): a highlight starts after it
 _LINE_PREFIX = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,9}[.)][ \t]+|>[ \t]?)*")
 
@@ -97,12 +99,31 @@ def _with_markers(text: str, highlights: list[Highlight]) -> str:
 
 
 def _restore_marks(html: str) -> str:
-    marked = _MARK_PATTERN.sub(
-        lambda m: f'<mark class="passage passage-{m.group(2)}" data-thread="{m.group(1)}">', html
-    ).replace(_END, "</mark>")
-    if marked.count("<mark") != marked.count("</mark>"):
+    """Turn the markers into <mark> elements that nest properly: a passage may begin inside bold text
+    and end after it, so a mark is closed before each tag inside it and opened again after."""
+    if len(_MARK_PATTERN.findall(html)) != html.count(_END):
         return _MARK_PATTERN.sub("", html).replace(_END, "")  # a marker split by the layout: show no highlight
-    return marked
+    pieces, opener, is_open = [], None, False
+    for piece in _HTML_PIECE.split(html):
+        marker = _MARK_PATTERN.fullmatch(piece)
+        if marker or piece == _END or piece.startswith("<"):
+            if is_open:
+                pieces.append("</mark>")
+                is_open = False
+            if marker:
+                opener = f'<mark class="passage passage-{marker.group(2)}" data-thread="{marker.group(1)}">'
+            elif piece == _END:
+                opener = None
+            else:
+                pieces.append(_MARK_PATTERN.sub("", piece).replace(_END, ""))  # never a mark inside a tag
+        elif piece:
+            if opener and not is_open and (piece.strip() or "\n" not in piece):  # not between block tags
+                pieces.append(opener)
+                is_open = True
+            pieces.append(piece)
+    if is_open:
+        pieces.append("</mark>")
+    return "".join(pieces)
 
 
 def render_blocks(text: str, highlights: list[Highlight] | None = None) -> list[Block]:
