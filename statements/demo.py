@@ -1,5 +1,7 @@
 """Demo data to click through: a working group with members of each role, and organizations."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from statements.accounts.models import Membership, Organization, User, WorkingGroup
@@ -142,6 +144,7 @@ def _load_statement(group: WorkingGroup, people: dict) -> None:
         drafts.save_revision(people[editors[index % 3]], statement, statement.latest_number, text, note)
     drafts.transition(people["coordinator@example.org"], statement, "comment_period")
     _load_threads(statement, people)
+    _load_signon_statement(group, people)
 
 
 def _load_threads(statement, people: dict) -> None:
@@ -161,3 +164,75 @@ def _load_threads(statement, people: dict) -> None:
     comments.resolve(coordinator, thread)
     comments.open_thread(member2, statement, "Should the statement be shorter? Ministries read the first "
                          "paragraph only.")
+
+
+SIGNON_TEXT = """# Loss and damage finance must reach the people who move
+
+Climate change already forces millions of people from their homes. The new loss and damage fund
+must support them: people who move within their countries and across borders alike.
+
+## We call on the fund's board to
+
+- set aside a share of every disbursement for displaced and relocated communities;
+- let community organizations apply directly, without going through national governments;
+- report every year on how much reached people who moved.
+"""
+
+_NAME_PARTS = (["Women's", "Migrant", "Domestic Workers'", "Climate", "Coastal", "Rural", "Youth", "Indigenous",
+                "Garment Workers'", "Farmworkers'", "Fisherfolk", "Urban Poor"],
+               ["Network", "Union", "Alliance", "Collective", "Association", "Forum", "Coalition", "Centre",
+                "Federation", "Solidarity Group"])
+_COUNTRIES = ["BD", "PH", "KE", "GT", "MX", "NG", "IN", "FJ", "SN", "BR", "TR", "PL", "VN", "ZA", "CO", "ID",
+              "NP", "PK", "HN", "UG", "DE", "ES", "FR", "GB", "US", "CA", "AU", "PY"]
+_TYPES = ["ngo", "union", "grassroots", "network", "womens", "migrant", "faith", "research"]
+
+
+def _load_signon_statement(group: WorkingGroup, people: dict) -> None:
+    """A final statement with sign-on open and a few hundred sign-ons in every state."""
+    import random
+
+    from statements.core.db import utcnow
+    from statements.drafts import services as drafts
+    from statements.signons import services as signons
+    from statements.signons.models import SignOn, SignOnStatus, Visibility
+
+    coordinator = people["coordinator@example.org"]
+    statement = drafts.create_statement(coordinator, group, "Loss and damage finance must reach the people who move",
+                                        "loss-and-damage", "en", "A call to the loss and damage fund's board.",
+                                        SIGNON_TEXT)
+    drafts.transition(coordinator, statement, "final")
+    signons.open_signon(coordinator, statement, None, "UTC", True, "", False)
+    rng = random.Random(2026)
+    names = set()
+    while len(names) < 320:
+        names.add(f"{rng.choice(_NAME_PARTS[0])} {rng.choice(_NAME_PARTS[1])} of {rng.choice(_PLACES)}")
+    statuses = [SignOnStatus.APPROVED] * 280 + [SignOnStatus.CONFIRMED] * 25 + [SignOnStatus.PENDING] * 15
+    for index, (name, status) in enumerate(zip(sorted(names), statuses)):
+        country = rng.choice(_COUNTRIES)
+        signon = SignOn(statement_id=statement.id, revision_id=statement.final_revision_id, authorized=True,
+                        status=status.value, source="form", confirm_nonce=f"demo{index}", withdraw_nonce=f"w{index}",
+                        created_at=utcnow() - timedelta(days=rng.randrange(0, 21), minutes=rng.randrange(0, 1440)))
+        signons._fill(signon, {"organization_name": name, "country": country, "org_type": rng.choice(_TYPES),
+                               "contact_name": "Demo Contact", "contact_email": f"contact{index}@example.net",
+                               "visibility": Visibility.NAMED.value if index % 17 else Visibility.COUNTRY_ONLY.value,
+                               "website": None, "consent_to_contact": index % 3 == 0})
+        if status != SignOnStatus.PENDING:
+            signon.confirmed_at = signon.created_at
+        if status == SignOnStatus.APPROVED:
+            signon.approved_at = signon.created_at
+        db.session.add(signon)
+    db.session.flush()
+    # a likely duplicate for staff to look at: the same organization spelled another way
+    first = db.session.scalar(select(SignOn).where(SignOn.statement_id == statement.id).order_by(SignOn.id))
+    twin = SignOn(statement_id=statement.id, revision_id=statement.final_revision_id, authorized=True,
+                  status=SignOnStatus.CONFIRMED.value, source="form", confirm_nonce="twin", withdraw_nonce="twin")
+    signons._fill(twin, {"organization_name": first.organization_name.replace(" of ", " in "),
+                         "country": first.country, "org_type": first.org_type, "contact_name": "Someone Else",
+                         "contact_email": "other@example.net"})
+    twin.possible_duplicate_of, twin.duplicate_reason = signons.find_likely_duplicate(statement, twin)
+    db.session.add(twin)
+
+
+_PLACES = ["Dhaka", "Manila", "Nairobi", "Quetzaltenango", "Oaxaca", "Lagos", "Chennai", "Suva", "Dakar", "Recife",
+           "Izmir", "Kraków", "Huế", "Durban", "Cali", "Makassar", "Pokhara", "Karachi", "Tegucigalpa", "Gulu",
+           "Asunción", "Chittagong", "Cebu", "Mombasa"]

@@ -6,3 +6,4 @@ from statements.comments.models import Comment, Thread  # noqa: F401
 from statements.drafts.models import Revision, Statement, Transition  # noqa: F401
 from statements.talking_points.models import PointUse, Tag, TalkingPoint, TalkingPointVersion  # noqa: F401
 from statements.mail.models import OutboxMessage  # noqa: F401
+from statements.signons.models import SignOn  # noqa: F401

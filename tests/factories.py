@@ -10,6 +10,7 @@ from statements.comments import services as comments
 from statements.core.db import utcnow
 from statements.drafts import services as drafts
 from statements.drafts.models import Statement
+from statements.signons import services as signons
 from statements.talking_points import services as talking_points
 from statements.core.policy import Role
 from statements.extensions import db
@@ -66,6 +67,7 @@ class World:
     point_id: int  # a proposed talking point of the home group
     thread_id: int  # a thread opened by the member on a passage of the statement
     comment_id: int  # the member's first comment in that thread
+    signon_slug: str  # a final statement of the home group with sign-on open
 
 
 def build_world() -> World:
@@ -94,9 +96,20 @@ def build_world() -> World:
     text = drafts.current_text(statement)
     thread = comments.open_thread(member, statement, "Should this say *legal*?", "legal protection",
                                   statement.latest_number, text)
+    open_statement = make_open_statement(coordinator, home)
     db.session.commit()
     return World(home.id, other.id, emails, membership_ids, organization.id, user_ids, invitation.id,
-                 statement.id, point.id, thread.id, thread.comments[0].id)
+                 statement.id, point.id, thread.id, thread.comments[0].id, open_statement.slug)
+
+
+def make_open_statement(coordinator: User, group: WorkingGroup, title: str = "Loss and damage for people who move",
+                        requires_approval: bool = True) -> Statement:
+    """A statement frozen as final with sign-on open."""
+    statement = drafts.create_statement(coordinator, group, title, "", "en", "A call to the fund.",
+                                        "# Loss and damage\n\nThe fund must reach people who move.")
+    drafts.transition(coordinator, statement, "final")
+    signons.open_signon(coordinator, statement, None, "UTC", requires_approval, "", False)
+    return statement
 
 
 def make_statement(author: User, group: WorkingGroup, title: str, texts: list[str]) -> Statement:

@@ -2,35 +2,18 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from statements.accounts.models import EMAIL_MAX, NAME_MAX, ORGANIZATION_TYPES, PASSWORD_MIN
 from statements.core.countries import country_choices
-from statements.core.forms import choices
+from statements.core.forms import WebAddress, choices, strip_spaces
 from statements.core.policy import Role
 
 ROLE_CHOICES = [(role.value, role.label) for role in Role]
 
 
-def _strip(value: str | None) -> str | None:
-    """Drop the spaces that come along when an address is pasted from a document or spreadsheet."""
-    return value.strip() if isinstance(value, str) else value
-
-
-class WebAddress(URL):
-    """A full http or https address with a real host name, refused with a single message."""
-
-    def __init__(self, message: str):
-        super().__init__(require_tld=True, message=message)
-
-    def __call__(self, form, field):
-        if not (field.data or "").startswith(("http://", "https://")):
-            raise ValidationError(self.message)
-        super().__call__(form, field)
-
-
 def email_field(label: str = "Email address", **kwargs) -> EmailField:
-    return EmailField(label, filters=[_strip], validators=[
+    return EmailField(label, filters=[strip_spaces], validators=[
         DataRequired("Enter an email address."),
         Length(max=EMAIL_MAX, message=f"An email address can be at most {EMAIL_MAX} characters."),
         Email("Enter an email address like name@example.org.", check_deliverability=False),
@@ -118,7 +101,7 @@ class OrganizationForm(FlaskForm):
                           validators=[DataRequired("Choose the country where the organization is based.")])
     org_type = SelectField("Type of organization", choices=choices([("", "Choose a type")] + ORGANIZATION_TYPES),
                            validators=[DataRequired("Choose the type of organization.")])
-    website = URLField("Website", filters=[_strip], validators=[
+    website = URLField("Website", filters=[strip_spaces], validators=[
         Optional(), Length(max=300, message="Use at most 300 characters."),
         WebAddress(message="Enter a full web address starting with https://"),
     ], description="Optional, for example https://example.org")

@@ -76,3 +76,14 @@ def commit_with_retries(work, attempts: int = 5):
             if attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def paginate(query, per_page: int):
+    """Paginate a select by the request's ?page=, ignoring page numbers that are not small whole numbers."""
+    from flask import request
+
+    from statements.extensions import db
+
+    raw = request.args.get("page", "")
+    page = int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 else 1
+    return db.paginate(query, page=max(page, 1), per_page=per_page, max_per_page=per_page, error_out=False)

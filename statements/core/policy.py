@@ -37,6 +37,7 @@ class Permission(StrEnum):
     COMMENT_CREATE = "comment:create"
     THREAD_RESOLVE = "thread:resolve"
     COMMENT_CHANGE = "comment:change"
+    SIGNON_MANAGE = "signon:manage"
 
 
 #: What each role in a group may do there. Staff (admins) may do everything.
@@ -44,7 +45,7 @@ _READ = frozenset({Permission.GROUP_VIEW, Permission.STATEMENT_VIEW, Permission.
                    Permission.COMMENT_CREATE})
 _WRITE = _READ | {Permission.STATEMENT_EDIT, Permission.POINT_EDIT}
 _STEER = _WRITE | {Permission.GROUP_MANAGE_MEMBERS, Permission.STATEMENT_CREATE, Permission.STATEMENT_TRANSITION,
-                   Permission.POINT_DECIDE, Permission.THREAD_RESOLVE}
+                   Permission.POINT_DECIDE, Permission.THREAD_RESOLVE, Permission.SIGNON_MANAGE}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OBSERVER: _READ,
     Role.MEMBER: _WRITE,

@@ -1,10 +1,12 @@
 """Jinja filters and globals shared by every page."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_login import current_user
 
+from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_name
 from statements.core.markdown import render_markdown
 from statements.core.policy import Permission, can
@@ -17,12 +19,27 @@ def format_datetime(value: datetime | None) -> str:
     return value.strftime("%d %b %Y, %H:%M UTC")
 
 
+def format_datetime_in(value: datetime | None, zone: str) -> str:
+    """Show a time in the time zone it was given in, with UTC beside it."""
+    if value is None:
+        return ""
+    try:
+        local = value.astimezone(ZoneInfo(zone or "UTC"))
+    except (KeyError, ValueError):
+        return format_datetime(value)
+    if zone in ("UTC", "", None):
+        return format_datetime(value)
+    return f"{local.strftime('%d %b %Y, %H:%M')} {zone} ({format_datetime(value)})"
+
+
 def register_templating(app: Flask) -> None:
     """Expose the policy and formatting helpers to templates."""
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["datetime_in"] = format_datetime_in
+    app.jinja_env.globals["org_type_label"] = lambda code: dict(ORGANIZATION_TYPES).get(code, code)
     app.jinja_env.globals["country_name"] = country_name
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["Permission"] = Permission

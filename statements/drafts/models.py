@@ -4,6 +4,8 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from statements.accounts.models import User, WorkingGroup
@@ -72,6 +74,16 @@ class Statement(db.Model):
 
     group: Mapped[WorkingGroup] = relationship()
     created_by: Mapped[User | None] = relationship()
+    #: sign-on settings, chosen when sign-on opens
+    signon_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the time zone the deadline was given in, to show it back the same way
+    signon_timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    #: confirmed sign-ons wait for staff approval; otherwise confirming approves
+    signon_requires_approval: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    signon_closing_message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: keep the list of names private until the statement is published (the count still shows)
+    signon_list_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+
     final_revision: Mapped["Revision | None"] = relationship(foreign_keys=[final_revision_id], post_update=True)
 
     @property

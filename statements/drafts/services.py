@@ -2,6 +2,7 @@
 through the lifecycle."""
 
 import re
+import threading
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -30,7 +31,16 @@ TRANSITIONS: dict[tuple[State, State], str] = {
     (State.DRAFT, State.FINAL): "Freeze the latest revision as final",
     (State.COMMENT_PERIOD, State.FINAL): "Freeze the latest revision as final",
     (State.FINAL, State.DRAFT): "Reopen the draft",
+    (State.FINAL, State.SIGNON_OPEN): "Open sign-on…",
+    (State.SIGNON_OPEN, State.SIGNON_CLOSED): "Close sign-on now",
+    (State.SIGNON_OPEN, State.DRAFT): "Close sign-on and reopen the draft",
+    (State.SIGNON_CLOSED, State.SIGNON_OPEN): "Reopen sign-on…",
+    (State.SIGNON_CLOSED, State.DRAFT): "Reopen the draft",
+    (State.SIGNON_CLOSED, State.PUBLISHED): "Publish",
+    (State.FINAL, State.PUBLISHED): "Publish without sign-on",
 }
+#: transitions that need a form of their own (the sign-on settings), not just a button
+NEEDS_SETTINGS = {State.SIGNON_OPEN}
 
 
 def slugify(title: str) -> str:
@@ -90,13 +100,17 @@ def update_details(actor: User, statement: Statement, title: str, slug: str, lan
 
 _text_cache: "OrderedDict[tuple, str]" = OrderedDict()
 _TEXT_CACHE_SIZE = 64
+#: requests run in threads: a look-up must not meet an eviction halfway
+_text_cache_lock = threading.Lock()
 
 
 def get_revision(statement: Statement, number: int) -> Revision:
     """Return a revision by number, or say it does not exist."""
-    revision = db.session.scalar(
-        select(Revision).where(Revision.statement_id == statement.id, Revision.number == number)
-    )
+    revision = None
+    if 1 <= number <= statement.latest_number:  # a number past any column's range never reaches the database
+        revision = db.session.scalar(
+            select(Revision).where(Revision.statement_id == statement.id, Revision.number == number)
+        )
     if revision is None:
         raise NotFound(f"This statement has no revision {number}. It has revisions 1 to {statement.latest_number}.")
     return revision
@@ -105,9 +119,10 @@ def get_revision(statement: Statement, number: int) -> Revision:
 def revision_text(revision: Revision) -> str:
     """Return a revision's full text, rebuilt from the last snapshot and the deltas after it."""
     key = (revision.id, revision.created_at)
-    if key in _text_cache:
-        _text_cache.move_to_end(key)
-        return _text_cache[key]
+    with _text_cache_lock:
+        if key in _text_cache:
+            _text_cache.move_to_end(key)
+            return _text_cache[key]
     if revision.is_snapshot:
         text = revision.content
     else:
@@ -119,10 +134,15 @@ def revision_text(revision: Revision) -> str:
         text = chain[0].content
         for step in chain[1:]:
             text = apply_delta(text, step.content)
-    _text_cache[key] = text
-    if len(_text_cache) > _TEXT_CACHE_SIZE:
-        _text_cache.popitem(last=False)
+    _remember_text(key, text)
     return text
+
+
+def _remember_text(key: tuple, text: str) -> None:
+    with _text_cache_lock:
+        _text_cache[key] = text
+        if len(_text_cache) > _TEXT_CACHE_SIZE:
+            _text_cache.popitem(last=False)
 
 
 def latest_revision(statement: Statement) -> Revision:
@@ -144,6 +164,20 @@ class SaveResult:
     conflict: MergeResult | None = None
     latest: Revision | None = None
     unchanged: bool = False
+
+
+def lock_for_writing(statement: Statement) -> None:
+    """Hold the statement for this transaction and reload it, so simultaneous saves and lifecycle
+    steps queue up one after another instead of acting on what another has just changed.
+
+    The no-op update takes the row lock on PostgreSQL and the write lock on SQLite; both are kept
+    until the commit or rollback.
+    """
+    db.session.execute(
+        update(Statement).where(Statement.id == statement.id).values(latest_number=Statement.latest_number)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(statement)
 
 
 def _require_editable(statement: Statement) -> None:
@@ -171,7 +205,7 @@ def _write_revision(statement: Statement, author: User, text: str, note: str, ba
     )
     db.session.add(revision)
     db.session.flush()
-    _text_cache[(revision.id, revision.created_at)] = text
+    _remember_text((revision.id, revision.created_at), text)
     if previous_text is not None:
         from statements.comments.services import reanchor_open_threads  # comments build on drafts
 
@@ -181,6 +215,7 @@ def _write_revision(statement: Statement, author: User, text: str, note: str, ba
 
 def save_revision(actor: User, statement: Statement, base_number: int, text: str, note: str) -> SaveResult:
     """Save an edit made from revision base_number, merging with saves made since, never over them."""
+    lock_for_writing(statement)
     _require_editable(statement)
     text = _check_text(text)
     if not 1 <= base_number <= statement.latest_number:
@@ -215,6 +250,7 @@ def _authors_since(statement: Statement, base_number: int) -> list[str]:
 
 def restore_revision(actor: User, statement: Statement, number: int) -> SaveResult:
     """Make an old revision's text the latest again, as a new revision: history is never rewritten."""
+    lock_for_writing(statement)
     _require_editable(statement)
     old = get_revision(statement, number)
     latest = latest_revision(statement)
@@ -242,16 +278,20 @@ def available_transitions(statement: Statement) -> list[tuple[State, str]]:
     return [(to, label) for (frm, to), label in TRANSITIONS.items() if frm == statement.state_enum]
 
 
-def transition(actor: User, statement: Statement, to_state: str) -> Transition:
+def transition(actor: User | None, statement: Statement, to_state: str) -> Transition:
     """Move a statement to another state of its lifecycle, and record who did it."""
     try:
         target = State(to_state)
     except ValueError:
         raise InvalidInput("That is not a state a statement can be in.") from None
+    lock_for_writing(statement)  # freeze the revision that is latest now, from the state it is in now
     current = statement.state_enum
     if (current, target) not in TRANSITIONS:
         raise Conflict(f"This statement is {current.label.lower()}; it cannot move to "
                        f"“{target.label.lower()}” from there. Reload the page to see what can be done now.")
+    if current == State.SIGNON_OPEN and target == State.DRAFT:
+        transition(actor, statement, State.SIGNON_CLOSED.value)  # reopening the draft closes sign-on first
+        current = statement.state_enum
     revision_number = None
     if target == State.FINAL:
         final = latest_revision(statement)
@@ -259,7 +299,7 @@ def transition(actor: User, statement: Statement, to_state: str) -> Transition:
         revision_number = final.number
     statement.state = target.value
     step = Transition(statement_id=statement.id, from_state=current.value, to_state=target.value,
-                      actor_id=actor.id, revision_number=revision_number)
+                      actor_id=getattr(actor, "id", None), revision_number=revision_number)
     db.session.add(step)
     summary = f"Moved “{statement.title}” from {current.label.lower()} to {target.label.lower()}"
     if revision_number:

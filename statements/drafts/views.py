@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from statements.accounts.models import WorkingGroup
-from statements.core.db import commit_with_retries
+from statements.core.db import commit_with_retries, paginate
 from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
 from statements.core.loaders import load_for
@@ -73,6 +73,7 @@ def edit(statement_id: int):
     if request.form.get("action") == "preview" and form.validate_on_submit():
         return render_template("drafts/edit.html", statement=statement, form=form, preview=form.text.data or "")
     if not form.validate_on_submit():
+        form.form_errors.extend(form.base.errors)  # a hidden field: its message goes at the top of the form
         return render_template("drafts/edit.html", statement=statement, form=form), 400
     try:
         result = commit_with_retries(lambda: services.save_revision(
@@ -97,7 +98,8 @@ def _conflict_page(statement: Statement, form: EditForm, result: services.SaveRe
     """Show the user's text against the latest, keeping theirs to resolve and save again."""
     latest_text = services.revision_text(result.latest)
     diff = services.word_diff(latest_text, form.text.data or "")
-    form.base.data = result.latest.number  # saving again from here resolves against the latest
+    # saving again from here resolves against the latest; the field renders what was posted unless told
+    form.base.data, form.base.raw_data = result.latest.number, [str(result.latest.number)]
     return render_template("drafts/conflict.html", statement=statement, form=form, latest=result.latest,
                            rows=rows(diff.ops), conflicts=len(result.conflict.conflicts)), 409
 
@@ -125,7 +127,7 @@ def details(statement_id: int):
 def history(statement_id: int):
     statement = _load(statement_id)
     query = select(Revision).where(Revision.statement_id == statement.id).order_by(Revision.number.desc())
-    page = db.paginate(query, per_page=HISTORY_PAGE_SIZE, error_out=False)
+    page = paginate(query, HISTORY_PAGE_SIZE)
     return render_template("drafts/history.html", statement=statement, page=page)
 
 
@@ -141,7 +143,7 @@ def _number_arg(name: str, default: int) -> int:
     value = request.args.get(name, "")
     if not value:
         return default
-    if not value.isdigit() or len(value) > 9:
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise InvalidInput(f"“{value[:20]}” is not a revision number. Choose revisions from the history.")
     return int(value)
 
@@ -177,12 +179,17 @@ def restore(statement_id: int, number: int):
 def transition(statement_id: int):
     statement = _load(statement_id, Permission.STATEMENT_TRANSITION)
     target = request.form.get("to", "")
+    if any(to.value == target for to in services.NEEDS_SETTINGS) and \
+            target in {to.value for to, _ in services.available_transitions(statement)}:
+        return redirect(url_for("signons.open_signon", statement_id=statement.id))
     step = services.transition(current_user, statement, target)
     db.session.commit()
     messages = {
         "final": f"Revision {step.revision_number} is frozen as the final text.",
         "draft": "The statement is a draft again: members can edit it.",
         "comment_period": "The comment period is open: members are invited to comment.",
+        "signon_closed": "Sign-on is closed: no new signatures can be added.",
+        "published": "The statement is published.",
     }
     flash(messages.get(step.to_state, "The statement moved on."), "success")
     return redirect(url_for("drafts.statement", statement_id=statement.id))

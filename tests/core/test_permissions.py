@@ -90,6 +90,32 @@ EXPECTATIONS = {
     ("comments.edit_comment", "POST"): COMMENT_AUTHOR,
     ("comments.delete_comment", "POST"): COMMENT_AUTHOR,
     ("comments.notifications", "POST"): SIGNED_IN,
+    ("signons.public", "GET"): EVERYONE,
+    ("signons.sign", "POST"): EVERYONE,
+    ("signons.check_email", "GET"): EVERYONE,
+    ("signons.resend", "POST"): EVERYONE,
+    ("signons.confirm", "GET"): TOKEN_LINK,
+    ("signons.confirm", "POST"): TOKEN_LINK,
+    ("signons.confirm_code", "GET"): EVERYONE,
+    ("signons.confirm_code", "POST"): EVERYONE,
+    ("signons.withdraw", "GET"): TOKEN_LINK,
+    ("signons.withdraw", "POST"): TOKEN_LINK,
+    ("signons.signatories", "GET"): EVERYONE,
+    ("signons.signatories_json", "GET"): EVERYONE,
+    ("signons.signatories_csv", "GET"): EVERYONE,
+    ("signons.series_json", "GET"): EVERYONE,
+    ("signons.series_csv", "GET"): EVERYONE,
+    ("signons.badge", "GET"): EVERYONE,
+    ("signons.api_statement", "GET"): EVERYONE,
+    ("signons.api_signatories", "GET"): EVERYONE,
+    ("signons.openapi", "GET"): EVERYONE,
+    ("signons.open_signon", "GET"): GROUP_MANAGERS,
+    ("signons.open_signon", "POST"): GROUP_MANAGERS,
+    ("signons.moderation", "GET"): GROUP_MANAGERS,
+    ("signons.decide", "POST"): GROUP_MANAGERS,
+    ("signons.export", "GET"): GROUP_MANAGERS,
+    ("signons.staff_add", "GET"): GROUP_MANAGERS,
+    ("signons.staff_add", "POST"): GROUP_MANAGERS,
 }
 
 #: form fields sent with a POST, beyond the CSRF token, so the check reaches the permission that matters
@@ -123,6 +149,7 @@ def url_for_rule(rule, world) -> str:
         "point_id": world.point_id,
         "thread_id": world.thread_id,
         "comment_id": world.comment_id,
+        "slug": world.signon_slug,
     }
     path = rule.rule
     for argument in rule.arguments:

@@ -1,0 +1,96 @@
+"""Catch the same organization signing twice. Pure functions.
+
+Names are compared after folding case, accents and punctuation and dropping common legal
+suffixes and a leading "the"; an exact match of that key is the same organization. Likely
+matches (flagged to staff, not refused): a similar name, one name the acronym of the other, the
+same email address written with dots or a +tag, or the same organizational email domain.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+#: words that say what kind of legal body an organization is, not which one
+LEGAL_SUFFIXES = {
+    "inc", "incorporated", "ltd", "limited", "llc", "plc", "co", "corp", "ngo", "ev", "gmbh", "ggmbh", "ag",
+    "sa", "sl", "srl", "asbl", "aisbl", "vzw", "ac", "cic", "cio", "pty", "org", "bv", "nv", "ong",
+}
+STOP_WORDS = {"the", "of", "for", "and", "de", "del", "la", "las", "los", "el", "du", "des", "et", "le", "les",
+              "y", "e", "da", "do", "das", "dos", "di", "der", "die", "und", "a", "an", "in", "on", "to"}
+#: mail providers anyone can use: sharing one says nothing about being the same organization
+PUBLIC_MAIL_DOMAINS = {
+    "gmail.com", "googlemail.com", "yahoo.com", "yahoo.fr", "yahoo.es", "hotmail.com", "hotmail.fr", "outlook.com",
+    "live.com", "msn.com", "aol.com", "icloud.com", "me.com", "proton.me", "protonmail.com", "gmx.de", "gmx.net",
+    "web.de", "mail.ru", "yandex.ru", "qq.com", "163.com", "126.com", "rediffmail.com", "zoho.com", "riseup.net",
+    "example.org", "example.com",
+}
+SIMILAR_NAME_RATIO = 0.88
+
+
+def fold(text: str) -> str:
+    """Lower-case, without accents, punctuation or repeated spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w\s]", " ", stripped).replace("_", " ").split())
+
+
+def name_key(name: str) -> str:
+    """The key two spellings of one organization's name share."""
+    words = fold(name).split()
+    while words and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def acronym(name: str) -> str:
+    """Initials of the significant words: "Migrant Workers Union" -> "mwu"."""
+    words = [w for w in name_key(name).split() if w not in STOP_WORDS]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def email_key(email: str) -> str:
+    """An address without case, +tag, or dots in its local part."""
+    local, _, domain = email.strip().casefold().rpartition("@")
+    local = local.split("+", 1)[0].replace(".", "")
+    if domain == "googlemail.com":
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def email_domain(email: str) -> str | None:
+    """The organization's own mail domain, or None for a public provider."""
+    domain = email.strip().casefold().rpartition("@")[2]
+    return None if not domain or domain in PUBLIC_MAIL_DOMAINS else domain
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What duplicate checks look at in one sign-on."""
+
+    name: str
+    email: str
+
+    @property
+    def key(self) -> str:
+        return name_key(self.name)
+
+
+def likely_same(a: Signature, b: Signature) -> str | None:
+    """Say why two sign-ons look like the same organization, or None."""
+    key_a, key_b = a.key, b.key
+    if key_a == key_b:
+        return "the same name"
+    if email_key(a.email) == email_key(b.email):
+        return "the same contact email"
+    domain = email_domain(a.email)
+    if domain and domain == email_domain(b.email):
+        return f"the same email domain ({domain})"
+    compact_a, compact_b = key_a.replace(" ", ""), key_b.replace(" ", "")
+    if (acronym(a.name) and acronym(a.name) == compact_b) or (acronym(b.name) and acronym(b.name) == compact_a):
+        return "one name is the acronym of the other"
+    if SequenceMatcher(None, key_a, key_b).ratio() >= SIMILAR_NAME_RATIO:
+        return "very similar names"
+    return None

@@ -1,0 +1,123 @@
+"""Organizational sign-ons to a statement's final text."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from statements.accounts.models import User
+from statements.core.db import UTCDateTime, utcnow
+from statements.extensions import db
+
+NAME_MAX = 200
+MESSAGE_MAX = 2000
+
+
+class SignOnStatus(StrEnum):
+    PENDING = "pending"  # waiting for the contact to confirm by email: not counted
+    CONFIRMED = "confirmed"  # confirmed, waiting for staff approval
+    APPROVED = "approved"  # on the public list (as its visibility allows)
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {"pending": "Waiting for email confirmation", "confirmed": "Waiting for approval",
+                "approved": "Approved", "rejected": "Rejected", "withdrawn": "Withdrawn"}[self.value]
+
+
+class Visibility(StrEnum):
+    NAMED = "named"  # name, country and type on the public list
+    COUNTRY_ONLY = "country"  # "an organization in <country>"
+    COUNT_ONLY = "count"  # only in the count
+
+    @property
+    def label(self) -> str:
+        return {"named": "Show our name, country and type",
+                "country": "Show only “an organization in <our country>”",
+                "count": "Count us, but do not list us"}[self.value]
+
+
+#: statuses in which an organization has signed and cannot sign again
+ACTIVE_STATUSES = (SignOnStatus.PENDING.value, SignOnStatus.CONFIRMED.value, SignOnStatus.APPROVED.value)
+
+
+class SignOn(db.Model):
+    """One organization signing one statement. Rows are added, never a counter bumped."""
+
+    __tablename__ = "signon"
+    __table_args__ = (
+        # the same organization (by normalized name) holds one active sign-on per statement,
+        # even when two requests arrive at once
+        Index("uq_signon_active_name", "statement_id", "name_key", unique=True,
+              sqlite_where=text("status IN ('pending', 'confirmed', 'approved')"),
+              postgresql_where=text("status IN ('pending', 'confirmed', 'approved')")),
+        Index("ix_signon_statement_status", "statement_id", "status"),
+        Index("ix_signon_statement_email_key", "statement_id", "email_key"),
+        Index("ix_signon_statement_domain", "statement_id", "email_domain"),
+        Index("ix_signon_statement_first_word", "statement_id", "first_word"),
+        Index("ix_signon_public_list", "statement_id", "status", "country_sort", "sort_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    #: the final revision this organization signed
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="RESTRICT"))
+    organization_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    #: duplicates.name_key of the name
+    name_key: Mapped[str] = mapped_column(String(NAME_MAX))
+    first_word: Mapped[str] = mapped_column(String(60))
+    #: the name folded for accent-aware alphabetical order
+    sort_key: Mapped[str] = mapped_column(String(NAME_MAX))
+    acronym: Mapped[str] = mapped_column(String(30), default="")
+    country: Mapped[str] = mapped_column(String(2))
+    #: the country's name folded, so lists run Bangladesh, Brazil, Canada... whatever the codes
+    country_sort: Mapped[str] = mapped_column(String(80), default="")
+    org_type: Mapped[str] = mapped_column(String(20))
+    website: Mapped[str | None] = mapped_column(String(300))
+    #: private: never shown publicly
+    contact_name: Mapped[str] = mapped_column(String(120))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    email_key: Mapped[str] = mapped_column(String(254))
+    email_domain: Mapped[str | None] = mapped_column(String(254))
+    message: Mapped[str] = mapped_column(Text, default="")
+    authorized: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_to_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: one of Visibility
+    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.NAMED.value)
+    #: one of SignOnStatus
+    status: Mapped[str] = mapped_column(String(10), default=SignOnStatus.PENDING.value)
+    #: "form" (the public page) or "staff" (entered by staff)
+    source: Mapped[str] = mapped_column(String(10), default="form")
+    #: a short code the contact can type instead of following the link (stored hashed)
+    code_hash: Mapped[str] = mapped_column(String(64), default="")
+    #: changes when a confirmation is used or re-sent, so older links stop working
+    confirm_nonce: Mapped[str] = mapped_column(String(32))
+    withdraw_nonce: Mapped[str] = mapped_column(String(32))
+    #: set when sign-on reopened on a newer final text this organization has not confirmed yet
+    reconfirm_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", ondelete="SET NULL"))
+    possible_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("signon.id", ondelete="SET NULL"))
+    duplicate_reason: Mapped[str | None] = mapped_column(String(120))
+    moderation_note: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    statement = relationship("Statement")
+    revision = relationship("Revision", foreign_keys=[revision_id])
+    decided_by: Mapped[User | None] = relationship()
+    possible_duplicate_of: Mapped["SignOn | None"] = relationship(remote_side=[id])
+
+    @property
+    def group(self):
+        return self.statement.group
+
+    @property
+    def status_enum(self) -> SignOnStatus:
+        return SignOnStatus(self.status)
+
+    def __repr__(self) -> str:
+        return f"<SignOn {self.id} {self.organization_name!r} {self.status}>"

@@ -1,0 +1,163 @@
+"""Public pages: read the final text, sign on, confirm, withdraw, and see who signed."""
+
+import time
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from statements.core.db import paginate
+from statements.core.errors import InvalidInput
+from statements.core.forms import add_error
+from statements.drafts import services as drafts
+from statements.drafts.models import State, Statement
+from statements.extensions import db, limiter
+from statements.signons import bp, charts, services
+from statements.signons.forms import CodeForm, ResendForm, SignOnForm
+from statements.signons.models import SignOnStatus
+
+PUBLIC_STATES = (State.SIGNON_OPEN.value, State.SIGNON_CLOSED.value, State.PUBLISHED.value)
+LIST_PAGE_SIZE = 500
+
+
+def load_public(slug: str) -> Statement:
+    """A statement the public may read: sign-on open or closed, or published; else 404."""
+    statement = db.session.scalar(select(Statement).where(Statement.slug == slug[:80]))
+    if statement is None or statement.state not in PUBLIC_STATES or statement.final_revision is None:
+        abort(404)
+    if services.close_if_past_deadline(statement):
+        db.session.commit()
+    return statement
+
+
+def _started_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="signon-form-started")
+
+
+def _filled_too_fast(form: SignOnForm) -> bool:
+    """A person needs some seconds to fill the form; a bot sending it at once does not."""
+    minimum = current_app.config["SIGNON_MIN_FILL_SECONDS"]
+    try:
+        started = _started_serializer().loads(form.started.data or "", max_age=24 * 3600)
+    except BadSignature:
+        return minimum > 0
+    return time.time() - float(started) < minimum
+
+
+def _render_public(statement: Statement, form: SignOnForm | None = None, status: int = 200):
+    form = form or SignOnForm()
+    form.started.data = _started_serializer().dumps(time.time())
+    final = statement.final_revision
+    return render_template("signons/public.html", statement=statement, form=form, counts=services.counts(statement),
+                           text=drafts.revision_text(final), final=final, resend_form=ResendForm(prefix="resend"),
+                           is_open=statement.state == State.SIGNON_OPEN), status
+
+
+@bp.route("/s/<slug>")
+def public(slug: str):
+    return _render_public(load_public(slug))
+
+
+@bp.route("/s/<slug>/sign", methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGNON_LIMIT_PER_ADDRESS"])
+def sign(slug: str):
+    statement = load_public(slug)
+    form = SignOnForm()
+    if form.nickname.data or _filled_too_fast(form):
+        form.form_errors.append("This form was sent faster than a person can fill it in, so it was not accepted. "
+                                "Check your answers and send it again.")
+        return _render_public(statement, form, 400)
+    if form.validate_on_submit():
+        try:
+            signon, _code = services.sign(statement, form.data)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            add_error(form, error)
+        except IntegrityError:  # the same organization sent twice at the same moment: the first one counts
+            db.session.rollback()
+            add_error(form, InvalidInput(services.ALREADY_SIGNED, field="organization_name"))
+        else:
+            return redirect(url_for("signons.check_email", slug=statement.slug, to=signon.contact_email))
+    return _render_public(statement, form, 400)
+
+
+@bp.route("/s/<slug>/check-email")
+def check_email(slug: str):
+    statement = load_public(slug)
+    return render_template("signons/check_email.html", statement=statement, email=request.args.get("to", "")[:254],
+                           resend_form=ResendForm(prefix="resend"))
+
+
+@bp.route("/s/<slug>/resend", methods=["POST"])
+@limiter.limit(lambda: current_app.config["SIGNON_MAIL_LIMIT_PER_ADDRESS"])
+def resend(slug: str):
+    statement = load_public(slug)
+    form = ResendForm(prefix="resend")
+    if form.validate_on_submit():
+        services.resend_confirmation(statement, form.contact_email.data)
+        db.session.commit()
+        flash("If a signature from that address is waiting for confirmation, we sent a new link and code to it. "
+              "Earlier links no longer work.", "success")
+        return redirect(url_for("signons.check_email", slug=statement.slug, to=form.contact_email.data))
+    flash("Enter the email address you signed with, like name@example.org.", "error")
+    return redirect(url_for("signons.public", slug=statement.slug) + "#resend")
+
+
+@bp.route("/s/<slug>/confirm/<token>", methods=["GET", "POST"])
+def confirm(slug: str, token: str):
+    """Show a button: mail scanners that follow links must not confirm or use up the link."""
+    statement = load_public(slug)
+    signon = services.signon_from_confirm_token(statement, token)
+    if request.method == "GET":
+        return render_template("signons/confirm.html", statement=statement, signon=signon, token=token)
+    if signon.status == SignOnStatus.PENDING.value or signon.reconfirm_revision_id:
+        services.require_open(statement)
+    outcome = services.confirm(signon)
+    db.session.commit()
+    return render_template("signons/confirmed.html", statement=statement, signon=signon, outcome=outcome)
+
+
+@bp.route("/s/<slug>/confirm-code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNON_LIMIT_PER_ADDRESS"], methods=["POST"])
+def confirm_code(slug: str):
+    statement = load_public(slug)
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            services.require_open(statement)
+            signon = services.confirm_by_code(statement, form.contact_email.data, form.code.data)
+        except InvalidInput as error:
+            add_error(form, error)
+        else:
+            outcome = services.confirm(signon)
+            db.session.commit()
+            return render_template("signons/confirmed.html", statement=statement, signon=signon, outcome=outcome)
+    status = 400 if request.method == "POST" else 200
+    return render_template("signons/confirm_code.html", statement=statement, form=form), status
+
+
+@bp.route("/s/<slug>/withdraw/<token>", methods=["GET", "POST"])
+def withdraw(slug: str, token: str):
+    statement = load_public(slug)
+    signon = services.signon_from_withdraw_token(statement, token)
+    if request.method == "POST":
+        changed = services.withdraw(signon)
+        db.session.commit()
+        return render_template("signons/withdrawn.html", statement=statement, signon=signon, changed=changed)
+    return render_template("signons/withdraw.html", statement=statement, signon=signon, token=token)
+
+
+@bp.route("/s/<slug>/signatories")
+def signatories(slug: str):
+    statement = load_public(slug)
+    country = request.args.get("country", "")[:2].upper() or None
+    page = None
+    if services.list_is_public(statement):
+        page = paginate(services.public_query(statement, country), LIST_PAGE_SIZE)
+    counts = services.counts(statement)
+    return render_template("signons/signatories.html", statement=statement, counts=counts, page=page,
+                           country=country, entries=[services.public_entry(s) for s in page.items] if page else [],
+                           chart_days=charts.days_chart(services.daily_series(statement)),
+                           chart_countries=charts.countries_chart(counts["by_country"]))
