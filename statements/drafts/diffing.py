@@ -2,12 +2,14 @@
 
 Diffing words as tokens (the way the library's line mode diffs lines) is much faster than a
 character diff of a long text and reads better: changes come out as whole words and phrases.
+Long texts are diffed line by line first, and then token by token within the lines that changed.
 Pure functions: no Flask, no database.
 """
 
 import re
 import time
 from dataclasses import dataclass, field
+from itertools import chain
 
 from diff_match_patch import diff_match_patch
 
@@ -32,34 +34,31 @@ def tokenize(text: str) -> list[str]:
 
 
 def _encode(tokens_a: list[str], tokens_b: list[str]) -> tuple[str, str, list[str]]:
-    """Map each distinct token to one character, as diff_linesToChars does for lines."""
-    table: list[str] = [""]
-    index: dict[str, int] = {}
+    """Map each distinct token to one character, as diff_linesToChars does for lines.
 
-    def encode(tokens):
-        chars = []
-        for token in tokens:
-            code = index.get(token)
-            if code is None:
-                code = len(table)
-                if code >= 0xD800:  # skip the surrogate range, which cannot stand in a str
-                    code += 0x800
-                    while len(table) < code:
-                        table.append("")
-                index[token] = code
-                table.append(token)
-            chars.append(chr(code))
-        return "".join(chars)
-
-    return encode(tokens_a), encode(tokens_b), table
+    A line break stands for itself, so the encoded texts keep their lines: diff_main's line mode
+    then diffs whole lines first and rediffs, token by token, only the lines that changed.
+    """
+    table: list[str] = [""] * (ord("\n") + 1)
+    table[ord("\n")] = "\n"
+    chars: dict[str, str] = {"\n": "\n"}
+    for token in dict.fromkeys(chain(tokens_a, tokens_b)):
+        if token in chars:
+            continue
+        if len(table) == 0xD800:  # skip the surrogate range, which has no characters of its own
+            table.extend([""] * 0x800)
+        chars[token] = chr(len(table))
+        table.append(token)
+    return "".join(map(chars.__getitem__, tokens_a)), "".join(map(chars.__getitem__, tokens_b)), table
 
 
-def _diff_tokens(tokens_a: list[str], tokens_b: list[str], deadline_seconds: float) -> tuple[list, bool]:
+def _diff_tokens(tokens_a: list[str], tokens_b: list[str], deadline_seconds: float,
+                 lines_first: bool = True) -> tuple[list, bool]:
     dmp = diff_match_patch()
     dmp.Diff_Timeout = deadline_seconds
     chars_a, chars_b, table = _encode(tokens_a, tokens_b)
     started = time.perf_counter()
-    ops = dmp.diff_main(chars_a, chars_b, checklines=False)
+    ops = dmp.diff_main(chars_a, chars_b, checklines=lines_first)
     timed_out = deadline_seconds > 0 and time.perf_counter() - started >= deadline_seconds
     dmp.diff_cleanupSemantic(ops)
     dmp.diff_charsToLines(ops, table)
@@ -75,7 +74,7 @@ def word_diff(old: str, new: str, timeout_seconds: float = 1.0) -> Diff:
     started = time.perf_counter()
     ops, timed_out = _diff_tokens(tokenize(old), tokenize(new), timeout_seconds)
     if timed_out:
-        ops, _ = _diff_tokens(_paragraphs(old), _paragraphs(new), 0)
+        ops, _ = _diff_tokens(_paragraphs(old), _paragraphs(new), 0, lines_first=False)
     merged = _merge_adjacent(ops)
     return Diff(merged, coarse=timed_out, seconds=time.perf_counter() - started)
 
