@@ -64,6 +64,7 @@ def _register_blueprints(app: Flask) -> None:
     from statements.accounts import bp as accounts_bp
     from statements.audit import bp as audit_bp
     from statements.comments import bp as comments_bp
+    from statements.export import bp as export_bp
     from statements.signons import bp as signons_bp
     from statements.drafts import bp as drafts_bp
     from statements.talking_points import bp as talking_points_bp
@@ -74,3 +75,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(talking_points_bp)
     app.register_blueprint(comments_bp)
     app.register_blueprint(signons_bp)
+    app.register_blueprint(export_bp)

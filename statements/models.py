@@ -7,3 +7,4 @@ from statements.drafts.models import Revision, Statement, Transition  # noqa: F4
 from statements.talking_points.models import PointUse, Tag, TalkingPoint, TalkingPointVersion  # noqa: F401
 from statements.mail.models import OutboxMessage  # noqa: F401
 from statements.signons.models import SignOn  # noqa: F401
+from statements.export.models import ExportFile, NetworkSettings  # noqa: F401

@@ -88,6 +88,10 @@ def app():
 def _clean_slate(request, app):
     """Give each test empty tables and fresh rate limits."""
     yield
+    from statements.export.services import running_threads
+
+    for thread in list(running_threads):
+        thread.join(timeout=300)  # files being made finish before their rows are emptied
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:

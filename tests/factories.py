@@ -10,6 +10,7 @@ from statements.comments import services as comments
 from statements.core.db import utcnow
 from statements.drafts import services as drafts
 from statements.drafts.models import Statement
+from statements.export.models import ExportFile
 from statements.signons import services as signons
 from statements.talking_points import services as talking_points
 from statements.core.policy import Role
@@ -68,6 +69,7 @@ class World:
     thread_id: int  # a thread opened by the member on a passage of the statement
     comment_id: int  # the member's first comment in that thread
     signon_slug: str  # a final statement of the home group with sign-on open
+    export_id: int  # a PDF export of the draft statement, not made yet
 
 
 def build_world() -> World:
@@ -97,9 +99,11 @@ def build_world() -> World:
     thread = comments.open_thread(member, statement, "Should this say *legal*?", "legal protection",
                                   statement.latest_number, text)
     open_statement = make_open_statement(coordinator, home)
+    export = ExportFile(statement_id=statement.id, cache_key=f"{statement.id}:pdf:test", kind="pdf")
+    db.session.add(export)
     db.session.commit()
     return World(home.id, other.id, emails, membership_ids, organization.id, user_ids, invitation.id,
-                 statement.id, point.id, thread.id, thread.comments[0].id, open_statement.slug)
+                 statement.id, point.id, thread.id, thread.comments[0].id, open_statement.slug, export.id)
 
 
 def make_open_statement(coordinator: User, group: WorkingGroup, title: str = "Loss and damage for people who move",

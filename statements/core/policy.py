@@ -38,6 +38,8 @@ class Permission(StrEnum):
     THREAD_RESOLVE = "thread:resolve"
     COMMENT_CHANGE = "comment:change"
     SIGNON_MANAGE = "signon:manage"
+    STATEMENT_EXPORT = "statement:export"
+    NETWORK_SETTINGS = "network:settings"
 
 
 #: What each role in a group may do there. Staff (admins) may do everything.
@@ -45,7 +47,8 @@ _READ = frozenset({Permission.GROUP_VIEW, Permission.STATEMENT_VIEW, Permission.
                    Permission.COMMENT_CREATE})
 _WRITE = _READ | {Permission.STATEMENT_EDIT, Permission.POINT_EDIT}
 _STEER = _WRITE | {Permission.GROUP_MANAGE_MEMBERS, Permission.STATEMENT_CREATE, Permission.STATEMENT_TRANSITION,
-                   Permission.POINT_DECIDE, Permission.THREAD_RESOLVE, Permission.SIGNON_MANAGE}
+                   Permission.POINT_DECIDE, Permission.THREAD_RESOLVE, Permission.SIGNON_MANAGE,
+                   Permission.STATEMENT_EXPORT}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OBSERVER: _READ,
     Role.MEMBER: _WRITE,
@@ -58,6 +61,7 @@ STAFF_ONLY = frozenset({
     Permission.ORGANIZATION_MANAGE,
     Permission.AUDIT_READ,
     Permission.USER_MANAGE,
+    Permission.NETWORK_SETTINGS,
 })
 
 

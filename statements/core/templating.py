@@ -1,5 +1,6 @@
 """Jinja filters and globals shared by every page."""
 
+import base64
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,7 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["datetime_in"] = format_datetime_in
+    app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode()
     app.jinja_env.globals["org_type_label"] = lambda code: dict(ORGANIZATION_TYPES).get(code, code)
     app.jinja_env.globals["country_name"] = country_name
     app.jinja_env.filters["markdown"] = render_markdown

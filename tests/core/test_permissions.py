@@ -116,6 +116,14 @@ EXPECTATIONS = {
     ("signons.export", "GET"): GROUP_MANAGERS,
     ("signons.staff_add", "GET"): GROUP_MANAGERS,
     ("signons.staff_add", "POST"): GROUP_MANAGERS,
+    ("export.export", "GET"): GROUP_MANAGERS,
+    ("export.export", "POST"): GROUP_MANAGERS,
+    ("export.progress", "GET"): GROUP_MANAGERS,
+    ("export.download", "GET"): GROUP_MANAGERS,
+    ("export.public_pdf", "GET"): dict.fromkeys(ROLES, HIDDEN),  # the world's statement is not published
+    ("export.print_view", "GET"): GROUP_MEMBERS,
+    ("export.network", "GET"): STAFF,
+    ("export.network", "POST"): STAFF,
 }
 
 #: form fields sent with a POST, beyond the CSRF token, so the check reaches the permission that matters
@@ -150,6 +158,7 @@ def url_for_rule(rule, world) -> str:
         "thread_id": world.thread_id,
         "comment_id": world.comment_id,
         "slug": world.signon_slug,
+        "export_id": world.export_id,
     }
     path = rule.rule
     for argument in rule.arguments:

@@ -1,0 +1,77 @@
+"""Make a .docx of the same content as the PDF, for partners who edit in a word processor. Pure."""
+
+import io
+
+from docx import Document
+from docx.shared import Pt
+from markdown_it import MarkdownIt
+
+from statements.export.pdf import ExportData, grouped
+
+
+def _add_inline(paragraph, inline_token) -> None:
+    bold = italic = False
+    for child in inline_token.children or []:
+        if child.type == "strong_open":
+            bold = True
+        elif child.type == "strong_close":
+            bold = False
+        elif child.type == "em_open":
+            italic = True
+        elif child.type == "em_close":
+            italic = False
+        elif child.type in ("text", "code_inline"):
+            run = paragraph.add_run(child.content)
+            run.bold, run.italic = bold, italic
+        elif child.type in ("softbreak", "hardbreak"):
+            paragraph.add_run(" ")
+
+
+def _add_markdown(document, text: str) -> None:
+    tokens = MarkdownIt("commonmark", {"html": False}).parse(text)
+    list_style = None
+    pending_style = "Normal"
+    for index, token in enumerate(tokens):
+        if token.type == "bullet_list_open":
+            list_style = "List Bullet"
+        elif token.type == "ordered_list_open":
+            list_style = "List Number"
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_style = None
+        elif token.type == "heading_open":
+            pending_style = f"Heading {min(int(token.tag[1]), 3)}"
+        elif token.type == "paragraph_open":
+            pending_style = list_style or "Normal"
+        elif token.type == "inline":
+            _add_inline(document.add_paragraph(style=pending_style), token)
+            pending_style = "Normal"
+
+
+def render_docx(data: ExportData, group_by: str = "country", markdown_text: str = "") -> bytes:
+    """Write the statement and its signatories as a Word document."""
+    document = Document()
+    document.core_properties.title = data.title
+    document.core_properties.author = data.network_name
+    document.core_properties.language = data.language
+    document.add_paragraph(f"{data.network_name} · {data.signed_on.strftime('%d %B %Y')}")
+    if not data.is_final:
+        document.add_paragraph(f"DRAFT: this text is not final (revision {data.revision_number}).")
+    document.add_heading(data.title, level=0)
+    _add_markdown(document, markdown_text)
+    document.add_page_break()
+    document.add_heading(f"Signed by {data.count:,} organization{'' if data.count == 1 else 's'}", level=1)
+    if data.unnamed_count:
+        document.add_paragraph(f"Including {data.unnamed_count} organization{'' if data.unnamed_count == 1 else 's'} "
+                               "that asked not to be named.")
+    for country, signatories in grouped(data.signatories, group_by):
+        if country:
+            document.add_heading(f"{country} ({len(signatories)})", level=2)
+        for signatory in signatories:
+            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph.add_run(signatory.name)
+            meta = paragraph.add_run(f" · {signatory.type_label}" if country else
+                                     f" · {signatory.country}, {signatory.type_label}")
+            meta.font.size = Pt(8)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,225 @@
+"""Exports: gather a statement's plain data, make each file once (in the background), serve it
+from disk after that; and the network's name and logo."""
+
+import base64
+import hashlib
+import io
+import os
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from statements.accounts.models import ORGANIZATION_TYPES, User
+from statements.audit.services import record
+from statements.core.countries import country_name
+from statements.core.db import utcnow
+from statements.core.errors import InvalidInput
+from statements.core.markdown import render_markdown
+from statements.drafts import services as drafts
+from statements.drafts.models import State, Statement
+from statements.export.models import ExportFile, NetworkSettings
+from statements.export.pdf import ExportData, Signatory
+from statements.extensions import db
+from statements.signons.models import SignOn, SignOnStatus, Visibility
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_MAX_PIXELS = 4000 * 4000
+#: a file still "running" after this long was lost with its process: it may be made again
+STALE_AFTER = timedelta(minutes=15)
+KINDS = {"pdf": "application/pdf",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+GROUPINGS = ("country", "alphabetical")
+PAGE_SIZES = ("a4", "letter")
+
+
+# --- the network's look ----------------------------------------------------------------------------
+
+def network_settings() -> NetworkSettings:
+    settings = db.session.get(NetworkSettings, 1)
+    if settings is None:
+        settings = NetworkSettings(id=1, name=current_app.config["NETWORK_NAME"])
+    return settings
+
+
+def save_network_settings(actor: User, name: str, logo: bytes | None, remove_logo: bool = False) -> NetworkSettings:
+    """Set the network's name and logo; a logo must be a PNG or JPEG image of reasonable size."""
+    settings = network_settings()
+    settings.name = name.strip()
+    if remove_logo:
+        settings.logo, settings.logo_type = None, None
+    elif logo:
+        settings.logo, settings.logo_type = logo, check_logo(logo)
+    settings.updated_at = utcnow()
+    db.session.add(settings)
+    record(actor, "network.settings_changed", settings, "Changed the network's name or logo")
+    return settings
+
+
+def check_logo(data: bytes) -> str:
+    """Return the image type of an uploaded logo, or say why it cannot be used."""
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > LOGO_MAX_BYTES:
+        raise InvalidInput(f"The logo is {len(data) // 1024:,} KB; the limit is 1,024 KB. Save it smaller.",
+                           field="logo")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind, (width, height) = image.format, image.size
+            image.verify()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise InvalidInput("The logo must be a PNG or JPEG image. This file is not one.", field="logo") from None
+    if kind not in ("PNG", "JPEG"):
+        raise InvalidInput("The logo must be a PNG or JPEG image.", field="logo")
+    if width * height > LOGO_MAX_PIXELS:
+        raise InvalidInput("The logo is too large in pixels. Use one under 4,000 × 4,000.", field="logo")
+    return "image/png" if kind == "PNG" else "image/jpeg"
+
+
+# --- what goes in the file ---------------------------------------------------------------------------
+
+def exported_revision(statement: Statement):
+    """The final revision, or (marked draft) the latest when the text is not final."""
+    if statement.final_revision is not None and statement.state not in (State.DRAFT, State.COMMENT_PERIOD):
+        return statement.final_revision, True
+    return drafts.latest_revision(statement), False
+
+
+def signatory_version(statement: Statement) -> str:
+    """Changes whenever the approved list changes (an approval, a withdrawal, a decision)."""
+    row = db.session.execute(
+        select(func.count(), func.max(SignOn.approved_at), func.max(SignOn.withdrawn_at), func.max(SignOn.id))
+        .where(SignOn.statement_id == statement.id, SignOn.status.in_([SignOnStatus.APPROVED.value,
+                                                                       SignOnStatus.WITHDRAWN.value]))
+    ).one()
+    settings = network_settings()
+    return hashlib.sha256(repr((tuple(row), settings.name, settings.updated_at)).encode()).hexdigest()[:16]
+
+
+def export_data(statement: Statement) -> tuple[ExportData, str]:
+    """The plain data a PDF or DOCX is made from, and the Markdown text."""
+    revision, is_final = exported_revision(statement)
+    text = drafts.revision_text(revision)
+    types = dict(ORGANIZATION_TYPES)
+    approved = db.session.execute(
+        select(SignOn.organization_name, SignOn.country, SignOn.org_type, SignOn.visibility)
+        .where(SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)
+    ).all()
+    named = [Signatory(name, country_name(country), types.get(kind, kind))
+             for name, country, kind, visibility in approved if visibility == Visibility.NAMED.value]
+    settings = network_settings()
+    logo = (f"data:{settings.logo_type};base64,{base64.b64encode(settings.logo).decode()}"
+            if settings.logo else None)
+    data = ExportData(
+        network_name=settings.name, title=statement.title, language=statement.language,
+        text_html=render_markdown(text), signed_on=(statement.final_revision.created_at if is_final
+                                                     else revision.created_at).date(),
+        revision_number=revision.number, is_final=is_final, signatories=named,
+        unnamed_count=len(approved) - len(named), logo_data_uri=logo, summary=statement.summary,
+    )
+    return data, text
+
+
+# --- making files once ---------------------------------------------------------------------------------
+
+def cache_key(statement: Statement, kind: str, group_by: str, page_size: str) -> str:
+    revision, is_final = exported_revision(statement)
+    return f"{statement.id}:{kind}:{group_by}:{page_size}:{revision.id}:{int(is_final)}:{signatory_version(statement)}"
+
+
+def request_export(statement: Statement, kind: str = "pdf", group_by: str = "country",
+                   page_size: str = "a4") -> tuple[ExportFile, bool]:
+    """Return the file for these options, made or being made; say whether this call started it."""
+    if kind not in KINDS or group_by not in GROUPINGS or page_size not in PAGE_SIZES:
+        raise InvalidInput("Choose PDF or DOCX, a grouping and a page size from the form.")
+    key = cache_key(statement, kind, group_by, page_size)
+    existing = db.session.scalar(select(ExportFile).where(ExportFile.cache_key == key))
+    if existing is not None and not _stale(existing):
+        return existing, False
+    if existing is not None:  # lost with a process that died: make it again
+        existing.status, existing.error, existing.started_at = "pending", None, None
+        db.session.commit()
+        return existing, True
+    export = ExportFile(statement_id=statement.id, cache_key=key, kind=kind)
+    db.session.add(export)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another request started the same file a moment ago: wait for that one
+        db.session.rollback()
+        return db.session.scalar(select(ExportFile).where(ExportFile.cache_key == key)), False
+    return export, True
+
+
+def _stale(export: ExportFile) -> bool:
+    if export.status == "failed":
+        return True
+    started = export.started_at or export.created_at
+    return export.status in ("pending", "running") and utcnow() - started > STALE_AFTER
+
+
+def export_folder() -> Path:
+    folder = Path(current_app.instance_path) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def make_file(export_id: int) -> None:
+    """Make one export file and record the outcome; a half-made file is never marked done."""
+    from statements.export.docx import render_docx
+    from statements.export.pdf import render_pdf
+
+    export = db.session.get(ExportFile, export_id)
+    export.status, export.started_at = "running", utcnow()
+    db.session.commit()
+    try:
+        statement = db.session.get(Statement, export.statement_id)
+        _, kind, group_by, page_size = export.cache_key.split(":")[:4]
+        data, text = export_data(statement)
+        if kind == "pdf":
+            content, export.pages = render_pdf(data, group_by, page_size)
+        else:
+            content = render_docx(data, group_by, text)
+        name = f"{statement.slug}-{export.id}.{kind}"
+        partial = export_folder() / (name + ".part")
+        partial.write_bytes(content)
+        os.replace(partial, export_folder() / name)  # the file appears whole or not at all
+        export.file_name, export.size, export.status, export.finished_at = name, len(content), "done", utcnow()
+    except Exception as error:  # recorded for staff; the page offers to try again
+        db.session.rollback()
+        export = db.session.get(ExportFile, export_id)
+        export.status, export.error = "failed", f"{type(error).__name__}: {error}"[:500]
+        current_app.logger.exception("Export %s failed", export_id)
+    db.session.commit()
+
+
+#: files being made in this process (joined by tests and at shutdown)
+running_threads: list[threading.Thread] = []
+
+
+def make_in_background(app, export_id: int) -> threading.Thread:
+    """Make the file off the request, so a large list never holds a web request open."""
+
+    def run():
+        with app.app_context():
+            try:
+                make_file(export_id)
+            except Exception:  # the row may be gone (statement deleted); nothing to record it on
+                app.logger.exception("Export %s could not be recorded", export_id)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run, name=f"export-{export_id}", daemon=True)
+    running_threads[:] = [t for t in running_threads if t.is_alive()] + [thread]
+    thread.start()
+    return thread
+
+
+def file_path(export: ExportFile) -> Path | None:
+    if export.status != "done" or not export.file_name:
+        return None
+    path = export_folder() / export.file_name
+    return path if path.exists() else None

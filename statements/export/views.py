@@ -1,0 +1,115 @@
+"""Pages to export a statement, follow the export's progress, download it; and the network's look."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from statements.core.errors import InvalidInput
+from statements.core.forms import add_error
+from statements.core.loaders import load_for, require
+from statements.core.policy import Permission
+from statements.drafts.models import State, Statement
+from statements.export import bp, services
+from statements.export.forms import ExportForm, NetworkForm
+from statements.export.models import ExportFile
+from statements.export.pdf import render_html
+from statements.extensions import db
+from statements.signons.views import load_public
+
+
+def _load(statement_id: int) -> Statement:
+    return load_for(Statement, statement_id, Permission.STATEMENT_EXPORT, visible=Permission.STATEMENT_VIEW)
+
+
+def _start(statement: Statement, kind: str, group_by: str, page_size: str) -> ExportFile:
+    export, started = services.request_export(statement, kind, group_by, page_size)
+    if started:
+        services.make_in_background(current_app._get_current_object(), export.id)
+    return export
+
+
+@bp.route("/statements/<int:statement_id>/export", methods=["GET", "POST"])
+def export(statement_id: int):
+    statement = _load(statement_id)
+    form = ExportForm()
+    if form.validate_on_submit():
+        try:
+            made = _start(statement, form.kind.data, form.group_by.data, form.page_size.data)
+        except InvalidInput as error:
+            add_error(form, error)
+        else:
+            return redirect(url_for("export.progress", export_id=made.id))
+    revision, is_final = services.exported_revision(statement)
+    status = 400 if request.method == "POST" else 200
+    return render_template("export/export.html", statement=statement, form=form, revision=revision,
+                           is_final=is_final), status
+
+
+def _load_export(export_id: int) -> tuple[ExportFile, Statement]:
+    export = db.session.get(ExportFile, export_id)
+    if export is None:
+        abort(404)
+    return export, _load(export.statement_id)
+
+
+@bp.route("/exports/<int:export_id>")
+def progress(export_id: int):
+    """Say how the file is coming along; the page reloads itself until it is ready (no script needed)."""
+    export, statement = _load_export(export_id)
+    return render_template("export/progress.html", export=export, statement=statement,
+                           public=False, download=url_for("export.download", export_id=export.id))
+
+
+@bp.route("/exports/<int:export_id>/download")
+def download(export_id: int):
+    export, statement = _load_export(export_id)
+    return _send(export, statement)
+
+
+def _send(export: ExportFile, statement: Statement):
+    path = services.file_path(export)
+    if path is None:
+        flash("That file is not ready yet.", "info")
+        return redirect(url_for("export.progress", export_id=export.id))
+    return send_file(path, mimetype=services.KINDS[export.kind], as_attachment=True,
+                     download_name=f"{statement.slug}.{export.kind}", max_age=3600)
+
+
+@bp.route("/s/<slug>/statement.pdf")
+def public_pdf(slug: str):
+    """The published statement's PDF, for anyone; made once, then served from disk."""
+    statement = load_public(slug)
+    if statement.state != State.PUBLISHED:
+        abort(404)
+    export = _start(statement, "pdf", "country", "a4")
+    if export.status == "done":
+        return _send(export, statement)
+    return render_template("export/progress.html", export=export, statement=statement, public=True,
+                           download=url_for("export.public_pdf", slug=slug)), 202
+
+
+@bp.route("/statements/<int:statement_id>/print")
+def print_view(statement_id: int):
+    statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
+    data, _ = services.export_data(statement)
+    return render_html(data, request.args.get("group", "country"), "a4")
+
+
+@bp.route("/admin/network", methods=["GET", "POST"])
+@require(Permission.NETWORK_SETTINGS)
+def network():
+    settings = services.network_settings()
+    form = NetworkForm(data={"name": settings.name})
+    if form.validate_on_submit():
+        upload = form.logo.data
+        logo = upload.read(services.LOGO_MAX_BYTES + 1) if upload and getattr(upload, "filename", "") else None
+        try:
+            services.save_network_settings(current_user, form.name.data, logo, form.remove_logo.data)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            add_error(form, error)
+        else:
+            flash("Saved. New exports use this name and logo.", "success")
+            return redirect(url_for("export.network"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("export/network.html", form=form, settings=settings), status
