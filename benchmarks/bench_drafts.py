@@ -506,10 +506,14 @@ def compare_section(bench: Bench, old: str, new: str, runs: int, lines: list[str
     timeout = bench.args.dmp_timeout
     # The page (cold, then warm) and plain diff-match-patch take turns, so that the machine's
     # drift during the run falls on all three alike.
-    cold, warm, dmp_main, dmp_total, dmp_ops = [], [], [], [], 0
+    cold, warm, cold_cpu, warm_cpu, dmp_main, dmp_total, dmp_ops = [], [], [], [], [], [], 0
     for _ in range(runs):
+        cpu = time.process_time()
         cold += timed(1, lambda: bench.get(path), before=clear_text_cache)
+        cold_cpu.append(time.process_time() - cpu)
+        cpu = time.process_time()
         warm += timed(1, lambda: bench.get(path))
+        warm_cpu.append(time.process_time() - cpu)
         main, total, dmp_ops = plain_dmp(old, new, timeout)
         dmp_main.append(main)
         dmp_total.append(total)
@@ -525,6 +529,11 @@ def compare_section(bench: Bench, old: str, new: str, runs: int, lines: list[str
 
     page_cold, page_warm, plain = statistics.median(cold), statistics.median(warm), statistics.median(dmp_total)
     setting = f"Diff_Timeout={timeout:g}" + (" (the default)" if timeout == 1.0 else " (no time limit)" if not timeout else "")
+    if timed_out:
+        note = ("   note: the plain figure is its time limit, whatever the machine's load, while the page slows "
+                "down with the load; --dmp-timeout 0 gives an uncapped reference")
+    else:
+        note = "   note: plain diff-match-patch finished within its time limit"
     lines += [
         f"1. Compare page, {bench.args.edit_share:.0%} of the words edited",
         f"   page GET {path}, cold (text cache cleared before each run): {milliseconds(cold)}",
@@ -536,6 +545,9 @@ def compare_section(bench: Bench, old: str, new: str, runs: int, lines: list[str
         f" its time limit: {'yes (so its result is coarser than a full diff)' if timed_out else 'no'}",
         f"   ratio page / plain dmp (medians): cold {page_cold / plain:.3f}, warm {page_warm / plain:.3f}"
         f" (goal: at most 0.5)",
+        f"   CPU time of the page (this process, less sensitive to other load): cold {milliseconds(cold_cpu)}",
+        f"                                                                      warm {milliseconds(warm_cpu)}",
+        note,
         f"   parts: word_diff {milliseconds(word)}",
         f"          rows()    {milliseconds(laid_out)}",
         f"          rebuilding revision 2 from revision 1 and its delta {milliseconds(rebuild)}",
