@@ -74,7 +74,8 @@ def word_diff(old: str, new: str, timeout_seconds: float = 1.0) -> Diff:
     started = time.perf_counter()
     ops, timed_out = _diff_tokens(tokenize(old), tokenize(new), timeout_seconds)
     if timed_out:
-        ops, _ = _diff_tokens(_paragraphs(old), _paragraphs(new), 0, lines_first=False)
+        # the line-by-line pass gets a deadline too: past it, changed stretches are just coarser
+        ops, _ = _diff_tokens(_paragraphs(old), _paragraphs(new), timeout_seconds, lines_first=False)
     merged = _merge_adjacent(ops)
     return Diff(merged, coarse=timed_out, seconds=time.perf_counter() - started)
 

@@ -145,6 +145,7 @@ def insert_into_statement(actor: User, point: TalkingPoint, statement: Statement
         raise NotAllowed("A talking point can only go into a statement of its own working group.")
     if point.status == PointStatus.RETIRED:
         raise InvalidInput("This talking point is retired. Propose it again before using it.")
+    drafts.lock_for_writing(statement)  # no other save can land between reading the latest text and appending
     latest = drafts.latest_revision(statement)
     text = drafts.revision_text(latest).rstrip("\n")
     addition = f"## {point.title}\n\n{point.body}" if point.title else point.body

@@ -87,7 +87,7 @@ def set_status(point_id: int):
 def insert(point_id: int):
     point = load_for(TalkingPoint, point_id, Permission.POINT_VIEW)
     statement_id = request.form.get("statement_id", "")
-    if not statement_id.isdigit():
+    if not (statement_id.isascii() and statement_id.isdigit()) or len(statement_id) > 18:
         flash("Choose a statement to insert the point into.", "error")
         return redirect(url_for("talking_points.point", point_id=point.id))
     statement = load_for(Statement, int(statement_id), Permission.STATEMENT_EDIT)

@@ -1,0 +1,219 @@
+"""Markdown typed by users renders as formatted text and never as code or markup that runs."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from statements.core.markdown import ALLOWED_TAGS, render_markdown
+
+XSS = [
+    # raw HTML: script, event handlers, embedded content, style
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<<script>script>alert(1)<</script>/script>",
+    "<img src=x onerror=alert(1)>",
+    "<IMG SRC=\"javascript:alert('x');\">",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    "<body onload=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<a href=\"https://example.org\" onclick=\"alert(1)\">x</a>",
+    "<iframe src=\"https://evil.example\"></iframe>",
+    "<object data=\"x.swf\"></object>",
+    "<embed src=\"x.swf\">",
+    "<style>body{background:url(javascript:alert(1))}</style>",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "<form action=javascript:alert(1)><input type=submit></form>",
+    "<base href=\"javascript:/\">",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    # links with dangerous schemes, in Markdown and reference links
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](javascript://%0Aalert(1))",
+    "[click](<javascript:alert(1)>)",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[click](vbscript:msgbox(1))",
+    "[click][ref]\n\n[ref]: javascript:alert(1)",
+    "[click][ref]\n\n[ref]: data:text/html,<script>alert(1)</script>",
+    "[click][]\n\n[click]: vbscript:msgbox(1) \"title\"",
+    "<javascript:alert(1)>",
+    "<vbscript:msgbox(1)>",
+    "<data:text/html,alert(1)>",
+    # entity-encoded and obfuscated schemes
+    "[click](&#106;avascript:alert(1))",
+    "[click](&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1))",
+    "[click](javascript&colon;alert(1))",
+    "[click](&#0000106&#0000097vascript:alert(1))",
+    "[click](jav&#x09;ascript:alert(1))",
+    "[click](java\u0000script:alert(1))",
+    "[click](\u200bjavascript:alert(1))",
+    "[click](\u00a0javascript:alert(1))",
+    "[click](ｊａｖａｓｃｒｉｐｔ:alert(1))",
+    # attribute breakouts
+    "[x](https://example.org\" onmouseover=\"alert(1))",
+    "[x](https://example.org \"title\\\" onmouseover=\\\"alert(1)\")",
+    "[x](https://example.org 'a' onmouseover='alert(1)')",
+    "![x\" onerror=\"alert(1)](https://example.org/x.png)",
+    "![img](javascript:alert(1))",
+    "![img](data:image/svg+xml,<svg onload=alert(1)>)",
+    # Markdown nested around markup
+    "**<img src=x onerror=alert(1)>**",
+    "[<img src=x onerror=alert(1)>](https://example.org)",
+    "[![x](x.png)](javascript:alert(1))",
+    "> <script>alert(1)</script>\n> [q](javascript:alert(1))",
+    "- [item](javascript:alert(1))\n- <svg onload=alert(1)>",
+    "| a | b |\n|---|---|\n| <script>alert(1)</script> | [x](javascript:alert(1)) |",
+    "`<script>alert(1)</script>`",
+    "    <script>alert(1)</script>",
+    "```html\n<script>alert(1)</script>\n```",
+    "<!-- --><script>alert(1)</script><!-- -->",
+    "<![CDATA[<script>alert(1)</script>]]>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "\ufeff<script>alert(1)</script>",
+    "<scr\u0000ipt>alert(1)</scr\u0000ipt>",
+]
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+#: how a browser finds a URL's scheme (WHATWG URL): after trimming C0 controls and spaces and
+#: dropping tabs and line breaks, letters then letters, digits, + - . up to a colon
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def scheme_of(url: str) -> str | None:
+    url = url.strip("".join(map(chr, range(0x21)))).replace("\t", "").replace("\n", "").replace("\r", "")
+    match = _SCHEME.match(url)
+    return match.group(1).lower() if match else None
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.attributes = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attributes.extend((tag, name, value or "") for name, value in attrs)
+
+    handle_startendtag = handle_starttag
+
+
+def assert_safe(rendered: str, allow_list: bool = True) -> None:
+    """Fail when rendered HTML holds a tag, attribute or link that could run code.
+
+    allow_list=False checks a whole page, whose layout has tags and attributes of its own.
+    """
+    lowered = rendered.lower()
+    assert "<script" not in lowered
+    assert "<svg" not in lowered and "<img" not in lowered and "<iframe" not in lowered
+    assert "<style" not in lowered and "<object" not in lowered and "<embed" not in lowered
+    collector = _Collector()
+    collector.feed(rendered)
+    collector.close()
+    if allow_list:
+        assert set(collector.tags) <= ALLOWED_TAGS, set(collector.tags) - ALLOWED_TAGS
+    for tag, name, value in collector.attributes:
+        assert not name.startswith("on"), (tag, name, value)
+        assert name != "style", (tag, name, value)
+        if allow_list:
+            assert name in {"href", "title", "rel", "start", "align"}, (tag, name, value)
+        if name == "href":  # the parser has already decoded character references, as a browser does
+            assert scheme_of(value) in SAFE_SCHEMES | {None}, value
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_markup_and_scripts_typed_in_markdown_never_render_as_markup(payload):
+    assert_safe(str(render_markdown(payload)))
+
+
+def test_the_corpus_has_at_least_thirty_payloads():
+    assert len(set(XSS)) >= 30
+
+
+def test_the_safety_check_itself_catches_unsafe_html():
+    for unsafe in ('<script>x</script>', '<p onclick="x">a</p>', '<a href="javascript:x">a</a>',
+                   '<a href=" jav&#x61;script:x">a</a>', '<a href="java&#x09;script:x">a</a>',
+                   '<a href="data:text/html,x">a</a>', '<a href="VBScript:x">a</a>', '<img src=x>',
+                   '<p style="color:red">a</p>'):
+        with pytest.raises(AssertionError):
+            assert_safe(unsafe)
+
+
+def test_raw_html_shows_as_the_text_that_was_typed():
+    rendered = str(render_markdown("Use <b>bold</b> & <script>alert(1)</script>"))
+    assert "&lt;b&gt;bold&lt;/b&gt;" in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+
+
+def test_a_link_with_a_dangerous_scheme_shows_as_text_not_as_a_link():
+    rendered = str(render_markdown("[click](javascript:alert(1)) and [ok](https://example.org)"))
+    assert rendered.count("<a ") == 1
+    assert "[click](javascript:alert(1))" in rendered
+
+
+def test_images_show_their_description_instead_of_loading():
+    rendered = str(render_markdown('![Map of displacement <b>2024</b>](https://tracker.example/pixel.png)'))
+    assert "[image: Map of displacement &lt;b&gt;2024&lt;/b&gt;]" in rendered
+    assert "tracker.example" not in rendered
+
+
+def test_ordinary_markdown_still_renders():
+    text = (
+        "# Protection now\n\n"
+        "## Our demands\n\n"
+        "### In detail\n\n"
+        "We *urge* governments to act, **without delay**, and ~~later~~ now.\n\n"
+        "- regularization\n- decent work\n\n"
+        "3. first\n4. second\n\n"
+        "> Quoted from the 2024 report.\n\n"
+        "See [the report](https://example.org/report \"Report\") or [write](mailto:info@example.org) "
+        "or [our page](/s/protection-now).\n\n"
+        "| Country | Displaced |\n|:--------|----------:|\n| Chad | 1,000 |\n\n"
+        "Inline `code` and\n\n```\na block\n```\n\n---\n"
+    )
+    rendered = str(render_markdown(text))
+    assert_safe(rendered)
+    for piece in ("<h1>Protection now</h1>", "<h2>Our demands</h2>", "<h3>In detail</h3>", "<em>urge</em>",
+                  "<strong>without delay</strong>", "<li>regularization</li>",
+                  '<ol start="3">', "<blockquote>", "<code>code</code>", "<pre><code>a block", "<hr>",
+                  "<table>", "<th", ">Country</th>", "<td", ">Chad</td>"):
+        assert piece in rendered, piece
+    assert '<a href="https://example.org/report" title="Report" rel="nofollow noopener noreferrer">the report</a>' \
+        in rendered
+    assert 'href="mailto:info@example.org"' in rendered
+    assert 'href="/s/protection-now"' in rendered
+
+
+def test_struck_out_words_show_as_struck_out():
+    """A struck word must not silently read as kept: "we do ~~not~~ support" means the opposite."""
+    rendered = str(render_markdown("We do ~~not~~ support forced returns."))
+    assert_safe(rendered)
+    assert "<s>not</s>" in rendered or "<del>not</del>" in rendered
+
+
+def test_text_in_other_scripts_renders_unchanged():
+    rendered = str(render_markdown("## نطالب بالحماية\n\nChúng tôi yêu cầu **bảo vệ** 🌍"))
+    assert "<h2>نطالب بالحماية</h2>" in rendered
+    assert "<strong>bảo vệ</strong> 🌍" in rendered
+
+
+def test_empty_text_renders_nothing():
+    assert str(render_markdown("")) == ""
+    assert str(render_markdown(None)) == ""
+
+
+def test_the_corpus_is_harmless_on_every_page_that_shows_markdown(client, world):
+    corpus = "\n\n".join(XSS)
+    client.login(world.emails["member"])
+    preview = client.submit(f"/statements/{world.statement_id}/preview", {"text": corpus})
+    assert preview.status_code == 200
+    assert_safe(preview.get_data(as_text=True))
+    saved = client.submit(f"/statements/{world.statement_id}/edit", {"base": "2", "text": corpus, "note": "XSS"})
+    assert saved.status_code == 302
+    for path in ("", "/revisions/3", "/compare?from=2&to=3", "/compare?from=2&to=3&view=side"):
+        page = client.get(f"/statements/{world.statement_id}{path}").get_data(as_text=True)
+        assert "alert(1)" in page  # the payloads are on the page, as text
+        main = page.split("<main", 1)[1].split("</main>", 1)[0]
+        main = re.sub(r'<script src="/static/js/[\w.-]+\.js" defer></script>', "", main)  # the site's own
+        assert_safe(main, allow_list=False)
