@@ -54,13 +54,16 @@ def _encode(tokens_a: list[str], tokens_b: list[str]) -> tuple[str, str, list[st
 
 def _diff_tokens(tokens_a: list[str], tokens_b: list[str], deadline_seconds: float,
                  lines_first: bool = True) -> tuple[list, bool]:
+    """Diff two token lists; report whether the deadline cut the search short (then skip the clean-up,
+    which costs most on exactly such diffs)."""
     dmp = diff_match_patch()
     dmp.Diff_Timeout = deadline_seconds
     chars_a, chars_b, table = _encode(tokens_a, tokens_b)
     started = time.perf_counter()
     ops = dmp.diff_main(chars_a, chars_b, checklines=lines_first)
     timed_out = deadline_seconds > 0 and time.perf_counter() - started >= deadline_seconds
-    dmp.diff_cleanupSemantic(ops)
+    if not timed_out:
+        dmp.diff_cleanupSemantic(ops)
     dmp.diff_charsToLines(ops, table)
     return ops, timed_out
 
