@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from statements.accounts.models import WorkingGroup
 from statements.core.db import commit_with_retries, paginate
@@ -38,6 +39,10 @@ def new_statement(group_id: int):
         except InvalidInput as error:
             db.session.rollback()
             add_error(form, error)
+        except IntegrityError:  # someone took the same address at the same moment
+            db.session.rollback()
+            add_error(form, InvalidInput("Another statement took this address a moment ago. Choose another.",
+                                         field="slug"))
         else:
             flash(f"“{statement.title}” is open for drafting.", "success")
             return redirect(url_for("drafts.statement", statement_id=statement.id))
