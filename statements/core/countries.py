@@ -1,5 +1,6 @@
 """The list of countries offered in forms, from ISO 3166 (pycountry)."""
 
+import unicodedata
 from functools import cache
 
 import pycountry
@@ -9,7 +10,12 @@ import pycountry
 def country_choices() -> list[tuple[str, str]]:
     """Return (code, name) pairs sorted by name, for select boxes."""
     countries = [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries]
-    return sorted(countries, key=lambda pair: pair[1])
+    return sorted(countries, key=lambda pair: _without_accents(pair[1]))
+
+
+def _without_accents(name: str) -> str:
+    """Fold a name so that Åland sorts with A and Côte d'Ivoire with C, as readers look for them."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
 
 
 def country_name(code: str | None) -> str:

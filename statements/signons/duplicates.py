@@ -26,10 +26,13 @@ PUBLIC_MAIL_DOMAINS = {
     "example.org", "example.com",
 }
 SIMILAR_NAME_RATIO = 0.88
+#: initials written with dots, as in "e.V.", "e. V.", "S.A." or "N.G.O.": one word, like "eV", "SA", "NGO"
+_DOTTED_INITIALS = re.compile(r"(?<!\w)\w(?:\. ?\w(?!\w))+\.?")
 
 
 def fold(text: str) -> str:
     """Lower-case, without accents, punctuation or repeated spaces."""
+    text = _DOTTED_INITIALS.sub(lambda initials: initials.group(0).replace(".", "").replace(" ", ""), text)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w\s]", " ", stripped).replace("_", " ").split())

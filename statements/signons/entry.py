@@ -42,18 +42,22 @@ def _org_type(value: str) -> str:
 
 def parse_rows(text: str) -> list[Row]:
     """Read "organization; country; type; contact name; contact email; website" lines (or CSV with a header)."""
-    text = text.lstrip("\ufeff").strip()
-    if not text:
+    text = text.lstrip("\ufeff")
+    first = next((line for line in text.splitlines() if line.strip()), None)
+    if first is None:
         return []
-    first = text.splitlines()[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[Row] = []
-    for number, cells in enumerate(reader, start=1):
+    # numbered as staff see the lines they pasted: blank lines and line breaks inside quotes count
+    end_of_previous, first_record = 0, True
+    for cells in reader:
+        number, end_of_previous = end_of_previous + 1, reader.line_num
         cells = [c.strip() for c in cells]
         if not any(cells):
             continue
-        if number == 1 and cells and re.match(r"(?i)^(organi[sz]ation|name)", cells[0]):
+        is_first, first_record = first_record, False
+        if is_first and re.match(r"(?i)^(organi[sz]ation|name)", cells[0]):
             continue  # a header line
         rows.append(_row(number, cells))
         if len(rows) > MAX_ROWS:

@@ -20,9 +20,11 @@ class SignOnForm(FlaskForm):
         DataRequired("Enter your organization's name."), Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")],
         description="As it should appear on the list of signatories.", render_kw={"autocomplete": "organization"})
     country = SelectField("Country", choices=choices([("", "Choose a country")] + country_choices()),
-                          validators=[DataRequired("Choose the country where your organization is based.")])
+                          validators=[DataRequired("Choose the country where your organization is based.")],
+                          invalid_choice_message="Choose the country where your organization is based from the list.")
     org_type = SelectField("Type of organization", choices=choices([("", "Choose a type")] + ORGANIZATION_TYPES),
-                           validators=[DataRequired("Choose the type of organization.")])
+                           validators=[DataRequired("Choose the type of organization.")],
+                           invalid_choice_message="Choose the type of organization from the list.")
     website = StringField("Website (optional)", filters=[strip_spaces], validators=[
         Optional(), Length(max=300, message="Use at most 300 characters."), WebAddress()],
         render_kw={"inputmode": "url", "autocomplete": "url"})
@@ -39,7 +41,8 @@ class SignOnForm(FlaskForm):
         Optional(), Length(max=MESSAGE_MAX, message=f"Use at most {MESSAGE_MAX:,} characters.")])
     visibility = RadioField("How should your organization appear?", default=Visibility.NAMED.value,
                             choices=choices([(v.value, v.label) for v in Visibility]),
-                            validators=[DataRequired("Choose how your organization should appear.")])
+                            validators=[DataRequired("Choose how your organization should appear.")],
+                            invalid_choice_message="Choose one of the three ways your organization can appear.")
     authorized = BooleanField("I am authorized to sign on behalf of this organization")
     consent_to_contact = BooleanField("You may email me about future statements of the network")
     #: left empty by people; filled by bots that fill every field
@@ -69,7 +72,8 @@ class OpenSignOnForm(FlaskForm):
         render_kw={"type": "date"}, description="Leave empty to close sign-on by hand.")
     deadline_time = StringField("Deadline: time", default="23:59", validators=[Optional(), Regexp(
         r"^\d{2}:\d{2}$", message="Write the time as hours:minutes, for example 18:00.")], render_kw={"type": "time"})
-    timezone = SelectField("Time zone of the deadline", default="UTC", choices=choices([(z, z) for z in TIMEZONES]))
+    timezone = SelectField("Time zone of the deadline", default="UTC", choices=choices([(z, z) for z in TIMEZONES]),
+                           invalid_choice_message="Choose a time zone from the list, such as America/Guatemala.")
     requires_approval = BooleanField("Staff approve each confirmed sign-on before it is listed", default=True)
     hide_list = BooleanField("Keep the list of names private until the statement is published (the count still shows)")
     closing_message = TextAreaField("Message shown when sign-on is closed (optional)", validators=[

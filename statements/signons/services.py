@@ -68,10 +68,17 @@ def close_signon(actor: User | None, statement: Statement) -> None:
 
 def close_if_past_deadline(statement: Statement) -> bool:
     """Close sign-on once its deadline has passed (recorded as done by the system); say if it did."""
-    if statement.state == State.SIGNON_OPEN and statement.signon_deadline and statement.signon_deadline <= utcnow():
-        close_signon(None, statement)
-        return True
-    return False
+    def due() -> bool:
+        return (statement.state == State.SIGNON_OPEN and statement.signon_deadline is not None
+                and statement.signon_deadline <= utcnow())
+
+    if not due():
+        return False
+    drafts.lock_for_writing(statement)  # visitors arrive together at the deadline: only the first closes it
+    if not due():
+        return False
+    close_signon(None, statement)
+    return True
 
 
 def _ask_earlier_signatories_to_confirm_again(statement: Statement) -> int:
@@ -341,17 +348,25 @@ def _invalidate_counts(statement_id: int) -> None:
 
 
 def counts(statement: Statement) -> dict:
-    """Approved sign-ons in all, by country and by type: computed, and kept for a few seconds."""
+    """Approved sign-ons in all, by country and by type: computed, and kept for a few seconds.
+
+    Each breakdown counts only the sign-ons that let that much be shown (as public_entry does): an
+    organization counted without being listed is in the total alone, and one listed by country only
+    is not in the count by type.
+    """
     cached = _counts_cache.get(statement.id)
     if cached and time.monotonic() - cached[0] < COUNT_CACHE_SECONDS:
         return cached[1]
     approved = (SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)
+    total = db.session.scalar(select(func.count()).select_from(SignOn).where(*approved))
     by_country = dict(db.session.execute(
-        select(SignOn.country, func.count()).where(*approved).group_by(SignOn.country)).all())
+        select(SignOn.country, func.count())
+        .where(*approved, SignOn.visibility != Visibility.COUNT_ONLY.value).group_by(SignOn.country)).all())
     by_type = dict(db.session.execute(
-        select(SignOn.org_type, func.count()).where(*approved).group_by(SignOn.org_type)).all())
+        select(SignOn.org_type, func.count())
+        .where(*approved, SignOn.visibility == Visibility.NAMED.value).group_by(SignOn.org_type)).all())
     result = {
-        "total": sum(by_country.values()),
+        "total": total,
         "by_country": sorted(((country_name(c), c, n) for c, n in by_country.items()), key=lambda r: (-r[2], r[0])),
         "by_type": sorted(by_type.items(), key=lambda r: -r[1]),
     }

@@ -126,7 +126,10 @@ def staff_add(statement_id: int):
                     try:
                         added = services.add_by_staff(current_user, statement, rows, form.default_visibility.data)
                         db.session.commit()
-                    except (InvalidInput, IntegrityError):
+                    except InvalidInput as error:
+                        db.session.rollback()
+                        add_error(form, error)
+                    except IntegrityError:
                         db.session.rollback()
                         form.rows.errors = ["Someone added some of these at the same moment. Check the preview again."]
                     else:

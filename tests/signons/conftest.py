@@ -1,0 +1,13 @@
+"""Sign-on tests fill forms at once, and each starts with no counts kept from another test."""
+
+import pytest
+
+from statements.signons import services
+
+
+@pytest.fixture(autouse=True)
+def _quick_forms_and_fresh_counts(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNON_MIN_FILL_SECONDS", 0)
+    services._counts_cache.clear()
+    yield
+    services._counts_cache.clear()

@@ -1,0 +1,261 @@
+"""The same organization signing twice: the name rules on their own, then through the form, also at the same moment."""
+
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from statements.extensions import db
+from statements.signons import duplicates, services
+from statements.signons.duplicates import Signature, acronym, email_domain, email_key, fold, likely_same, name_key
+from statements.signons.models import SignOn
+from tests.signons.pages import field_error, plain, selected, sign, signon_named, signons, statement_by_slug, \
+    text_of, typed
+
+ORG = "Asociación de Trabajadoras del Hogar"
+
+
+# --- the rules, without Flask ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("spelling", [
+    "asociacion de trabajadoras del hogar",  # case and accents
+    "ASOCIACIÓN DE TRABAJADORAS DEL HOGAR",
+    "Asociación  de Trabajadoras del Hogar.",  # spaces and punctuation
+    "Asociación-de-Trabajadoras (del Hogar)",
+    "Asociación de Trabajadoras del Hogar, A.C.",  # legal suffixes, with or without dots
+    "Asociación de Trabajadoras del Hogar AC",
+    "Asociación de Trabajadoras del Hogar Inc.",
+    "Asociación de Trabajadoras del Hogar, Ltd",
+    "The Asociación de Trabajadoras del Hogar",  # a leading "The"
+    "Asociación de Trabajadoras del Hogar ONG Ltd.",
+    "Asociacio\u0301n de Trabajadoras del Hogar",  # the accent typed as a combining mark
+])
+def test_spellings_of_one_name_share_a_key(spelling):
+    assert name_key(spelling) == name_key(ORG) == "asociacion de trabajadoras del hogar"
+
+
+@pytest.mark.parametrize("one, other", [
+    ("Frauenhaus Berlin e.V.", "Frauenhaus Berlin"),
+    ("Frauenhaus Berlin e. V.", "FRAUENHAUS BERLIN EV"),
+    ("Mujeres en Movimiento S.A.", "Mujeres en Movimiento"),
+    ("Red Migrante N.G.O.", "Red Migrante"),
+    ("The Other Foundation gGmbH", "Other Foundation"),
+])
+def test_legal_forms_written_with_dots_are_dropped_like_the_others(one, other):
+    assert name_key(one) == name_key(other)
+
+
+@pytest.mark.parametrize("one, other", [
+    ("Migrant Workers Union", "Migrant Workers Unity"),
+    ("Women of the U.S.", "Women of the"),  # initials that are not a legal form stay
+    ("The", "Th"),
+    ("Sección A", "Sección"),
+    ("Kenya Domestic Workers Union", "Uganda Domestic Workers Union"),
+])
+def test_different_names_keep_different_keys(one, other):
+    assert name_key(one) != name_key(other)
+
+
+def test_a_name_that_is_only_the_or_a_suffix_keeps_a_key():
+    assert name_key("The") == "the"
+    assert name_key("Ltd") == ""  # the service then keys it by its folded name
+    assert fold("  Ñandutí — Red   de Mujeres ") == "nanduti red de mujeres"
+
+
+def test_acronyms_are_the_initials_of_the_significant_words():
+    assert acronym("Migrant Workers Union") == "mwu"
+    assert acronym("Red de Mujeres del Sur") == "rms"
+    assert acronym("The Migrant Workers Union Ltd.") == "mwu"
+    assert acronym("Oxfam") == ""  # one word has no acronym
+
+
+def test_email_keys_ignore_case_dots_and_tags_and_public_domains_are_not_an_organization():
+    assert email_key("Maria.Lopez+signon@Gmail.com") == email_key("marialopez@googlemail.com") == \
+        "marialopez@gmail.com"
+    assert email_domain("info@Trabajadoras.org.gt ") == "trabajadoras.org.gt"
+    assert email_domain("someone@gmail.com") is None and email_domain("someone@riseup.net") is None
+
+
+@pytest.mark.parametrize("a, b, reason", [
+    (("Migrant Workers Union", "info@mwu.example.org"), ("MWU", "maria@gmail.com"),
+     "one name is the acronym of the other"),
+    (("M.W.U.", "maria@gmail.com"), ("Migrant Workers' Union", "info@mwu.example.org"),
+     "one name is the acronym of the other"),
+    (("Red de Mujeres", "maria.lopez+red@gmail.com"), ("Casa del Migrante", "MariaLopez@gmail.com"),
+     "the same contact email"),
+    (("Red de Mujeres", "ana@redmujeres.example.mx"), ("Mujeres en Red", "luz@RedMujeres.example.mx"),
+     "the same email domain (redmujeres.example.mx)"),
+    (("Asociacion de Trabajadoras del Hogar", "a@one.example.net"),
+     ("Asociación de Trabajadores del Hogar", "b@two.example.net"), "very similar names"),
+    (("Kenya Domestic Workers Union", "a@one.example.net"), ("Kenya Domestic Worker Union", "b@gmail.com"),
+     "very similar names"),
+])
+def test_likely_matches_say_why(a, b, reason):
+    assert likely_same(Signature(*a), Signature(*b)) == reason
+    assert likely_same(Signature(*b), Signature(*a)) == reason
+
+
+@pytest.mark.parametrize("a, b", [
+    (("Red de Mujeres", "ana@gmail.com"), ("Casa del Migrante", "luz@gmail.com")),  # a public mail domain
+    (("Red de Mujeres", "ana@riseup.net"), ("Casa del Migrante", "luz@riseup.net")),
+    (("Kenya Domestic Workers Union", "a@kdwu.example.net"), ("Uganda Land Alliance", "b@ula.example.net")),
+    (("Migrant Workers Union", "a@one.example.net"), ("MWA", "b@two.example.net")),
+])
+def test_different_organizations_are_not_flagged(a, b):
+    assert likely_same(Signature(*a), Signature(*b)) is None
+
+
+# --- through the form -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("spelling", [
+    "asociacion de trabajadoras del hogar", "Asociación de Trabajadoras del Hogar, A.C.",
+    "The Asociación de Trabajadoras del Hogar", "ASOCIACIÓN-DE-TRABAJADORAS DEL HOGAR!",
+])
+def test_signing_twice_under_another_spelling_is_refused_politely_with_the_form_kept(app, client, world,
+                                                                                     spelling):
+    assert sign(client, world.signon_slug).status_code == 302
+    response = sign(client, world.signon_slug, organization_name=spelling, contact_email="otra@example.net",
+                    country="MX", message="Firmamos de nuevo")
+    assert response.status_code == 400
+    assert "Your organization has already signed this statement (perhaps under a slightly different spelling)" \
+        in field_error(response, "organization_name")
+    assert "Send the confirmation again" in field_error(response, "organization_name")
+    assert typed(response, "organization_name") == spelling
+    assert typed(response, "contact_email") == "otra@example.net"
+    assert typed(response, "message") == "Firmamos de nuevo"
+    assert selected(response, "country") == "MX"
+    with app.app_context():
+        assert [s.organization_name for s in signons()] == [ORG]
+
+
+def test_a_rejected_sign_on_does_not_block_signing_again(app, client, world):
+    sign(client, world.signon_slug)
+    with app.app_context():
+        signons()[0].status = "rejected"
+        db.session.commit()
+    assert sign(client, world.signon_slug).status_code == 302
+    with app.app_context():
+        assert [s.status for s in signons()] == ["rejected", "pending"]
+
+
+@pytest.mark.parametrize("first, second, reason", [
+    ({"organization_name": "Migrant Workers Union", "contact_email": "info@mwu.example.org"},
+     {"organization_name": "MWU", "contact_email": "secretaria@gmail.com"}, "one name is the acronym of the other"),
+    ({"organization_name": "Red de Mujeres", "contact_email": "maria.lopez@gmail.com"},
+     {"organization_name": "Casa de la Mujer", "contact_email": "MariaLopez+casa@gmail.com"},
+     "the same contact email"),
+    ({"organization_name": "Red de Mujeres", "contact_email": "ana@redmujeres.example.mx"},
+     {"organization_name": "Mujeres en Red", "contact_email": "luz@redmujeres.example.mx"},
+     "the same email domain (redmujeres.example.mx)"),
+    ({"organization_name": "Kenya Domestic Workers Union", "contact_email": "a@kdwu.example.net"},
+     {"organization_name": "Kenya Domestic Worker Union", "contact_email": "b@gmail.com"}, "very similar names"),
+])
+def test_likely_duplicates_are_stored_flagged_and_shown_side_by_side_to_staff(app, client, make_client, world,
+                                                                             first, second, reason):
+    assert sign(client, world.signon_slug, **first).status_code == 302
+    assert sign(client, world.signon_slug, **second).status_code == 302  # not refused: a person decides
+    with app.app_context():
+        earlier, later = signons()
+        assert earlier.possible_duplicate_of_id is None
+        assert later.possible_duplicate_of_id == earlier.id and later.duplicate_reason == reason
+        statement_id = statement_by_slug(world.signon_slug).id
+
+    staff = make_client()
+    staff.login(world.emails["admin"])
+    page = text_of(staff.get(f"/statements/{statement_id}/signons?status=all&flagged=1"))
+    words = plain(page)
+    assert page.count('class="duplicate-pair') == 1
+    assert f"Possible duplicate ({reason}):" in words
+    pair = plain(page.split('class="duplicate-pair', 1)[1].split("</li>", 1)[0])
+    this, earlier = pair.split("This sign-on", 1)[1].split("Earlier sign-on (waiting for email confirmation)")
+    for side, signed in ((this, second), (earlier, first)):
+        assert side.startswith(f" {signed['organization_name']} Guatemala ")
+        assert signed["contact_email"] in side
+
+
+def test_organizations_sharing_a_public_mail_provider_are_not_flagged(app, client, world):
+    sign(client, world.signon_slug, organization_name="Red de Mujeres", contact_email="ana@gmail.com")
+    sign(client, world.signon_slug, organization_name="Casa del Migrante", contact_email="luz@gmail.com")
+    with app.app_context():
+        assert [s.possible_duplicate_of_id for s in signons()] == [None, None]
+
+
+def test_a_similar_name_on_another_statement_is_not_a_duplicate(app, client, world):
+    sign(client, world.signon_slug)
+    with app.app_context():
+        from statements.accounts.models import User
+        from tests.factories import make_open_statement
+
+        coordinator = db.session.get(User, world.user_ids["coordinator"])
+        other = make_open_statement(coordinator, coordinator.memberships[0].group, "Care work is work")
+        db.session.commit()
+        slug = other.slug
+    assert sign(client, slug).status_code == 302
+    with app.app_context():
+        assert [s.possible_duplicate_of_id for s in signons()] == [None, None]
+
+
+# --- at the same moment ---------------------------------------------------------------------------
+
+def test_the_same_organization_sent_twice_at_the_same_moment_is_stored_once(app, make_client, world,
+                                                                          monkeypatch):
+    # both requests look for an earlier signature before either has stored its own
+    both_looked = threading.Barrier(2, timeout=10)
+    original = services.find_exact_duplicate
+
+    def look_then_wait(statement, name):
+        found = original(statement, name)
+        both_looked.wait()
+        return found
+
+    monkeypatch.setattr(services, "find_exact_duplicate", look_then_wait)
+    clients = [make_client() for _ in range(2)]
+    tokens = [c.csrf_token() for c in clients]
+    responses = []
+
+    def send(person: int):
+        from tests.signons.pages import form
+
+        email = f"contact{person}@trabajadoras.org.gt"
+        data = form(contact_email=email, csrf_token=tokens[person])
+        responses.append(clients[person].post(f"/s/{world.signon_slug}/sign", data=data))
+
+    threads = [threading.Thread(target=send, args=(person,)) for person in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert sorted(r.status_code for r in responses) == [302, 400]
+    refused = next(r for r in responses if r.status_code == 400)
+    assert "Your organization has already signed this statement" in field_error(refused, "organization_name")
+    assert typed(refused, "organization_name") == ORG
+    with app.app_context():
+        assert len(db.session.scalars(select(SignOn)).all()) == 1
+
+
+def test_a_burst_of_the_same_organization_from_many_people_stores_it_once(app, make_client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNON_LIMIT_PER_ADDRESS", "1000 per minute")
+    people = 6
+    clients = [make_client() for _ in range(people)]
+    tokens = [c.csrf_token() for c in clients]
+    start = threading.Barrier(people, timeout=10)
+    statuses = []
+
+    def send(person: int):
+        from tests.signons.pages import form
+
+        data = form(contact_email=f"person{person}@trabajadoras.org.gt", csrf_token=tokens[person])
+        start.wait()
+        statuses.append(clients[person].post(f"/s/{world.signon_slug}/sign", data=data).status_code)
+
+    threads = [threading.Thread(target=send, args=(person,)) for person in range(people)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(statuses) == [302] + [400] * (people - 1)
+    with app.app_context():
+        assert len(signons()) == 1
+        assert signon_named(ORG) is not None
+        assert duplicates.name_key(ORG) == signons()[0].name_key
