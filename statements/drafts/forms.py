@@ -26,10 +26,15 @@ class NewStatementForm(StatementForm):
                                      "**bold**, *italic*, and - for lists.")
 
 
+def _newlines(text: str | None) -> str | None:
+    """Browsers send a text box's line breaks as CR LF; the stored text and its diffs use LF."""
+    return text.replace("\r\n", "\n") if text else text
+
+
 class EditForm(FlaskForm):
     #: the revision this edit started from, so concurrent saves can be merged
     base = IntegerField(widget=HiddenInput(), validators=[DataRequired("The form is missing the revision it "
                                                                             "started from. Reload the page.")])
-    text = TextAreaField("Text (Markdown)", validators=[Optional()])
+    text = TextAreaField("Text (Markdown)", validators=[Optional()], filters=[_newlines])
     note = StringField("What did you change?", validators=[Optional(), Length(max=NOTE_MAX, message=f"Use at most {NOTE_MAX} characters.")],
                        description="A short note for the history, for example “Tightened the demands”.")
