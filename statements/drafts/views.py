@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from statements.accounts.models import WorkingGroup
 from statements.core.db import commit_with_retries, paginate
-from statements.core.errors import InvalidInput
+from statements.core.errors import InvalidInput, NotAllowed
 from statements.core.forms import add_error
 from statements.core.loaders import load_for
 from statements.core.markdown import Highlight, render_blocks, render_markdown
@@ -66,11 +66,14 @@ def statement(statement_id: int):
 @bp.route("/statements/<int:statement_id>/edit", methods=["GET", "POST"])
 def edit(statement_id: int):
     statement = _load(statement_id, Permission.STATEMENT_EDIT)
-    if not statement.state_enum.text_is_editable:
-        flash(f"This statement is {statement.state_enum.label.lower()}: its text is locked. "
-              "A coordinator can reopen the draft if it must change.", "error")
-        return redirect(url_for("drafts.statement", statement_id=statement.id))
     form = EditForm()
+    if not statement.state_enum.text_is_editable:
+        message = (f"This statement is {statement.state_enum.label.lower()}: its text is locked. "
+                   "A coordinator can reopen the draft if it must change.")
+        if request.method == "POST":  # keep what was typed: nothing a person wrote is thrown away
+            return _locked_page(statement, form, message, 409)
+        flash(message, "error")
+        return redirect(url_for("drafts.statement", statement_id=statement.id))
     if request.method == "GET":
         latest = services.latest_revision(statement)
         form.base.data, form.text.data = latest.number, services.revision_text(latest)
@@ -87,6 +90,9 @@ def edit(statement_id: int):
     except InvalidInput as error:
         add_error(form, error)
         return render_template("drafts/edit.html", statement=statement, form=form), 400
+    except NotAllowed as error:  # frozen while this person was typing
+        db.session.rollback()
+        return _locked_page(statement, form, error.message, 403)
     if result.conflict:
         return _conflict_page(statement, form, result)
     if result.unchanged:
@@ -97,6 +103,11 @@ def edit(statement_id: int):
     else:
         flash(f"Saved as revision {result.revision.number}.", "success")
     return redirect(url_for("drafts.statement", statement_id=statement_id))
+
+
+def _locked_page(statement: Statement, form: EditForm, message: str, status: int):
+    form.form_errors.append(f"{message} Your text was not saved; it is kept below so you can copy it.")
+    return render_template("drafts/edit.html", statement=statement, form=form, locked=True), status
 
 
 def _conflict_page(statement: Statement, form: EditForm, result: services.SaveResult):

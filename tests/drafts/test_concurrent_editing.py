@@ -162,6 +162,7 @@ def test_a_save_that_arrives_just_after_the_text_was_frozen_is_refused(app, clie
     assert frozen == [302]
     assert response.status_code == 403
     assert "This statement is final: its text is locked." in response.get_data(as_text=True)
+    assert "Late change." in response.get_data(as_text=True)  # the text typed is kept to copy
     assert stored_statement(app, statement_id)["state"] == "final"
     assert revision_count(app, statement_id) == 1
     assert stored_text(app, statement_id) == TEXT

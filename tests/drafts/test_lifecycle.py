@@ -87,8 +87,12 @@ def test_a_final_text_cannot_be_opened_for_editing(frozen, world):
 
 def test_a_save_to_a_final_text_is_refused_and_nothing_is_stored(app, frozen, world):
     response = frozen.submit(f"/statements/{world.statement_id}/edit", {"base": "2", "text": "Changed after all",
-                                                                         "note": "Sneaky"}, follow_redirects=True)
-    assert "This statement is final: its text is locked." in " ".join(flashes(response.get_data(as_text=True)))
+                                                                         "note": "Sneaky"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "This statement is final: its text is locked." in page
+    assert "Changed after all</textarea>" in page  # what was typed is kept to copy
+    assert 'value="save"' not in page
     assert revision_count(app, world.statement_id) == 2
     assert stored_text(app, world.statement_id) == LATEST
 
