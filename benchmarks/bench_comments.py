@@ -1,0 +1,122 @@
+"""Comments on a long statement: the statement page with 300 anchored threads, and placing all
+300 threads again after a revision that edits 2% of the text, beside plain diff-match-patch
+matching the same quotes in the same run.
+
+    .venv/bin/python benchmarks/bench_comments.py [--words 20000] [--threads 300] [--repeat 5]
+
+Prints plain figures; asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.bench_drafts import Bench, TextMaker, clear_text_cache, spread_edit  # noqa: E402
+
+
+def median_ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:.1f} ms (min {min(values) * 1000:.1f}, max {max(values) * 1000:.1f})"
+
+
+def pick_quotes(text: str, count: int, rng: random.Random) -> list[tuple[int, int]]:
+    """Spans of 3 to 8 words spread through the text, as people select them."""
+    words = [(m.start(), m.end()) for m in __import__("re").finditer(r"\w+", text)]
+    step = len(words) // count
+    spans = []
+    for index in range(count):
+        first = index * step + rng.randrange(max(1, step - 9))
+        last = min(first + rng.randint(2, 7), len(words) - 1)
+        spans.append((words[first][0], words[last][1]))
+    return spans
+
+
+def plain_dmp_matching(old: str, new: str, spans: list[tuple[int, int]]) -> float:
+    """What diff-match-patch alone does for the same quotes: match_main near the old position."""
+    from diff_match_patch import diff_match_patch
+
+    dmp = diff_match_patch()
+    started = time.perf_counter()
+    for start, end in spans:
+        quote = old[start:end][: dmp.Match_MaxBits]
+        dmp.match_main(new, quote, start)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=20_000)
+    parser.add_argument("--threads", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    args.database_url = None
+
+    from statements.comments import services as comments
+    from statements.comments.models import Thread
+    from statements.drafts import services as drafts
+    from statements.drafts.models import Statement
+
+    maker = TextMaker(args.seed)
+    old = maker.document(args.words)
+    new, changed, places = spread_edit(old, 0.02, maker)
+    rng = random.Random(args.seed)
+    spans = pick_quotes(old, args.threads, rng)
+    with tempfile.TemporaryDirectory(prefix="bench-comments-") as instance:
+        bench = Bench(args, instance, None)
+        statement_id, _ = bench.create_statement("Comments benchmark", [old])
+        app, db = bench.app, bench.db
+        with app.app_context():
+            statement = db.session.get(Statement, statement_id)
+            user = statement.created_by
+            for start, end in spans:
+                comments.open_thread(user, statement, "A comment on this passage.", old[start:end], 1, old)
+            db.session.commit()
+
+        # 1. the statement page with every thread highlighted
+        page_times = []
+        for _ in range(args.repeat):
+            clear_text_cache()
+            started = time.perf_counter()
+            html = bench.get(f"/statements/{statement_id}")
+            page_times.append(time.perf_counter() - started)
+        marks = html.count('<mark class="passage')
+
+        # 2. placing all threads again after a 2% edit (the service, as a save runs it), repeated on copies
+        place_times, outcomes = [], {}
+        for _ in range(args.repeat):
+            with app.app_context():
+                threads = db.session.query(Thread).filter_by(statement_id=statement_id).all()
+                for thread in threads:  # back to where they stood in revision 1
+                    thread.anchor_status, thread.anchor_revision = "exact", 1
+                    thread.quote, thread.position = thread.original_quote, old.find(thread.original_quote)
+                db.session.commit()
+                started = time.perf_counter()
+                comments.reanchor_open_threads(statement_id, old, new, 2)
+                place_times.append(time.perf_counter() - started)
+                outcomes = {}
+                for thread in threads:
+                    outcomes[thread.anchor_status] = outcomes.get(thread.anchor_status, 0) + 1
+                db.session.rollback()
+        dmp_times = [plain_dmp_matching(old, new, spans) for _ in range(args.repeat)]
+        bench.close()
+
+    print(f"text: {len(old.split()):,} words; edit: {changed} words changed in {places} places (2%); "
+          f"threads: {len(spans)}")
+    print(f"1. statement page with {len(spans)} threads: {median_ms(page_times)}; {marks} highlighted passages")
+    print(f"2. placing {len(spans)} threads again: {median_ms(place_times)}; "
+          f"exact {outcomes.get('exact', 0)}, fuzzy {outcomes.get('fuzzy', 0)}, removed {outcomes.get('removed', 0)}")
+    print(f"   plain diff-match-patch match_main for the same quotes: {median_ms(dmp_times)}")
+    print(f"   ratio placing / plain matching: {statistics.median(place_times) / statistics.median(dmp_times):.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
