@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from statements.accounts.models import WorkingGroup
-from statements.core.db import commit_with_retries
+from statements.core.db import commit_with_retries, paginate
 from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
 from statements.core.loaders import load_for
@@ -22,7 +22,7 @@ def points(group_id: int):
     group = load_for(WorkingGroup, group_id, Permission.POINT_VIEW)
     filters = {"tag": request.args.get("tag", "")[:60] or None, "status": request.args.get("status") or None,
                "text": request.args.get("q", "").strip()[:200] or None}
-    page = db.paginate(services.list_points(group, **filters), per_page=30, error_out=False)
+    page = paginate(services.list_points(group, **filters), 30)
     return render_template("talking_points/list.html", group=group, page=page, tags=services.group_tags(group),
                            statuses=list(PointStatus), args=request.args)
 
