@@ -2,8 +2,11 @@
 return the shapes; templates/signons/_charts.html draws them."""
 
 from dataclasses import dataclass
+from datetime import date
 
 WIDTH, HEIGHT, MARGIN = 600, 220, 40
+#: each country is a row: its name above its bar, with room at the right of the longest bar for the count
+BAR_ROW, BAR_ROOM = 48, 80
 
 
 @dataclass
@@ -32,10 +35,12 @@ def days_chart(series: list[tuple[str, int]]) -> LineChart | None:
         running += count
         cumulative.append(running)
     peak = cumulative[-1]
-    span = max(len(cumulative) - 1, 1)
+    days = [date.fromisoformat(day) for day, _ in series]
+    span = max((days[-1] - days[0]).days, 1)  # days without sign-ons take their place on the time axis
     points = " ".join(
-        f"{MARGIN + (WIDTH - 2 * MARGIN) * i / span:.1f},{HEIGHT - MARGIN - (HEIGHT - 2 * MARGIN) * n / peak:.1f}"
-        for i, n in enumerate(cumulative)
+        f"{MARGIN + (WIDTH - 2 * MARGIN) * (day - days[0]).days / span:.1f},"
+        f"{HEIGHT - MARGIN - (HEIGHT - 2 * MARGIN) * n / peak:.1f}"
+        for day, n in zip(days, cumulative)
     )
     return LineChart(points, peak, series[0][0], series[-1][0], peak)
 
@@ -46,4 +51,5 @@ def countries_chart(by_country: list[tuple[str, str, int]], top: int = 10) -> li
     if not rows:
         return []
     most = rows[0][2]
-    return [Bar(name, count, (WIDTH - 220) * count / most, 10 + i * 24) for i, (name, _, count) in enumerate(rows)]
+    return [Bar(name, count, (WIDTH - BAR_ROOM) * count / most, i * BAR_ROW)
+            for i, (name, _, count) in enumerate(rows)]

@@ -43,7 +43,8 @@ class SignOnForm(FlaskForm):
                             choices=choices([(v.value, v.label) for v in Visibility]),
                             validators=[DataRequired("Choose how your organization should appear.")],
                             invalid_choice_message="Choose one of the three ways your organization can appear.")
-    authorized = BooleanField("I am authorized to sign on behalf of this organization")
+    authorized = BooleanField("I am authorized to sign on behalf of this organization", validators=[
+        DataRequired("Tick the box to confirm you may sign for this organization.")])
     consent_to_contact = BooleanField("You may email me about future statements of the network")
     #: left empty by people; filled by bots that fill every field
     nickname = StringField("Leave this field empty", validators=[Optional()])

@@ -114,12 +114,16 @@ def _changes_text(ops) -> str:
 
 # --- signing -------------------------------------------------------------------------------------
 
+class SignOnClosed(NotAllowed):
+    title = "Sign-on is closed"
+
+
 def require_open(statement: Statement) -> None:
     if close_if_past_deadline(statement):
         db.session.commit()
     if statement.state != State.SIGNON_OPEN:
-        raise NotAllowed("Sign-on for this statement is closed, so no new signatures can be added."
-                         + (f" {statement.signon_closing_message}" if statement.signon_closing_message else ""))
+        raise SignOnClosed("Sign-on for this statement is closed, so no new signatures can be added."
+                           + (f" {statement.signon_closing_message}" if statement.signon_closing_message else ""))
 
 
 def _code_hash(signon_id: int, code: str) -> str:

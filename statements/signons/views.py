@@ -49,9 +49,13 @@ def _render_public(statement: Statement, form: SignOnForm | None = None, status:
     form = form or SignOnForm()
     form.started.data = _started_serializer().dumps(time.time())
     final = statement.final_revision
+    resend_form = ResendForm(prefix="resend")
+    already_signed = services.ALREADY_SIGNED in form.organization_name.errors
+    if already_signed:  # the way on is to ask for the email again: offer it, filled in
+        resend_form.contact_email.data = form.contact_email.data
     return render_template("signons/public.html", statement=statement, form=form, counts=services.counts(statement),
-                           text=drafts.revision_text(final), final=final, resend_form=ResendForm(prefix="resend"),
-                           is_open=statement.state == State.SIGNON_OPEN), status
+                           text=drafts.revision_text(final), final=final, resend_form=resend_form,
+                           already_signed=already_signed, is_open=statement.state == State.SIGNON_OPEN), status
 
 
 @bp.route("/s/<slug>")
@@ -63,6 +67,11 @@ def public(slug: str):
 @limiter.limit(lambda: current_app.config["SIGNON_LIMIT_PER_ADDRESS"])
 def sign(slug: str):
     statement = load_public(slug)
+    try:
+        services.require_open(statement)
+    except services.SignOnClosed as closed:  # it closed while the form was open: say so on the statement's page
+        flash(closed.message, "error")
+        return _render_public(statement, status=403)
     form = SignOnForm()
     if form.nickname.data or _filled_too_fast(form):
         form.form_errors.append("This form was sent faster than a person can fill it in, so it was not accepted. "

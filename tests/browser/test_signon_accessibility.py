@@ -1,0 +1,203 @@
+"""Every sign-on page, public and staff, at phone and desktop width: axe-core finds no violation,
+nothing scrolls sideways, and a screenshot is kept."""
+
+import pytest
+from playwright.sync_api import expect
+
+from statements.accounts.models import User
+from statements.drafts import services as drafts
+from statements.drafts.models import Statement
+from statements.extensions import db
+from statements.signons import services
+from tests.browser.conftest import check_page, log_in
+from tests.browser.signon_data import set_deadline_in_the_past, sign
+
+
+@pytest.fixture(autouse=True)
+def _signing_without_waiting(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNON_MIN_FILL_SECONDS", 0)
+    services._counts_cache.clear()
+    yield
+    services._counts_cache.clear()
+
+
+def _public(world) -> str:
+    return f"/s/{world.signon_slug}"
+
+
+def _statement_id(app, world) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(Statement.id).where(Statement.slug == world.signon_slug))
+
+
+def _some_signatories(app, world) -> None:
+    """Approved sign-ons from several countries over several days, one listed by country only,
+    one counted only, and some not approved yet."""
+    slug = world.signon_slug
+    sign(app, slug, status="approved", days_ago=6)
+    sign(app, slug, status="approved", days_ago=4, organization_name="Sindicato Nacional de Trabajadoras",
+         contact_email="info@sintrahogar.org.gt", website="")
+    sign(app, slug, status="approved", days_ago=4, organization_name="Bangladesh Climate Migrants Network",
+         country="BD", org_type="network", contact_email="office@bcmn.example.net",
+         website="https://bcmn.example.net/about/who-we-are/members-and-partners-across-the-country")
+    sign(app, slug, status="approved", days_ago=2, organization_name="Kenya Domestic Workers Union", country="KE",
+         contact_email="kdwu@example.com")
+    sign(app, slug, status="approved", days_ago=1, organization_name="Colectivo Mujeres en Movimiento y Resistencia "
+         "por los Derechos de las Personas Migrantes", country="MX", org_type="womens",
+         contact_email="hola@mujeresenmovimiento.mx", visibility="country")
+    sign(app, slug, status="approved", organization_name="Quiet Shelter", country="MX", org_type="grassroots",
+         contact_email="quiet@example.com", visibility="count")
+    sign(app, slug, status="confirmed", organization_name="Waiting Group", country="PH",
+         contact_email="waiting@example.com")
+
+
+def _fill_the_form(page, name="Red de Mujeres Migrantes", email="contacto@redmujeres.example.net"):
+    form = page.locator("#sign")
+    form.get_by_label("Organization name").fill(name)
+    form.get_by_label("Country", exact=True).select_option(label="Guatemala")
+    form.get_by_label("Type of organization").select_option(label="Migrant or refugee-led organization")
+    form.get_by_label("Your name").fill("Lucía Pérez")
+    form.get_by_label("Your email address").fill(email)
+    form.get_by_label("I am authorized to sign on behalf of this organization").check()
+
+
+PAGES = {}
+
+
+def page_type(name, who=None, heading=None):
+    def register(reach):
+        PAGES[name] = (who, reach, heading)
+        return reach
+    return register
+
+
+# --- public pages -------------------------------------------------------------------------------
+
+@page_type("sign-on public page", heading="Loss and damage for people who move")
+def _(page, app, world):
+    _some_signatories(app, world)
+    page.goto(_public(world))
+    expect(page.get_by_role("button", name="Sign the statement")).to_be_visible()
+
+
+@page_type("sign-on public page closed", heading="Loss and damage for people who move")
+def _(page, app, world):
+    _some_signatories(app, world)
+    set_deadline_in_the_past(app, world.signon_slug, "Thank you: 5 organizations signed. The statement goes to the "
+                                                     "fund's board on 12 March.")
+    page.goto(_public(world))
+    expect(page.get_by_role("heading", name="Sign-on is closed")).to_be_visible()
+
+
+@page_type("sign-on form with errors", heading="Loss and damage for people who move")
+def _(page, app, world):
+    page.goto(_public(world))
+    page.locator("#sign").get_by_label("Website (optional)").fill("redmujeres.org")
+    page.locator("#sign").get_by_label("Your email address").fill("not an address")
+    page.get_by_role("button", name="Sign the statement").click()
+    expect(page.locator("#sign .field-error")).to_have_count(7)
+
+
+@page_type("sign-on form with a duplicate", heading="Loss and damage for people who move")
+def _(page, app, world):
+    sign(app, world.signon_slug, status="approved")
+    page.goto(_public(world))
+    _fill_the_form(page, name="ASOCIACION DE TRABAJADORAS DEL HOGAR")
+    page.get_by_role("button", name="Sign the statement").click()
+    expect(page.locator("#organization_name-error")).to_contain_text("already signed")
+
+
+@page_type("check your email", heading="Check your email")
+def _(page, app, world):
+    page.goto(_public(world))
+    _fill_the_form(page)
+    page.get_by_role("button", name="Sign the statement").click()
+
+
+@page_type("confirm by link", heading="Confirm your signature")
+def _(page, app, world):
+    page.goto(sign(app, world.signon_slug).confirm_path)
+
+
+@page_type("thank you", heading="Thank you: your signature is confirmed")
+def _(page, app, world):
+    page.goto(sign(app, world.signon_slug).confirm_path)
+    page.get_by_role("button", name="Confirm our signature").click()
+
+
+@page_type("confirm with a code with an error", heading="Confirm with your code")
+def _(page, app, world):
+    sign(app, world.signon_slug)
+    page.goto(f"{_public(world)}/confirm-code")
+    page.get_by_label("The email address you signed with").fill("maria.lopez@trabajadoras.org.gt")
+    page.get_by_label("The six-digit code from the email").fill("12345")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("#code-error")).to_have_text("The code is six digits, like 042917.")
+
+
+@page_type("withdraw", heading="Withdraw your signature?")
+def _(page, app, world):
+    page.goto(sign(app, world.signon_slug, status="approved").withdraw_path)
+
+
+@page_type("withdrawn", heading="Your signature is withdrawn")
+def _(page, app, world):
+    page.goto(sign(app, world.signon_slug, status="approved").withdraw_path)
+    page.get_by_role("button", name="Withdraw our signature").click()
+
+
+@page_type("signatories with charts", heading="Who has signed")
+def _(page, app, world):
+    _some_signatories(app, world)
+    page.goto(f"{_public(world)}/signatories")
+    expect(page.locator("figure.chart svg")).to_have_count(2)
+    expect(page.locator(".signatory-list li")).to_have_count(5)
+
+
+# --- staff pages --------------------------------------------------------------------------------
+
+@page_type("open sign-on with an error", who="coordinator", heading="Climate displacement needs protection")
+def _(page, app, world):
+    with app.app_context():
+        coordinator = db.session.get(User, world.user_ids["coordinator"])
+        drafts.transition(coordinator, db.session.get(Statement, world.statement_id), "final")
+        db.session.commit()
+    page.goto(f"/statements/{world.statement_id}/signon/open")
+    page.get_by_label("Deadline: date (optional)").fill("2020-03-08")
+    page.get_by_label("Time zone of the deadline").select_option("America/Guatemala")
+    page.get_by_role("button", name="Open sign-on").click()
+    expect(page.locator("#deadline_date-error")).to_have_text(
+        "The deadline has already passed. Choose a later date, or none.")
+
+
+@page_type("moderation queue with a duplicate", who="coordinator", heading="Loss and damage for people who move")
+def _(page, app, world):
+    _some_signatories(app, world)
+    sign(app, world.signon_slug, status="confirmed", organization_name="ATH", contact_email="ath@example.com",
+         message="We signed last week too, under our full name; our new coordinator was not sure it went through.")
+    page.goto(f"/statements/{_statement_id(app, world)}/signons")
+    expect(page.locator(".duplicate-pair")).to_have_count(1)
+
+
+@page_type("staff add with a preview", who="admin", heading="Loss and damage for people who move")
+def _(page, app, world):
+    sign(app, world.signon_slug, status="approved")
+    page.goto(f"/statements/{_statement_id(app, world)}/signons/add")
+    page.get_by_label("Sign-ons, one per line").fill(
+        "Organization; country; type; contact name; contact email; website\n"
+        "Migrant Forum in Asia; PH; network; William Gois; mfa@mfasia.example.net; https://mfasia.example.net\n"
+        "ATH; Guatemala; union; Rosa Ixcot; rosa@example.com\n"
+        "asociacion de trabajadoras del hogar; GT; union; Ana; ana@example.com\n"
+        "Red Sin Fronteras; Atlantis; ngo; Pedro; not-an-address\n")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("button", name="Add 2 sign-ons")).to_be_visible()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_signon_page_has_no_accessibility_violations(name, app, page, world):
+    who, reach, heading = PAGES[name]
+    if who:
+        log_in(page, world.emails[who])
+    reach(page, app, world)
+    expect(page.locator("main h1").first).to_have_text(heading)
+    check_page(page, name)
