@@ -241,7 +241,13 @@ def signon_from_confirm_token(statement: Statement, token: str) -> SignOn:
     signon = db.session.get(SignOn, payload.get("s") or 0)
     if signon is None or signon.statement_id != statement.id:
         raise InvalidToken("This confirmation link is not valid. Check that you copied the whole address.")
-    if signon.confirm_nonce != payload.get("n") and signon.status == SignOnStatus.PENDING.value:
+    if signon.status == SignOnStatus.WITHDRAWN.value:
+        raise InvalidToken("This signature was withdrawn, so its confirmation link no longer works. To sign "
+                           "again, use the form on the statement's page.")
+    # a used link may be opened again (it says "already confirmed"), but only the newest link confirms
+    # a sign-on still waiting, and only the link sent with the changes agrees to a changed text
+    if signon.confirm_nonce != payload.get("n") and (signon.status == SignOnStatus.PENDING.value
+                                                      or signon.reconfirm_revision_id is not None):
         raise InvalidToken("This confirmation link was replaced by a newer one. Use the link in the latest email.")
     return signon
 

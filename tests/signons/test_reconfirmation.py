@@ -1,0 +1,176 @@
+"""When the final text changes after organizations signed, they are shown the changes and asked to confirm again."""
+
+import pytest
+
+from statements.extensions import db
+from statements.signons.models import SignOn
+from tests.signons.pages import (confirmation, decide, flashes, listed_names, sign, signon_named, statement_by_slug,
+                                 text_of)
+
+NEW_TEXT = "# Loss and damage\n\nThe fund must reach people who move, and the communities that host them."
+ASKED = "has changed: please confirm again"
+
+
+@pytest.fixture
+def coordinator(make_client, world):
+    client = make_client()
+    client.login(world.emails["coordinator"])
+    return client
+
+
+@pytest.fixture
+def statement_id(app, world):
+    with app.app_context():
+        return statement_by_slug(world.signon_slug).id
+
+
+def signed_through_the_form(client, coordinator, mailbox, slug, statement_id, name, email, approve=True):
+    """Sign, confirm by the emailed link and (if asked) have it approved; return the confirmation email."""
+    assert sign(client, slug, organization_name=name, contact_email=email).status_code == 302
+    message = confirmation(mailbox, email)
+    client.submit(mailbox.link_in(message, "/confirm/"))
+    if approve:
+        with app_context_of(client):
+            signon_id = signon_named(name).id
+        decide(coordinator, statement_id, [signon_id], "approve")
+    return message
+
+
+def app_context_of(client):
+    return client.application.app_context()
+
+
+def change_the_final_text(coordinator, statement_id, text=NEW_TEXT):
+    """Reopen the draft, edit it, freeze it again, and reopen sign-on; return the moderation page."""
+    assert coordinator.submit(f"/statements/{statement_id}/transition", {"to": "draft"}).status_code == 302
+    saved = coordinator.submit(f"/statements/{statement_id}/edit", {"base": "1", "text": text, "note": "Hosts too"})
+    assert saved.status_code == 302
+    assert coordinator.submit(f"/statements/{statement_id}/transition", {"to": "final"}).status_code == 302
+    opened = coordinator.submit(f"/statements/{statement_id}/signon/open",
+                                {"deadline_date": "", "deadline_time": "23:59", "timezone": "UTC",
+                                 "requires_approval": "y", "closing_message": ""})
+    assert opened.status_code == 302
+    return text_of(coordinator.get(opened.headers["Location"]))
+
+
+def reconfirm_email(mailbox, email):
+    mailbox.deliver()
+    found = [m for m in mailbox.to(email) if ASKED in m["Subject"]]
+    assert len(found) == 1, [m["Subject"] for m in mailbox.to(email)]
+    return found[0]
+
+
+def test_earlier_signatories_are_shown_the_changes_and_listed_with_the_revision_they_signed(
+        app, client, coordinator, world, statement_id, mailbox):
+    slug = world.signon_slug
+    signed_through_the_form(client, coordinator, mailbox, slug, statement_id, "Red de Mujeres",
+                            "ana@redmujeres.example.mx")
+    signed_through_the_form(client, coordinator, mailbox, slug, statement_id, "Kenya Domestic Workers Union",
+                            "grace@kdwu.example.net")
+    sign(client, slug, organization_name="Waiting Union", contact_email="wait@waiting.example.net")  # pending
+
+    moderation = change_the_final_text(coordinator, statement_id)
+    assert any("2 earlier signatories were asked by email to confirm the new text." in f
+               for f in flashes(moderation))
+    message = reconfirm_email(mailbox, "ana@redmujeres.example.mx")
+    body = mailbox.body(message)
+    assert "The fund must reach people who move{+, and the communities that host them+}." in body
+    assert mailbox.link_in(message, f"/s/{slug}/confirm/")
+    assert mailbox.link_in(message, f"/s/{slug}/withdraw/")
+    reconfirm_email(mailbox, "grace@kdwu.example.net")
+    assert [m for m in mailbox.to("wait@waiting.example.net") if ASKED in m["Subject"]] == []
+
+    page = text_of(client.get(f"/s/{slug}/signatories"))
+    assert page.count("(signed revision 1; not yet confirmed the new text)") == 2
+    assert listed_names(client, slug) == ["Kenya Domestic Workers Union", "Red de Mujeres"]  # still counted
+    entries = client.get(f"/api/v1/statements/{slug}/signatories").get_json()["signatories"]
+    assert [e["signed_revision"] for e in entries] == [1, 1]
+    assert "Final text, revision 2." in text_of(client.get(f"/s/{slug}"))
+    with app.app_context():
+        statement = statement_by_slug(slug)
+        red = signon_named("Red de Mujeres")
+        assert red.revision.number == 1 and red.reconfirm_revision_id == statement.final_revision_id
+        assert red.status == "approved"
+
+
+def test_confirming_again_moves_the_signatory_to_the_new_revision(app, client, make_client, coordinator, world,
+                                                                  statement_id, mailbox):
+    slug = world.signon_slug
+    for name, email in (("Red de Mujeres", "ana@redmujeres.example.mx"),
+                        ("Kenya Domestic Workers Union", "grace@kdwu.example.net")):
+        signed_through_the_form(client, coordinator, mailbox, slug, statement_id, name, email)
+    change_the_final_text(coordinator, statement_id)
+    link = mailbox.link_in(reconfirm_email(mailbox, "ana@redmujeres.example.mx"), "/confirm/")
+
+    visitor = make_client()
+    page = text_of(visitor.get(link))
+    assert "Confirm the new text" in page and "Keep our signature on the new text" in page
+    with app.app_context():
+        assert signon_named("Red de Mujeres").revision.number == 1  # opening the link changes nothing
+    response = visitor.submit(link)
+    assert response.status_code == 200
+    assert "Thank you: your signature stays" in text_of(response)
+    with app.app_context():
+        red = signon_named("Red de Mujeres")
+        assert red.revision.number == 2 and red.reconfirm_revision_id is None and red.status == "approved"
+        assert signon_named("Kenya Domestic Workers Union").revision.number == 1
+    entries = {e["name"]: e["signed_revision"]
+               for e in client.get(f"/api/v1/statements/{slug}/signatories").get_json()["signatories"]}
+    assert entries == {"Red de Mujeres": None, "Kenya Domestic Workers Union": 1}
+    page = text_of(client.get(f"/s/{slug}/signatories"))
+    assert page.count("not yet confirmed the new text") == 1
+
+    again = make_client().submit(link)
+    assert "Already confirmed" in text_of(again)
+    with app.app_context():
+        assert signon_named("Red de Mujeres").revision.number == 2
+
+
+def test_an_old_confirmation_link_does_not_agree_to_the_new_text(app, client, make_client, coordinator, world,
+                                                                 statement_id, mailbox):
+    slug = world.signon_slug
+    first = signed_through_the_form(client, coordinator, mailbox, slug, statement_id, "Red de Mujeres",
+                                    "ana@redmujeres.example.mx")
+    change_the_final_text(coordinator, statement_id)
+    old_link = mailbox.link_in(first, "/confirm/")  # from the email about the first text
+    for response in (make_client().get(old_link), make_client().submit(old_link)):
+        assert response.status_code == 400
+        assert "This confirmation link was replaced by a newer one. Use the link in the latest email." in \
+            text_of(response)
+    with app.app_context():
+        red = signon_named("Red de Mujeres")
+        assert red.revision.number == 1 and red.reconfirm_revision_id is not None
+
+
+def test_a_signatory_who_withdrew_is_not_told_the_signature_stays(app, client, make_client, coordinator, world,
+                                                                 statement_id, mailbox):
+    slug = world.signon_slug
+    signed_through_the_form(client, coordinator, mailbox, slug, statement_id, "Red de Mujeres",
+                            "ana@redmujeres.example.mx")
+    change_the_final_text(coordinator, statement_id)
+    message = reconfirm_email(mailbox, "ana@redmujeres.example.mx")
+    assert "withdrawn" in text_of(make_client().submit(mailbox.link_in(message, "/withdraw/")))
+
+    link = mailbox.link_in(message, "/confirm/")
+    for response in (make_client().get(link), make_client().submit(link)):
+        assert response.status_code == 400
+        assert "your signature stays" not in text_of(response)
+        assert "This signature was withdrawn" in text_of(response)
+    with app.app_context():
+        red = signon_named("Red de Mujeres")
+        assert red.status == "withdrawn" and red.revision.number == 1
+    assert listed_names(client, slug) == []
+
+
+def test_reopening_again_does_not_ask_twice(app, client, coordinator, world, statement_id, mailbox):
+    slug = world.signon_slug
+    signed_through_the_form(client, coordinator, mailbox, slug, statement_id, "Red de Mujeres",
+                            "ana@redmujeres.example.mx")
+    change_the_final_text(coordinator, statement_id)
+    reconfirm_email(mailbox, "ana@redmujeres.example.mx")
+    coordinator.submit(f"/statements/{statement_id}/transition", {"to": "signon_closed"})
+    coordinator.submit(f"/statements/{statement_id}/signon/open",
+                       {"deadline_date": "", "deadline_time": "23:59", "timezone": "UTC", "closing_message": ""})
+    reconfirm_email(mailbox, "ana@redmujeres.example.mx")  # still the one email
+    with app.app_context():
+        assert db.session.query(SignOn).count() == 1
