@@ -393,8 +393,10 @@ def test_freezing_as_final_locks_the_text_until_the_coordinator_reopens_the_draf
     expect(page).to_have_url(re.compile(rf"{statement_url}$"))
     expect(flash(page)).to_have_text(locked)
     member.get_by_role("button", name="Save", exact=True).click()
-    expect(member).to_have_url(re.compile(rf"{statement_url}$"))
-    expect(flash(member)).to_have_text(locked)
+    # the late save is refused, but what the member typed stays on the page to copy
+    expect(member.locator(".error-summary")).to_contain_text(locked)
+    expect(member.get_by_label("Text (Markdown)")).to_have_value(WORLD_TEXTS[1] + " Today.")
+    expect(member.get_by_role("button", name="Save", exact=True)).to_have_count(0)
     expect(tabs(member).get_by_role("link", name="Edit")).to_have_count(0)
     member.goto(f"{statement_url}/revisions/1")
     expect(member.get_by_role("button", name="Restore this revision")).to_have_count(0)
