@@ -3,8 +3,10 @@
 from zoneinfo import available_timezones
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.widgets import Select
 
 from statements.accounts.forms import WebAddress, strip_spaces
 from statements.accounts.models import ORGANIZATION_TYPES
@@ -15,13 +17,28 @@ from statements.signons.models import MESSAGE_MAX, NAME_MAX, Visibility
 TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
 
 
+class LongSelect(Select):
+    """WTForms' select, writing each plain option with one format instead of its general attribute
+    builder: the same HTML, in a fraction of the time a list of 250 countries otherwise takes on
+    every public page."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or not isinstance(choice.value, str):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+
+
 class SignOnForm(FlaskForm):
     organization_name = StringField("Organization name", validators=[
         DataRequired("Enter your organization's name."), Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")],
         description="As it should appear on the list of signatories.", render_kw={"autocomplete": "organization"})
     country = SelectField("Country", choices=choices([("", "Choose a country")] + country_choices()),
                           validators=[DataRequired("Choose the country where your organization is based.")],
-                          invalid_choice_message="Choose the country where your organization is based from the list.")
+                          invalid_choice_message="Choose the country where your organization is based from the list.",
+                          widget=LongSelect())
     org_type = SelectField("Type of organization", choices=choices([("", "Choose a type")] + ORGANIZATION_TYPES),
                            validators=[DataRequired("Choose the type of organization.")],
                            invalid_choice_message="Choose the type of organization from the list.")
@@ -74,6 +91,7 @@ class OpenSignOnForm(FlaskForm):
     deadline_time = StringField("Deadline: time", default="23:59", validators=[Optional(), Regexp(
         r"^\d{2}:\d{2}$", message="Write the time as hours:minutes, for example 18:00.")], render_kw={"type": "time"})
     timezone = SelectField("Time zone of the deadline", default="UTC", choices=choices([(z, z) for z in TIMEZONES]),
+                           widget=LongSelect(),
                            invalid_choice_message="Choose a time zone from the list, such as America/Guatemala.")
     requires_approval = BooleanField("Staff approve each confirmed sign-on before it is listed", default=True)
     hide_list = BooleanField("Keep the list of names private until the statement is published (the count still shows)")

@@ -57,7 +57,8 @@ class SignOn(db.Model):
         Index("ix_signon_statement_email_key", "statement_id", "email_key"),
         Index("ix_signon_statement_domain", "statement_id", "email_domain"),
         Index("ix_signon_statement_first_word", "statement_id", "first_word"),
-        Index("ix_signon_public_list", "statement_id", "status", "country_sort", "sort_key"),
+        # in the public list's order (services.public_query), so a page is read off the index, not sorted
+        Index("ix_signon_public_list", "statement_id", "status", "country_sort", "visibility", "sort_key", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
