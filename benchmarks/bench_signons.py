@@ -1,0 +1,885 @@
+"""Sign-on benchmark: a burst of public sign-ons, and the public pages with many signatories.
+
+    .venv/bin/python benchmarks/bench_signons.py [--signons 2000] [--concurrency 16] [--rounds 2]
+                                                 [--listed 20000] [--page-requests 50]
+                                                 [--database-url URL] [--only postgresql|sqlite]
+
+For PostgreSQL (a fresh schema in the database given, dropped at the end) and then SQLite (a
+temporary instance folder, WAL), it migrates a new database, creates a coordinator, a working
+group and statements frozen as final with sign-on open, through the app's own services, and:
+
+1. serves the app (``benchmarks.signon_app:app``) and the bare Flask hello-world side by side
+   under gunicorn on 127.0.0.1 (2 sync workers on PostgreSQL, 1 on SQLite) and sends a burst of
+   sign-ons from concurrent clients: each fetches the public page (CSRF token, session cookie,
+   signed start time) and posts the form with an organization name and email of its own. Then
+   a burst of POSTs alone (each client fetched its form once beforehand), and the same clients
+   asking the hello-world. It checks in the database that every accepted sign-on was stored
+   once and nothing else.
+2. inserts many approved sign-ons into another statement directly (names, countries, types and
+   days spread like a real campaign) and times, with one client, the public page, the
+   signatories page and the API: the first request of a fresh server process, the steady state
+   with the count cache as shipped, and the steady state with the count cache off.
+
+It prints plain lines; nothing asserts a timing. Everything it created is removed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import math
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.bench_pages import PostgresSchema, app_environment, flask_command, with_search_path  # noqa: E402
+from benchmarks.harness import (  # noqa: E402
+    HOST, PROJECT_ROOT, USER_AGENT, GunicornServer, csrf_token, gunicorn_version, percentile,
+)
+
+APP_TARGET = "benchmarks.signon_app:app"
+HELLO_TARGET = "benchmarks.hello_app:app"
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+STARTED_INPUT = re.compile(r'<input[^>]*\bname="started"[^>]*>')
+VALUE_ATTRIBUTE = re.compile(r'\bvalue="([^"]*)"')
+
+# --- generated organizations ----------------------------------------------------------------------
+
+#: country code, relative weight, places (a campaign of migrants' and workers' organizations)
+COUNTRIES = [
+    ("PH", 9, ["Manila", "Cebu", "Davao", "Iloilo", "Tacloban", "Baguio"]),
+    ("IN", 9, ["Chennai", "Kolkata", "Mumbai", "Bhubaneswar", "Patna", "Kochi", "Guwahati"]),
+    ("BD", 8, ["Dhaka", "Chittagong", "Khulna", "Sylhet", "Barisal", "Rajshahi"]),
+    ("KE", 6, ["Nairobi", "Mombasa", "Kisumu", "Garissa", "Turkana", "Nakuru"]),
+    ("MX", 6, ["Oaxaca", "Tapachula", "Ciudad Juárez", "Tijuana", "Chiapas", "Guadalajara"]),
+    ("GT", 4, ["Quetzaltenango", "Huehuetenango", "Cobán", "Escuintla"]),
+    ("HN", 3, ["Tegucigalpa", "San Pedro Sula", "Choluteca"]),
+    ("CO", 4, ["Cali", "Bogotá", "Cúcuta", "Medellín", "Tumaco"]),
+    ("BR", 5, ["Recife", "Belém", "São Paulo", "Manaus", "Salvador", "Porto Alegre"]),
+    ("PE", 2, ["Lima", "Cusco", "Iquitos", "Puno"]),
+    ("NG", 5, ["Lagos", "Kano", "Port Harcourt", "Maiduguri", "Ibadan"]),
+    ("SN", 3, ["Dakar", "Saint-Louis", "Ziguinchor", "Thiès"]),
+    ("ML", 2, ["Bamako", "Mopti", "Kayes"]),
+    ("UG", 3, ["Gulu", "Kampala", "Arua", "Mbale"]),
+    ("ZA", 3, ["Durban", "Cape Town", "Johannesburg", "Gqeberha"]),
+    ("ET", 2, ["Addis Ababa", "Dire Dawa", "Gambela"]),
+    ("SO", 1, ["Mogadishu", "Baidoa", "Hargeisa"]),
+    ("NP", 3, ["Pokhara", "Kathmandu", "Biratnagar", "Nepalgunj"]),
+    ("PK", 4, ["Karachi", "Lahore", "Hyderabad", "Peshawar", "Quetta"]),
+    ("ID", 4, ["Makassar", "Jakarta", "Semarang", "Medan", "Kupang"]),
+    ("VN", 3, ["Huế", "Cần Thơ", "Hà Nội", "Đà Nẵng"]),
+    ("FJ", 2, ["Suva", "Lautoka", "Labasa"]),
+    ("TV", 1, ["Funafuti"]),
+    ("KI", 1, ["Tarawa"]),
+    ("TR", 3, ["Izmir", "Istanbul", "Gaziantep", "Hatay"]),
+    ("LB", 2, ["Beirut", "Tripoli", "Saida"]),
+    ("JO", 1, ["Amman", "Irbid", "Mafraq"]),
+    ("MA", 2, ["Rabat", "Oujda", "Tanger"]),
+    ("PL", 2, ["Kraków", "Warszawa", "Gdańsk", "Łódź"]),
+    ("DE", 3, ["Berlin", "Hamburg", "Köln", "Leipzig"]),
+    ("FR", 3, ["Marseille", "Paris", "Lyon", "Calais"]),
+    ("ES", 3, ["Almería", "Madrid", "Barcelona", "Ceuta", "Las Palmas"]),
+    ("IT", 2, ["Palermo", "Napoli", "Torino", "Lampedusa"]),
+    ("GB", 3, ["London", "Glasgow", "Birmingham", "Cardiff"]),
+    ("US", 4, ["El Paso", "New York", "Miami", "Chicago", "Houston", "Oakland"]),
+    ("CA", 2, ["Toronto", "Montréal", "Vancouver"]),
+    ("AU", 2, ["Sydney", "Melbourne", "Darwin"]),
+    ("PY", 1, ["Asunción", "Encarnación"]),
+]
+DESCRIPTORS = ["Women's", "Migrant Workers'", "Domestic Workers'", "Climate Justice", "Coastal Communities",
+               "Rural Women's", "Youth", "Indigenous Peoples'", "Garment Workers'", "Farmworkers'", "Fisherfolk",
+               "Urban Poor", "Refugee", "Human Rights", "Land Rights", "Water Justice", "Health Workers'",
+               "Teachers'", "Seafarers'", "Street Vendors'", "Disability Rights", "Legal Aid", "Peasant",
+               "Community Health", "Housing Rights", "Feminist", "Pastoralist", "Displaced Persons'",
+               "Flood Survivors'", "Care Workers'"]
+NOUNS = ["Network", "Union", "Alliance", "Collective", "Association", "Forum", "Coalition", "Centre", "Federation",
+         "Solidarity Group", "Council", "Movement", "Foundation", "Initiative", "Project", "Trust", "Platform",
+         "Committee", "Institute", "Cooperative"]
+#: how organizations in Spanish-, Portuguese- and French-speaking countries often name themselves
+LOCAL_PATTERNS = {
+    "es": (["Asociación", "Colectivo", "Red", "Coordinadora", "Fundación", "Movimiento", "Sindicato", "Centro"],
+           ["de Mujeres Migrantes", "de Trabajadoras del Hogar", "por la Justicia Climática", "de Jóvenes Rurales",
+            "de Pueblos Indígenas", "de Derechos Humanos", "de Personas Desplazadas", "de Pescadores Artesanales",
+            "Campesina", "de Defensoras de la Tierra"]),
+    "pt": (["Associação", "Coletivo", "Rede", "Fórum", "Movimento", "Sindicato", "Centro", "Instituto"],
+           ["de Mulheres Migrantes", "de Trabalhadoras Domésticas", "pela Justiça Climática", "dos Atingidos",
+            "de Juventude Rural", "de Povos Indígenas", "de Direitos Humanos", "de Pescadores"]),
+    "fr": (["Collectif", "Association", "Réseau", "Coordination", "Fédération", "Syndicat", "Centre", "Plateforme"],
+           ["des Femmes Migrantes", "des Travailleuses Domestiques", "pour la Justice Climatique",
+            "des Jeunes Ruraux", "des Personnes Déplacées", "des Droits Humains", "des Pêcheurs Artisanaux",
+            "Paysanne"]),
+}
+LANGUAGE_OF = {"MX": "es", "GT": "es", "HN": "es", "CO": "es", "PE": "es", "ES": "es", "PY": "es",
+               "BR": "pt", "SN": "fr", "ML": "fr", "FR": "fr", "MA": "fr"}
+ORG_TYPES = ["ngo", "union", "grassroots", "network", "womens", "migrant", "faith", "research", "other"]
+TYPE_WEIGHTS = [22, 14, 20, 12, 10, 12, 4, 4, 2]
+FIRST_NAMES = ["Amina", "Carmen", "Mateus", "Ngozi", "Olga", "Lin", "Fatima", "José", "Priya", "Kwame", "Sofía",
+               "Nguyen", "Aisha", "Rahul", "Mariam", "Diego", "Chipo", "Hana", "Tomasz", "Leila", "Juan", "Ayesha",
+               "Samuel", "Rosa", "Ibrahim", "Mei", "Grace", "Omar", "Lucía", "Thandiwe", "Ravi", "Elif"]
+LAST_NAMES = ["Okafor", "García", "Silva", "Rahman", "Kowalska", "Mensah", "Hernández", "Santos", "Das", "Odhiambo",
+              "Nguyen", "Yilmaz", "Haddad", "Kamau", "Torres", "Banda", "Ahmed", "Pereira", "Diallo", "Reyes",
+              "Chowdhury", "Mwangi", "Fernández", "Tan", "Ndlovu", "Castro", "Hussain", "Moreau", "Kaya", "Lopez"]
+PUBLIC_MAIL = ["gmail.com", "yahoo.com", "outlook.com", "proton.me", "hotmail.com", "riseup.net"]
+
+
+def _slug(text: str) -> str:
+    from statements.signons.duplicates import fold
+
+    return fold(text).replace(" ", "")[:20] or "org"
+
+
+def organizations(count: int, seed: int, taken: set[str] | None = None) -> list[dict]:
+    """`count` organizations as the sign-on form would receive them, no two with the same name key.
+
+    Names follow a few common patterns (English, Spanish, Portuguese, French), countries are
+    weighted like a campaign among migrants' and workers' organizations, contacts have their own
+    names, and about half write from their organization's own mail domain.
+    """
+    from statements.signons.duplicates import acronym, name_key
+
+    rng = random.Random(seed)
+    taken = taken if taken is not None else set()
+    weights = [weight for _, weight, _ in COUNTRIES]
+    result = []
+    attempts = 0
+    while len(result) < count:
+        attempts += 1
+        if attempts > count * 50:
+            raise SystemExit(f"could not generate {count} distinct organization names")
+        code, _, places = rng.choices(COUNTRIES, weights)[0]
+        place = rng.choice(places)
+        language = LANGUAGE_OF.get(code)
+        if language and rng.random() < 0.7:
+            kinds, purposes = LOCAL_PATTERNS[language]
+            name = f"{rng.choice(kinds)} {rng.choice(purposes)} de {place}"
+        else:
+            name = f"{rng.choice(DESCRIPTORS)} {rng.choice(NOUNS)} of {place}"
+        if rng.random() < 0.05:
+            name = "The " + name
+        key = name_key(name)
+        if key in taken:
+            continue
+        taken.add(key)
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        number = len(result)
+        if rng.random() < 0.5:
+            domain = f"{acronym(name) or _slug(name)}-{_slug(place)}.org"
+            email = f"{_slug(first)}.{_slug(last)}{number}@{domain}"
+            website = f"https://{domain}/" if rng.random() < 0.6 else ""
+        else:
+            email = f"{_slug(first)}{_slug(last)}{number}@{rng.choice(PUBLIC_MAIL)}"
+            website = ""
+        roll = rng.random()
+        visibility = "named" if roll < 0.9 else ("country" if roll < 0.97 else "count")
+        result.append({
+            "organization_name": name,
+            "country": code,
+            "org_type": rng.choices(ORG_TYPES, TYPE_WEIGHTS)[0],
+            "website": website,
+            "contact_name": f"{first} {last}",
+            "contact_email": email,
+            "message": rng.choice(["", "", "", "We are glad to join.", "Thank you for this statement. "
+                                   "Our members in the region face exactly this."]),
+            "visibility": visibility,
+            "consent_to_contact": rng.random() < 0.4,
+        })
+    return result
+
+
+# --- setting up the instance (run in a subprocess with the instance's environment) --------------
+
+STATEMENT_TEXT = """# Loss and damage finance must reach the people who move
+
+Climate change already forces millions of people from their homes every year. Floods, droughts,
+storms and rising seas destroy houses, fields and workplaces; slow changes such as salt in the
+soil and the loss of fishing grounds push families to leave over years. Most stay within their
+own countries; some cross borders. All of them lose more than a house.
+
+The new fund for responding to loss and damage is meant for exactly this. We, the undersigned
+organizations of migrants, workers, women, young people and communities on the front line, call
+on the fund's board to make sure its money reaches the people who move.
+
+## We call on the fund's board to
+
+- set aside a share of every disbursement for displaced and relocated communities, and for the
+  communities that receive them;
+- let community organizations apply directly, in their own languages, without going through
+  national governments;
+- count non-economic losses: land, culture, language, graves and the places where people belong;
+- pay for planned relocation only where the people concerned have agreed to it, and for their
+  right to return when it is safe;
+- report every year, in public, on how much reached people who moved.
+
+## Why it matters
+
+People who move because of climate change are too often treated as a security problem. They are
+workers, neighbours and members of our communities. Support that reaches them early keeps
+families together, lets children stay in school and spares people from debt and exploitation.
+
+We will follow the fund's decisions, and we are ready to help its board reach the communities
+we work with.
+"""
+
+
+def setup_in_instance(statements_json: str) -> None:
+    """Create a coordinator, a group and the given statements, final with sign-on open; print their ids."""
+    from statements import create_app
+    from statements.accounts.models import Membership, User, WorkingGroup
+    from statements.core.policy import Role
+    from statements.drafts import services as drafts
+    from statements.extensions import db
+    from statements.signons import services as signons
+
+    app = create_app()
+    with app.app_context():
+        coordinator = User(display_name="Benchmark Coordinator", is_admin=True)
+        coordinator.set_email("coordinator@example.org")
+        coordinator.set_password("benchmark-password")
+        group = WorkingGroup(name="Climate and Displacement", description="Benchmark group")
+        db.session.add_all([coordinator, group])
+        db.session.add(Membership(user=coordinator, group=group, role=Role.COORDINATOR.value))
+        db.session.flush()
+        made = {}
+        for slug, title in json.loads(statements_json):
+            statement = drafts.create_statement(coordinator, group, title, slug, "en",
+                                                "A call to the loss and damage fund's board.", STATEMENT_TEXT)
+            drafts.transition(coordinator, statement, "final")
+            signons.open_signon(coordinator, statement, None, "UTC", True, "", False)
+            db.session.flush()
+            made[slug] = statement.id
+        db.session.commit()
+    print(json.dumps(made))
+
+
+def bulk_insert_in_instance(slug: str, count: int, seed: int) -> None:
+    """Insert `count` approved sign-ons into a statement, keys filled as the service fills them."""
+    from sqlalchemy import insert, select
+
+    from statements import create_app
+    from statements.core.db import utcnow
+    from statements.drafts.models import Statement
+    from statements.extensions import db
+    from statements.signons import services as signons
+    from statements.signons.models import SignOn
+
+    app = create_app()
+    rng = random.Random(seed + 1)
+    started = time.perf_counter()
+    with app.app_context():
+        statement = db.session.scalar(select(Statement).where(Statement.slug == slug))
+        statement_id = statement.id
+        columns = [column.key for column in SignOn.__table__.columns if column.key != "id"]
+        now = utcnow()
+        rows, listable = [], 0
+        for index, fields in enumerate(organizations(count, seed)):
+            # a campaign: many sign-ons in the first days, a long tail, a second wave near the end
+            day = min(int(rng.expovariate(1 / 9)), 59) if rng.random() < 0.85 else rng.randrange(50, 60)
+            created = now - timedelta(days=60 - day, minutes=rng.randrange(0, 1440))
+            signon = SignOn(statement_id=statement.id, revision_id=statement.final_revision_id, authorized=True,
+                            status="approved", source="form", confirm_nonce=f"bulk{index}", withdraw_nonce=f"w{index}",
+                            code_hash="", acronym="", country_sort="", message="", moderation_note="",
+                            visibility="named", consent_to_contact=False, created_at=created,
+                            confirmed_at=created + timedelta(minutes=rng.randrange(1, 600)),
+                            approved_at=created + timedelta(hours=rng.randrange(2, 72)))
+            signons._fill(signon, fields)
+            listable += signon.visibility != "count"
+            rows.append({key: getattr(signon, key) for key in columns})
+            if len(rows) == 2000:
+                db.session.execute(insert(SignOn), rows)
+                rows = []
+        if rows:
+            db.session.execute(insert(SignOn), rows)
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(db.text("ANALYZE signon"))
+            db.session.commit()
+    print(json.dumps({"statement_id": statement_id, "inserted": count, "listable": listable,
+                      "seconds": time.perf_counter() - started}))
+
+
+def in_instance(env: dict[str, str], call: str) -> dict:
+    """Run a function of this module in a new Python with the instance's environment; return its JSON."""
+    code = f"from benchmarks.bench_signons import *; {call}"
+    completed = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL,
+                               capture_output=True, text=True, timeout=900)
+    if completed.returncode != 0:
+        raise SystemExit(f"{call} failed:\n{completed.stdout}{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+# --- one client -----------------------------------------------------------------------------------
+
+@dataclass
+class Reply:
+    status: int
+    headers: http.client.HTTPMessage | None
+    text: str
+    latency_ms: float
+    server_ms: float | None
+
+
+SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
+
+
+def send(port: int, method: str, path: str, *, cookies: dict | None = None, form: dict | None = None,
+         timeout: float = 30.0) -> Reply:
+    """One request on a new connection (gunicorn's sync workers close each one), timed to the last byte."""
+    headers = {"User-Agent": USER_AGENT, "Accept": "text/html"}
+    body = None
+    if form is not None:
+        body = urlencode(form).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    if cookies:
+        headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+    finally:
+        connection.close()
+    latency_ms = (time.perf_counter() - started) * 1000
+    timing = SERVER_TIMING.search(response.headers.get("Server-Timing", ""))
+    return Reply(response.status, response.headers, data.decode("utf-8", "replace"), latency_ms,
+                 float(timing.group(1)) if timing else None)
+
+
+def session_cookies(reply: Reply) -> dict[str, str]:
+    cookies = {}
+    for header in reply.headers.get_all("Set-Cookie") or []:
+        jar = SimpleCookie()
+        try:
+            jar.load(header)
+        except CookieError:
+            continue
+        cookies.update({name: morsel.value for name, morsel in jar.items()})
+    return cookies
+
+
+def form_fields(reply: Reply) -> dict[str, str]:
+    """The hidden fields of the sign-on form on a public page: CSRF token and signed start time."""
+    started = STARTED_INPUT.search(reply.text)
+    value = VALUE_ATTRIBUTE.search(started.group(0)) if started else None
+    if value is None:
+        raise ValueError("no started input on the page")
+    return {"csrf_token": csrf_token(reply.text), "started": value.group(1)}
+
+
+def sign_on_form(hidden: dict, organization: dict) -> dict:
+    form = dict(hidden, nickname="", authorized="y")
+    form.update({key: value for key, value in organization.items() if key != "consent_to_contact"})
+    if organization["consent_to_contact"]:
+        form["consent_to_contact"] = "y"
+    return form
+
+
+# --- a burst --------------------------------------------------------------------------------------
+
+@dataclass
+class Burst:
+    """What one burst measured. `kinds` are the request kinds (GET form, POST form, ...)."""
+
+    label: str
+    requested: int
+    concurrency: int
+    latencies: dict = field(default_factory=dict)   # kind -> [ms]
+    server: dict = field(default_factory=dict)      # kind -> [ms from Server-Timing]
+    statuses: dict = field(default_factory=dict)    # kind -> Counter
+    errors: int = 0
+    error_samples: list = field(default_factory=list)
+    accepted: list = field(default_factory=list)    # organization names answered with a redirect
+    units_done: int = 0                             # sign-ons (or requests) finished one way or another
+    duration_s: float = 0.0
+    client_cpu_s: float = 0.0
+    time_limit_reached: bool = False
+
+    def add(self, kind: str, reply: Reply) -> None:
+        self.latencies.setdefault(kind, []).append(reply.latency_ms)
+        if reply.server_ms is not None:
+            self.server.setdefault(kind, []).append(reply.server_ms)
+        self.statuses.setdefault(kind, Counter())[reply.status] += 1
+
+    def error(self, kind: str, error: Exception) -> None:
+        self.errors += 1
+        if len(self.error_samples) < 5:
+            self.error_samples.append(f"{kind}: {type(error).__name__}: {error}")
+
+    def merge(self, other: "Burst") -> None:
+        for kind, values in other.latencies.items():
+            self.latencies.setdefault(kind, []).extend(values)
+        for kind, values in other.server.items():
+            self.server.setdefault(kind, []).extend(values)
+        for kind, counter in other.statuses.items():
+            self.statuses.setdefault(kind, Counter()).update(counter)
+        self.errors += other.errors
+        self.error_samples += other.error_samples[: max(0, 5 - len(self.error_samples))]
+        self.accepted += other.accepted
+        self.units_done += other.units_done
+        self.client_cpu_s += other.client_cpu_s
+        self.time_limit_reached |= other.time_limit_reached
+        self.duration_s += other.duration_s
+
+    def answered(self, kind: str) -> int:
+        return sum(self.statuses.get(kind, Counter()).values())
+
+    def rate(self, kind: str) -> float:
+        return self.answered(kind) / self.duration_s if self.duration_s else 0.0
+
+
+def run_burst(label: str, units: list, concurrency: int, time_limit: float, work, prepare=None) -> Burst:
+    """Run work(unit, recorder, prepared) for every unit from `concurrency` threads.
+
+    prepare(), when given, runs once per thread before the clock starts (fetching a form, say).
+    The burst stops after the last unit, or at the time limit, whichever comes first.
+    """
+    burst = Burst(label, len(units), concurrency)
+    queue = iter(units)
+    lock = threading.Lock()
+    gate = threading.Barrier(concurrency + 1)
+    deadline = [math.inf]
+    recorders: list[Burst] = []
+
+    def worker() -> None:
+        recorder = Burst(label, 0, concurrency)
+        prepared = None
+        try:
+            if prepare is not None:
+                prepared = prepare()
+        except Exception as error:  # noqa: BLE001 (reported with the figures)
+            recorder.error("prepare", error)
+        try:
+            gate.wait()
+            while True:
+                if time.perf_counter() >= deadline[0]:
+                    recorder.time_limit_reached = True
+                    return
+                with lock:
+                    unit = next(queue, None)
+                if unit is None:
+                    return
+                work(unit, recorder, prepared)
+                recorder.units_done += 1
+        finally:
+            with lock:
+                recorders.append(recorder)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    cpu_started = time.process_time()
+    started = time.perf_counter()
+    deadline[0] = started + time_limit
+    gate.wait()
+    for thread in threads:
+        thread.join()
+    burst.duration_s = time.perf_counter() - started
+    for recorder in recorders:
+        recorder.duration_s = 0.0
+        burst.merge(recorder)
+    burst.client_cpu_s = time.process_time() - cpu_started
+    return burst
+
+
+def pair_work(port: int, slug: str):
+    """A sign-on as a person makes it: fetch the page with the form, then send the form."""
+    def work(organization: dict, recorder: Burst, _prepared) -> None:
+        try:
+            page = send(port, "GET", f"/s/{slug}")
+        except (OSError, http.client.HTTPException) as error:
+            recorder.error("GET form", error)
+            return
+        recorder.add("GET form", page)
+        if page.status != 200:
+            return
+        try:
+            hidden = form_fields(page)
+            answer = send(port, "POST", f"/s/{slug}/sign", cookies=session_cookies(page),
+                          form=sign_on_form(hidden, organization))
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            recorder.error("POST form", error)
+            return
+        recorder.add("POST form", answer)
+        recorder.latencies.setdefault("sign-on", []).append(page.latency_ms + answer.latency_ms)
+        if answer.status in (302, 303) and "check-email" in (answer.headers.get("Location") or ""):
+            recorder.accepted.append(organization["organization_name"])
+    return work
+
+
+def post_only_work(port: int, slug: str):
+    """Send the form again and again (each time for another organization) with one fetched form."""
+    def prepare() -> tuple[dict, dict]:
+        page = send(port, "GET", f"/s/{slug}")
+        if page.status != 200:
+            raise ValueError(f"GET /s/{slug} answered {page.status}")
+        return form_fields(page), session_cookies(page)
+
+    def work(organization: dict, recorder: Burst, prepared) -> None:
+        if prepared is None:
+            return
+        hidden, cookies = prepared
+        try:
+            answer = send(port, "POST", f"/s/{slug}/sign", cookies=cookies, form=sign_on_form(hidden, organization))
+        except (OSError, http.client.HTTPException) as error:
+            recorder.error("POST form", error)
+            return
+        recorder.add("POST form", answer)
+        if answer.status in (302, 303) and "check-email" in (answer.headers.get("Location") or ""):
+            recorder.accepted.append(organization["organization_name"])
+    return work, prepare
+
+
+def hello_work(port: int):
+    def work(_unit, recorder: Burst, _prepared) -> None:
+        try:
+            recorder.add("GET /", send(port, "GET", "/"))
+        except (OSError, http.client.HTTPException) as error:
+            recorder.error("GET /", error)
+    return work
+
+
+def split(items: list, parts: int) -> list[list]:
+    parts = max(1, min(parts, len(items)))
+    size, extra = divmod(len(items), parts)
+    chunks, start = [], 0
+    for index in range(parts):
+        end = start + size + (1 if index < extra else 0)
+        chunks.append(items[start:end])
+        start = end
+    return chunks
+
+
+def combine(bursts: list[Burst]) -> Burst:
+    total = Burst(bursts[0].label, sum(b.requested for b in bursts), bursts[0].concurrency)
+    for burst in bursts:
+        total.merge(burst)
+    return total
+
+
+# --- the database check ---------------------------------------------------------------------------
+
+def check_stored(engine_url: str, statement_id: int, accepted: list[str], sent: list[str]) -> dict:
+    """Count what the database holds for a statement and compare it with what the server accepted."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(engine_url)
+    try:
+        with engine.connect() as connection:
+            rows, names, keys = connection.execute(text(
+                "SELECT count(*), count(DISTINCT organization_name), count(DISTINCT name_key) FROM signon "
+                "WHERE statement_id = :s"), {"s": statement_id}).one()
+            twice = connection.execute(text(
+                "SELECT organization_name, count(*) FROM signon WHERE statement_id = :s "
+                "GROUP BY organization_name HAVING count(*) > 1 ORDER BY 2 DESC LIMIT 5"), {"s": statement_id}).all()
+            stored = [name for (name,) in connection.execute(text(
+                "SELECT organization_name FROM signon WHERE statement_id = :s"), {"s": statement_id})]
+            flagged = connection.execute(text(
+                "SELECT count(*) FROM signon WHERE statement_id = :s AND possible_duplicate_of_id IS NOT NULL"),
+                {"s": statement_id}).scalar()
+            pending = connection.execute(text(
+                "SELECT count(*) FROM signon WHERE statement_id = :s AND status = 'pending'"),
+                {"s": statement_id}).scalar()
+            emails = connection.execute(text(
+                "SELECT count(*) FROM outbox_message WHERE to_address IN "
+                "(SELECT contact_email FROM signon WHERE statement_id = :s)"), {"s": statement_id}).scalar()
+    finally:
+        engine.dispose()
+    stored_set, accepted_set = set(stored), set(accepted)
+    return {"rows": rows, "names": names, "keys": keys, "twice": twice, "flagged": flagged, "pending": pending,
+            "mails": emails, "accepted": len(accepted), "accepted_missing": len(accepted_set - stored_set),
+            "unexpected": len(stored_set - accepted_set), "sent": len(sent),
+            "stored_not_sent": len(stored_set - set(sent))}
+
+
+# --- reporting helpers ----------------------------------------------------------------------------
+
+def figures(values: list[float]) -> str:
+    ordered = sorted(values)
+    return (f"{percentile(ordered, 50):8.1f} {percentile(ordered, 90):8.1f} {percentile(ordered, 99):8.1f}"
+            if ordered else f"{'-':>8} {'-':>8} {'-':>8}")
+
+
+def median(values: list[float]) -> str:
+    return f"{statistics.median(values):8.1f}" if values else f"{'-':>8}"
+
+
+def statuses_text(counter: Counter) -> str:
+    return " ".join(f"{status}:{count}" for status, count in sorted(counter.items())) or "-"
+
+
+def out(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def note(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+# --- part 1 and 2: the burst ----------------------------------------------------------------------
+
+def burst_section(args, env: dict, workers: int, database: str, ids: dict, engine_url: str, number: int) -> dict:
+    pair_slug, post_slug = "burst-pairs", "burst-posts"
+    taken: set[str] = set()
+    pair_orgs = organizations(args.signons, args.seed, taken)
+    post_orgs = organizations(args.post_signons, args.seed + 7, taken) if args.post_signons else []
+    rounds = max(1, args.rounds)
+    with (GunicornServer(APP_TARGET, workers=workers, env=env, ready_path=f"/s/{pair_slug}") as app_server,
+          GunicornServer(HELLO_TARGET, workers=workers, env=env) as hello_server):
+        # a few uncounted requests, so that no worker's first request is measured as a sign-on
+        for _ in range(4 * workers):
+            send(app_server.port, "GET", f"/s/{pair_slug}")
+            send(hello_server.port, "GET", "/")
+        pair_chunks, post_chunks = split(pair_orgs, rounds), split(post_orgs, rounds) if post_orgs else []
+        hello_chunks = split(list(range(2 * args.signons)), rounds)
+        pairs, posts, hellos = [], [], []
+        limit = args.time_limit / rounds
+        for index in range(rounds):
+            steps = [("pairs", index), ("posts", index), ("hello", index)]
+            steps = steps[index % 3:] + steps[:index % 3]
+            for kind, _ in steps:
+                if kind == "pairs" and index < len(pair_chunks):
+                    note(f"round {index + 1}/{rounds}: {len(pair_chunks[index])} sign-ons (GET + POST) ...")
+                    pairs.append(run_burst("sign-on", pair_chunks[index], args.concurrency, limit,
+                                           pair_work(app_server.port, pair_slug)))
+                elif kind == "posts" and index < len(post_chunks):
+                    note(f"round {index + 1}/{rounds}: {len(post_chunks[index])} POSTs alone ...")
+                    work, prepare = post_only_work(app_server.port, post_slug)
+                    posts.append(run_burst("POST alone", post_chunks[index], args.concurrency, limit, work, prepare))
+                elif kind == "hello" and index < len(hello_chunks):
+                    note(f"round {index + 1}/{rounds}: {len(hello_chunks[index])} hello-world requests ...")
+                    hellos.append(run_burst("hello-world", hello_chunks[index], args.concurrency, limit,
+                                            hello_work(hello_server.port)))
+        memory = {"Statements": app_server.memory(), "hello-world": hello_server.memory()}
+        logs = app_server.log_text()
+
+    pair, hello = combine(pairs), combine(hellos)
+    post = combine(posts) if posts else None
+    out(f"== {number}. Sign-on burst: {database}, {workers} sync worker{'s' if workers > 1 else ''}, "
+        f"{args.concurrency} clients ==")
+    out("A sign-on = GET /s/<slug> (form, CSRF token, session cookie, signed start time) + POST /s/<slug>/sign "
+        "with a new organization; the rate counts sign-ons (pairs), not requests.")
+    out(f"{rounds} rounds; the sign-ons, the POSTs alone and the hello-world take turns")
+    out(f"{'what':<30} {'asked':>6} {'done':>6} {'errors':>6} {'rate/s':>8} {'p50 ms':>8} {'p90 ms':>8} "
+        f"{'p99 ms':>8} {'srv p50':>8} {'client CPU':>10}  statuses")
+
+    def line(label: str, burst: Burst, kind: str, asked, done, rate: float | None, statuses: str | None = None,
+             main: bool = True) -> None:
+        share = burst.client_cpu_s / burst.duration_s if burst.duration_s else 0.0
+        out(f"{label:<30} {asked:>6} {done:>6} {burst.errors if main else '':>6} "
+            f"{f'{rate:.1f}' if rate is not None else '':>8} {figures(burst.latencies.get(kind, []))} "
+            f"{median(burst.server.get(kind, []))} {f'{share:.0%}' if main else '':>10}  "
+            f"{statuses or statuses_text(burst.statuses.get(kind, Counter()))}"
+            + ("  (stopped at the time limit)" if main and burst.time_limit_reached else ""))
+
+    pair_rate = len(pair.accepted) / pair.duration_s if pair.duration_s else 0.0
+    line("sign-on (GET+POST)", pair, "sign-on", pair.requested, pair.units_done, pair_rate,
+         f"accepted {len(pair.accepted)}, not accepted {pair.units_done - len(pair.accepted)}")
+    line("  of which GET /s/<slug>", pair, "GET form", "", pair.answered("GET form"), None, main=False)
+    line("  of which POST /s/<slug>/sign", pair, "POST form", "", pair.answered("POST form"), None, main=False)
+    requests_rate = (pair.answered("GET form") + pair.answered("POST form")) / pair.duration_s if pair.duration_s else 0
+    if post:
+        line("POST alone (form fetched once)", post, "POST form", post.requested, post.units_done,
+             len(post.accepted) / post.duration_s if post.duration_s else 0.0)
+    line("hello-world GET /", hello, "GET /", hello.requested, hello.units_done, hello.rate("GET /"))
+    hello_rate = hello.rate("GET /")
+    ratio = pair_rate / hello_rate if hello_rate else 0.0
+    per_round = [len(p.accepted) / p.duration_s / h.rate("GET /") for p, h in zip(pairs, hellos)
+                 if p.duration_s and h.rate("GET /")]
+    spread = f", rounds {min(per_round):.3f}-{max(per_round):.3f}" if len(per_round) > 1 else ""
+    out(f"ratio sign-ons/s / hello-world req/s: {ratio:.3f}{spread} (goal >= 0.15)")
+    out(f"ratio HTTP requests/s during the sign-ons ({requests_rate:.1f}) / hello-world req/s: "
+        f"{requests_rate / hello_rate if hello_rate else 0:.3f}")
+    if post:
+        post_rate = len(post.accepted) / post.duration_s if post.duration_s else 0.0
+        out(f"ratio POSTs alone/s / hello-world req/s: {post_rate / hello_rate if hello_rate else 0:.3f}")
+    server_get = statistics.median(pair.server.get("GET form", [0])) if pair.server.get("GET form") else 0
+    server_post = statistics.median(pair.server.get("POST form", [0])) if pair.server.get("POST form") else 0
+    out(f"server time per sign-on (median GET + median POST, from Server-Timing): {server_get:.1f} + "
+        f"{server_post:.1f} = {server_get + server_post:.1f} ms; with {workers} worker{'s' if workers > 1 else ''} "
+        f"at most {1000 * workers / (server_get + server_post) if server_get + server_post else 0:.0f} sign-ons/s "
+        "if the workers had the CPUs to themselves")
+
+    sent_pairs = [o["organization_name"] for o in pair_orgs]
+    check = check_stored(engine_url, ids[pair_slug], pair.accepted, sent_pairs)
+    report_check("sign-ons (GET+POST)", check, args.signons)
+    if post:
+        report_check("POSTs alone", check_stored(engine_url, ids[post_slug], post.accepted,
+                                                 [o["organization_name"] for o in post_orgs]), args.post_signons)
+    for name, figures_ in memory.items():
+        workers_text = ", ".join(f"{w['peak_kb'] / 1024:.1f} MB" for w in figures_["workers"])
+        out(f"peak RSS {name}: workers {workers_text or '?'}")
+    problems = [b for b in (pair, post, hello) if b and (b.errors or any(
+        status >= 500 for counter in b.statuses.values() for status in counter))]
+    for burst in (pair, post, hello):
+        if burst and burst.error_samples:
+            out(f"errors {burst.label}: {'; '.join(burst.error_samples)}")
+    if problems and logs.strip():
+        out("last lines of the app server's log:")
+        for log_line in logs.strip().splitlines()[-20:]:
+            out("  " + log_line)
+    out()
+    return {"ratio": ratio, "pair_rate": pair_rate, "hello_rate": hello_rate}
+
+
+def report_check(label: str, check: dict, asked: int) -> None:
+    exact = check["rows"] == asked and check["names"] == asked and not check["twice"]
+    out(f"database check, {label}: {check['rows']} rows, {check['names']} distinct names "
+        f"({check['keys']} distinct name keys), {len(check['twice'])} names stored more than once; "
+        f"{check['accepted']} accepted by the server, {check['accepted_missing']} of them missing, "
+        f"{check['unexpected']} stored but not accepted, {check['stored_not_sent']} never sent; "
+        f"{'exactly' if exact else 'NOT exactly'} {asked} sign-ons with {asked} distinct names")
+    if check["twice"]:
+        out(f"  stored more than once: {check['twice']}")
+    out(f"  {check['pending']} pending confirmation, {check['mails']} confirmation mails in the outbox, "
+        f"{check['flagged']} flagged to staff as a possible duplicate of an earlier sign-on")
+
+
+# --- part 3: the pages ----------------------------------------------------------------------------
+
+def page_section(args, env: dict, database: str, number: int, listing: dict) -> None:
+    slug = "many-signatories"
+    listable = listing["listable"]
+    last_list, last_api = max(1, math.ceil(listable / 500)), max(1, math.ceil(listable / 100))
+    pages = [
+        ("public page", f"/s/{slug}"),
+        ("signatories, page 1", f"/s/{slug}/signatories"),
+        (f"signatories, page {last_list} (last)", f"/s/{slug}/signatories?page={last_list}"),
+        ("API statement", f"/api/v1/statements/{slug}"),
+        ("API signatories, page 1", f"/api/v1/statements/{slug}/signatories?page=1"),
+        (f"API signatories, page {last_api // 2}", f"/api/v1/statements/{slug}/signatories?page={last_api // 2}"),
+        (f"API signatories, page {last_api} (last)", f"/api/v1/statements/{slug}/signatories?page={last_api}"),
+    ]
+    results = {}
+    for label, path in pages:
+        note(f"{label}: first request of a fresh server, then {args.page_requests} ...")
+        with GunicornServer(APP_TARGET, workers=1, env=env, ready_path="/api/openapi.json") as server:
+            first = send(server.port, "GET", path, timeout=120)
+            steady = [send(server.port, "GET", path, timeout=120) for _ in range(args.page_requests)]
+        results[label] = {"first": first, "steady": steady}
+    no_cache = dict(env, SIGNON_BENCH_COUNT_CACHE_SECONDS="0")
+    with GunicornServer(APP_TARGET, workers=1, env=no_cache, ready_path="/api/openapi.json") as server:
+        for label, path in pages:
+            note(f"{label}: {args.page_requests} with the count cache off ...")
+            for _ in range(3):
+                send(server.port, "GET", path, timeout=120)
+            results[label]["uncached"] = [send(server.port, "GET", path, timeout=120)
+                                          for _ in range(args.page_requests)]
+
+    out(f"== {number}. Pages with {listing['inserted']:,} approved sign-ons ({listable:,} listed): {database}, "
+        f"1 sync worker, 1 client ==")
+    out(f"bulk insert: {listing['inserted']:,} rows in {listing['seconds']:.1f} s. Server time = Server-Timing "
+        f"(the app, from request to body); client = to the last byte over loopback. "
+        f"{args.page_requests} requests each.")
+    out(f"{'page':<34} {'status':>6} {'KB':>6} {'first srv':>9} {'first cl':>9} "
+        f"{'srv p50':>8} {'srv p90':>8} {'cl p50':>8} {'nocache p50':>11} {'nocache p90':>11}")
+    for label, _ in pages:
+        result = results[label]
+        first, steady, uncached = result["first"], result["steady"], result["uncached"]
+        statuses = Counter(r.status for r in [first, *steady, *uncached])
+        server = sorted(r.server_ms for r in steady if r.server_ms is not None)
+        client = sorted(r.latency_ms for r in steady)
+        nocache = sorted(r.server_ms for r in uncached if r.server_ms is not None)
+        status_text = str(first.status) if len(statuses) == 1 else statuses_text(statuses)
+        out(f"{label:<34} {status_text:>6} {len(first.text.encode()) / 1024:>6.0f} "
+            f"{first.server_ms or 0:>9.1f} {first.latency_ms:>9.1f} {percentile(server, 50):>8.1f} "
+            f"{percentile(server, 90):>8.1f} {percentile(client, 50):>8.1f} {percentile(nocache, 50):>11.1f} "
+            f"{percentile(nocache, 90):>11.1f}")
+    out()
+
+
+# --- a database, start to end ---------------------------------------------------------------------
+
+def run_database(args, kind: str, number: int) -> None:
+    instance = tempfile.mkdtemp(prefix="statements-bench-signons-")
+    schema = PostgresSchema(args.database_url) if kind == "postgresql" else None
+    try:
+        if schema:
+            schema.__enter__()
+            url = with_search_path(schema.url, schema.name)
+            env = app_environment(instance, url)
+            engine_url = url
+            workers = args.workers
+            database = f"PostgreSQL (schema {schema.name})"
+        else:
+            env = app_environment(instance, None)
+            engine_url = f"sqlite:///{Path(instance) / 'statements.sqlite3'}"
+            workers = args.sqlite_workers
+            database = "SQLite (WAL, temporary instance folder)"
+        note(f"preparing {database} ...")
+        flask_command(env, "db", "upgrade")
+        statements = [("burst-pairs", "Loss and damage finance must reach the people who move"),
+                      ("burst-posts", "Loss and damage finance: a second call"),
+                      ("many-signatories", "Loss and damage finance: the campaign")]
+        ids = in_instance(env, f"setup_in_instance({json.dumps(json.dumps(statements))})")
+        if args.signons:
+            burst_section(args, env, workers, database, ids, engine_url, number)
+        if args.listed:
+            note(f"inserting {args.listed:,} approved sign-ons ...")
+            listing = in_instance(env, f"bulk_insert_in_instance('many-signatories', {args.listed}, {args.seed})")
+            page_section(args, env, database, 3, listing)
+    finally:
+        try:
+            if schema:
+                schema.__exit__(None, None, None)
+        finally:
+            shutil.rmtree(instance, ignore_errors=True)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--signons", type=int, default=2000, help="sign-ons in the burst, GET + POST (default 2000)")
+    parser.add_argument("--post-signons", type=int, default=2000,
+                        help="sign-ons sent as POSTs alone, on another statement (default 2000; 0: none)")
+    parser.add_argument("--concurrency", type=int, default=16, help="simultaneous clients (default 16)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds in which the bursts take turns (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers on PostgreSQL (default 2)")
+    parser.add_argument("--sqlite-workers", type=int, default=1, help="gunicorn sync workers on SQLite (default 1)")
+    parser.add_argument("--time-limit", type=float, default=900.0,
+                        help="stop a burst after this many seconds in all, whatever remains (default 900)")
+    parser.add_argument("--listed", type=int, default=20000,
+                        help="approved sign-ons inserted for the page timings (default 20000; 0: skip)")
+    parser.add_argument("--page-requests", type=int, default=50, help="requests per page (default 50)")
+    parser.add_argument("--database-url", default=DEFAULT_POSTGRES,
+                        help=f"PostgreSQL database for a fresh schema (default {DEFAULT_POSTGRES})")
+    parser.add_argument("--only", choices=["postgresql", "sqlite"], help="run one database only")
+    parser.add_argument("--seed", type=int, default=2026, help="seed of the generated organizations (default 2026)")
+    args = parser.parse_args(argv)
+    if min(args.concurrency, args.workers, args.sqlite_workers, args.page_requests, args.rounds) < 1 or \
+            min(args.signons, args.post_signons, args.listed) < 0 or args.time_limit <= 0:
+        parser.error("concurrency, workers, page requests and rounds must be at least 1, counts not negative")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    out(f"Statements sign-on benchmark: gunicorn {gunicorn_version()}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, 127.0.0.1; app {APP_TARGET} (minimum fill time 0 s, per-address limit off)")
+    out()
+    kinds = [args.only] if args.only else ["postgresql", "sqlite"]
+    for index, kind in enumerate(kinds):
+        run_database(args, kind, 1 + index)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
