@@ -3,7 +3,7 @@
 import io
 
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Inches, Mm, Pt
 from markdown_it import MarkdownIt
 
 from statements.export.pdf import ExportData, grouped
@@ -47,12 +47,20 @@ def _add_markdown(document, text: str) -> None:
             pending_style = "Normal"
 
 
-def render_docx(data: ExportData, group_by: str = "country", markdown_text: str = "") -> bytes:
+PAGE_SIZES = {"a4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
+
+
+def render_docx(data: ExportData, group_by: str = "country", markdown_text: str = "", page_size: str = "a4") -> bytes:
     """Write the statement and its signatories as a Word document."""
     document = Document()
     document.core_properties.title = data.title
     document.core_properties.author = data.network_name
     document.core_properties.language = data.language
+    section = document.sections[0]
+    section.page_width, section.page_height = PAGE_SIZES.get(page_size, PAGE_SIZES["a4"])
+    # on every page, as in the PDF: what this is, and whether the text is final
+    section.header.paragraphs[0].text = f"{data.short_title} · {data.network_name}" + (
+        "" if data.is_final else " · DRAFT")
     document.add_paragraph(f"{data.network_name} · {data.signed_on.strftime('%d %B %Y')}")
     if not data.is_final:
         document.add_paragraph(f"DRAFT: this text is not final (revision {data.revision_number}).")
@@ -63,6 +71,8 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
     if data.unnamed_count:
         document.add_paragraph(f"Including {data.unnamed_count} organization{'' if data.unnamed_count == 1 else 's'} "
                                "that asked not to be named.")
+    if not data.signatories and not data.unnamed_count:
+        document.add_paragraph("No organization has signed yet.")
     for country, signatories in grouped(data.signatories, group_by):
         if country:
             document.add_heading(f"{country} ({len(signatories)})", level=2)

@@ -7,6 +7,7 @@ renderer read files or reach the network.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date
 from pathlib import Path
 
@@ -53,17 +54,39 @@ class RefusedFetch(ValueError):
     """The document asked for something outside itself."""
 
 
-def refuse_outside(url: str, *args, **kwargs):
-    """Give WeasyPrint inline data only: no files, no network."""
-    if url.startswith("data:"):
-        from weasyprint import default_url_fetcher
+@cache
+def _inline_only_class():
+    from weasyprint.urls import URLFetcher
 
-        return default_url_fetcher(url, *args, **kwargs)
-    raise RefusedFetch(f"not fetched: {url[:80]}")
+    class InlineOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith("data:"):
+                raise RefusedFetch(f"not fetched: {url[:80]}")
+            return super().fetch(url, headers)
+
+    return InlineOnlyFetcher
 
 
+def inline_only_fetcher():
+    """A URL fetcher for WeasyPrint that gives inline data only (the logo): no files, no network.
+
+    A new one for each document: a fetcher keeps state while it fetches.
+    """
+    return _inline_only_class()(allowed_protocols={"data"}, allow_redirects=False)
+
+
+def css_string(value: str) -> Markup:
+    """Quote text as a CSS string (for the running header): HTML escaping does not apply inside a
+    style element, so characters that could end the string or the element are escaped the CSS way."""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&' or ord(c) < 32 or ord(c) == 127 else c for c in value)
+    return Markup(f'"{escaped}"')
+
+
+@cache
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+    environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+    environment.filters["css_string"] = css_string
+    return environment
 
 
 def grouped(signatories: list[Signatory], group_by: str) -> list[tuple[str, list[Signatory]]]:
@@ -91,6 +114,7 @@ def render_pdf(data: ExportData, group_by: str = "country", page_size: str = "a4
     """Lay out the statement and its signatories as a tagged PDF; return it and its page count."""
     from weasyprint import HTML
 
-    html = HTML(string=render_html(data, group_by, page_size), url_fetcher=refuse_outside, base_url="about:blank")
+    html = HTML(string=render_html(data, group_by, page_size), url_fetcher=inline_only_fetcher(),
+                base_url="about:blank")
     document = html.render(pdf_variant="pdf/ua-1")
     return document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages)

@@ -5,12 +5,13 @@ import base64
 import hashlib
 import io
 import os
+import re
 import threading
 from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from statements.accounts.models import ORGANIZATION_TYPES, User
@@ -64,8 +65,9 @@ def check_logo(data: bytes) -> str:
     from PIL import Image, UnidentifiedImageError
 
     if len(data) > LOGO_MAX_BYTES:
-        raise InvalidInput(f"The logo is {len(data) // 1024:,} KB; the limit is 1,024 KB. Save it smaller.",
-                           field="logo")
+        # (the upload is read only up to just past the limit: its full size is not known here)
+        raise InvalidInput("The logo is larger than 1 MB, the limit. Save it smaller, for example as a JPEG or "
+                           "with fewer pixels, and upload it again.", field="logo")
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind, (width, height) = image.format, image.size
@@ -99,26 +101,35 @@ def signatory_version(statement: Statement) -> str:
     return hashlib.sha256(repr((tuple(row), settings.name, settings.updated_at)).encode()).hexdigest()[:16]
 
 
+#: control characters: no font draws them, and a Word document cannot hold them at all
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text as typed, without control characters (pasted from elsewhere, or sent by a script)."""
+    return _CONTROL_CHARACTERS.sub("", text or "")
+
+
 def export_data(statement: Statement) -> tuple[ExportData, str]:
     """The plain data a PDF or DOCX is made from, and the Markdown text."""
     revision, is_final = exported_revision(statement)
-    text = drafts.revision_text(revision)
+    text = printable(drafts.revision_text(revision))
     types = dict(ORGANIZATION_TYPES)
     approved = db.session.execute(
         select(SignOn.organization_name, SignOn.country, SignOn.org_type, SignOn.visibility)
         .where(SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)
     ).all()
-    named = [Signatory(name, country_name(country), types.get(kind, kind))
+    named = [Signatory(printable(name), country_name(country), types.get(kind, kind))
              for name, country, kind, visibility in approved if visibility == Visibility.NAMED.value]
     settings = network_settings()
     logo = (f"data:{settings.logo_type};base64,{base64.b64encode(settings.logo).decode()}"
             if settings.logo else None)
     data = ExportData(
-        network_name=settings.name, title=statement.title, language=statement.language,
+        network_name=printable(settings.name), title=printable(statement.title), language=statement.language,
         text_html=render_markdown(text), signed_on=(statement.final_revision.created_at if is_final
                                                      else revision.created_at).date(),
         revision_number=revision.number, is_final=is_final, signatories=named,
-        unnamed_count=len(approved) - len(named), logo_data_uri=logo, summary=statement.summary,
+        unnamed_count=len(approved) - len(named), logo_data_uri=logo, summary=printable(statement.summary),
     )
     return data, text
 
@@ -127,7 +138,10 @@ def export_data(statement: Statement) -> tuple[ExportData, str]:
 
 def cache_key(statement: Statement, kind: str, group_by: str, page_size: str) -> str:
     revision, is_final = exported_revision(statement)
-    return f"{statement.id}:{kind}:{group_by}:{page_size}:{revision.id}:{int(is_final)}:{signatory_version(statement)}"
+    # the title, language and summary are printed too, and can change without a new revision
+    details = hashlib.sha256(repr((statement.title, statement.language, statement.summary)).encode()).hexdigest()[:8]
+    return (f"{statement.id}:{kind}:{group_by}:{page_size}:{revision.id}:{int(is_final)}:"
+            f"{signatory_version(statement)}:{details}")
 
 
 def request_export(statement: Statement, kind: str = "pdf", group_by: str = "country",
@@ -139,10 +153,18 @@ def request_export(statement: Statement, kind: str = "pdf", group_by: str = "cou
     existing = db.session.scalar(select(ExportFile).where(ExportFile.cache_key == key))
     if existing is not None and not _stale(existing):
         return existing, False
-    if existing is not None:  # lost with a process that died: make it again
-        existing.status, existing.error, existing.started_at = "pending", None, None
+    if existing is not None:  # failed, or lost with a process that died: make it again, once
+        # only the request that finds the row as it was read resets it; one arriving at the same
+        # moment finds it changed and waits for that file instead of making a second one
+        claimed = db.session.execute(
+            update(ExportFile)
+            .where(ExportFile.id == existing.id, ExportFile.status == existing.status,
+                   ExportFile.created_at == existing.created_at)
+            .values(status="pending", error=None, started_at=None, created_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
         db.session.commit()
-        return existing, True
+        return existing, claimed == 1
     export = ExportFile(statement_id=statement.id, cache_key=key, kind=kind)
     db.session.add(export)
     try:
@@ -168,9 +190,6 @@ def export_folder() -> Path:
 
 def make_file(export_id: int) -> None:
     """Make one export file and record the outcome; a half-made file is never marked done."""
-    from statements.export.docx import render_docx
-    from statements.export.pdf import render_pdf
-
     export = db.session.get(ExportFile, export_id)
     export.status, export.started_at = "running", utcnow()
     db.session.commit()
@@ -179,9 +198,13 @@ def make_file(export_id: int) -> None:
         _, kind, group_by, page_size = export.cache_key.split(":")[:4]
         data, text = export_data(statement)
         if kind == "pdf":
+            from statements.export.pdf import render_pdf
+
             content, export.pages = render_pdf(data, group_by, page_size)
-        else:
-            content = render_docx(data, group_by, text)
+        else:  # the Word library takes a while to load: only when a Word document is asked for
+            from statements.export.docx import render_docx
+
+            content = render_docx(data, group_by, text, page_size)
         name = f"{statement.slug}-{export.id}.{kind}"
         partial = export_folder() / (name + ".part")
         partial.write_bytes(content)

@@ -1,0 +1,55 @@
+"""The Word document read back: what it says about itself, the text, the names, the paper, the
+draft mark, and never a contact detail."""
+
+import pytest
+from docx.shared import Inches, Mm
+
+from statements.drafts.models import Statement
+from statements.extensions import db
+from tests.export.build import make, open_statement, sign
+from tests.export.pdfs import docx_text
+
+
+def test_the_word_document_has_the_title_text_and_names_and_no_contact_details(app, world):
+    with app.app_context():
+        statement = open_statement(world, title="Protección para las personas que se desplazan", language="es")
+        sign(world, statement, "Asociación de Trabajadoras del Hogar", "GT", contact_name="Marisol Quispe Huanca",
+             contact_email="marisol.quispe@private-mail.example")
+        sign(world, statement, "Kadın Emeği ve İstihdamı Girişimi", "TR", contact_name="Ayşe Yılmaz Demir")
+        sign(world, statement, "日本女性労働組合", "JP")
+        sign(world, statement, "Count Only Sisters Collective", "KE", visibility="count")
+        _, content = make(statement, kind="docx")
+
+    document, text = docx_text(content)
+    assert document.core_properties.title == "Protección para las personas que se desplazan"
+    assert document.core_properties.language == "es"
+    assert "Protección para las personas que se desplazan" in [p.text for p in document.paragraphs]
+    assert "Governments must guarantee legal protection to people who move" in text
+    assert "Open regular pathways for people displaced by disasters." in text
+    for name in ("Asociación de Trabajadoras del Hogar", "Kadın Emeği ve İstihdamı Girişimi", "日本女性労働組合"):
+        assert name in text
+    assert "Signed by 4 organizations" in text and "Including 1 organization that asked not to be named." in text
+    assert "Count Only" not in text
+    for private in ("Marisol", "Quispe", "Ayşe", "private-mail", "@"):
+        assert private not in text
+    assert "DRAFT" not in text
+
+
+def test_a_draft_word_document_says_draft_at_the_top_of_every_page(app, world):
+    with app.app_context():
+        _, content = make(db.session.get(Statement, world.statement_id), kind="docx")
+
+    document, text = docx_text(content)
+    assert "DRAFT" in document.sections[0].header.paragraphs[0].text
+    assert not document.sections[0].different_first_page_header_footer
+    assert "DRAFT: this text is not final (revision 2)." in text
+    assert "No organization has signed yet." in text
+
+
+@pytest.mark.parametrize("page_size, width, height", [("a4", Mm(210), Mm(297)), ("letter", Inches(8.5), Inches(11))])
+def test_the_word_document_is_on_the_paper_chosen(app, world, page_size, width, height):
+    with app.app_context():
+        _, content = make(open_statement(world), kind="docx", page_size=page_size)
+
+    section = docx_text(content)[0].sections[0]
+    assert abs(section.page_width - width) < Mm(1) and abs(section.page_height - height) < Mm(1)
