@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from statements.comments.models import Comment, Thread
 from statements.extensions import db
 from statements.mail.models import OutboxMessage
+from tests.drafts import pages as drafts_pages
+from tests.drafts.pages import flashes, hidden  # noqa: F401  (used by the comment tests)
 
-_TEXTAREA = re.compile(r'<textarea[^>]*\bname="(?P<name>[^"]+)"[^>]*>\r?\n?(?P<text>.*?)</textarea>', re.DOTALL)
-_FLASH = re.compile(r'<p class="flash flash-(?P<category>\w+)"[^>]*>(?P<message>.*?)</p>', re.DOTALL)
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -60,21 +60,8 @@ def highlighted(page: str) -> dict[int, str]:
 
 
 def textarea(page: str, name: str = "body") -> str:
-    for match in _TEXTAREA.finditer(page):
-        if match.group("name") == name:
-            return html.unescape(match.group("text"))
-    raise AssertionError(f"no textarea named {name!r} on the page")
-
-
-def hidden(page: str, name: str) -> str:
-    match = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page)
-    assert match, f"no input named {name!r} on the page"
-    value = re.search(r'\bvalue="([^"]*)"', match.group(0))
-    return html.unescape(value.group(1)) if value else ""
-
-
-def flashes(page: str) -> list[str]:
-    return [html.unescape(m.group("message")) for m in _FLASH.finditer(page)]
+    """The comment box by default."""
+    return drafts_pages.textarea(page, name)
 
 
 def field_error(page: str, field_id: str) -> str:
