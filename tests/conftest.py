@@ -89,6 +89,7 @@ def _clean_slate(request, app):
     """Give each test empty tables and fresh rate limits."""
     yield
     from statements.export.services import running_threads
+    from statements.signons.views import public_pages
 
     for thread in list(running_threads):
         thread.join(timeout=300)  # files being made finish before their rows are emptied
@@ -98,6 +99,7 @@ def _clean_slate(request, app):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
+    public_pages.clear()  # ids start again after the tables are emptied
 
 
 @pytest.fixture

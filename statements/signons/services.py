@@ -174,15 +174,18 @@ def find_likely_duplicate(statement: Statement, signon: SignOn) -> tuple[SignOn,
     compact = signon.name_key.replace(" ", "")
     if 2 <= len(compact) <= 30:
         conditions.append(SignOn.acronym == compact)
-    candidates = db.session.scalars(
-        select(SignOn).where(SignOn.statement_id == statement.id, SignOn.status.in_(ACTIVE_STATUSES),
-                             SignOn.id != (signon.id or 0), or_(*conditions)).order_by(SignOn.id).limit(200)
+    # only the two compared columns are read: a common first word ("association") can bring up to
+    # 200 candidates, and loading each as a whole row cost more than the rest of a sign-on
+    candidates = db.session.execute(
+        select(SignOn.id, SignOn.organization_name, SignOn.contact_email)
+        .where(SignOn.statement_id == statement.id, SignOn.status.in_(ACTIVE_STATUSES),
+               SignOn.id != (signon.id or 0), or_(*conditions)).order_by(SignOn.id).limit(200)
     ).all()
     mine = duplicates.Signature(signon.organization_name, signon.contact_email)
-    for other in candidates:
-        reason = duplicates.likely_same(mine, duplicates.Signature(other.organization_name, other.contact_email))
+    for other_id, other_name, other_email in candidates:
+        reason = duplicates.likely_same(mine, duplicates.Signature(other_name, other_email))
         if reason:
-            return other, reason
+            return db.session.get(SignOn, other_id), reason
     return None
 
 

@@ -2,7 +2,9 @@
 
 import time
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -10,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from statements.core.db import paginate
 from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
+from statements.core.page_cache import PageCache
 from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
 from statements.extensions import db, limiter
@@ -19,6 +22,8 @@ from statements.signons.models import SignOnStatus
 
 PUBLIC_STATES = (State.SIGNON_OPEN.value, State.SIGNON_CLOSED.value, State.PUBLISHED.value)
 LIST_PAGE_SIZE = 500
+#: the public page as anonymous visitors see it, per statement and what it shows
+public_pages = PageCache()
 
 
 def load_public(slug: str) -> Statement:
@@ -45,9 +50,14 @@ def _filled_too_fast(form: SignOnForm) -> bool:
     return time.time() - float(started) < minimum
 
 
-def _render_public(statement: Statement, form: SignOnForm | None = None, status: int = 200):
+def _started_value() -> str:
+    return _started_serializer().dumps(time.time())
+
+
+def _render_public(statement: Statement, form: SignOnForm | None = None, status: int = 200,
+                   started: str | None = None):
     form = form or SignOnForm()
-    form.started.data = _started_serializer().dumps(time.time())
+    form.started.data = started or _started_value()
     final = statement.final_revision
     resend_form = ResendForm(prefix="resend")
     already_signed = services.ALREADY_SIGNED in form.organization_name.errors
@@ -58,9 +68,27 @@ def _render_public(statement: Statement, form: SignOnForm | None = None, status:
                            already_signed=already_signed, is_open=statement.state == State.SIGNON_OPEN), status
 
 
+def _public_page_key(statement: Statement) -> tuple:
+    """Everything the public page shows that can change, so that any change makes a new page."""
+    counts = services.counts(statement)
+    # (the final revision is read by load_public already; its time tells it from a reused id)
+    return (statement.id, statement.slug, statement.state, statement.final_revision_id,
+            statement.final_revision.created_at, statement.title,
+            statement.summary, statement.language, statement.signon_deadline, statement.signon_timezone,
+            statement.signon_requires_approval, statement.signon_closing_message,
+            counts["total"], tuple(counts["by_country"]))
+
+
 @bp.route("/s/<slug>")
 def public(slug: str):
-    return _render_public(load_public(slug))
+    statement = load_public(slug)
+    if current_user.is_authenticated or session.get("_flashes"):  # a page for this person alone
+        return _render_public(statement)
+    # the page most visitors get, during a burst of signing: made once, with each visitor's own
+    # CSRF token and start time swapped in
+    values = {"csrf": generate_csrf(), "started": _started_value()}
+    return public_pages.page(_public_page_key(statement), values,
+                             lambda: (_render_public(statement, started=values["started"])[0], values))
 
 
 @bp.route("/s/<slug>/sign", methods=["POST"])
