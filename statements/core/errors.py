@@ -1,8 +1,12 @@
 """The project's own errors, raised by services and turned into pages in one place."""
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
+
+#: how long a page asks browsers and clients to wait when the database cannot be reached
+DATABASE_RETRY_SECONDS = 30
 
 
 class DomainError(Exception):
@@ -50,6 +54,7 @@ HTTP_MESSAGES = {
     413: ("Too large", "What you sent is too large. Shorten it and try again."),
     429: ("Too many attempts", "You have tried this too many times in a short while. Wait a minute and try again."),
     500: ("Something went wrong on our side", "Nothing you did caused this, and it has been logged. Try again in a moment; if it keeps happening, tell network staff."),
+    503: ("Temporarily unavailable", "The service cannot reach its database for a moment, so what you asked for could not be done. Nothing you did caused this. Wait half a minute and try again; if you sent a form, send it again."),
 }
 
 
@@ -89,6 +94,20 @@ def register_error_handlers(app: Flask) -> None:
         # keep the headers the error carries, such as Allow on a 405; the page brings its own Content-Type
         headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
         return body, status, headers
+
+    @app.errorhandler(OperationalError)
+    def handle_database_unavailable(error: OperationalError):
+        # a database restarting or out of reach: say so and when to retry, rather than a crash page
+        try:
+            db.session.rollback()
+        except OperationalError:  # the connection is gone; the pool replaces it on the next request
+            pass
+        app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        # The page must not ask the database who is logged in (or reload them): it shows the header
+        # of a visitor for this one answer. The session is untouched, so nobody is logged out.
+        g._login_user = app.login_manager.anonymous_user()
+        body, status = render_error(503)
+        return body, status, {"Retry-After": str(DATABASE_RETRY_SECONDS)}
 
     @app.errorhandler(Exception)
     def handle_crash(error: Exception):
