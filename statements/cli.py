@@ -11,10 +11,12 @@ from statements.core.errors import DomainError
 from statements.extensions import db
 from statements.mail.services import deliver_pending
 from statements.mail.transports import transport_from_config
+from statements.operations.commands import data_command
 
 
 def register_cli(app: Flask) -> None:
     """Attach the project's commands to the flask command."""
+    app.cli.add_command(data_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_command)
