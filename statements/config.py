@@ -16,6 +16,25 @@ def _flag(name: str, default: bool = False) -> bool:
     return default if value is None else value.strip().lower() in TRUE_WORDS
 
 
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"Refusing to start: {name} must be a whole number, not {value!r}.")
+    return int(value)
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level() -> str:
+    level = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
+    if level not in LOG_LEVELS:
+        raise ConfigError(f"Refusing to start: LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}.")
+    return level
+
+
 def normalize_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs written the usual way."""
     for prefix in ("postgres://", "postgresql://"):
@@ -60,6 +79,11 @@ def load_config(instance_path: str) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL"),
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", env == "production"),
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", env == "production"),
+        "LOG_LEVEL": _log_level(),
+        #: how many proxies (nginx, Caddy) stand in front and set X-Forwarded-For and -Proto
+        "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0),
+        #: Strict-Transport-Security max-age sent on HTTPS requests; 0 sends none
+        "HSTS_SECONDS": _whole_number("HSTS_SECONDS", 0),
     }
     return config
 

@@ -58,12 +58,12 @@ HTTP_MESSAGES = {
 }
 
 
-def render_error(status: int, title: str | None = None, message: str | None = None):
-    """Render the friendly error page for a status code."""
+def render_error(status: int, title: str | None = None, message: str | None = None, reference: str | None = None):
+    """Render the friendly error page for a status code (with a reference to quote to staff, if given)."""
     default_title, default_message = HTTP_MESSAGES.get(status, HTTP_MESSAGES[400])
     return (
         render_template("errors/error.html", status=status, title=title or default_title,
-                        message=message or default_message),
+                        message=message or default_message, reference=reference),
         status,
     )
 
@@ -111,6 +111,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_crash(error: Exception):
+        from statements.core.request_log import logged_path, request_id, user_label
+
         db.session.rollback()
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return render_error(500)
+        app.logger.exception("Unhandled error id=%s user=%s method=%s path=%s", request_id(), user_label(),
+                             request.method, logged_path())
+        return render_error(500, reference=request_id())

@@ -58,6 +58,7 @@ EXPECTATIONS = {
     ("accounts.users", "GET"): STAFF,
     ("accounts.set_staff", "POST"): STAFF,
     ("audit.log", "GET"): STAFF,
+    ("health.health", "GET"): EVERYONE,  # for load balancers and monitors
     ("drafts.new_statement", "GET"): GROUP_MANAGERS,
     ("drafts.new_statement", "POST"): GROUP_MANAGERS,
     ("drafts.statement", "GET"): GROUP_MEMBERS,

@@ -1,0 +1,67 @@
+"""One log line per request, under an id that the person, the proxy and the logs share."""
+
+import logging
+import re
+import secrets
+import time
+from urllib.parse import quote
+
+from flask import Flask, g, request
+from sqlalchemy import inspect
+
+log = logging.getLogger("statements.requests")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+#: an id given by the proxy in front is kept when it is plainly an id: nothing that could forge a log line
+_SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
+#: what a path may show as is in a log line; anything else (spaces, line breaks, quotes) is %-escaped
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+
+
+def request_id() -> str:
+    """Return the current request's id, or "-" when there is none."""
+    return g.get("request_id", "-")
+
+
+def user_label() -> str:
+    """Return the id of the person this request already loaded, or "-" for nobody.
+
+    A request that never looked at its user (the open data, the badge, static files) logs "-" too:
+    looking now would cost a query, and after a commit even reading user.id would reload the row.
+    """
+    user = g.get("_login_user")  # where Flask-Login keeps the user once a request has asked for it
+    state = inspect(user, raiseerr=False) if user is not None else None
+    if state is None or state.identity is None:  # an anonymous visitor is not a database row
+        return "-"
+    return str(state.identity[0])
+
+
+def logged_path() -> str:
+    """Return the request's path, escaped so that it cannot break or forge a log line."""
+    return quote(request.path, safe=_PATH_SAFE)
+
+
+def _start_request() -> None:
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = incoming if _SANE_ID.fullmatch(incoming) else secrets.token_hex(8)
+    g.request_started = time.perf_counter()
+
+
+def _finish_request(response):
+    if "request_id" not in g:  # a request that failed before any before_request ran
+        _start_request()
+    response.headers[REQUEST_ID_HEADER] = g.request_id
+    if log.isEnabledFor(logging.INFO):
+        log.info("id=%s method=%s path=%s status=%d ms=%.1f user=%s addr=%s", g.request_id, request.method,
+                 logged_path(), response.status_code, (time.perf_counter() - g.request_started) * 1000,
+                 user_label(), request.remote_addr or "-")
+    return response
+
+
+def register_request_log(app: Flask) -> None:
+    """Give every request an id, return it in X-Request-ID, and log one line when it is answered."""
+    logging.getLogger("statements").setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    app.logger  # noqa: B018  (creating it gives "statements" Flask's stderr handler when nothing else logs)
+    # first of all: a request turned away by the rate limiter or the CSRF check still gets its id and timing
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
+    app.after_request(_finish_request)

@@ -1,0 +1,63 @@
+"""Security headers on every response, and trust in the proxy in front for the scheme and address.
+
+Pages load scripts, styles, fonts and images from this site only, with no inline script or style
+(so markup that slipped into a page could not run), and no site may frame them except the count
+badge, which partners embed.
+"""
+
+from flask import Flask, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",  # data: for the logo preview on the network settings page
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+#: endpoints that other sites embed, with the policy they are served under instead (and no X-Frame-Options);
+#: the badge is an SVG document of shapes and text, which needs nothing loaded
+EMBEDDABLE = {
+    "signons.badge": "default-src 'none'; frame-ancestors *",
+}
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer", "microphone",
+    "payment", "usb",
+))
+COMMON_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+}
+
+
+def add_security_headers(response):
+    """Set the security headers on a response."""
+    headers = response.headers
+    embeddable = EMBEDDABLE.get(request.endpoint) if response.status_code < 400 else None
+    if embeddable:
+        headers["Content-Security-Policy"] = embeddable
+    else:
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        headers["X-Frame-Options"] = "DENY"
+    for name, value in COMMON_HEADERS.items():
+        headers[name] = value
+    hsts_seconds = current_app.config.get("HSTS_SECONDS")
+    if hsts_seconds and request.is_secure:  # browsers ignore it over plain HTTP anyway
+        headers["Strict-Transport-Security"] = f"max-age={hsts_seconds}"
+    return response
+
+
+def register_security(app: Flask) -> None:
+    """Trust TRUSTED_PROXIES proxies in front, and add the security headers to every response."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        # the scheme (secure cookies, HSTS, generated URLs) and the client's address (logs, rate limits)
+        # come from the proxies' X-Forwarded-Proto and X-Forwarded-For; the host stays the Host header,
+        # which the proxy passes on, so that a made-up X-Forwarded-Host cannot change a cached address
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.after_request(add_security_headers)
