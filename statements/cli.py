@@ -20,6 +20,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_command)
+    app.cli.add_command(worker_command)
 
 
 @click.command("create-admin")
@@ -69,3 +70,24 @@ def send_mail_command(loop: bool, interval: float) -> None:
             return
         time.sleep(interval)
 
+
+@click.command("worker")
+@click.option("--mail-interval", default=30.0, show_default=True,
+              help="Seconds between rounds of delivering due mail (retries); 0 to leave it to `mail send --loop`.")
+@click.option("--burst", is_flag=True, help="Run the jobs waiting now, deliver due mail once, and stop.")
+def worker_command(mail_interval: float, burst: bool) -> None:
+    """Run background jobs from Redis (exports, mail) and deliver the outbox every so often."""
+    from statements.core.jobs import make_worker
+    from statements.mail.services import start_background_sender
+
+    app = current_app._get_current_object()
+    if not app.config.get("REDIS_URL"):
+        raise click.ClickException("Set REDIS_URL to run a worker. Without Redis, exports are made in the web "
+                                   "process and `flask mail send --loop` delivers mail.")
+    # the sender does not need Redis: mail keeps going out while the worker waits for Redis to return
+    if mail_interval > 0 and not burst and "statements.mail_stop" not in app.extensions:
+        start_background_sender(app, mail_interval)
+    make_worker(app).work(burst=burst)
+    if burst:
+        counts = deliver_pending()
+        click.echo(f"sent {counts['sent']}, failed {counts['failed']}")

@@ -104,6 +104,11 @@ def finish_config(config: dict, instance_path: str) -> None:
     config.setdefault("SIGNON_MAIL_LIMIT_PER_ADDRESS", "5 per 10 minutes")
     config.setdefault("SIGNON_MIN_FILL_SECONDS", 3)
     config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
+    # Redis down: count in this process's memory until it is back, never answer 500 for a limit
+    config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
+                      if config["RATELIMIT_STORAGE_URI"].startswith("redis") else {})
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from statements.accounts.models import ORGANIZATION_TYPES, User
 from statements.audit.services import record
+from statements.core import jobs
 from statements.core.countries import country_name
 from statements.core.db import utcnow
 from statements.core.errors import InvalidInput
@@ -222,8 +223,16 @@ def make_file(export_id: int) -> None:
 running_threads: list[threading.Thread] = []
 
 
-def make_in_background(app, export_id: int) -> threading.Thread:
-    """Make the file off the request, so a large list never holds a web request open."""
+def make_in_background(app, export_id: int) -> None:
+    """Make the file off the request, so a large list never holds a web request open: on a worker
+    when Redis is configured (and reachable), else in a thread of this process."""
+    with app.app_context():
+        jobs.enqueue("statements.export.services.make_file", export_id, job_timeout=int(STALE_AFTER.total_seconds()),
+                     fallback=lambda: make_in_thread(app, export_id))
+
+
+def make_in_thread(app, export_id: int) -> threading.Thread:
+    """Make the file in a thread of this process."""
 
     def run():
         with app.app_context():

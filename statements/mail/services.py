@@ -6,8 +6,9 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from statements.core import jobs
 from statements.core.db import utcnow
 from statements.extensions import db
 from statements.mail.models import OutboxMessage
@@ -21,7 +22,17 @@ def queue_mail(to_address: str, subject: str, template: str, **context) -> Outbo
     body = render_template(f"mail/{template}.txt", **context)
     message = OutboxMessage(to_address=to_address, subject=subject, body_text=body)
     db.session.add(message)
+    session = db.session()
+    if not event.contains(session, "after_commit", _deliver_soon):
+        event.listen(session, "after_commit", _deliver_soon)
+    session.info["mail_queued"] = True
     return message
+
+
+def _deliver_soon(session) -> None:
+    """Once the mail is committed, ask a worker to deliver it now (with Redis; else the sender will)."""
+    if session.info.pop("mail_queued", False):
+        jobs.enqueue("statements.mail.services.deliver_pending", once=True)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -53,8 +64,18 @@ def due_messages(limit: int):
     return db.session.scalars(query).all()
 
 
+#: one delivery round at a time in a process: the worker's jobs and its sender thread would
+#: otherwise both pick the same rows on SQLite, which cannot skip rows another has locked
+_one_round = threading.Lock()
+
+
 def deliver_pending(transport=None, limit: int = 100) -> dict:
     """Send due messages, committing each result; return counts of sent and failed."""
+    with _one_round:
+        return _deliver_due(transport, limit)
+
+
+def _deliver_due(transport, limit: int) -> dict:
     transport = transport or transport_from_config(current_app.config)
     sender = current_app.config["MAIL_FROM"]
     counts = {"sent": 0, "failed": 0}

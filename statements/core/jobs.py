@@ -1,0 +1,90 @@
+"""Background jobs: through Redis to a worker process when REDIS_URL is set, else in this process.
+
+Redis only carries the news that there is work; what the work is stays in the database (an export
+row, the outbox), so a job lost with Redis or with a worker is made up for by the same means as
+without Redis: an export is started again once it is stale, and the periodic mail sender
+delivers the outbox.
+"""
+
+import importlib
+from collections.abc import Callable
+
+from flask import Flask, current_app
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, SimpleWorker, get_current_job
+
+from statements.extensions import db
+
+QUEUE_NAME = "statements"
+#: a job of this kind waiting in the queue marks itself for this long at most (if it is lost, the
+#: mark expires and the next one is queued)
+WAITING_FOR = 60
+
+
+def redis_connection(url: str) -> Redis:
+    """A client for the web side: quick to give up, so a request never waits long on a dead Redis."""
+    clients = current_app.extensions.setdefault("statements.redis", {})
+    if url not in clients:
+        clients[url] = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+    return clients[url]
+
+
+def enqueue(func_path: str, *args, fallback: Callable[[], object] | None = None, job_timeout: int = 180,
+            once: bool = False) -> bool:
+    """Queue func_path(*args) for a worker; without Redis, or when it cannot be reached, call fallback().
+
+    With once, a job of the same function already waiting makes this one needless. Return whether
+    the job went to Redis.
+    """
+    url = current_app.config.get("REDIS_URL")
+    if url:
+        try:
+            connection = redis_connection(url)
+            if once and not connection.set(_waiting_key(func_path), 1, nx=True, ex=WAITING_FOR):
+                return True  # one is waiting and will see this work too: it clears the mark when it starts
+            Queue(QUEUE_NAME, connection=connection).enqueue(
+                run_once if once else func_path, *((func_path, *args) if once else args),
+                job_timeout=job_timeout, result_ttl=0, failure_ttl=7 * 24 * 3600)
+            return True
+        except RedisError as error:
+            current_app.logger.warning("Redis cannot be reached (%s): %s runs without it", error, func_path)
+    if fallback is not None:
+        fallback()
+    return False
+
+
+def _waiting_key(func_path: str) -> str:
+    return f"statements:waiting:{func_path}"
+
+
+def run_once(func_path: str, *args) -> None:
+    """Clear the waiting mark, then run: work that arrives from now on needs a job of its own."""
+    get_current_job().connection.delete(_waiting_key(func_path))
+    module, name = func_path.rsplit(".", 1)
+    getattr(importlib.import_module(module), name)(*args)
+
+
+class AppWorker(SimpleWorker):
+    """An RQ worker whose jobs run inside the application's context, one at a time in this process.
+
+    Jobs run in the worker's own process rather than in a fork, so the database connection pool
+    and the mail sender's thread are never copied into a child half-way through their work.
+    """
+
+    app: Flask
+
+    def execute_job(self, job, queue):
+        with self.app.app_context():
+            try:
+                return super().execute_job(job, queue)
+            finally:
+                db.session.remove()
+
+
+def make_worker(app: Flask) -> AppWorker:
+    """A worker on the application's queue (the connection waits as long as the queue needs)."""
+    connection = Redis.from_url(app.config["REDIS_URL"], socket_connect_timeout=5)
+    worker = AppWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
+    worker.app = app
+    return worker
