@@ -29,7 +29,7 @@ public_pages = PageCache()
 def load_public(slug: str) -> Statement:
     """A statement the public may read: sign-on open or closed, or published; else 404."""
     statement = db.session.scalar(select(Statement).where(Statement.slug == slug[:80]))
-    if statement is None or statement.state not in PUBLIC_STATES or statement.final_revision is None:
+    if statement is None or statement.state not in PUBLIC_STATES or statement.final_revision_id is None:
         abort(404)
     if services.close_if_past_deadline(statement):
         db.session.commit()
@@ -71,9 +71,8 @@ def _render_public(statement: Statement, form: SignOnForm | None = None, status:
 def _public_page_key(statement: Statement) -> tuple:
     """Everything the public page shows that can change, so that any change makes a new page."""
     counts = services.counts(statement)
-    # (the final revision is read by load_public already; its time tells it from a reused id)
-    return (statement.id, statement.slug, statement.state, statement.final_revision_id,
-            statement.final_revision.created_at, statement.title,
+    # (revisions are never deleted, so a final revision's id always means the same text)
+    return (statement.id, statement.slug, statement.state, statement.final_revision_id, statement.title,
             statement.summary, statement.language, statement.signon_deadline, statement.signon_timezone,
             statement.signon_requires_approval, statement.signon_closing_message,
             counts["total"], tuple(counts["by_country"]))
@@ -108,6 +107,8 @@ def sign(slug: str):
     if form.validate_on_submit():
         try:
             signon, _code = services.sign(statement, form.data)
+            # read before the commit, which would otherwise load both rows again to build the address
+            next_page = url_for("signons.check_email", slug=statement.slug, to=signon.contact_email)
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
@@ -116,7 +117,7 @@ def sign(slug: str):
             db.session.rollback()
             add_error(form, InvalidInput(services.ALREADY_SIGNED, field="organization_name"))
         else:
-            return redirect(url_for("signons.check_email", slug=statement.slug, to=signon.contact_email))
+            return redirect(next_page)
     return _render_public(statement, form, 400)
 
 
