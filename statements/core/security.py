@@ -1,8 +1,8 @@
 """Security headers on every response, and trust in the proxy in front for the scheme and address.
 
-Pages load scripts, styles, fonts and images from this site only, with no inline script or style
-(so markup that slipped into a page could not run), and no site may frame them except the count
-badge, which partners embed.
+Pages load scripts, styles, fonts and images from this site only, with no inline script and no
+inline style but the print view's (so markup that slipped into a page could not run or restyle it),
+and no site may frame them except the count badge, which partners embed.
 """
 
 from flask import Flask, current_app, request
@@ -19,10 +19,12 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
-#: endpoints that other sites embed, with the policy they are served under instead (and no X-Frame-Options);
-#: the badge is an SVG document of shapes and text, which needs nothing loaded
-EMBEDDABLE = {
+#: endpoints served under a policy of their own (X-Frame-Options goes with frame-ancestors 'none')
+OWN_POLICIES = {
+    # partners embed the count badge: an SVG document of shapes and text that needs nothing loaded
     "signons.badge": "default-src 'none'; frame-ancestors *",
+    # the print view is the PDF's own HTML, whose page size and running headers are an inline stylesheet
+    "export.print_view": CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
 }
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
     "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer", "microphone",
@@ -38,12 +40,12 @@ COMMON_HEADERS = {
 def add_security_headers(response):
     """Set the security headers on a response."""
     headers = response.headers
-    embeddable = EMBEDDABLE.get(request.endpoint) if response.status_code < 400 else None
-    if embeddable:
-        headers["Content-Security-Policy"] = embeddable
-    else:
-        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        headers["X-Frame-Options"] = "DENY"
+    policy = CONTENT_SECURITY_POLICY
+    if response.status_code < 400:  # an error page is an ordinary page, whatever the address
+        policy = OWN_POLICIES.get(request.endpoint, policy)
+    headers["Content-Security-Policy"] = policy
+    if "frame-ancestors 'none'" in policy:
+        headers["X-Frame-Options"] = "DENY"  # for browsers that do not know frame-ancestors
     for name, value in COMMON_HEADERS.items():
         headers[name] = value
     hsts_seconds = current_app.config.get("HSTS_SECONDS")

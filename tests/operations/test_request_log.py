@@ -1,0 +1,153 @@
+"""Every request is logged as one line under an id that the response carries in X-Request-ID;
+a crash is logged with that id, the person and the traceback, and the error page shows the id."""
+
+import logging
+import re
+
+import pytest
+
+from tests.factories import PASSWORD
+
+LINE = re.compile(r"id=(?P<id>\S+) method=(?P<method>\S+) path=(?P<path>\S+) status=(?P<status>\d+) "
+                  r"ms=(?P<ms>\d+\.\d) user=(?P<user>\S+) addr=(?P<addr>\S+)")
+
+
+@pytest.fixture
+def request_lines(caplog):
+    """Return the request log lines, parsed, of what the test did."""
+    caplog.set_level(logging.INFO, logger="statements.requests")
+
+    def lines() -> list[dict]:
+        found = []
+        for record in caplog.records:
+            if record.name == "statements.requests":
+                message = record.getMessage()
+                assert "\n" not in message
+                found.append(LINE.fullmatch(message).groupdict())
+        return found
+
+    return lines
+
+
+def test_each_response_carries_a_new_request_id(client):
+    first, second = client.get("/login"), client.get("/no/such/page")
+    ids = [first.headers["X-Request-ID"], second.headers["X-Request-ID"]]
+    assert all(re.fullmatch(r"[0-9a-f]{16}", each) for each in ids)
+    assert ids[0] != ids[1]
+
+
+def test_a_sane_incoming_request_id_is_kept(client):
+    for given in ("7f3c2a1e9b8d4c6f", "4b8f6d0e-2c1a-4e5f-9a7b-3d2c1b0a9f8e", "req.2026-11-28:0001"):
+        assert client.get("/login", headers={"X-Request-ID": given}).headers["X-Request-ID"] == given
+
+
+@pytest.mark.parametrize("given", ["short", "x" * 129, "two words here", "abc12345 user=forged", "идентификатор-1", "<script>x1</script>",
+                                   "-starts-with-a-dash"])
+def test_an_odd_incoming_request_id_is_replaced(client, request_lines, given):
+    answered = client.get("/login", headers={"X-Request-ID": given}).headers["X-Request-ID"]
+    assert answered != given and re.fullmatch(r"[0-9a-f]{16}", answered)
+    assert [line["id"] for line in request_lines()] == [answered]
+
+
+def test_a_request_is_logged_with_its_id_status_duration_and_address(client, request_lines):
+    response = client.get("/no/such/page", headers={"X-Request-ID": "from-the-proxy-42"})
+    [line] = request_lines()
+    assert line == {"id": "from-the-proxy-42", "method": "GET", "path": "/no/such/page", "status": "404",
+                    "ms": line["ms"], "user": "-", "addr": "127.0.0.1"}
+    assert float(line["ms"]) >= 0
+    assert response.headers["X-Request-ID"] == "from-the-proxy-42"
+
+
+def test_a_signed_in_request_is_logged_with_the_persons_id(client, world, request_lines):
+    client.login(world.emails["member"], PASSWORD)
+    response = client.get("/groups")
+    assert response.status_code == 200
+    line = request_lines()[-1]
+    assert (line["id"], line["path"], line["status"], line["user"]) == (
+        response.headers["X-Request-ID"], "/groups", "200", str(world.user_ids["member"]))
+    # logging in was a POST answered with a redirect, logged like any other request
+    assert any(each["method"] == "POST" and each["path"] == "/login" and each["status"] == "302"
+               for each in request_lines())
+
+
+def test_requests_turned_away_early_are_logged_with_an_id_too(client, world, request_lines):
+    response = client.post("/groups/new", data={"name": "No token"})  # refused by the CSRF check
+    assert response.status_code == 400
+    [line] = request_lines()
+    assert (line["id"], line["method"], line["status"]) == (response.headers["X-Request-ID"], "POST", "400")
+
+
+def test_a_path_cannot_forge_a_log_line(client, request_lines):
+    client.get("/no/such%0Aid=forged user=1 page")
+    [line] = request_lines()
+    assert line["path"] == "/no/such%0Aid=forged%20user=1%20page"
+    assert line["user"] == "-"
+
+
+def test_logging_asks_the_database_nothing(app, client, world, count_queries):
+    """The log line names the person only if the request already loaded them: no query of its own."""
+    client.login(world.emails["member"], PASSWORD)
+    requests_log = logging.getLogger("statements.requests")
+    counts = {}
+    for level in (logging.INFO, logging.CRITICAL, logging.INFO):  # the first round warms the caches
+        requests_log.setLevel(level)
+        try:
+            with count_queries() as counted:
+                assert client.get(f"/statements/{world.statement_id}").status_code == 200
+                assert client.get(f"/s/{world.signon_slug}/badge.svg").status_code == 200
+        finally:
+            requests_log.setLevel(logging.NOTSET)
+        counts[level] = counted[0]
+    assert counts[logging.INFO] == counts[logging.CRITICAL]
+
+
+# --- crashes ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def crashing_app(other_app):
+    """An app with one more route, which fails after looking at who is logged in."""
+    from flask_login import current_user
+
+    crashing = other_app()
+
+    @crashing.route("/crash-for-test")
+    def crash():
+        raise RuntimeError(f"the crash under test (user {current_user.get_id()})")
+
+    return crashing
+
+
+def test_a_crash_is_logged_with_its_context_and_its_id_shown_to_the_person(crashing_app, world, caplog):
+    client = crashing_app.test_client()
+    client.login(world.emails["coordinator"], PASSWORD)
+    with caplog.at_level(logging.INFO, logger="statements"):
+        response = client.get("/crash-for-test", headers={"X-Request-ID": "crash-report-0001"})
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "<h1>Something went wrong on our side</h1>" in page
+    assert "quote this reference: <code class=\"reference\">crash-report-0001</code>" in page
+    assert "RuntimeError" not in page and "Traceback" not in page
+    assert response.headers["X-Request-ID"] == "crash-report-0001"
+
+    [crash] = [record for record in caplog.records if record.levelno == logging.ERROR]
+    assert crash.getMessage() == (f"Unhandled error id=crash-report-0001 user={world.user_ids['coordinator']} "
+                                  "method=GET path=/crash-for-test")
+    assert crash.exc_info[0] is RuntimeError
+    assert "the crash under test" in caplog.text  # the traceback is in the log
+    [line] = [r.getMessage() for r in caplog.records if r.name == "statements.requests" and "crash" in r.getMessage()]
+    assert "id=crash-report-0001" in line and "status=500" in line
+
+
+def test_an_anonymous_crash_is_logged_without_a_person(crashing_app, caplog):
+    with caplog.at_level(logging.ERROR, logger="statements"):
+        response = crashing_app.test_client().get("/crash-for-test")
+    assert response.status_code == 500
+    request_id = response.headers["X-Request-ID"]
+    assert request_id in response.get_data(as_text=True)
+    [crash] = caplog.records
+    assert f"id={request_id} user=- method=GET" in crash.getMessage()
+
+
+def test_other_error_pages_show_no_reference(client):
+    page = client.get("/no/such/page").get_data(as_text=True)
+    assert "quote this reference" not in page
