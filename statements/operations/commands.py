@@ -19,7 +19,7 @@ def _refusal(error: DomainError) -> click.ClickException:
 
 
 def _echo_count(table: str, rows: int) -> None:
-    click.echo(f"  {table:<24} {rows:>9,} rows")
+    click.echo(f"  {table:<24} {rows:>9,} row{'' if rows == 1 else 's'}")
 
 
 @data_command.command("copy-to")
