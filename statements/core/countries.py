@@ -18,8 +18,13 @@ def _without_accents(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
 
 
+@cache
+def _names_by_code() -> dict[str, str]:
+    return dict(country_choices())
+
+
 def country_name(code: str | None) -> str:
     """Return the display name of an ISO 3166 alpha-2 code."""
     if not code:
         return ""
-    return dict(country_choices()).get(code, code)
+    return _names_by_code().get(code, code)
