@@ -1,0 +1,90 @@
+"""Two app processes share the sign-on form's rate limit through Redis; with Redis down each
+process limits on its own and the form keeps answering; with Redis back they share it again."""
+
+import re
+import time
+
+import pytest
+import requests
+
+from tests.signons.pages import form
+
+LIMIT = "5 per minute"
+
+
+@pytest.fixture
+def slug(world):
+    return world.signon_slug  # a statement with sign-on open
+
+
+@pytest.fixture
+def two_apps(start_app, redis_server, key_prefix):
+    config = {"REDIS_URL": redis_server.url, "RATELIMIT_KEY_PREFIX": key_prefix, "SIGNON_LIMIT_PER_ADDRESS": LIMIT}
+    return Signer(start_app(**config)), Signer(start_app(**config))
+
+
+class Signer:
+    """A person at one app process, sending the public sign-on form as a browser would."""
+
+    signed = 0
+
+    def __init__(self, process):
+        self.url = process.url
+        self.session = requests.Session()
+
+    def page(self, slug: str) -> requests.Response:
+        return self.session.get(f"{self.url}/s/{slug}", timeout=10)
+
+    def sign(self, slug: str) -> int:
+        """Send the form for another organization; return the status code."""
+        page = self.page(slug)
+        assert page.status_code == 200
+        fields = {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', page.text).group(1)
+                  for name in ("csrf_token", "started")}
+        Signer.signed += 1
+        number = Signer.signed
+        data = form(organization_name=f"Union of Domestic Workers No. {number}",
+                    contact_email=f"contact{number}@workers{number}.example", **fields)
+        response = self.session.post(f"{self.url}/s/{slug}/sign", data=data, allow_redirects=False, timeout=10)
+        assert response.status_code in (302, 429), (response.status_code, response.text[:2000])
+        return response.status_code
+
+
+def test_two_processes_share_the_limit_through_redis(two_apps, slug, redis_server, key_prefix):
+    a, b = two_apps
+
+    assert [a.sign(slug) for _ in range(3)] == [302, 302, 302]
+    assert [b.sign(slug) for _ in range(2)] == [302, 302]
+    assert b.sign(slug) == 429  # the sixth from this address, counted across both processes
+    assert a.sign(slug) == 429
+    assert redis_server.keys(f"*{key_prefix}*")
+
+
+def signed_again(signer: Signer, slug: str, within: float = 30) -> bool:
+    """Send the form until it is accepted again (refused meanwhile), as a patient person would."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if signer.sign(slug) == 302:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_with_redis_down_each_process_limits_alone_and_with_redis_back_they_share_again(
+        two_apps, slug, redis_server, key_prefix):
+    a, b = two_apps
+    assert a.sign(slug) == 302
+    redis_server.stop()
+
+    # the form keeps working (never a 500), and the limit holds within each process
+    assert [a.sign(slug) for _ in range(6)] == [302] * 5 + [429]
+    assert [b.sign(slug) for _ in range(6)] == [302] * 5 + [429]  # a count of its own, not A's
+    assert a.page(slug).status_code == b.page(slug).status_code == 200
+
+    redis_server.start()  # empty: the counts it held are gone with it
+    # each process refuses from memory until it looks for Redis again, after a pause that grows
+    # while Redis stays down (1, 2, 4 ... seconds); then it counts in Redis, without a restart
+    assert signed_again(a, slug) and signed_again(b, slug)
+    assert redis_server.keys(f"*{key_prefix}*")
+    assert [a.sign(slug), b.sign(slug), a.sign(slug)] == [302] * 3
+    assert b.sign(slug) == 429  # five since Redis came back, across both processes
