@@ -89,25 +89,51 @@ class AppProcess:
         self.process.wait(timeout=10)
 
 
+def process_config(app, **config) -> dict:
+    """The test app's database and mail settings, for a process of its own, with extra settings."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+        "SECRET_KEY": "test-secret-key", "BASE_URL": "http://localhost", "SIGNON_MIN_FILL_SECONDS": 0,
+        "MAIL_FILE_DIR": app.config["MAIL_FILE_DIR"], "SMTP_HOST": app.config.get("SMTP_HOST"),
+        "SMTP_PORT": app.config["SMTP_PORT"], **config,
+    }
+
+
 @pytest.fixture
 def start_app(app, tmp_path):
     """Start app processes on the test database, with extra configuration; stop them after the test."""
     started = []
 
     def start(**config) -> AppProcess:
-        config = {
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-            "SECRET_KEY": "test-secret-key", "BASE_URL": "http://localhost", "SIGNON_MIN_FILL_SECONDS": 0,
-            "MAIL_FILE_DIR": app.config["MAIL_FILE_DIR"], **config,
-        }
-        process = AppProcess(config, tmp_path / f"app-{len(started)}.log")
+        process = AppProcess(process_config(app, **config), tmp_path / f"app-{len(started)}.log")
         started.append(process)
         return process
 
     yield start
     for process in started:
         process.stop()
+
+
+@pytest.fixture
+def start_worker(app, tmp_path):
+    """Start `flask worker` in a process of its own on the test database (and the mailbox, if any)."""
+    started = []
+
+    def start(*args, **config) -> subprocess.Popen:
+        log = tmp_path / f"worker-{len(started)}.log"
+        env = dict(os.environ, STATEMENTS_TEST_CONFIG=json.dumps(process_config(app, **config)))
+        process = subprocess.Popen([sys.executable, "-m", "tests.redis.serve", "worker", *args], cwd=PROJECT_ROOT,
+                                   env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        process.log = log
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 and sent without it; when it is back, the same app uses it again."""
 
 import logging
+import time
 
 import pytest
 from rq import Queue
@@ -132,3 +133,32 @@ def test_the_worker_needs_redis_url(app):
         result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code == 1
     assert "Set REDIS_URL to run a worker" in result.output
+
+
+def wait_until(check, within: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + within
+    while not check():
+        assert time.monotonic() < deadline, f"waited {within} s for {what}"
+        time.sleep(0.2)
+
+
+def test_the_worker_process_makes_exports_and_keeps_sending_mail_while_redis_is_down(
+        app, client, world, mailbox, with_redis, start_worker):
+    statement_id = signed_statement(app, world)
+    client.login(world.emails["coordinator"])
+    worker = start_worker("--mail-interval", "1", REDIS_URL=with_redis.url)
+
+    export_id = ask_for_export(client, statement_id, PDF_A4)
+    ask_for_reset(client, world.emails["member"])
+    wait_until(lambda: export_status(app, export_id) == "done", what="the export")
+    wait_until(lambda: mailbox.to(world.emails["member"]), what="the mail")
+
+    with_redis.stop()
+    ask_for_reset(client, world.emails["observer"])  # nothing can be queued: the worker's own round sends it
+    wait_until(lambda: mailbox.to(world.emails["observer"]), within=30, what="the mail with Redis down")
+    assert worker.poll() is None, worker.log.read_text()  # waiting for Redis, not gone
+
+    with_redis.start()
+    docx_id = ask_for_export(client, statement_id, DOCX_LETTER)
+    assert not exports.running_threads
+    wait_until(lambda: export_status(app, docx_id) == "done", what="the worker to find Redis again")
