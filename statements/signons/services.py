@@ -126,9 +126,16 @@ def require_open(statement: Statement) -> None:
                            + (f" {statement.signon_closing_message}" if statement.signon_closing_message else ""))
 
 
-def _code_hash(signon_id: int, code: str) -> str:
+def _code_hash(salt: int | str, code: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"{signon_id}:{code.strip()}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{salt}:{code.strip()}".encode(), hashlib.sha256).hexdigest()
+
+
+def _code_matches(signon: SignOn, code: str) -> bool:
+    """The code is hashed with the sign-on's confirmation nonce, known before the row is written (so
+    signing is one INSERT); codes sent before that were hashed with the row's id, and still work."""
+    return any(hmac.compare_digest(signon.code_hash or "", _code_hash(salt, code))
+               for salt in (signon.confirm_nonce, signon.id))
 
 
 def confirm_token(signon: SignOn) -> str:
@@ -203,16 +210,16 @@ def sign(statement: Statement, fields: dict) -> tuple[SignOn, str]:
     match = find_likely_duplicate(statement, signon)
     if match:
         signon.possible_duplicate_of_id, signon.duplicate_reason = match[0].id, match[1]
-    db.session.add(signon)
-    db.session.flush()
     code = _new_code(signon)
+    db.session.add(signon)
+    db.session.flush()  # the emailed links carry the new row's id
     _send_confirmation(statement, signon, code)
     return signon, code
 
 
 def _new_code(signon: SignOn) -> str:
     code = f"{secrets.randbelow(1_000_000):06d}"
-    signon.code_hash = _code_hash(signon.id, code)
+    signon.code_hash = _code_hash(signon.confirm_nonce, code)
     return code
 
 
@@ -280,7 +287,7 @@ def confirm_by_code(statement: Statement, email: str, code: str) -> SignOn:
         select(SignOn).where(SignOn.statement_id == statement.id, SignOn.email_key == duplicates.email_key(email),
                              SignOn.status == SignOnStatus.PENDING.value).order_by(SignOn.id.desc()).limit(1)
     )
-    if signon is None or not hmac.compare_digest(signon.code_hash, _code_hash(signon.id, code)):
+    if signon is None or not _code_matches(signon, code):
         raise InvalidInput("That code does not match a sign-on waiting for confirmation at this address. Check "
                            "the six digits in the latest email.", field="code")
     return signon

@@ -136,6 +136,21 @@ def test_the_six_digit_code_confirms_too(app, client, make_client, world, mailbo
         assert signons()[0].status == "confirmed"
 
 
+def test_a_code_sent_before_codes_were_hashed_with_the_nonce_still_confirms(app, client, make_client, world):
+    sign(client, world.signon_slug)
+    with app.app_context():
+        from statements.signons.services import _code_hash
+
+        waiting = signons()[0]
+        waiting.code_hash = _code_hash(waiting.id, "314159")  # as codes were stored before
+        db.session.commit()
+    response = make_client().submit(f"/s/{world.signon_slug}/confirm-code",
+                                    {"contact_email": EMAIL, "code": "314159"})
+    assert "Thank you: your signature is confirmed" in text_of(response)
+    with app.app_context():
+        assert signons()[0].status == "confirmed"
+
+
 def test_with_approval_the_sign_on_counts_only_once_staff_approve_and_the_contact_is_told(
         app, client, world, mailbox, staff, statement_id):
     signed_and_confirmed(client, mailbox, world.signon_slug)
