@@ -155,8 +155,9 @@ def import_dataset(path: Path) -> dict[str, int]:
                 set_waiting_keys(connection, table, waiting, waiting_rows[table.name])
             reset_sequences(connection)
     except SQLAlchemyError as error:
-        raise Refused(f"The rows in {path} do not fit together, so the import was rolled back and nothing was "
-                      f"imported: {getattr(error, 'orig', None) or error}") from None
+        detail = str(getattr(error, "orig", None) or error).strip()
+        raise Refused(f"The rows in {path} do not fit together ({detail}), so the import was rolled back. "
+                      "Nothing was imported.") from None
     return counts
 
 
