@@ -9,8 +9,9 @@ mode="${1:-run}"
 # WeasyPrint renders PDFs with Pango and HarfBuzz; fonts are pinned in the print stylesheet.
 run_packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk
               fonts-noto-color-emoji)
-# Browser tests drive Debian's Chromium; poppler turns PDFs into text and images for checks.
-test_packages=(chromium poppler-utils)
+# Browser tests drive Debian's Chromium; poppler turns PDFs into text and images for checks;
+# the Redis tests start redis-server processes of their own.
+test_packages=(chromium poppler-utils redis-server)
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
