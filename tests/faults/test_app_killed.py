@@ -38,7 +38,7 @@ pytestmark = pytest.mark.postgres
 #: the app of wsgi.py with no minimum fill time and no per-address limit, so that a burst from
 #: one address is served rather than refused (CSRF, honeypot and duplicate checks still run)
 APP_TARGET = "benchmarks.signon_app:app"
-SIGNONS = 300
+SIGNONS = 240
 SIGNON_CLIENTS = 5
 #: how long a client keeps reloading a page while the server is down, as a person would
 RELOAD_FOR_SECONDS = 25
