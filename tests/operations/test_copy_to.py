@@ -113,3 +113,26 @@ def test_a_target_not_migrated_or_at_another_migration_is_refused(databases):
         with pytest.raises(Refused, match="is not a database URL"):
             copy_installation("not a url")
     assert table_rows(older, db.metadata.tables["organization"]) == []
+
+
+def test_rows_are_read_and_written_a_batch_at_a_time(databases, monkeypatch):
+    from statements.operations import copying, installation
+
+    source = databases.app(databases.sqlite("source"))
+    fill(source)
+    target = databases.app(databases.sqlite("target"))
+    monkeypatch.setattr(installation, "BATCH", 7)
+    batches = []
+
+    def counting_insert(connection, table, rows, waiting):
+        batches.append((table.name, len(rows)))
+        return installation.insert_rows(connection, table, rows, waiting)
+
+    monkeypatch.setattr(copying, "insert_rows", counting_insert)
+    with source.app_context():
+        copy_installation(databases.sqlite("target"))
+
+    assert max(size for _, size in batches) == 7
+    assert [size for name, size in batches if name == "signon"] == [7] * 45 + [6]
+    for table in db.metadata.sorted_tables:
+        assert table_rows(target, table) == table_rows(source, table), f"{table.name} differs after the copy"
