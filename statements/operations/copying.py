@@ -34,7 +34,7 @@ def copy_installation(target_url: str, progress: Callable[[str, int], None] | No
     try:
         with snapshot(db.engine) as source, target.begin() as destination:
             check_at_head(source, "This installation's database")
-            check_empty(destination, "The target database")
+            check_empty(destination, "The target database", elsewhere=True)
             order = ordered_tables()
             waiting_rows = {}
             for table, waiting in order:

@@ -30,10 +30,11 @@ def schema_revision(connection: Connection) -> str | None:
     return connection.scalar(text("SELECT version_num FROM alembic_version"))
 
 
-def check_at_head(connection: Connection, what: str) -> str:
+def check_at_head(connection: Connection, what: str, elsewhere: bool = False) -> str:
     """Refuse unless the database has been migrated to this release's head; return the head."""
     head, revision = schema_head(), schema_revision(connection)
-    upgrade = f"Run `flask --app wsgi db upgrade` with DATABASE_URL pointing at {what.lower()} first."
+    upgrade = ("Run `DATABASE_URL=<its URL> flask --app wsgi db upgrade` first." if elsewhere
+               else "Run `flask --app wsgi db upgrade` first.")
     if revision is None:
         raise Refused(f"{what} has not been migrated (it has no alembic_version table). {upgrade}")
     if revision != head:
@@ -41,9 +42,9 @@ def check_at_head(connection: Connection, what: str) -> str:
     return head
 
 
-def check_empty(connection: Connection, what: str) -> None:
+def check_empty(connection: Connection, what: str, elsewhere: bool = False) -> None:
     """Refuse unless the database is migrated to head and every table is empty."""
-    check_at_head(connection, what)
+    check_at_head(connection, what, elsewhere)
     filled = [table.name for table in db.metadata.sorted_tables
               if connection.scalar(select(literal(1)).select_from(table).limit(1)) is not None]
     if filled:

@@ -54,8 +54,8 @@ def check_new_rows_get_fresh_ids(app) -> None:
         highest = {model: db.session.scalar(select(func.max(model.id))) for model in (Revision, Comment)}
         member = db.session.scalar(select(User).where(User.email_normalized == "member@example.org"))
         statement = db.session.scalar(select(Statement).where(Statement.slug == "no-one-left-behind"))
-        revision = drafts.save_revision(member, statement, statement.latest_number,
-                                        drafts.current_text(statement) + "\n\nOne more line.", "After the move").revision
+        text_after = drafts.current_text(statement) + "\n\nOne more line."
+        revision = drafts.save_revision(member, statement, statement.latest_number, text_after, "After the move").revision
         thread = db.session.scalar(select(Thread).where(Thread.statement_id == statement.id).order_by(Thread.id))
         comment = comments.reply(member, thread, "Written after the move.")
         db.session.commit()
@@ -105,8 +105,8 @@ def test_a_target_not_migrated_or_at_another_migration_is_refused(databases):
             connection.execute(text("UPDATE alembic_version SET version_num = '0005'"))
 
     with source.app_context():
-        with pytest.raises(Refused, match=r"has not been migrated .* Run `flask --app wsgi db upgrade` with "
-                                          "DATABASE_URL pointing at the target database first"):
+        with pytest.raises(Refused, match=r"The target database has not been migrated .* "
+                                          r"Run `DATABASE_URL=<its URL> flask --app wsgi db upgrade` first"):
             copy_installation(bare_url)
         with pytest.raises(Refused, match="is at migration 0005, but this release is at 0006"):
             copy_installation(older_url)
