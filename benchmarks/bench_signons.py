@@ -56,6 +56,8 @@ from benchmarks.harness import (  # noqa: E402
     HOST, PROJECT_ROOT, USER_AGENT, GunicornServer, csrf_token, gunicorn_version, percentile,
 )
 
+from statements import gunicorn_config  # noqa: E402
+
 APP_TARGET = "benchmarks.signon_app:app"
 HELLO_TARGET = "benchmarks.hello_app:app"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -642,7 +644,8 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
     pair_orgs = organizations(args.signons, args.seed, taken)
     post_orgs = organizations(args.post_signons, args.seed + 7, taken) if args.post_signons else []
     rounds = max(1, args.rounds)
-    with (GunicornServer(APP_TARGET, workers=workers, env=env, ready_path=f"/s/{pair_slug}") as app_server,
+    threaded = {"worker_class": "gthread", "threads": args.app_threads} if args.app_threads > 1 else {}
+    with (GunicornServer(APP_TARGET, workers=workers, env=env, ready_path=f"/s/{pair_slug}", **threaded) as app_server,
           GunicornServer(HELLO_TARGET, workers=workers, env=env) as hello_server):
         # a few uncounted requests, so that no worker's first request is measured as a sign-on
         for _ in range(4 * workers):
@@ -651,6 +654,7 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         pair_chunks, post_chunks = split(pair_orgs, rounds), split(post_orgs, rounds) if post_orgs else []
         hello_chunks = split(list(range(2 * args.signons)), rounds)
         pairs, posts, hellos = [], [], []
+        cpu = Counter()  # CPU seconds the workers used during each kind of burst
         limit = args.time_limit / rounds
         for index in range(rounds):
             steps = [("pairs", index), ("posts", index), ("hello", index)]
@@ -658,22 +662,28 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
             for kind, _ in steps:
                 if kind == "pairs" and index < len(pair_chunks):
                     note(f"round {index + 1}/{rounds}: {len(pair_chunks[index])} sign-ons (GET + POST) ...")
+                    before = app_server.cpu_seconds()
                     pairs.append(run_burst("sign-on", pair_chunks[index], args.concurrency, limit,
                                            pair_work(app_server.port, pair_slug)))
+                    cpu["sign-on"] += app_server.cpu_seconds() - before
                 elif kind == "posts" and index < len(post_chunks):
                     note(f"round {index + 1}/{rounds}: {len(post_chunks[index])} POSTs alone ...")
                     work, prepare = post_only_work(app_server.port, post_slug)
                     posts.append(run_burst("POST alone", post_chunks[index], args.concurrency, limit, work, prepare))
                 elif kind == "hello" and index < len(hello_chunks):
                     note(f"round {index + 1}/{rounds}: {len(hello_chunks[index])} hello-world requests ...")
+                    before = hello_server.cpu_seconds()
                     hellos.append(run_burst("hello-world", hello_chunks[index], args.concurrency, limit,
                                             hello_work(hello_server.port)))
+                    cpu["hello"] += hello_server.cpu_seconds() - before
         memory = {"Statements": app_server.memory(), "hello-world": hello_server.memory()}
         logs = app_server.log_text()
 
     pair, hello = combine(pairs), combine(hellos)
     post = combine(posts) if posts else None
-    out(f"== {number}. Sign-on burst: {database}, {workers} sync worker{'s' if workers > 1 else ''}, "
+    kind = f"gthread worker{'s' if workers > 1 else ''} of {args.app_threads} threads" if threaded else \
+        f"sync worker{'s' if workers > 1 else ''}"
+    out(f"== {number}. Sign-on burst: {database}, {workers} {kind} (hello-world: {workers} sync), "
         f"{args.concurrency} clients ==")
     out("A sign-on = GET /s/<slug> (form, CSRF token, session cookie, signed start time) + POST /s/<slug>/sign "
         "with a new organization; the rate counts sign-ons (pairs), not requests.")
@@ -717,6 +727,12 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         f"{server_post:.1f} = {server_get + server_post:.1f} ms; with {workers} worker{'s' if workers > 1 else ''} "
         f"at most {1000 * workers / (server_get + server_post) if server_get + server_post else 0:.0f} sign-ons/s "
         "if the workers had the CPUs to themselves")
+    hello_answered, pairs_done = hello.answered("GET /"), len(pair.accepted)
+    if hello_answered and pairs_done and cpu["hello"] and cpu["sign-on"]:
+        per_signon, per_hello = 1000 * cpu["sign-on"] / pairs_done, 1000 * cpu["hello"] / hello_answered
+        out(f"worker CPU per sign-on {per_signon:.2f} ms, per hello-world request {per_hello:.3f} ms: "
+            f"ratio hello/sign-on {per_hello / per_signon:.3f} (the throughput ratio if the workers were the only "
+            "cost; steady whatever else the machine does)")
 
     sent_pairs = [o["organization_name"] for o in pair_orgs]
     check = check_stored(engine_url, ids[pair_slug], pair.accepted, sent_pairs)
@@ -852,6 +868,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=16, help="simultaneous clients (default 16)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds in which the bursts take turns (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers on PostgreSQL (default 2)")
+    parser.add_argument("--app-threads", type=int, default=gunicorn_config.threads,
+                        help="threads per app worker, gunicorn's gthread worker as in statements/gunicorn_config.py "
+                             f"(default {gunicorn_config.threads}; 1: a sync worker)")
     parser.add_argument("--sqlite-workers", type=int, default=1, help="gunicorn sync workers on SQLite (default 1)")
     parser.add_argument("--time-limit", type=float, default=900.0,
                         help="stop a burst after this many seconds in all, whatever remains (default 900)")

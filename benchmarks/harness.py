@@ -77,6 +77,16 @@ def _children(pid: int) -> list[int]:
     return sorted(children)
 
 
+def _cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user + system) a process has used so far, in seconds, or 0 if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rfind(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _memory_kb(pid: int) -> dict | None:
     """Return the peak (VmHWM) and current (VmRSS) resident memory of a process in kB."""
     try:
@@ -193,6 +203,15 @@ class GunicornServer:
         if self.process is None or self.process.poll() is not None:
             return None, []
         return self.process.pid, _children(self.process.pid)
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the workers (not the master, which only watches them).
+
+        Unlike throughput and latency, this hardly changes with what else the machine is doing, so
+        the CPU time per request of two servers compares them fairly on a busy machine too.
+        """
+        _, workers = self.pids()
+        return sum(_cpu_seconds(pid) for pid in workers)
 
     def memory(self) -> dict:
         """Peak and current resident memory of the master and each worker, in kB.
