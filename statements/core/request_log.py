@@ -42,7 +42,7 @@ def logged_path() -> str:
 
 
 def _start_request() -> None:
-    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    incoming = request.environ.get("HTTP_X_REQUEST_ID", "")  # REQUEST_ID_HEADER, read without parsing headers
     g.request_id = incoming if _SANE_ID.fullmatch(incoming) else secrets.token_hex(8)
     g.request_started = time.perf_counter()
 
