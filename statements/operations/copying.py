@@ -27,7 +27,7 @@ def copy_installation(target_url: str, progress: Callable[[str, int], None] | No
     """
     try:
         target = create_engine(normalize_database_url(target_url))
-    except (SQLAlchemyError, ValueError) as error:
+    except (SQLAlchemyError, ValueError, ImportError) as error:  # ImportError: a driver that is not installed
         raise Refused(f"{target_url!r} is not a database URL the service can use ({error}). "
                       "Write it like postgresql://user:password@host:5432/database.") from None
     counts = {}

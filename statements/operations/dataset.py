@@ -72,6 +72,8 @@ def export_dataset(path: Path) -> dict[str, int]:
     path = Path(path)
     if path.exists():
         raise Refused(f"{path} already exists. Choose a new file name.")
+    if not path.parent.is_dir():
+        raise Refused(f"The folder {path.parent} does not exist. Create it first.")
     partial = path.with_name(path.name + ".part")
     counts = {}
     # the file holds password hashes and contact emails: readable by its owner only
@@ -110,6 +112,8 @@ def read_export(path: Path) -> dict:
             document = json.load(handle)
     except FileNotFoundError:
         raise Refused(f"There is no file at {path}. {nothing}") from None
+    except OSError as error:
+        raise Refused(f"{path} cannot be read ({error.strerror}). {nothing}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise Refused(f"{path} is not a JSON file ({error}). Give the file that `flask data export` wrote. "
                       f"{nothing}") from None

@@ -112,6 +112,8 @@ def test_a_target_not_migrated_or_at_another_migration_is_refused(databases):
             copy_installation(older_url)
         with pytest.raises(Refused, match="is not a database URL"):
             copy_installation("not a url")
+        with pytest.raises(Refused, match="is not a database URL"):
+            copy_installation("postgresql+pg8000://someone@localhost/statements")  # a driver not installed
     assert table_rows(older, db.metadata.tables["organization"]) == []
 
 

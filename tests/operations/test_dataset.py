@@ -106,6 +106,7 @@ def test_files_that_are_not_exports_are_refused(empty, tmp_path):
     bad.write_text('[1, 2, 3]')
     refused(empty, bad, "not a Statements export")
     refused(empty, tmp_path / "missing.json", "There is no file at")
+    refused(empty, tmp_path, "cannot be read (Is a directory)")
 
 
 def test_another_version_or_schema_revision_is_refused(exported, empty, tmp_path):
@@ -174,3 +175,5 @@ def test_an_export_never_overwrites_a_file(exported):
     result = source.test_cli_runner().invoke(args=["data", "export", str(path)])
     assert result.exit_code == 1 and "already exists. Choose a new file name." in result.output
     assert path.read_bytes() == before
+    result = source.test_cli_runner().invoke(args=["data", "export", str(path.parent / "nowhere" / "x.json")])
+    assert result.exit_code == 1 and "does not exist. Create it first." in result.output
