@@ -2,6 +2,7 @@
 and sent without it; when it is back, the same app uses it again."""
 
 import logging
+import signal
 import time
 
 import pytest
@@ -32,8 +33,13 @@ def waiting_jobs(server) -> list[str]:
 
 def run_worker(app) -> str:
     """Run `flask worker --burst`: the jobs waiting now, then one round of due mail."""
-    with app.app_context():
-        result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with app.app_context():
+            result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    finally:  # the worker takes over Ctrl-C while it runs: give it back to the test runner
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
     assert result.exit_code == 0, result.output
     return result.output
 
