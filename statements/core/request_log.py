@@ -26,8 +26,8 @@ def request_id() -> str:
 def user_label() -> str:
     """Return the id of the person this request already loaded, or "-" for nobody.
 
-    A request that never looked at its user (the open data, the badge, static files) logs "-" too:
-    looking now would cost a query, and after a commit even reading user.id would reload the row.
+    A request that never looked at its user (static files, some open data) logs "-" too: looking now
+    would cost a query, and after a commit even reading user.id would reload the row.
     """
     user = g.get("_login_user")  # where Flask-Login keeps the user once a request has asked for it
     state = inspect(user, raiseerr=False) if user is not None else None
