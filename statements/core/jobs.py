@@ -43,9 +43,10 @@ def enqueue(func_path: str, *args, fallback: Callable[[], object] | None = None,
             connection = redis_connection(url)
             if once and not connection.set(_waiting_key(func_path), 1, nx=True, ex=WAITING_FOR):
                 return True  # one is waiting and will see this work too: it clears the mark when it starts
+            target, job_args = (run_once, (func_path, *args)) if once else (func_path, args)
+            # nothing reads results (the database has them); failures are kept a week to look into
             Queue(QUEUE_NAME, connection=connection).enqueue(
-                run_once if once else func_path, *((func_path, *args) if once else args),
-                job_timeout=job_timeout, result_ttl=0, failure_ttl=7 * 24 * 3600)
+                target, *job_args, job_timeout=job_timeout, result_ttl=0, failure_ttl=7 * 24 * 3600)
             return True
         except RedisError as error:
             current_app.logger.warning("Redis cannot be reached (%s): %s runs without it", error, func_path)
