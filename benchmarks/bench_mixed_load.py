@@ -411,14 +411,18 @@ def report(args, tally: Tally, duration: float, memory: MemoryWatch, master: int
         f"{len(tally.comments)} replies posted "
         f"({len(tally.comments) / duration:.1f}/s)")
 
-    out("resident memory (VmRSS) of the app processes, after the warm-up / at the end / highest sampled:")
+    out("resident memory (VmRSS) of the app processes, after the warm-up / at the end / highest sampled; "
+        f"then every fifth of the run (sampled every {memory.every:.0f} s):")
     for pid in sorted(set(start_rss) | set(end_rss), key=lambda p: (p != master, p)):
         role = "master" if pid == master else "worker"
         start, end = start_rss.get(pid), end_rss.get(pid)
         highest = max(memory.samples.get(pid, [0]))
         growth = f"{(end - start) / 1024:+.1f} MB" if start and end else "(process replaced)"
+        samples = memory.samples.get(pid, [])
+        fifths = [samples[min(len(samples) - 1, round(index * (len(samples) - 1) / 5))] for index in range(6)] \
+            if samples else []
         out(f"  {role} pid {pid}: {start / 1024 if start else 0:.1f} MB / {end / 1024 if end else 0:.1f} MB / "
-            f"{highest / 1024:.1f} MB, change {growth}")
+            f"{highest / 1024:.1f} MB, change {growth}; {' '.join(f'{kb / 1024:.1f}' for kb in fifths)}")
 
     out(f"hello-world ({HELLO_TARGET}, same gunicorn settings, {args.concurrency} clients, {hello.duration_s:.0f} s): "
         f"{hello.requests_per_s:.1f} req/s, p50 {hello.p50_ms:.1f} ms, p99 {hello.p99_ms:.1f} ms, "
