@@ -5,6 +5,7 @@ import time
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from redis.exceptions import RedisError
 
 from statements.accounts import services as accounts
 from statements.core.errors import DomainError
@@ -77,7 +78,7 @@ def send_mail_command(loop: bool, interval: float) -> None:
 @click.option("--burst", is_flag=True, help="Run the jobs waiting now, deliver due mail once, and stop.")
 def worker_command(mail_interval: float, burst: bool) -> None:
     """Run background jobs from Redis (exports, mail) and deliver the outbox every so often."""
-    from statements.core.jobs import make_worker
+    from statements.core import jobs
     from statements.mail.services import start_background_sender
 
     app = current_app._get_current_object()
@@ -87,7 +88,10 @@ def worker_command(mail_interval: float, burst: bool) -> None:
     # the sender does not need Redis: mail keeps going out while the worker waits for Redis to return
     if mail_interval > 0 and not burst and "statements.mail_stop" not in app.extensions:
         start_background_sender(app, mail_interval)
-    make_worker(app).work(burst=burst)
+    try:
+        jobs.work(app, burst)
+    except RedisError as error:  # only with --burst: otherwise it waits for Redis
+        raise click.ClickException(f"Redis cannot be reached: {error}") from None
     if burst:
         counts = deliver_pending()
         click.echo(f"sent {counts['sent']}, failed {counts['failed']}")

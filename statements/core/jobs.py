@@ -7,6 +7,8 @@ delivers the outbox.
 """
 
 import importlib
+import signal
+import time
 from collections.abc import Callable
 
 from flask import Flask, current_app
@@ -89,3 +91,23 @@ def make_worker(app: Flask) -> AppWorker:
     worker = AppWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
     worker.app = app
     return worker
+
+
+def work(app: Flask, burst: bool = False, retry_after: float = 5) -> None:
+    """Run jobs until stopped; when Redis cannot be reached, wait for it rather than exit.
+
+    RQ waits for Redis itself while it waits for a job, but gives up when Redis is missing as it
+    starts or records a job; staying up keeps the mail sender in this process delivering.
+    """
+    while True:
+        try:
+            make_worker(app).work(burst=burst)
+            return
+        except RedisError as error:
+            if burst:
+                raise
+            app.logger.warning("Redis cannot be reached (%s): the worker tries again in %s s", error, retry_after)
+        # RQ's own signal handlers expect a running worker: stop at once if told to while waiting
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        time.sleep(retry_after)

@@ -174,3 +174,31 @@ def test_the_worker_process_makes_exports_and_keeps_sending_mail_while_redis_is_
     docx_id = ask_for_export(client, statement_id, DOCX_LETTER)
     assert not made_here(docx_id)
     wait_until(lambda: export_status(app, docx_id) == "done", what="the worker to find Redis again")
+
+
+def test_a_worker_started_while_redis_is_down_sends_mail_and_waits_for_redis(
+        app, client, world, mailbox, with_redis, start_worker):
+    statement_id = signed_statement(app, world)
+    client.login(world.emails["coordinator"])
+    with_redis.stop()
+    worker = start_worker("--mail-interval", "1", REDIS_URL=with_redis.url)
+
+    ask_for_reset(client, world.emails["member"])
+    wait_until(lambda: mailbox.to(world.emails["member"]), within=30, what="the mail with Redis down")
+    assert worker.poll() is None, worker.log.read_text()
+    assert "the worker tries again" in worker.log.read_text()
+
+    with_redis.start()
+    export_id = ask_for_export(client, statement_id, PDF_A4)
+    assert not made_here(export_id)
+    wait_until(lambda: export_status(app, export_id) == "done", what="the worker to find Redis")
+    worker.terminate()
+    assert worker.wait(timeout=30) == 0, worker.log.read_text()
+
+
+def test_the_worker_in_burst_mode_says_when_redis_cannot_be_reached(app, with_redis):
+    with_redis.stop()
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 1
+    assert "Redis cannot be reached" in result.output
