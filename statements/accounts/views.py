@@ -121,7 +121,9 @@ def change_password():
             add_error(form, error)
         else:
             db.session.commit()
-            login_user(current_user)  # the session id includes the new login epoch
+            # the session id includes the new login epoch; the user itself, not the proxy, is stored
+            # (a proxy stored as the current user would resolve to itself for the rest of the request)
+            login_user(current_user._get_current_object())
             flash("Your password is changed. Other devices where you were logged in are now logged out.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=form, email_form=ChangeEmailForm(prefix="em",
