@@ -30,10 +30,11 @@ def user_label() -> str:
     would cost a query, and after a commit even reading user.id would reload the row.
     """
     user = g.get("_login_user")  # where Flask-Login keeps the user once a request has asked for it
-    state = inspect(user, raiseerr=False) if user is not None else None
-    if state is None or state.identity is None:  # an anonymous visitor is not a database row
+    # by its type: an anonymous visitor is not a row, and neither is a proxy stored there by mistake
+    if inspect(type(user), raiseerr=False) is None:
         return "-"
-    return str(state.identity[0])
+    identity = inspect(user).identity
+    return str(identity[0]) if identity else "-"
 
 
 def logged_path() -> str:

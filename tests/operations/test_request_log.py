@@ -151,3 +151,21 @@ def test_an_anonymous_crash_is_logged_without_a_person(crashing_app, caplog):
 def test_other_error_pages_show_no_reference(client):
     page = client.get("/no/such/page").get_data(as_text=True)
     assert "quote this reference" not in page
+
+
+def test_logging_never_breaks_a_request_that_stored_the_current_user_proxy(other_app, world, request_lines):
+    """login_user(current_user) stores the proxy, which resolves to itself: the log line must not look."""
+    from flask import redirect
+    from flask_login import current_user, login_user
+
+    relogging = other_app()
+
+    @relogging.route("/log-in-again-for-test")
+    def log_in_again():
+        login_user(current_user)
+        return redirect("/")
+
+    client = relogging.test_client()
+    client.login(world.emails["member"], PASSWORD)
+    assert client.get("/log-in-again-for-test").status_code == 302
+    assert request_lines()[-1]["user"] == "-"
