@@ -15,7 +15,8 @@ from sqlalchemy import create_engine, text
 
 _INSTANCE = tempfile.mkdtemp(prefix="statements-test-")
 os.environ["STATEMENTS_INSTANCE"] = _INSTANCE
-for name in ("DATABASE_URL", "SMTP_HOST", "REDIS_URL", "MAIL_SEND_IN_PROCESS", "STATEMENTS_ENV", "SECRET_KEY"):
+for name in ("DATABASE_URL", "SMTP_HOST", "REDIS_URL", "MAIL_SEND_IN_PROCESS", "STATEMENTS_ENV", "SECRET_KEY",
+             "TRUSTED_PROXIES", "HSTS_SECONDS", "LOG_LEVEL"):
     os.environ.pop(name, None)
 
 from statements import create_app  # noqa: E402
