@@ -29,7 +29,14 @@ def test_width_check_catches_sideways_scrolling_and_controls_out_of_sight(page):
         document.querySelector('.narrow').style.width = '';
         const wrap = document.createElement('div');
         wrap.style.overflowX = 'auto';
-        wrap.innerHTML = '<div style="width: 900px"><button style="margin-left: 800px">Far away</button></div>';
+        // styles set through the DOM: the page's policy refuses style="..." attributes in markup
+        const wide = document.createElement('div');
+        wide.style.width = '900px';
+        const button = document.createElement('button');
+        button.style.marginLeft = '800px';
+        button.textContent = 'Far away';
+        wide.append(button);
+        wrap.append(wide);
         document.querySelector('main').append(wrap);
     }""")
     with pytest.raises(AssertionError, match=r"(?s)controls out of sight at 390px.*Far away"):
