@@ -58,7 +58,7 @@ def register_security(app: Flask) -> None:
     """Trust TRUSTED_PROXIES proxies in front, and add the security headers to every response."""
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
-        # the scheme (secure cookies, HSTS, generated URLs) and the client's address (logs, rate limits)
+        # the scheme (HSTS, generated URLs) and the client's address (logs, rate limits)
         # come from the proxies' X-Forwarded-Proto and X-Forwarded-For; the host stays the Host header,
         # which the proxy passes on, so that a made-up X-Forwarded-Host cannot change a cached address
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
