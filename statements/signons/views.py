@@ -86,7 +86,7 @@ def public(slug: str):
     # the page most visitors get, during a burst of signing: made once, with each visitor's own
     # CSRF token and start time swapped in
     values = {"csrf": generate_csrf(), "started": _started_value()}
-    return public_pages.page(_public_page_key(statement), values,
+    return public_pages.page(statement.id, _public_page_key(statement), values,
                              lambda: (_render_public(statement, started=values["started"])[0], values))
 
 
