@@ -102,11 +102,14 @@ def register_error_handlers(app: Flask) -> None:
             db.session.rollback()
         except OperationalError:  # the connection is gone; the pool replaces it on the next request
             pass
-        app.logger.warning("Database unavailable on %s %s: %s", request.method, request.path, error.orig)
+        from statements.core.request_log import logged_path, request_id, user_label
+
+        app.logger.warning("Database unavailable id=%s user=%s method=%s path=%s: %s", request_id(), user_label(),
+                           request.method, logged_path(), error.orig)
         # The page must not ask the database who is logged in (or reload them): it shows the header
         # of a visitor for this one answer. The session is untouched, so nobody is logged out.
         g._login_user = app.login_manager.anonymous_user()
-        body, status = render_error(503)
+        body, status = render_error(503, reference=request_id())
         return body, status, {"Retry-After": str(DATABASE_RETRY_SECONDS)}
 
     @app.errorhandler(Exception)

@@ -60,6 +60,8 @@ def assert_unavailable(response) -> None:
     assert int(response.headers["Retry-After"]) >= 30
     assert UNAVAILABLE in page and "try again" in page
     assert "Traceback" not in page and "OperationalError" not in page
+    # the reference a person can quote is the id the logs carry
+    assert f'<code class="reference">{response.headers["X-Request-ID"]}</code>' in page
 
 
 def stored(app, world) -> tuple[set[str], set[str]]:
