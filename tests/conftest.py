@@ -100,7 +100,7 @@ def _clean_slate(request, app):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
-    public_pages.clear()  # ids start again after the tables are emptied
+    public_pages(app).clear()  # ids start again after the tables are emptied
 
 
 @pytest.fixture

@@ -360,11 +360,22 @@ def moderation_query(statement: Statement, status: str | None, country: str | No
 
 # --- counting and listing -------------------------------------------------------------------------
 
-_counts_cache: dict[int, tuple[float, dict]] = {}
+_COUNTS_KEY = "statements.signon_counts"
+
+
+def _counts_cache() -> dict[int, tuple[float, dict]]:
+    """Counts kept by this app (one app, one database), per statement."""
+    extensions = current_app.extensions
+    return extensions.get(_COUNTS_KEY) or extensions.setdefault(_COUNTS_KEY, {})
 
 
 def _invalidate_counts(statement_id: int) -> None:
-    _counts_cache.pop(statement_id, None)
+    _counts_cache().pop(statement_id, None)
+
+
+def forget_counts(app=None) -> None:
+    """Drop every count an app keeps (after changes made behind its back, as tests do)."""
+    (app or current_app).extensions.get(_COUNTS_KEY, {}).clear()
 
 
 def counts(statement: Statement) -> dict:
@@ -374,7 +385,8 @@ def counts(statement: Statement) -> dict:
     organization counted without being listed is in the total alone, and one listed by country only
     is not in the count by type.
     """
-    cached = _counts_cache.get(statement.id)
+    cache = _counts_cache()
+    cached = cache.get(statement.id)
     if cached and time.monotonic() - cached[0] < COUNT_CACHE_SECONDS:
         return cached[1]
     approved = (SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)
@@ -390,7 +402,7 @@ def counts(statement: Statement) -> dict:
         "by_country": sorted(((country_name(c), c, n) for c, n in by_country.items()), key=lambda r: (-r[2], r[0])),
         "by_type": sorted(by_type.items(), key=lambda r: -r[1]),
     }
-    _counts_cache[statement.id] = (time.monotonic(), result)
+    cache[statement.id] = (time.monotonic(), result)
     return result
 
 

@@ -22,8 +22,13 @@ from statements.signons.models import SignOnStatus
 
 PUBLIC_STATES = (State.SIGNON_OPEN.value, State.SIGNON_CLOSED.value, State.PUBLISHED.value)
 LIST_PAGE_SIZE = 500
-#: the public page as anonymous visitors see it, per statement and what it shows
-public_pages = PageCache()
+_PAGES_KEY = "statements.public_pages"
+
+
+def public_pages(app=None) -> PageCache:
+    """The public pages as anonymous visitors see them, kept by this app (one app, one database)."""
+    extensions = (app or current_app).extensions
+    return extensions.get(_PAGES_KEY) or extensions.setdefault(_PAGES_KEY, PageCache())
 
 
 def load_public(slug: str) -> Statement:
@@ -86,7 +91,7 @@ def public(slug: str):
     # the page most visitors get, during a burst of signing: made once, with each visitor's own
     # CSRF token and start time swapped in
     values = {"csrf": generate_csrf(), "started": _started_value()}
-    return public_pages.page(statement.id, _public_page_key(statement), values,
+    return public_pages().page(statement.id, _public_page_key(statement), values,
                              lambda: (_render_public(statement, started=values["started"])[0], values))
 
 

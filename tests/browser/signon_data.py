@@ -54,7 +54,7 @@ def sign(app, slug: str, *, status: str = "pending", days_ago: int = 0, **fields
             admin = db.session.scalars(select(User).where(User.is_admin)).first()
             services.decide(admin, [signon], approve=True)
         db.session.commit()
-        services._counts_cache.clear()
+        services.forget_counts()
         return signed
 
 

@@ -16,9 +16,9 @@ from tests.browser.signon_data import set_deadline_in_the_past, sign
 @pytest.fixture(autouse=True)
 def _signing_without_waiting(app, monkeypatch):
     monkeypatch.setitem(app.config, "SIGNON_MIN_FILL_SECONDS", 0)
-    services._counts_cache.clear()
+    services.forget_counts(app)
     yield
-    services._counts_cache.clear()
+    services.forget_counts(app)
 
 
 def _public(world) -> str:

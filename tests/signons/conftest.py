@@ -8,8 +8,8 @@ from statements.signons import services, views
 @pytest.fixture(autouse=True)
 def _quick_forms_and_fresh_counts(app, monkeypatch):
     monkeypatch.setitem(app.config, "SIGNON_MIN_FILL_SECONDS", 0)
-    services._counts_cache.clear()
-    views.public_pages.clear()
+    services.forget_counts(app)
+    views.public_pages(app).clear()
     yield
-    services._counts_cache.clear()
-    views.public_pages.clear()
+    services.forget_counts(app)
+    views.public_pages(app).clear()
