@@ -1,9 +1,9 @@
 """gunicorn's settings for Statements: ``gunicorn -c python:statements.gunicorn_config wsgi:app``.
 
-Each worker process runs several threads: a request waiting for the database (above all for a
-commit, which waits for the disk) leaves the process free to serve another, so a burst of
-sign-ons is not limited to one request per process at a time. Python runs one thread at a time
-per process, so processes, not threads, use more cores. Every value can be set from the
+Each worker process runs several threads: a request waiting for the database (for a commit,
+which waits for the disk, or for a database on another machine) or sending a long download
+leaves the process free to serve another. Python runs one thread at a time per process, so
+processes, not threads, use more cores. Every value can be set from the
 environment; command-line options given to gunicorn win over these.
 """
 
