@@ -205,3 +205,20 @@ def log_in(page, email: str, password: str = PASSWORD) -> None:
 def log_out(page) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Log out").click()
+
+
+@pytest.fixture
+def held_renders(monkeypatch):
+    """Hold each PDF back until the test lets it go, so a page can be seen while the file is made."""
+    from statements.export import pdf
+
+    release = threading.Event()
+    real = pdf.render_pdf
+
+    def held(*args, **kwargs):
+        release.wait(timeout=60)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "render_pdf", held)
+    yield release
+    release.set()

@@ -9,7 +9,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from playwright.sync_api import expect
 
-from statements.export import pdf
 from tests.browser.conftest import log_in
 from tests.browser.signon_data import sign
 from tests.browser.test_comment_journeys import select_words
@@ -34,21 +33,6 @@ def refused(page):
     page.expose_binding("reportViolation", lambda source, text: found.append(text))
     page.add_init_script(REPORT_VIOLATIONS)
     return found
-
-
-@pytest.fixture
-def held_renders(monkeypatch):
-    """Hold each PDF back until the test lets it go, so the progress page can be seen at work."""
-    release = threading.Event()
-    real = pdf.render_pdf
-
-    def held(*args, **kwargs):
-        release.wait(timeout=60)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pdf, "render_pdf", held)
-    yield release
-    release.set()
 
 
 def test_an_inline_script_is_refused_and_the_refusal_seen(page, refused):

@@ -3,7 +3,6 @@
 accessible and fit a phone and a desktop."""
 
 import io
-import threading
 
 import pytest
 from PIL import Image
@@ -18,21 +17,6 @@ from tests.export.build import open_statement, sign, wait_for_files
 from tests.export.pdfs import read_pdf, tagged, text_of
 
 TITLE = "Protection for people who move"
-
-
-@pytest.fixture
-def held_renders(monkeypatch):
-    """Hold each PDF back until the test lets it go, so the page can be seen while the file is made."""
-    release = threading.Event()
-    real = pdf.render_pdf
-
-    def held(*args, **kwargs):
-        release.wait(timeout=60)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(pdf, "render_pdf", held)
-    yield release
-    release.set()
 
 
 def _statement_with_signatories(app, world) -> int:
