@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, func, select
 from benchmarks.bench_pages import PostgresSchema, app_environment, flask_command, with_search_path
 from benchmarks.bench_signons import form_fields, organizations, send, session_cookies, sign_on_form
 from benchmarks.harness import USER_AGENT, GunicornServer, csrf_token
-from statements import create_app
+from statements import create_app, gunicorn_config
 from statements.drafts.models import Revision
 from statements.core.policy import Role
 from statements.extensions import db
@@ -115,7 +115,10 @@ def served(postgres_url):
             ids = {"slug": open_statement.slug, "statement_id": open_statement.id, "draft_id": draft.id}
             db.session.remove()
             db.engine.dispose()
-        server = KillableGunicorn(APP_TARGET, workers=2, env=env, ready_path="/login")
+        # threaded workers, as statements/gunicorn_config.py serves the app: a killed worker takes
+        # several requests under way with it at once
+        server = KillableGunicorn(APP_TARGET, workers=2, worker_class="gthread", threads=gunicorn_config.threads,
+                                  env=env, ready_path="/login")
         engine = create_engine(url)
         try:
             server.start()
