@@ -92,16 +92,20 @@ def _ask_earlier_signatories_to_confirm_again(statement: Statement) -> int:
         return 0
     new_text = drafts.revision_text(final)
     for signon in earlier:
-        if signon.reconfirm_revision_id == final.id:
-            continue
-        diff = drafts.word_diff(drafts.revision_text(signon.revision), new_text)
-        signon.reconfirm_revision_id = final.id
-        signon.confirm_nonce = secrets.token_hex(8)
-        queue_mail(signon.contact_email, f"The statement “{statement.title}” has changed: please confirm again",
-                   "signon_reconfirm", signon=signon, statement=statement, changes=_changes_text(diff.ops),
-                   link=external_url("signons.confirm", slug=statement.slug, token=confirm_token(signon)),
-                   withdraw_link=external_url("signons.withdraw", slug=statement.slug, token=withdraw_token(signon)))
+        if signon.reconfirm_revision_id != final.id:
+            _ask_to_confirm_again(statement, signon, final, new_text)
     return len(earlier)
+
+
+def _ask_to_confirm_again(statement: Statement, signon: SignOn, final, new_text: str) -> None:
+    """Email a signatory what changed since the text they signed, with a link to sign the new one."""
+    diff = drafts.word_diff(drafts.revision_text(signon.revision), new_text)
+    signon.reconfirm_revision_id = final.id
+    signon.confirm_nonce = secrets.token_hex(8)
+    queue_mail(signon.contact_email, f"The statement “{statement.title}” has changed: please confirm again",
+               "signon_reconfirm", signon=signon, statement=statement, changes=_changes_text(diff.ops),
+               link=external_url("signons.confirm", slug=statement.slug, token=confirm_token(signon)),
+               withdraw_link=external_url("signons.withdraw", slug=statement.slug, token=withdraw_token(signon)))
 
 
 def _changes_text(ops) -> str:
@@ -278,6 +282,11 @@ def confirm(signon: SignOn) -> str:
         signon.status = SignOnStatus.CONFIRMED.value
     else:
         signon.status, signon.approved_at = SignOnStatus.APPROVED.value, utcnow()
+    if signon.revision_id != statement.final_revision_id:
+        # the final text changed while this confirmation waited: the signature stands for the text
+        # it was given to, shown as such on the list, until the changes are read and agreed to
+        final = statement.final_revision
+        _ask_to_confirm_again(statement, signon, final, drafts.revision_text(final))
     _invalidate_counts(statement.id)
     return signon.status
 

@@ -174,3 +174,32 @@ def test_reopening_again_does_not_ask_twice(app, client, coordinator, world, sta
     reconfirm_email(mailbox, "ana@redmujeres.example.mx")  # still the one email
     with app.app_context():
         assert db.session.query(SignOn).count() == 1
+
+
+def test_a_sign_on_confirmed_after_the_text_changed_is_shown_the_changes_and_listed_with_its_revision(
+        app, client, make_client, coordinator, world, statement_id, mailbox):
+    slug = world.signon_slug
+    sign(client, slug, organization_name="Waiting Union", contact_email="wait@waiting.example.net")
+    first_link = mailbox.link_in(confirmation(mailbox, "wait@waiting.example.net"), "/confirm/")
+    change_the_final_text(coordinator, statement_id)
+
+    confirmed = make_client().submit(first_link)  # the link of the first email, pressed after the change
+    assert confirmed.status_code == 200
+    page = text_of(confirmed)
+    assert "Thank you: your signature is confirmed" in page
+    assert "The text of the statement has changed since you signed." in page
+    body = mailbox.body(reconfirm_email(mailbox, "wait@waiting.example.net"))
+    assert "{+, and the communities that host them+}" in body
+    with app.app_context():
+        waiting = signon_named("Waiting Union")
+        assert waiting.status == "confirmed" and waiting.revision.number == 1
+        assert waiting.reconfirm_revision_id == statement_by_slug(slug).final_revision_id
+        waiting_id = waiting.id
+    decide(coordinator, statement_id, [waiting_id], "approve")
+    assert text_of(client.get(f"/s/{slug}/signatories")).count("(signed revision 1; not yet confirmed the new text)") == 1
+    assert listed_names(client, slug) == ["Waiting Union"]
+
+    again = make_client().submit(mailbox.link_in(reconfirm_email(mailbox, "wait@waiting.example.net"), "/confirm/"))
+    assert "Thank you: your signature stays" in text_of(again)
+    with app.app_context():
+        assert signon_named("Waiting Union").revision.number == 2
