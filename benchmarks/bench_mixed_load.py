@@ -9,7 +9,8 @@ In a fresh schema of a PostgreSQL database (dropped at the end) it migrates a ne
 through the app's services, creates a working group with a coordinator and one member per client,
 a statement with sign-on open that already has `--signatories` approved sign-ons, and a draft
 with `--threads` comment threads. It serves the app under gunicorn on 127.0.0.1 (one master,
-`--workers` worker processes with `--app-threads` threads each, as in `statements/gunicorn_config.py`, both on the same database) and, from `--concurrency` clients,
+`--workers` worker processes of `--app-threads` threads each, as statements/gunicorn_config.py
+runs them, on the same database) and, from `--concurrency` clients,
 sends a mix for `--seconds` seconds: public page reads, API reads, sign-ons (the page, then the
 form), draft saves by logged-in members (the edit page, then the form; each member edits a
 paragraph of their own, so saves made at once are merged) and replies in comment threads (the
@@ -45,13 +46,13 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from statements import gunicorn_config  # noqa: E402
 from benchmarks.bench_pages import PostgresSchema, app_environment, flask_command, with_search_path  # noqa: E402
 from benchmarks.bench_signons import (  # noqa: E402
     STATEMENT_TEXT, form_fields, organizations, send, session_cookies, sign_on_form,
 )
 from benchmarks.harness import (  # noqa: E402
-    PROJECT_ROOT, Browser, GunicornServer, _memory_kb, csrf_token, gunicorn_version, log_in, percentile, run_load,
+    PROJECT_ROOT, Browser, GunicornServer, _memory_kb, add_app_threads_argument, csrf_token, gunicorn_version, log_in,
+    percentile, run_load, worker_options, workers_text,
 )
 
 #: the app of wsgi.py with no minimum fill time and no per-address sign-on limit: every client
@@ -383,9 +384,8 @@ def check_database(url: str, ids: dict, tally: Tally) -> dict:
 
 def report(args, tally: Tally, duration: float, memory: MemoryWatch, master: int, start_rss: dict, end_rss: dict,
            hello, check: dict, ids: dict, schema: str, server_log: str) -> None:
-    kind = f"gthread workers of {args.app_threads} threads" if args.app_threads > 1 else "sync workers"
     out(f"== Mixed load for {duration:.0f} s from {args.concurrency} clients: PostgreSQL (schema {schema}), "
-        f"{args.workers} {kind} ==")
+        f"{workers_text(args.workers, args.app_threads)} ==")
     out(f"mix by operation: {', '.join(f'{name} {weight}%' for name, weight in OPERATIONS)}")
     out(f"{'request':<38} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
     all_latencies, total_errors = [], 0
@@ -463,9 +463,8 @@ def run(args) -> None:
         live = iter(organizations(int(args.seconds * 20) + 500, args.seed + 1, taken))
         api_pages = max(1, -(-args.signatories // API_PAGE_SIZE))
 
-        threaded = {"worker_class": "gthread", "threads": args.app_threads} if args.app_threads > 1 else {}
         with GunicornServer(APP_TARGET, workers=args.workers, env=env, ready_path="/login",
-                            extra_args=("--timeout", "120"), **threaded) as server:
+                            extra_args=("--timeout", "120"), **worker_options(args.app_threads)) as server:
             note("logging in ...")
             cookies = [log_in(Browser(server.port), f"member{number}@example.org", PASSWORD)
                        for number in range(1, args.concurrency + 1)]
@@ -513,9 +512,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8,
                         help="simultaneous clients, each a logged-in member of its own (default 8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
-    parser.add_argument("--app-threads", type=int, default=gunicorn_config.threads,
-                        help="threads per app worker, gunicorn's gthread worker as in statements/gunicorn_config.py "
-                             f"(default {gunicorn_config.threads}; 1: a sync worker)")
+    add_app_threads_argument(parser)
     parser.add_argument("--signatories", type=int, default=3000,
                         help="approved sign-ons on the open statement before the load (default 3000)")
     parser.add_argument("--threads", type=int, default=20, help="comment threads on the draft (default 20)")

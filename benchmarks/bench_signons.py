@@ -53,10 +53,9 @@ if __package__ in (None, ""):
 
 from benchmarks.bench_pages import PostgresSchema, app_environment, flask_command, with_search_path  # noqa: E402
 from benchmarks.harness import (  # noqa: E402
-    HOST, PROJECT_ROOT, USER_AGENT, GunicornServer, csrf_token, gunicorn_version, percentile,
+    HOST, PROJECT_ROOT, USER_AGENT, GunicornServer, add_app_threads_argument, csrf_token, gunicorn_version,
+    percentile, worker_options, workers_text,
 )
-
-from statements import gunicorn_config  # noqa: E402
 
 APP_TARGET = "benchmarks.signon_app:app"
 HELLO_TARGET = "benchmarks.hello_app:app"
@@ -644,8 +643,8 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
     pair_orgs = organizations(args.signons, args.seed, taken)
     post_orgs = organizations(args.post_signons, args.seed + 7, taken) if args.post_signons else []
     rounds = max(1, args.rounds)
-    threaded = {"worker_class": "gthread", "threads": args.app_threads} if args.app_threads > 1 else {}
-    with (GunicornServer(APP_TARGET, workers=workers, env=env, ready_path=f"/s/{pair_slug}", **threaded) as app_server,
+    with (GunicornServer(APP_TARGET, workers=workers, env=env, ready_path=f"/s/{pair_slug}",
+                         **worker_options(args.app_threads)) as app_server,
           GunicornServer(HELLO_TARGET, workers=workers, env=env) as hello_server):
         # a few uncounted requests, so that no worker's first request is measured as a sign-on
         for _ in range(4 * workers):
@@ -681,9 +680,8 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
 
     pair, hello = combine(pairs), combine(hellos)
     post = combine(posts) if posts else None
-    kind = f"gthread worker{'s' if workers > 1 else ''} of {args.app_threads} threads" if threaded else \
-        f"sync worker{'s' if workers > 1 else ''}"
-    out(f"== {number}. Sign-on burst: {database}, {workers} {kind} (hello-world: {workers} sync), "
+    out(f"== {number}. Sign-on burst: {database}, {workers_text(workers, args.app_threads)} "
+        f"(hello-world: {workers} sync), "
         f"{args.concurrency} clients ==")
     out("A sign-on = GET /s/<slug> (form, CSRF token, session cookie, signed start time) + POST /s/<slug>/sign "
         "with a new organization; the rate counts sign-ons (pairs), not requests.")
@@ -741,8 +739,8 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         report_check("POSTs alone", check_stored(engine_url, ids[post_slug], post.accepted,
                                                  [o["organization_name"] for o in post_orgs]), args.post_signons)
     for name, figures_ in memory.items():
-        workers_text = ", ".join(f"{w['peak_kb'] / 1024:.1f} MB" for w in figures_["workers"])
-        out(f"peak RSS {name}: workers {workers_text or '?'}")
+        peaks = ", ".join(f"{w['peak_kb'] / 1024:.1f} MB" for w in figures_["workers"])
+        out(f"peak RSS {name}: workers {peaks or '?'}")
     problems = [b for b in (pair, post, hello) if b and (b.errors or any(
         status >= 500 for counter in b.statuses.values() for status in counter))]
     for burst in (pair, post, hello):
@@ -868,9 +866,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=16, help="simultaneous clients (default 16)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds in which the bursts take turns (default 2)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers on PostgreSQL (default 2)")
-    parser.add_argument("--app-threads", type=int, default=gunicorn_config.threads,
-                        help="threads per app worker, gunicorn's gthread worker as in statements/gunicorn_config.py "
-                             f"(default {gunicorn_config.threads}; 1: a sync worker)")
+    add_app_threads_argument(parser)
     parser.add_argument("--sqlite-workers", type=int, default=1, help="gunicorn sync workers on SQLite (default 1)")
     parser.add_argument("--time-limit", type=float, default=900.0,
                         help="stop a burst after this many seconds in all, whatever remains (default 900)")

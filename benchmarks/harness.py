@@ -60,6 +60,25 @@ def gunicorn_version() -> str:
 
 # --- the server --------------------------------------------------------------------------------
 
+def add_app_threads_argument(parser) -> None:
+    """--app-threads: the app's workers as statements/gunicorn_config.py runs them in production."""
+    from statements import gunicorn_config
+
+    parser.add_argument("--app-threads", type=int, default=gunicorn_config.threads,
+                        help="threads per app worker, gunicorn's gthread worker as in statements/gunicorn_config.py "
+                             f"(default {gunicorn_config.threads}; 1: a sync worker)")
+
+
+def worker_options(threads: int) -> dict:
+    """GunicornServer options for workers of this many threads (one thread: gunicorn's sync worker)."""
+    return {"worker_class": "gthread", "threads": threads} if threads > 1 else {}
+
+
+def workers_text(workers: int, threads: int) -> str:
+    plural = "s" if workers > 1 else ""
+    return f"{workers} gthread worker{plural} of {threads} threads" if threads > 1 else f"{workers} sync worker{plural}"
+
+
 def _children(pid: int) -> list[int]:
     """Return the ids of the processes whose parent is pid (read from /proc)."""
     children = []
