@@ -110,7 +110,11 @@ def finish_config(config: dict, instance_path: str) -> None:
     config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
                       if config["RATELIMIT_STORAGE_URI"].startswith("redis") else {})
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    engine_options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        # a database host that drops packets fails a connection after this long instead of holding
+        # the request (and the health check) until the system's TCP timeout, minutes later
+        engine_options.setdefault("connect_args", {}).setdefault("connect_timeout", 10)
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")

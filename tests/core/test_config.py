@@ -109,6 +109,14 @@ def test_database_url_is_normalized_for_psycopg(environment, given, used):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == used
 
 
+def test_postgresql_connections_give_up_after_ten_seconds_and_sqlite_ones_are_left_as_they_are(environment):
+    environment.setenv("SECRET_KEY", "test")
+    environment.setenv("DATABASE_URL", "postgresql://statements@db.example.org/statements")
+    assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"connect_timeout": 10}
+    environment.setenv("DATABASE_URL", "sqlite:////srv/statements/data.sqlite3")
+    assert "connect_args" not in create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+
+
 def test_default_database_is_a_sqlite_file_in_the_instance_folder(tmp_path):
     config = start(tmp_path, SECRET_KEY="test")
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'statements.sqlite3'}"
