@@ -15,19 +15,6 @@ from tests.signons.pages import add_signon, decide, flashes, public_count, signo
 
 
 @pytest.fixture
-def statement_id(app, world):
-    with app.app_context():
-        return statement_by_slug(world.signon_slug).id
-
-
-@pytest.fixture
-def staff(make_client, world):
-    client = make_client()
-    client.login(world.emails["admin"])
-    return client
-
-
-@pytest.fixture
 def queue(app, world, statement_id):
     """Sign-ons in every state, from a few countries; one flagged as a likely duplicate."""
     with app.app_context():

@@ -18,13 +18,6 @@ OPEN = {"deadline_date": "", "deadline_time": "23:59", "timezone": "UTC", "requi
 
 
 @pytest.fixture
-def coordinator(make_client, world):
-    client = make_client()
-    client.login(world.emails["coordinator"])
-    return client
-
-
-@pytest.fixture
 def final_id(app, coordinator, world):
     """The home group's draft, frozen as final (revision 2)."""
     response = coordinator.submit(f"/statements/{world.statement_id}/transition", {"to": "final"})

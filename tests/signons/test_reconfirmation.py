@@ -1,7 +1,5 @@
 """When the final text changes after organizations signed, they are shown the changes and asked to confirm again."""
 
-import pytest
-
 from statements.extensions import db
 from statements.signons.models import SignOn
 from tests.signons.pages import (confirmation, decide, flashes, listed_names, sign, signon_named, statement_by_slug,
@@ -9,19 +7,6 @@ from tests.signons.pages import (confirmation, decide, flashes, listed_names, si
 
 NEW_TEXT = "# Loss and damage\n\nThe fund must reach people who move, and the communities that host them."
 ASKED = "has changed: please confirm again"
-
-
-@pytest.fixture
-def coordinator(make_client, world):
-    client = make_client()
-    client.login(world.emails["coordinator"])
-    return client
-
-
-@pytest.fixture
-def statement_id(app, world):
-    with app.app_context():
-        return statement_by_slug(world.signon_slug).id
 
 
 def signed_through_the_form(client, coordinator, mailbox, slug, statement_id, name, email, approve=True):

@@ -3,7 +3,6 @@
 import re
 import time
 
-import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
@@ -18,19 +17,6 @@ from tests.signons.pages import (code_in, confirmation, decide, field_error, lis
 
 ORG = "Asociación de Trabajadoras del Hogar"
 EMAIL = "maria.lopez@trabajadoras.org.gt"
-
-
-@pytest.fixture
-def staff(make_client, world):
-    client = make_client()
-    client.login(world.emails["admin"])
-    return client
-
-
-@pytest.fixture
-def statement_id(app, world):
-    with app.app_context():
-        return statement_by_slug(world.signon_slug).id
 
 
 def open_without_approval(app, world, title="Decent work for care workers") -> str:

@@ -4,7 +4,6 @@ import html
 import io
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from statements.audit.models import AuditEvent
@@ -18,19 +17,6 @@ LINES = (
     "Red de Mujeres; MX; womens; Ana Pérez; ana@redmujeres.example.mx; https://redmujeres.example.mx\n"
     "Kenya Domestic Workers Union; Kenya; Trade union or workers' organization; Grace W; grace@kdwu.example.net\n"
 )
-
-
-@pytest.fixture
-def statement_id(app, world):
-    with app.app_context():
-        return statement_by_slug(world.signon_slug).id
-
-
-@pytest.fixture
-def staff(make_client, world):
-    client = make_client()
-    client.login(world.emails["admin"])
-    return client
 
 
 def add(client, statement_id, rows="", confirm=False, upload=None, visibility="named"):
