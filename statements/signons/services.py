@@ -374,8 +374,7 @@ _COUNTS_KEY = "statements.signon_counts"
 
 def _counts_cache() -> dict[int, tuple[float, dict]]:
     """Counts kept by this app (one app, one database), per statement."""
-    extensions = current_app.extensions
-    return extensions.get(_COUNTS_KEY) or extensions.setdefault(_COUNTS_KEY, {})
+    return current_app.extensions.setdefault(_COUNTS_KEY, {})
 
 
 def _invalidate_counts(statement_id: int) -> None:

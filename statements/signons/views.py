@@ -28,7 +28,9 @@ _PAGES_KEY = "statements.public_pages"
 def public_pages(app=None) -> PageCache:
     """The public pages as anonymous visitors see them, kept by this app (one app, one database)."""
     extensions = (app or current_app).extensions
-    return extensions.get(_PAGES_KEY) or extensions.setdefault(_PAGES_KEY, PageCache())
+    if _PAGES_KEY not in extensions:
+        extensions[_PAGES_KEY] = PageCache()
+    return extensions[_PAGES_KEY]
 
 
 def load_public(slug: str) -> Statement:
