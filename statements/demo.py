@@ -229,7 +229,7 @@ def _load_signon_statement(group: WorkingGroup, people: dict) -> None:
     signons._fill(twin, {"organization_name": first.organization_name.replace(" of ", " in "),
                          "country": first.country, "org_type": first.org_type, "contact_name": "Someone Else",
                          "contact_email": "other@example.net"})
-    twin.possible_duplicate_of, twin.duplicate_reason = signons.find_likely_duplicate(statement, twin)
+    signons.flag_if_duplicate(statement, twin)
     db.session.add(twin)
 
 

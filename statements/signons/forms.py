@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import Select
 
 from statements.accounts.forms import WebAddress, strip_spaces
@@ -31,14 +31,28 @@ class LongSelect(Select):
         return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
 
 
+class LongSelectField(SelectField):
+    """A select over a long fixed list (countries, time zones): drawn with `LongSelect`, and an answer
+    is checked by looking it up among the values instead of walking every option, as WTForms does."""
+
+    widget = LongSelect()
+
+    def __init__(self, label=None, validators=None, choices=None, **kwargs):
+        super().__init__(label, validators, choices=choices, **kwargs)
+        self.values = frozenset(choice.value for choice in self.choices)
+
+    def pre_validate(self, form):
+        if not self.process_errors and self.data not in self.values:
+            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
+
+
 class SignOnForm(FlaskForm):
     organization_name = StringField("Organization name", validators=[
         DataRequired("Enter your organization's name."), Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")],
         description="As it should appear on the list of signatories.", render_kw={"autocomplete": "organization"})
-    country = SelectField("Country", choices=choices([("", "Choose a country")] + country_choices()),
+    country = LongSelectField("Country", choices=choices([("", "Choose a country")] + country_choices()),
                           validators=[DataRequired("Choose the country where your organization is based.")],
-                          invalid_choice_message="Choose the country where your organization is based from the list.",
-                          widget=LongSelect())
+                          invalid_choice_message="Choose the country where your organization is based from the list.")
     org_type = SelectField("Type of organization", choices=choices([("", "Choose a type")] + ORGANIZATION_TYPES),
                            validators=[DataRequired("Choose the type of organization.")],
                            invalid_choice_message="Choose the type of organization from the list.")
@@ -90,8 +104,7 @@ class OpenSignOnForm(FlaskForm):
         render_kw={"type": "date"}, description="Leave empty to close sign-on by hand.")
     deadline_time = StringField("Deadline: time", default="23:59", validators=[Optional(), Regexp(
         r"^\d{2}:\d{2}$", message="Write the time as hours:minutes, for example 18:00.")], render_kw={"type": "time"})
-    timezone = SelectField("Time zone of the deadline", default="UTC", choices=choices([(z, z) for z in TIMEZONES]),
-                           widget=LongSelect(),
+    timezone = LongSelectField("Time zone of the deadline", default="UTC", choices=choices([(z, z) for z in TIMEZONES]),
                            invalid_choice_message="Choose a time zone from the list, such as America/Guatemala.")
     requires_approval = BooleanField("Staff approve each confirmed sign-on before it is listed", default=True)
     hide_list = BooleanField("Keep the list of names private until the statement is published (the count still shows)")

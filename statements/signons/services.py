@@ -4,11 +4,12 @@ import hashlib
 import hmac
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from statements.accounts.models import User
@@ -169,35 +170,66 @@ def _fill(signon: SignOn, fields: dict) -> None:
     signon.consent_to_contact = bool(fields.get("consent_to_contact"))
 
 
-def find_exact_duplicate(statement: Statement, name: str) -> SignOn | None:
-    key = duplicates.name_key(" ".join(name.split()))
-    return db.session.scalar(select(SignOn).where(SignOn.statement_id == statement.id, SignOn.name_key == key,
-                                                  SignOn.status.in_(ACTIVE_STATUSES)))
+@dataclass(frozen=True)
+class Duplicate:
+    """An earlier active sign-on that a new one repeats (`exact`: the same name key) or looks like."""
+
+    id: int
+    organization_name: str
+    reason: str
+    exact: bool
 
 
-def find_likely_duplicate(statement: Statement, signon: SignOn) -> tuple[SignOn, str] | None:
-    """Look among this statement's active sign-ons for one that looks like the same organization."""
-    conditions = [SignOn.email_key == signon.email_key, SignOn.first_word == signon.first_word]
-    if signon.email_domain:
-        conditions.append(SignOn.email_domain == signon.email_domain)
-    if signon.acronym:
-        conditions.append(SignOn.name_key == signon.acronym)
+def _duplicate_candidates_query():
+    """The query behind `find_duplicate`, built once: building it anew took longer than running it.
+
+    A condition that does not apply gets a NULL, which matches nothing. Only the compared columns
+    are read, as a common first word ("association") can bring up to 200 candidates; the same name
+    comes first so that the limit never hides it.
+    """
+    key = bindparam("name_key")
+    return (select(SignOn.id, SignOn.name_key, SignOn.organization_name, SignOn.contact_email)
+            .where(SignOn.statement_id == bindparam("statement_id"), SignOn.status.in_(ACTIVE_STATUSES),
+                   SignOn.id != bindparam("signon_id"),
+                   or_(SignOn.name_key == key, SignOn.email_key == bindparam("email_key"),
+                       SignOn.first_word == bindparam("first_word"), SignOn.email_domain == bindparam("email_domain"),
+                       SignOn.name_key == bindparam("acronym"), SignOn.acronym == bindparam("compact")))
+            .order_by((SignOn.name_key == key).desc(), SignOn.id).limit(200))
+
+
+_DUPLICATE_CANDIDATES = _duplicate_candidates_query()
+
+
+def find_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
+    """Look, in one query, among this statement's active sign-ons for the same organization: first one
+    with the same name key (which the database refuses to store twice), else one that looks alike."""
     compact = signon.name_key.replace(" ", "")
-    if 2 <= len(compact) <= 30:
-        conditions.append(SignOn.acronym == compact)
-    # only the two compared columns are read: a common first word ("association") can bring up to
-    # 200 candidates, and loading each as a whole row cost more than the rest of a sign-on
-    candidates = db.session.execute(
-        select(SignOn.id, SignOn.organization_name, SignOn.contact_email)
-        .where(SignOn.statement_id == statement.id, SignOn.status.in_(ACTIVE_STATUSES),
-               SignOn.id != (signon.id or 0), or_(*conditions)).order_by(SignOn.id).limit(200)
-    ).all()
+    candidates = db.session.execute(_DUPLICATE_CANDIDATES, {
+        "statement_id": statement.id, "signon_id": signon.id or 0, "name_key": signon.name_key,
+        "email_key": signon.email_key, "first_word": signon.first_word, "email_domain": signon.email_domain or None,
+        "acronym": signon.acronym or None, "compact": compact if 2 <= len(compact) <= 30 else None,
+    })
+    with candidates:  # often left before the last row
+        return _first_duplicate(signon, candidates)
+
+
+def _first_duplicate(signon: SignOn, candidates) -> Duplicate | None:
     mine = duplicates.Signature(signon.organization_name, signon.contact_email)
-    for other_id, other_name, other_email in candidates:
+    for other_id, other_key, other_name, other_email in candidates:
+        if other_key == signon.name_key:
+            return Duplicate(other_id, other_name, "the same name", exact=True)
         reason = duplicates.likely_same(mine, duplicates.Signature(other_name, other_email))
         if reason:
-            return db.session.get(SignOn, other_id), reason
+            return Duplicate(other_id, other_name, reason, exact=False)
     return None
+
+
+def flag_if_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
+    """Mark a sign-on as a possible duplicate for staff when it looks like an earlier one; return what was found."""
+    found = find_duplicate(statement, signon)
+    if found is not None and not found.exact:
+        signon.possible_duplicate_of_id, signon.duplicate_reason = found.id, found.reason
+    return found
 
 
 def sign(statement: Statement, fields: dict) -> tuple[SignOn, str]:
@@ -205,15 +237,13 @@ def sign(statement: Statement, fields: dict) -> tuple[SignOn, str]:
     require_open(statement)
     if not fields.get("authorized"):
         raise InvalidInput("Tick the box to confirm you may sign for this organization.", field="authorized")
-    if find_exact_duplicate(statement, fields["organization_name"]) is not None:
-        raise InvalidInput(ALREADY_SIGNED, field="organization_name")
     signon = SignOn(statement_id=statement.id, revision_id=statement.final_revision_id, authorized=True,
                     status=SignOnStatus.PENDING.value, source="form", confirm_nonce=secrets.token_hex(8),
                     withdraw_nonce=secrets.token_hex(8))
     _fill(signon, fields)
-    match = find_likely_duplicate(statement, signon)
-    if match:
-        signon.possible_duplicate_of_id, signon.duplicate_reason = match[0].id, match[1]
+    found = flag_if_duplicate(statement, signon)
+    if found is not None and found.exact:
+        raise InvalidInput(ALREADY_SIGNED, field="organization_name")
     code = _new_code(signon)
     db.session.add(signon)
     db.session.flush()  # the emailed links carry the new row's id
@@ -475,13 +505,10 @@ def mark_duplicates(statement: Statement, rows: list) -> None:
         seen[key] = row.line
         probe = SignOn(statement_id=statement.id)
         _fill(probe, row.fields)
-        exact = find_exact_duplicate(statement, row.fields["organization_name"])
-        if exact is not None:
-            row.duplicate_of, row.duplicate_reason = exact.organization_name, "has already signed"
-            continue
-        match = find_likely_duplicate(statement, probe)
-        if match:
-            row.duplicate_of, row.duplicate_reason = match[0].organization_name, match[1]
+        found = find_duplicate(statement, probe)
+        if found is not None:
+            row.duplicate_of = found.organization_name
+            row.duplicate_reason = "has already signed" if found.exact else found.reason
 
 
 def add_by_staff(actor: User, statement: Statement, rows: list, visibility: str) -> int:
@@ -498,9 +525,7 @@ def add_by_staff(actor: User, statement: Statement, rows: list, visibility: str)
                         decided_by_id=actor.id)
         _fill(signon, dict(row.fields, visibility=visibility))
         if row.duplicate_reason:
-            match = find_likely_duplicate(statement, signon)
-            if match:
-                signon.possible_duplicate_of_id, signon.duplicate_reason = match[0].id, match[1]
+            flag_if_duplicate(statement, signon)
         db.session.add(signon)
         db.session.flush()
         added += 1

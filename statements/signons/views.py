@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from statements.core.db import paginate
@@ -33,9 +33,13 @@ def public_pages(app=None) -> PageCache:
     return extensions[_PAGES_KEY]
 
 
+#: built once: the public pages ask it on every request, and building it cost as much as running it
+_STATEMENT_BY_SLUG = select(Statement).where(Statement.slug == bindparam("slug"))
+
+
 def load_public(slug: str) -> Statement:
     """A statement the public may read: sign-on open or closed, or published; else 404."""
-    statement = db.session.scalar(select(Statement).where(Statement.slug == slug[:80]))
+    statement = db.session.scalar(_STATEMENT_BY_SLUG, {"slug": slug[:80]})
     if statement is None or statement.state not in PUBLIC_STATES or statement.final_revision_id is None:
         abort(404)
     if services.close_if_past_deadline(statement):

@@ -201,14 +201,14 @@ def test_the_same_organization_sent_twice_at_the_same_moment_is_stored_once(app,
                                                                           monkeypatch):
     # both requests look for an earlier signature before either has stored its own
     both_looked = threading.Barrier(2, timeout=10)
-    original = services.find_exact_duplicate
+    original = services.find_duplicate
 
-    def look_then_wait(statement, name):
-        found = original(statement, name)
+    def look_then_wait(statement, signon):
+        found = original(statement, signon)
         both_looked.wait()
         return found
 
-    monkeypatch.setattr(services, "find_exact_duplicate", look_then_wait)
+    monkeypatch.setattr(services, "find_duplicate", look_then_wait)
     clients = [make_client() for _ in range(2)]
     tokens = [c.csrf_token() for c in clients]
     responses = []
