@@ -8,12 +8,16 @@ For PostgreSQL (a fresh schema in the database given, dropped at the end) and th
 temporary instance folder, WAL), it migrates a new database, creates a coordinator, a working
 group and statements frozen as final with sign-on open, through the app's own services, and:
 
-1. serves the app (``benchmarks.signon_app:app``) and the bare Flask hello-world side by side
-   under gunicorn on 127.0.0.1 (2 sync workers on PostgreSQL, 1 on SQLite) and sends a burst of
-   sign-ons from concurrent clients: each fetches the public page (CSRF token, session cookie,
-   signed start time) and posts the form with an organization name and email of its own. Then
-   a burst of POSTs alone (each client fetched its form once beforehand), and the same clients
-   asking the hello-world. It checks in the database that every accepted sign-on was stored
+1. serves the app (``benchmarks.signon_app:app``), the plain stack (``benchmarks.plain_signon_app:app``:
+   bare Flask, Flask-WTF and SQLAlchemy Core doing the same form and one insert, nothing else)
+   and the bare Flask hello-world side by side under gunicorn on 127.0.0.1 (2 workers on
+   PostgreSQL, 1 on SQLite; the app and the plain stack with --app-threads threads each) and
+   sends a burst of sign-ons from concurrent clients: each fetches the public page (CSRF token,
+   session cookie, signed start time) and posts the form with an organization name and email of
+   its own. The same organizations sign on through the plain stack too, into a table of its
+   own; then a burst of POSTs alone (each client fetched its form once beforehand), and the same
+   clients asking the hello-world. It prints each rate against the hello-world's, the app's
+   against the plain stack's, and checks in the database that every accepted sign-on was stored
    once and nothing else.
 2. inserts many approved sign-ons into another statement directly (names, countries, types and
    days spread like a real campaign) and times, with one client, the public page, the
@@ -59,6 +63,7 @@ from benchmarks.harness import (  # noqa: E402
 
 APP_TARGET = "benchmarks.signon_app:app"
 HELLO_TARGET = "benchmarks.hello_app:app"
+PLAIN_TARGET = "benchmarks.plain_signon_app:app"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 STARTED_INPUT = re.compile(r'<input[^>]*\bname="started"[^>]*>')
 VALUE_ATTRIBUTE = re.compile(r'\bvalue="([^"]*)"')
@@ -315,6 +320,14 @@ def bulk_insert_in_instance(slug: str, count: int, seed: int) -> None:
             db.session.commit()
     print(json.dumps({"statement_id": statement_id, "inserted": count, "listable": listable,
                       "seconds": time.perf_counter() - started}))
+
+
+def plain_table_in_instance() -> None:
+    """Create the plain stack's table in the database of DATABASE_URL, before its workers start."""
+    from benchmarks.plain_signon_app import create_table
+
+    create_table(os.environ["DATABASE_URL"])
+    print("{}")
 
 
 def in_instance(env: dict[str, str], call: str) -> dict:
@@ -611,6 +624,26 @@ def check_stored(engine_url: str, statement_id: int, accepted: list[str], sent: 
             "stored_not_sent": len(stored_set - set(sent))}
 
 
+def check_plain_stored(engine_url: str, accepted: list[str], sent: list[str]) -> dict:
+    """Count what the plain stack's table holds and compare it with what its server accepted."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(engine_url)
+    try:
+        with engine.connect() as connection:
+            rows, names = connection.execute(text(
+                "SELECT count(*), count(DISTINCT organization_name) FROM plain_signon")).one()
+            twice = connection.execute(text(
+                "SELECT organization_name, count(*) FROM plain_signon GROUP BY organization_name "
+                "HAVING count(*) > 1 ORDER BY 2 DESC LIMIT 5")).all()
+            stored = {name for (name,) in connection.execute(text("SELECT organization_name FROM plain_signon"))}
+    finally:
+        engine.dispose()
+    return {"rows": rows, "names": names, "twice": twice, "accepted": len(accepted),
+            "accepted_missing": len(set(accepted) - stored), "unexpected": len(stored - set(accepted)),
+            "stored_not_sent": len(stored - set(sent))}
+
+
 # --- reporting helpers ----------------------------------------------------------------------------
 
 def figures(values: list[float]) -> str:
@@ -643,28 +676,40 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
     pair_orgs = organizations(args.signons, args.seed, taken)
     post_orgs = organizations(args.post_signons, args.seed + 7, taken) if args.post_signons else []
     rounds = max(1, args.rounds)
+    # the plain stack writes to a table of its own in the same database, made before its workers start
+    plain_env = dict(env, DATABASE_URL=engine_url)
+    in_instance(plain_env, "plain_table_in_instance()")
     with (GunicornServer(APP_TARGET, workers=workers, env=env, ready_path=f"/s/{pair_slug}",
                          **worker_options(args.app_threads)) as app_server,
+          GunicornServer(PLAIN_TARGET, workers=workers, env=plain_env, ready_path=f"/s/{pair_slug}",
+                         **worker_options(args.app_threads)) as plain_server,
           GunicornServer(HELLO_TARGET, workers=workers, env=env) as hello_server):
         # a few uncounted requests, so that no worker's first request is measured as a sign-on
         for _ in range(4 * workers):
             send(app_server.port, "GET", f"/s/{pair_slug}")
+            send(plain_server.port, "GET", f"/s/{pair_slug}")
             send(hello_server.port, "GET", "/")
         pair_chunks, post_chunks = split(pair_orgs, rounds), split(post_orgs, rounds) if post_orgs else []
         hello_chunks = split(list(range(2 * args.signons)), rounds)
-        pairs, posts, hellos = [], [], []
+        pairs, plains, posts, hellos = [], [], [], []
         cpu = Counter()  # CPU seconds the workers used during each kind of burst
         limit = args.time_limit / rounds
         for index in range(rounds):
-            steps = [("pairs", index), ("posts", index), ("hello", index)]
-            steps = steps[index % 3:] + steps[:index % 3]
-            for kind, _ in steps:
+            steps = ["pairs", "plain", "posts", "hello"]
+            for kind in steps[index % len(steps):] + steps[:index % len(steps)]:
                 if kind == "pairs" and index < len(pair_chunks):
                     note(f"round {index + 1}/{rounds}: {len(pair_chunks[index])} sign-ons (GET + POST) ...")
                     before = app_server.cpu_seconds()
                     pairs.append(run_burst("sign-on", pair_chunks[index], args.concurrency, limit,
                                            pair_work(app_server.port, pair_slug)))
                     cpu["sign-on"] += app_server.cpu_seconds() - before
+                elif kind == "plain" and index < len(pair_chunks):
+                    # the same organizations: each server stores them in its own table
+                    note(f"round {index + 1}/{rounds}: {len(pair_chunks[index])} plain stack sign-ons ...")
+                    before = plain_server.cpu_seconds()
+                    plains.append(run_burst("plain stack sign-on", pair_chunks[index], args.concurrency, limit,
+                                            pair_work(plain_server.port, pair_slug)))
+                    cpu["plain"] += plain_server.cpu_seconds() - before
                 elif kind == "posts" and index < len(post_chunks):
                     note(f"round {index + 1}/{rounds}: {len(post_chunks[index])} POSTs alone ...")
                     work, prepare = post_only_work(app_server.port, post_slug)
@@ -675,17 +720,17 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
                     hellos.append(run_burst("hello-world", hello_chunks[index], args.concurrency, limit,
                                             hello_work(hello_server.port)))
                     cpu["hello"] += hello_server.cpu_seconds() - before
-        memory = {"Statements": app_server.memory(), "hello-world": hello_server.memory()}
-        logs = app_server.log_text()
+        memory = {"Statements": app_server.memory(), "plain stack": plain_server.memory(),
+                  "hello-world": hello_server.memory()}
+        logs = {"the app server": app_server.log_text(), "the plain stack's server": plain_server.log_text()}
 
-    pair, hello = combine(pairs), combine(hellos)
+    pair, plain, hello = combine(pairs), combine(plains), combine(hellos)
     post = combine(posts) if posts else None
     out(f"== {number}. Sign-on burst: {database}, {workers_text(workers, args.app_threads)} "
-        f"(hello-world: {workers} sync), "
-        f"{args.concurrency} clients ==")
+        f"(plain stack the same, hello-world: {workers} sync), {args.concurrency} clients ==")
     out("A sign-on = GET /s/<slug> (form, CSRF token, session cookie, signed start time) + POST /s/<slug>/sign "
         "with a new organization; the rate counts sign-ons (pairs), not requests.")
-    out(f"{rounds} rounds; the sign-ons, the POSTs alone and the hello-world take turns")
+    out(f"{rounds} rounds; the sign-ons, the plain stack's sign-ons, the POSTs alone and the hello-world take turns")
     out(f"{'what':<30} {'asked':>6} {'done':>6} {'errors':>6} {'rate/s':>8} {'p50 ms':>8} {'p90 ms':>8} "
         f"{'p99 ms':>8} {'srv p50':>8} {'client CPU':>10}  statuses")
 
@@ -704,6 +749,11 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
     line("  of which GET /s/<slug>", pair, "GET form", "", pair.answered("GET form"), None, main=False)
     line("  of which POST /s/<slug>/sign", pair, "POST form", "", pair.answered("POST form"), None, main=False)
     requests_rate = (pair.answered("GET form") + pair.answered("POST form")) / pair.duration_s if pair.duration_s else 0
+    plain_rate = accepted_rate(plain)
+    line("plain stack sign-on (GET+POST)", plain, "sign-on", plain.requested, plain.units_done, plain_rate,
+         f"accepted {len(plain.accepted)}, not accepted {plain.units_done - len(plain.accepted)}")
+    line("  of which GET /s/<slug>", plain, "GET form", "", plain.answered("GET form"), None, main=False)
+    line("  of which POST /s/<slug>/sign", plain, "POST form", "", plain.answered("POST form"), None, main=False)
     if post:
         line("POST alone (form fetched once)", post, "POST form", post.requested, post.units_done,
              len(post.accepted) / post.duration_s if post.duration_s else 0.0)
@@ -714,6 +764,10 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
                  if p.duration_s and h.rate("GET /")]
     spread = f", rounds {min(per_round):.3f}-{max(per_round):.3f}" if len(per_round) > 1 else ""
     out(f"ratio sign-ons/s / hello-world req/s: {ratio:.3f}{spread} (goal >= 0.15)")
+    out(f"ratio plain stack sign-ons/s / hello-world req/s: {plain_rate / hello_rate if hello_rate else 0:.3f}"
+        f"{round_spread(plains, hellos, lambda b: b.rate('GET /'))}")
+    out(f"ratio Statements sign-ons/s / plain stack sign-ons/s: {pair_rate / plain_rate if plain_rate else 0:.3f}"
+        f"{round_spread(pairs, plains, accepted_rate)}")
     out(f"ratio HTTP requests/s during the sign-ons ({requests_rate:.1f}) / hello-world req/s: "
         f"{requests_rate / hello_rate if hello_rate else 0:.3f}")
     if post:
@@ -725,46 +779,73 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         f"{server_post:.1f} = {server_get + server_post:.1f} ms; with {workers} worker{'s' if workers > 1 else ''} "
         f"at most {1000 * workers / (server_get + server_post) if server_get + server_post else 0:.0f} sign-ons/s "
         "if the workers had the CPUs to themselves")
+    plain_get, plain_post = median_of(plain.server, "GET form"), median_of(plain.server, "POST form")
+    out(f"server time per plain stack sign-on (the same): {plain_get:.1f} + {plain_post:.1f} = "
+        f"{plain_get + plain_post:.1f} ms")
     hello_answered, pairs_done = hello.answered("GET /"), len(pair.accepted)
     if hello_answered and pairs_done and cpu["hello"] and cpu["sign-on"]:
         per_signon, per_hello = 1000 * cpu["sign-on"] / pairs_done, 1000 * cpu["hello"] / hello_answered
         out(f"worker CPU per sign-on {per_signon:.2f} ms, per hello-world request {per_hello:.3f} ms: "
             f"ratio hello/sign-on {per_hello / per_signon:.3f} (the throughput ratio if the workers were the only "
             "cost; steady whatever else the machine does)")
+    if pairs_done and plain.accepted and cpu["sign-on"] and cpu["plain"]:
+        per_signon, per_plain = 1000 * cpu["sign-on"] / pairs_done, 1000 * cpu["plain"] / len(plain.accepted)
+        out(f"worker CPU per plain stack sign-on {per_plain:.2f} ms, per Statements sign-on {per_signon:.2f} ms: "
+            f"ratio plain stack/Statements {per_plain / per_signon:.3f}")
 
     sent_pairs = [o["organization_name"] for o in pair_orgs]
     check = check_stored(engine_url, ids[pair_slug], pair.accepted, sent_pairs)
     report_check("sign-ons (GET+POST)", check, args.signons)
+    report_check("plain stack sign-ons (table plain_signon)",
+                 check_plain_stored(engine_url, plain.accepted, sent_pairs), args.signons)
     if post:
         report_check("POSTs alone", check_stored(engine_url, ids[post_slug], post.accepted,
                                                  [o["organization_name"] for o in post_orgs]), args.post_signons)
     for name, figures_ in memory.items():
         peaks = ", ".join(f"{w['peak_kb'] / 1024:.1f} MB" for w in figures_["workers"])
         out(f"peak RSS {name}: workers {peaks or '?'}")
-    problems = [b for b in (pair, post, hello) if b and (b.errors or any(
-        status >= 500 for counter in b.statuses.values() for status in counter))]
-    for burst in (pair, post, hello):
-        if burst and burst.error_samples:
+    bursts = [b for b in (pair, plain, post, hello) if b]
+    problems = [b for b in bursts if b.errors or any(
+        status >= 500 for counter in b.statuses.values() for status in counter)]
+    for burst in bursts:
+        if burst.error_samples:
             out(f"errors {burst.label}: {'; '.join(burst.error_samples)}")
-    if problems and logs.strip():
-        out("last lines of the app server's log:")
-        for log_line in logs.strip().splitlines()[-20:]:
-            out("  " + log_line)
+    for server, log in logs.items():
+        if problems and log.strip():
+            out(f"last lines of {server}'s log:")
+            for log_line in log.strip().splitlines()[-20:]:
+                out("  " + log_line)
     out()
-    return {"ratio": ratio, "pair_rate": pair_rate, "hello_rate": hello_rate}
+    return {"ratio": ratio, "pair_rate": pair_rate, "plain_rate": plain_rate, "hello_rate": hello_rate}
+
+
+def accepted_rate(burst: Burst) -> float:
+    return len(burst.accepted) / burst.duration_s if burst.duration_s else 0.0
+
+
+def round_spread(tops: list[Burst], bottoms: list[Burst], bottom_rate) -> str:
+    """The lowest and highest of the per-round ratios accepted sign-ons/s of tops / bottom_rate of bottoms."""
+    ratios = [accepted_rate(top) / bottom_rate(bottom) for top, bottom in zip(tops, bottoms) if bottom_rate(bottom)]
+    return f", rounds {min(ratios):.3f}-{max(ratios):.3f}" if len(ratios) > 1 else ""
+
+
+def median_of(server_times: dict, kind: str) -> float:
+    return statistics.median(server_times[kind]) if server_times.get(kind) else 0.0
 
 
 def report_check(label: str, check: dict, asked: int) -> None:
     exact = check["rows"] == asked and check["names"] == asked and not check["twice"]
-    out(f"database check, {label}: {check['rows']} rows, {check['names']} distinct names "
-        f"({check['keys']} distinct name keys), {len(check['twice'])} names stored more than once; "
+    keys = f" ({check['keys']} distinct name keys)" if "keys" in check else ""
+    out(f"database check, {label}: {check['rows']} rows, {check['names']} distinct names{keys}, "
+        f"{len(check['twice'])} names stored more than once; "
         f"{check['accepted']} accepted by the server, {check['accepted_missing']} of them missing, "
         f"{check['unexpected']} stored but not accepted, {check['stored_not_sent']} never sent; "
         f"{'exactly' if exact else 'NOT exactly'} {asked} sign-ons with {asked} distinct names")
     if check["twice"]:
         out(f"  stored more than once: {check['twice']}")
-    out(f"  {check['pending']} pending confirmation, {check['mails']} confirmation mails in the outbox, "
-        f"{check['flagged']} flagged to staff as a possible duplicate of an earlier sign-on")
+    if "pending" in check:
+        out(f"  {check['pending']} pending confirmation, {check['mails']} confirmation mails in the outbox, "
+            f"{check['flagged']} flagged to staff as a possible duplicate of an earlier sign-on")
 
 
 # --- part 3: the pages ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Benchmark harness: run a WSGI app under gunicorn on loopback and put a bounded load on it.
 
-Three parts, usable on their own:
+Four parts, usable on their own:
 
 * ``GunicornServer`` starts gunicorn on 127.0.0.1 on a free port with N workers for a WSGI
   target and an environment, waits until it answers, reports the memory of its processes, and
@@ -8,6 +8,7 @@ Three parts, usable on their own:
 * ``run_load`` sends a fixed number of requests (and/or stops at a time limit) at a fixed
   concurrency from threads with plain sockets, keeping connections alive when the server allows
   it, and returns requests per second, latency percentiles, and error and non-2xx counts.
+* ``ServerTiming`` wraps a WSGI app so that each response says how long the app took to make it.
 * ``Browser`` and ``log_in`` do the few requests needed before a load: fetch a form, post it
   with its CSRF token, and keep the cookies, so a page can be measured as a logged-in user.
 
@@ -281,6 +282,35 @@ class GunicornServer:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
+
+
+# --- the app's own time ------------------------------------------------------------------------
+
+class ServerTiming:
+    """WSGI middleware: add ``Server-Timing: app;dur=<ms>`` (request in to body out) to each response."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        started = time.perf_counter()
+        captured = {}
+
+        def remember(status, headers, exc_info=None):
+            captured["args"] = (status, list(headers), exc_info)
+            return lambda data: None  # the app returns its body; no flask view writes directly
+
+        body = self.wsgi_app(environ, remember)
+        try:
+            chunks = list(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        status, headers, exc_info = captured["args"]
+        headers.append(("Server-Timing", f"app;dur={elapsed_ms:.2f}"))
+        start_response(status, headers, exc_info)
+        return chunks
 
 
 # --- the load ----------------------------------------------------------------------------------
