@@ -266,15 +266,23 @@ def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
 
 
 def resend_confirmation(statement: Statement, email: str) -> bool:
-    """Send a fresh link and code to a sign-on still waiting for confirmation; older ones stop working."""
-    signon = db.session.scalar(
-        select(SignOn).where(SignOn.statement_id == statement.id, SignOn.email_key == duplicates.email_key(email),
-                             SignOn.status == SignOnStatus.PENDING.value).order_by(SignOn.id.desc()).limit(1)
-    )
-    if signon is None:
+    """Send a fresh link (and code) to a sign-on still waiting for confirmation, or to a signatory
+    asked to confirm a changed text, whose link may have expired; older links stop working."""
+    same_address = (SignOn.statement_id == statement.id, SignOn.email_key == duplicates.email_key(email))
+    signon = db.session.scalar(select(SignOn).where(*same_address, SignOn.status == SignOnStatus.PENDING.value)
+                               .order_by(SignOn.id.desc()).limit(1))
+    if signon is not None:
+        signon.confirm_nonce = secrets.token_hex(8)
+        _send_confirmation(statement, signon, _new_code(signon))
+        return True
+    asked_again = db.session.scalar(
+        select(SignOn).where(*same_address, SignOn.status.in_(ACTIVE_STATUSES),
+                             SignOn.reconfirm_revision_id == statement.final_revision_id)
+        .order_by(SignOn.id.desc()).limit(1))
+    if asked_again is None:
         return False
-    signon.confirm_nonce = secrets.token_hex(8)
-    _send_confirmation(statement, signon, _new_code(signon))
+    final = statement.final_revision
+    _ask_to_confirm_again(statement, asked_again, final, drafts.revision_text(final))
     return True
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from statements.core.db import paginate
-from statements.core.errors import InvalidInput
+from statements.core.errors import InvalidInput, InvalidToken, render_error
 from statements.core.forms import add_error
 from statements.core.page_cache import PageCache
 from statements.drafts import services as drafts
@@ -196,6 +196,18 @@ def withdraw(slug: str, token: str):
         db.session.commit()
         return render_template("signons/withdrawn.html", statement=statement, signon=signon, changed=changed)
     return render_template("signons/withdraw.html", statement=statement, signon=signon, token=token)
+
+
+@bp.errorhandler(InvalidToken)
+def link_problem(error: InvalidToken):
+    """A confirmation or withdrawal link that cannot be used: say why, and offer a new one on the spot."""
+    db.session.rollback()
+    statement = db.session.scalar(_STATEMENT_BY_SLUG, {"slug": str((request.view_args or {}).get("slug", ""))[:80]})
+    if statement is None or statement.state not in PUBLIC_STATES:
+        return render_error(error.status_code, error.title, error.message)
+    return render_template("signons/link_problem.html", statement=statement, title=error.title, message=error.message,
+                           resend_form=ResendForm(prefix="resend"),
+                           is_open=statement.state == State.SIGNON_OPEN), error.status_code
 
 
 @bp.route("/s/<slug>/signatories")

@@ -125,6 +125,13 @@ def _(page, app, world):
     page.get_by_role("button", name="Confirm our signature").click()
 
 
+@page_type("confirmation link that cannot be used", heading="This link cannot be used")
+def _(page, app, world):
+    path = sign(app, world.signon_slug).confirm_path
+    page.goto(path[:-4] + ("AAAA" if not path.endswith("AAAA") else "BBBB"))  # mangled when copied
+    expect(page.get_by_role("button", name="Send me a new link")).to_be_visible()
+
+
 @page_type("confirm with a code with an error", heading="Confirm with your code")
 def _(page, app, world):
     sign(app, world.signon_slug)

@@ -1,5 +1,9 @@
 """When the final text changes after organizations signed, they are shown the changes and asked to confirm again."""
 
+import time
+
+from itsdangerous import TimestampSigner
+
 from statements.extensions import db
 from statements.signons.models import SignOn
 from tests.signons.pages import (confirmation, decide, flashes, listed_names, sign, signon_named, statement_by_slug,
@@ -188,3 +192,32 @@ def test_a_sign_on_confirmed_after_the_text_changed_is_shown_the_changes_and_lis
     assert "Thank you: your signature stays" in text_of(again)
     with app.app_context():
         assert signon_named("Waiting Union").revision.number == 2
+
+
+def test_a_signatory_whose_link_to_confirm_the_new_text_expired_can_ask_for_a_new_one(
+        app, client, make_client, coordinator, world, statement_id, mailbox, monkeypatch):
+    slug, email = world.signon_slug, "ana@redmujeres.example.mx"
+    signed_through_the_form(client, coordinator, mailbox, slug, statement_id, "Red de Mujeres", email)
+    change_the_final_text(coordinator, statement_id)
+    expired = mailbox.link_in(reconfirm_email(mailbox, email), "/confirm/")
+    eight_days = 8 * 24 * 3600
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) + eight_days)
+    visitor = make_client()
+    refused = visitor.get(expired)
+    assert refused.status_code == 400
+    assert "This link has expired. Ask for a new one." in text_of(refused)
+    assert "Get a new link" in text_of(refused)  # the way on is on the same page
+    assert f'action="/s/{slug}/resend"' in refused.get_data(as_text=True)
+    asked = visitor.submit(f"/s/{slug}/resend", {"resend-contact_email": email.upper()})
+    assert asked.status_code == 302
+    mailbox.deliver()
+    again = [m for m in mailbox.to(email) if ASKED in m["Subject"]]
+    assert len(again) == 2
+    assert "{+, and the communities that host them+}" in mailbox.body(again[-1])
+    fresh = mailbox.link_in(again[-1], "/confirm/")
+    assert fresh != expired
+    assert "Thank you: your signature stays" in text_of(visitor.submit(fresh))
+    with app.app_context():
+        red = signon_named("Red de Mujeres")
+        assert red.revision.number == 2 and red.reconfirm_revision_id is None and red.status == "approved"
+        assert db.session.query(SignOn).count() == 1
