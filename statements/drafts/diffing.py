@@ -63,9 +63,53 @@ def _diff_tokens(tokens_a: list[str], tokens_b: list[str], deadline_seconds: flo
     ops = dmp.diff_main(chars_a, chars_b, checklines=lines_first)
     timed_out = deadline_seconds > 0 and time.perf_counter() - started >= deadline_seconds
     if not timed_out:
-        dmp.diff_cleanupSemantic(ops)
+        _cleanup_semantic_by_length(dmp, ops, table)
     dmp.diff_charsToLines(ops, table)
     return ops, timed_out
+
+
+def _cleanup_semantic_by_length(dmp: diff_match_patch, ops: list, table: list[str]) -> None:
+    """Fold short equalities into the changes around them, weighing tokens by their length in text.
+
+    This is the first phase of diff-match-patch's diff_cleanupSemantic, run on the encoded tokens.
+    The library's own clean-up would count every token as one character, so a long unchanged word
+    weighs no more than a space and gets folded into the changes around it; here an equality goes
+    only if it has no more characters of text than the changes on each side of it. An equality with
+    a line break is always kept, so a change never reaches across paragraphs, and there is no
+    character-level overlap phase, so changes stay whole words. Works in place on ops.
+    """
+    def length(encoded: str) -> int:
+        return sum(len(table[ord(char)]) for char in encoded)
+
+    changed = False
+    equalities: list[int] = []  # indices of the equalities met so far
+    weight = None  # length of the last equality, None if it may not be folded
+    pointer = 0
+    inserted_before = deleted_before = inserted_after = deleted_after = 0
+    while pointer < len(ops):
+        op, text = ops[pointer]
+        if op == EQUAL:
+            equalities.append(pointer)
+            inserted_before, deleted_before, inserted_after, deleted_after = inserted_after, deleted_after, 0, 0
+            weight = None if "\n" in text else length(text)
+        else:
+            if op == INSERT:
+                inserted_after += length(text)
+            else:
+                deleted_after += length(text)
+            if (weight is not None and weight <= max(inserted_before, deleted_before)
+                    and weight <= max(inserted_after, deleted_after)):
+                folded = equalities.pop()
+                ops[folded:folded + 1] = [(DELETE, ops[folded][1]), (INSERT, ops[folded][1])]
+                if equalities:
+                    equalities.pop()  # the equality before it is weighed again, against the larger changes
+                pointer = equalities[-1] if equalities else -1
+                inserted_before = deleted_before = inserted_after = deleted_after = 0
+                weight = None
+                changed = True
+        pointer += 1
+    if changed:
+        dmp.diff_cleanupMerge(ops)
 
 
 def _paragraphs(text: str) -> list[str]:
