@@ -3,9 +3,11 @@
 import io
 
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Inches, Mm, Pt
 from markdown_it import MarkdownIt
 
+from statements.export.labels import counted, format_date, format_number, labels_for
 from statements.export.pdf import ExportData, grouped
 
 
@@ -50,32 +52,40 @@ def _add_markdown(document, text: str) -> None:
 PAGE_SIZES = {"a4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
 
 
+def _set_text_language(document, language: str) -> None:
+    """Make the statement's language the language of the document's text, so a word processor checks its
+    spelling in that language (the blank document says American English)."""
+    for default in document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
+        default.set(qn("w:val"), language)
+
+
 def render_docx(data: ExportData, group_by: str = "country", markdown_text: str = "", page_size: str = "a4") -> bytes:
-    """Write the statement and its signatories as a Word document."""
+    """Write the statement and its signatories as a Word document, its own words in the statement's language."""
+    labels = labels_for(data.language)
     document = Document()
     document.core_properties.title = data.title
     document.core_properties.author = data.network_name
     document.core_properties.language = data.language
+    _set_text_language(document, data.language)
     section = document.sections[0]
     section.page_width, section.page_height = PAGE_SIZES.get(page_size, PAGE_SIZES["a4"])
     # on every page, as in the PDF: what this is, and whether the text is final
     section.header.paragraphs[0].text = f"{data.short_title} · {data.network_name}" + (
-        "" if data.is_final else " · DRAFT")
-    document.add_paragraph(f"{data.network_name} · {data.signed_on.strftime('%d %B %Y')}")
+        "" if data.is_final else f" · {labels['draft']}")
+    document.add_paragraph(f"{data.network_name} · {format_date(data.signed_on, labels)}")
     if not data.is_final:
-        document.add_paragraph(f"DRAFT: this text is not final (revision {data.revision_number}).")
+        document.add_paragraph(labels["draft_note"].format(revision=format_number(data.revision_number, labels)))
     document.add_heading(data.title, level=0)
     _add_markdown(document, markdown_text)
     document.add_page_break()
-    document.add_heading(f"Signed by {data.count:,} organization{'' if data.count == 1 else 's'}", level=1)
+    document.add_heading(counted(labels, "signed_by", data.count), level=1)
     if data.unnamed_count:
-        document.add_paragraph(f"Including {data.unnamed_count} organization{'' if data.unnamed_count == 1 else 's'} "
-                               "that asked not to be named.")
+        document.add_paragraph(counted(labels, "unnamed", data.unnamed_count))
     if not data.signatories and not data.unnamed_count:
-        document.add_paragraph("No organization has signed yet.")
+        document.add_paragraph(labels["none_yet"])
     for country, signatories in grouped(data.signatories, group_by):
         if country:
-            document.add_heading(f"{country} ({len(signatories)})", level=2)
+            document.add_heading(f"{country} ({format_number(len(signatories), labels)})", level=2)
         for signatory in signatories:
             paragraph = document.add_paragraph(style="List Bullet")
             paragraph.add_run(signatory.name)

@@ -6,6 +6,7 @@ fetcher refuses every address except inline data, so text typed by users cannot 
 renderer read files or reach the network.
 """
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from datetime import date
@@ -13,6 +14,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+
+from statements.export.labels import counted, format_date, format_number, labels_for, primary_language
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "export"
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
@@ -82,10 +85,19 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+def page_counter_css(wording: str) -> Markup:
+    """CSS content for a "page {page} of {pages}" label: its words quoted, the numbers as counters."""
+    parts = re.split(r"\{(pages?)\}", wording)  # words, "page", words, "pages", words
+    css = [f"counter({part})" if index % 2 else css_string(part) for index, part in enumerate(parts)
+           if index % 2 or part]
+    return Markup(" ".join(css))
+
+
 @cache
 def _environment() -> Environment:
     environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
-    environment.filters["css_string"] = css_string
+    environment.filters.update(css_string=css_string, page_counter_css=page_counter_css)
+    environment.globals.update(counted=counted, format_date=format_date, format_number=format_number)
     return environment
 
 
@@ -103,10 +115,14 @@ def grouped(signatories: list[Signatory], group_by: str) -> list[tuple[str, list
 
 
 def render_html(data: ExportData, group_by: str = "country", page_size: str = "a4") -> str:
-    """The HTML the PDF is made from (also used for the print view)."""
+    """The HTML the PDF is made from (also used for the print view), its own words in the statement's language."""
+    labels = labels_for(data.language)
+    # English labels in a text of another language are marked as English (screen readers, PDF/UA)
+    same = labels["code"] == primary_language(data.language)
+    labels_lang = "" if same else Markup(' lang="{}"').format(labels["code"])
     return _environment().get_template("statement_pdf.html").render(
         data=data, groups=grouped(data.signatories, group_by), page_size=PAGE_SIZES.get(page_size, "A4"),
-        group_by=group_by,
+        group_by=group_by, labels=labels, labels_lang=labels_lang,
     )
 
 

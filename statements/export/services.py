@@ -17,12 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from statements.accounts.models import ORGANIZATION_TYPES, User
 from statements.audit.services import record
 from statements.core import jobs
-from statements.core.countries import country_name
 from statements.core.db import utcnow
 from statements.core.errors import InvalidInput
 from statements.core.markdown import render_markdown
 from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
+from statements.export.labels import country_in, labels_for, organization_type
 from statements.export.models import ExportFile, NetworkSettings
 from statements.export.pdf import ExportData, Signatory
 from statements.extensions import db
@@ -115,12 +115,13 @@ def export_data(statement: Statement) -> tuple[ExportData, str]:
     """The plain data a PDF or DOCX is made from, and the Markdown text."""
     revision, is_final = exported_revision(statement)
     text = printable(drafts.revision_text(revision))
-    types = dict(ORGANIZATION_TYPES)
+    labels, types = labels_for(statement.language), dict(ORGANIZATION_TYPES)
     approved = db.session.execute(
         select(SignOn.organization_name, SignOn.country, SignOn.org_type, SignOn.visibility)
         .where(SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)
     ).all()
-    named = [Signatory(printable(name), country_name(country), types.get(kind, kind))
+    named = [Signatory(printable(name), country_in(country, labels),
+                       organization_type(kind, types.get(kind, kind), labels))
              for name, country, kind, visibility in approved if visibility == Visibility.NAMED.value]
     settings = network_settings()
     logo = (f"data:{settings.logo_type};base64,{base64.b64encode(settings.logo).decode()}"
@@ -139,8 +140,10 @@ def export_data(statement: Statement) -> tuple[ExportData, str]:
 
 def cache_key(statement: Statement, kind: str, group_by: str, page_size: str) -> str:
     revision, is_final = exported_revision(statement)
-    # the title, language and summary are printed too, and can change without a new revision
-    details = hashlib.sha256(repr((statement.title, statement.language, statement.summary)).encode()).hexdigest()[:8]
+    # the title, language and summary are printed too, and can change without a new revision; the labels
+    # in that language are part of it too, so a corrected translation makes new files
+    details = hashlib.sha256(repr((statement.title, statement.language, statement.summary,
+                                   labels_for(statement.language))).encode()).hexdigest()[:8]
     return (f"{statement.id}:{kind}:{group_by}:{page_size}:{revision.id}:{int(is_final)}:"
             f"{signatory_version(statement)}:{details}")
 

@@ -1,0 +1,172 @@
+"""Files read back in the statement's language: the PDF, the Word document and the print view say
+their own words (count, page numbers, date, draft mark, countries) in it; English is as before."""
+
+from docx.oxml.ns import qn
+
+from statements.accounts.models import WorkingGroup
+from statements.drafts import services as drafts
+from statements.export.labels import format_date, labels_for
+from statements.extensions import db
+from tests.export.build import coordinator, make, open_statement, sign
+from tests.export.pdfs import docx_text, flat, missing_glyphs, page_texts, read_pdf
+
+SPANISH_TITLE = "Protección para las personas que se desplazan"
+FRENCH_TITLE = "Protection des personnes qui se déplacent"
+
+
+def _signed_statement(world, language: str, title: str):
+    """A final statement signed by a union in Guatemala, one in Kenya, and one that gives only its count."""
+    statement = open_statement(world, title=title, language=language)
+    sign(world, statement, "Asociación de Trabajadoras del Hogar", "GT")
+    sign(world, statement, "Kenya Domestic Workers Union", "KE")
+    sign(world, statement, "Count Only Sisters Collective", "KE", visibility="count")
+    return statement
+
+
+def _signed_on(statement, language: str) -> str:
+    return format_date(statement.final_revision.created_at.date(), labels_for(language))
+
+
+def _draft(world, language: str, title: str):
+    """A statement still in draft (never final), with no signatures."""
+    statement = drafts.create_statement(coordinator(world), db.session.get(WorkingGroup, world.group_id), title, "",
+                                        language, "", "Un texto.")
+    db.session.commit()
+    return statement
+
+
+def _assert_page_numbers(pages: list[str], wording: str) -> None:
+    assert len(pages) >= 2
+    for number, text in enumerate(pages, start=1):
+        expected = wording.format(page=number, pages=len(pages))
+        assert expected in text, f"page {number} has no {expected!r}: {text!r}"
+
+
+def test_a_spanish_pdf_says_its_own_words_in_spanish(app, world):
+    with app.app_context():
+        statement = _signed_statement(world, "es", SPANISH_TITLE)
+        _, content = make(statement)
+        signed_on = _signed_on(statement, "es")
+
+    reader = read_pdf(content)
+    pages = page_texts(reader)
+    text = flat("\n".join(pages))
+    assert "Firmado por 3 organizaciones" in text
+    assert "Incluye 1 organización que pidió no aparecer con su nombre." in text
+    assert "Guatemala (1)" in text and "Kenia (1)" in text  # the country heading in Spanish
+    assert signed_on in text and " de 20" in signed_on
+    _assert_page_numbers(pages, "página {page} de {pages}")
+    for english in ("Signed by", "organizations", "Including", "page 1 of", "Kenya (1)"):
+        assert english not in text
+    assert reader.trailer["/Root"]["/Lang"] == "es"
+    assert missing_glyphs(reader) == set()
+
+
+def test_a_french_pdf_says_its_own_words_in_french(app, world):
+    with app.app_context():
+        statement = _signed_statement(world, "fr", FRENCH_TITLE)
+        _, content = make(statement, group_by="alphabetical")
+        signed_on = _signed_on(statement, "fr")
+
+    reader = read_pdf(content)
+    pages = page_texts(reader)
+    text = flat("\n".join(pages))
+    assert "Signé par 3 organisations" in text
+    assert "Dont 1 organisation qui a demandé à ne pas être nommée." in text
+    assert "Kenya Domestic Workers Union · Kenya" in text
+    assert signed_on in text
+    _assert_page_numbers(pages, "page {page} sur {pages}")
+    assert "Signed by" not in text and "of 2" not in text
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+
+
+def test_a_french_draft_is_marked_projet_on_every_page(app, world):
+    with app.app_context():
+        _, content = make(_draft(world, "fr", FRENCH_TITLE))
+
+    pages = page_texts(read_pdf(content))
+    assert flat("PROJET\u00a0: ce texte n’est pas définitif (version 1).") in flat(pages[0])
+    assert "Aucune organisation n’a encore signé." in flat("\n".join(pages))
+    for number, text in enumerate(pages[1:], start=2):
+        assert "PROJET" in text, f"page {number} is not marked as a draft: {text!r}"
+    assert "DRAFT" not in "\n".join(pages)
+
+
+def test_a_spanish_word_document_says_its_own_words_in_spanish(app, world):
+    with app.app_context():
+        statement = _signed_statement(world, "es", SPANISH_TITLE)
+        _, content = make(statement, kind="docx")
+        signed_on = _signed_on(statement, "es")
+
+    document, text = docx_text(content)
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Firmado por 3 organizaciones" in headings
+    assert "Guatemala (1)" in headings and "Kenia (1)" in headings
+    assert "Incluye 1 organización que pidió no aparecer con su nombre." in text
+    assert "Asociación de Trabajadoras del Hogar · Sindicato u organización de trabajadores" in text
+    assert f"· {signed_on}" in text
+    assert "Signed by" not in text and "Trade union" not in text
+    text_language = document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang")[0]
+    assert text_language.get(qn("w:val")) == "es"  # spelling is checked in Spanish
+
+
+def test_a_french_draft_word_document_says_projet(app, world):
+    with app.app_context():
+        _, content = make(_draft(world, "fr", FRENCH_TITLE), kind="docx")
+
+    document, text = docx_text(content)
+    assert document.sections[0].header.paragraphs[0].text.endswith(" · PROJET")
+    assert "PROJET\u00a0: ce texte n’est pas définitif (version 1)." in text
+    assert "Aucune organisation n’a encore signé." in text
+
+
+def test_an_english_statement_keeps_its_english_words(app, world):
+    with app.app_context():
+        statement = _signed_statement(world, "en", "Protection for people who move")
+        _, pdf = make(statement)
+        _, word = make(statement, kind="docx")
+        signed_on = _signed_on(statement, "en")
+
+    pages = page_texts(read_pdf(pdf))
+    text = flat("\n".join(pages))
+    assert "Signed by 3 organizations" in text
+    assert "Including 1 organization that asked not to be named." in text
+    assert "Kenya (1)" in text and signed_on in text
+    _assert_page_numbers(pages, "page {page} of {pages}")
+    word_text = docx_text(word)[1]
+    assert "Signed by 3 organizations" in word_text and "Kenya (1)" in word_text
+    assert "Kenya Domestic Workers Union · Trade union or workers' organization" in word_text
+    assert f"· {signed_on}" in word_text
+
+
+def test_a_new_language_makes_a_new_file_in_that_language(app, world, renders):
+    with app.app_context():
+        statement = _signed_statement(world, "en", "Protection for people who move")
+        before, _ = make(statement)
+        drafts.update_details(coordinator(world), statement, statement.title, statement.slug, "es", statement.summary)
+        db.session.commit()
+        after, content = make(statement)
+        assert after.id != before.id
+    assert renders == ["pdf", "pdf"]
+    assert "Firmado por 3 organizaciones" in flat("\n".join(page_texts(read_pdf(content))))
+
+
+def test_the_print_view_is_in_the_statements_language(app, client, world):
+    with app.app_context():
+        statement_id = _signed_statement(world, "es", SPANISH_TITLE).id
+    client.login(world.emails["member"])
+
+    page = client.get(f"/statements/{statement_id}/print").get_data(as_text=True)
+    assert '<html lang="es">' in page
+    assert "<h2>Firmado por 3 organizaciones</h2>" in page
+    assert "Kenia" in page and "Signed by" not in page
+
+
+def test_a_language_without_labels_is_marked_where_its_english_words_are(app, client, world):
+    with app.app_context():
+        statement_id = _signed_statement(world, "de", "Schutz für Menschen, die fliehen").id
+    client.login(world.emails["member"])
+
+    page = client.get(f"/statements/{statement_id}/print").get_data(as_text=True)
+    assert '<html lang="de">' in page
+    assert '<h2 lang="en">Signed by 3 organizations</h2>' in page
