@@ -45,8 +45,9 @@ def render_markdown(text: str) -> Markup:
 _OPEN, _CLOSE = "\ue000", "\ue001"
 _MARK_PATTERN = re.compile(_OPEN + r"(\d+)\|(\w+)" + _CLOSE)
 _END = "\ue002"
+_END_PATTERN = re.compile(_END + r"(\d+)" + _CLOSE)
 #: a tag, or a marker: what the rendered HTML of a highlighted text is split into
-_HTML_PIECE = re.compile("(<[^>]*>|" + _OPEN + r"\d+\|\w+" + _CLOSE + "|" + _END + ")")
+_HTML_PIECE = re.compile("(<[^>]*>|" + _OPEN + r"\d+\|\w+" + _CLOSE + "|" + _END + r"\d+" + _CLOSE + ")")
 #: Markdown that opens a line (heading, list item, quote): a highlight starts after it
 _LINE_PREFIX = re.compile(r"[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|\d{1,9}[.)][ \t]+|>[ \t]?)*")
 
@@ -71,14 +72,13 @@ class Highlight:
 
 def _with_markers(text: str, highlights: list[Highlight]) -> str:
     """Wrap each highlighted stretch in marker characters, line by line, after any line prefix."""
-    inserts: list[tuple[int, int, str]] = []  # (position, order, marker)
-    last_end = 0
-    for h in sorted(highlights, key=lambda h: h.start):
-        start, end = max(h.start, last_end), min(h.end, len(text))
+    inserts: list[tuple[int, int, int, str]] = []  # (position, ends before openings, outer first, marker)
+    # passages may overlap: each gets its own marks, the one that starts first (or is longer) outside
+    for order, h in enumerate(sorted(highlights, key=lambda h: (h.start, -h.end))):
+        start, end = max(h.start, 0), min(h.end, len(text))
         if start >= end:
             continue
-        last_end = end
-        opener = f"{_OPEN}{h.thread_id}|{h.status}{_CLOSE}"
+        opener, closer = f"{_OPEN}{h.thread_id}|{h.status}{_CLOSE}", f"{_END}{h.thread_id}{_CLOSE}"
         position = start
         for line in text[start:end].split("\n"):
             line_start = position
@@ -86,11 +86,11 @@ def _with_markers(text: str, highlights: list[Highlight]) -> str:
                 line_start += _LINE_PREFIX.match(text, line_start).end() - line_start
             line_end = position + len(line)
             if line_start < line_end:
-                inserts.append((line_start, 1, opener))
-                inserts.append((line_end, 0, _END))
+                inserts.append((line_start, 1, order, opener))
+                inserts.append((line_end, 0, order, closer))
             position = line_end + 1
     pieces, cursor = [], 0
-    for position, _, marker in sorted(inserts):
+    for position, _, _, marker in sorted(inserts):
         pieces.append(text[cursor:position])
         pieces.append(marker)
         cursor = position
@@ -100,30 +100,36 @@ def _with_markers(text: str, highlights: list[Highlight]) -> str:
 
 def _restore_marks(html: str) -> str:
     """Turn the markers into <mark> elements that nest properly: a passage may begin inside bold text
-    and end after it, so a mark is closed before each tag inside it and opened again after."""
-    if len(_MARK_PATTERN.findall(html)) != html.count(_END):
-        return _MARK_PATTERN.sub("", html).replace(_END, "")  # a marker split by the layout: show no highlight
-    pieces, opener, is_open = [], None, False
+    and end after it, and passages may overlap, so the marks open at a point are closed before each
+    tag and each marker, and opened again (the earlier passage outside) where text goes on."""
+    if len(_MARK_PATTERN.findall(html)) != len(_END_PATTERN.findall(html)):
+        return _strip_markers(html)  # a marker split by the layout: show no highlight
+    pieces: list[str] = []
+    active: dict[str, str] = {}  # thread id -> its opening tag, in the order the passages began
+    open_now = 0  # marks open in the output
     for piece in _HTML_PIECE.split(html):
-        marker = _MARK_PATTERN.fullmatch(piece)
-        if marker or piece == _END or piece.startswith("<"):
-            if is_open:
-                pieces.append("</mark>")
-                is_open = False
-            if marker:
-                opener = f'<mark class="passage passage-{marker.group(2)}" data-thread="{marker.group(1)}">'
-            elif piece == _END:
-                opener = None
+        opener, closer = _MARK_PATTERN.fullmatch(piece), _END_PATTERN.fullmatch(piece)
+        if opener or closer or piece.startswith("<"):
+            pieces.append("</mark>" * open_now)
+            open_now = 0
+            if opener:
+                active[opener.group(1)] = (f'<mark class="passage passage-{opener.group(2)}" '
+                                           f'data-thread="{opener.group(1)}">')
+            elif closer:
+                active.pop(closer.group(1), None)
             else:
-                pieces.append(_MARK_PATTERN.sub("", piece).replace(_END, ""))  # never a mark inside a tag
+                pieces.append(_strip_markers(piece))  # never a mark inside a tag
         elif piece:
-            if opener and not is_open and (piece.strip() or "\n" not in piece):  # not between block tags
-                pieces.append(opener)
-                is_open = True
+            if active and not open_now and (piece.strip() or "\n" not in piece):  # not between block tags
+                pieces.append("".join(active.values()))
+                open_now = len(active)
             pieces.append(piece)
-    if is_open:
-        pieces.append("</mark>")
+    pieces.append("</mark>" * open_now)
     return "".join(pieces)
+
+
+def _strip_markers(html: str) -> str:
+    return _END_PATTERN.sub("", _MARK_PATTERN.sub("", html))
 
 
 def render_blocks(text: str, highlights: list[Highlight] | None = None) -> list[Block]:

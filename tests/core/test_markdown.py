@@ -5,7 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from statements.core.markdown import ALLOWED_TAGS, render_markdown
+from statements.core.markdown import ALLOWED_TAGS, Highlight, render_blocks, render_markdown
+from tests.comments.pages import highlighted
 
 XSS = [
     # raw HTML: script, event handlers, embedded content, style
@@ -217,3 +218,44 @@ def test_the_corpus_is_harmless_on_every_page_that_shows_markdown(client, world)
         main = page.split("<main", 1)[1].split("</main>", 1)[0]
         main = re.sub(r'<script src="/static/js/[\w.-]+\.js" defer></script>', "", main)  # the site's own
         assert_safe(main, allow_list=False)
+
+
+# --- highlighted passages ---------------------------------------------------------------------------
+
+def _page(text: str, *passages: tuple[str, int]) -> str:
+    """Render text with an open thread on each (quoted words, thread id)."""
+    marks = [Highlight(text.index(quote), text.index(quote) + len(quote), thread, "exact") for quote, thread in passages]
+    return "".join(block.html for block in render_blocks(text, marks))
+
+
+def _marked(text: str, *passages: tuple[str, int]) -> dict[int, str]:
+    """The words each thread's highlight shows, as a browser shows them."""
+    return highlighted(_page(text, *passages))
+
+
+def test_passages_that_do_not_overlap_are_each_highlighted_whole():
+    text = "Floods force people from their homes. States must open regular pathways."
+    assert _marked(text, ("Floods force people", 1), ("regular pathways", 2)) == {
+        1: "Floods force people", 2: "regular pathways"}
+
+
+def test_a_passage_inside_another_is_highlighted_whole_within_the_outer_one():
+    text = "States must open regular pathways for everyone displaced by disasters."
+    passages = (("open regular pathways for everyone", 1), ("pathways", 2))
+    assert _marked(text, *passages) == {1: "open regular pathways for everyone", 2: "pathways"}
+    mark = '<mark class="passage passage-exact" data-thread="{}">'.format
+    assert f"{mark(1)}open regular </mark>{mark(1)}{mark(2)}pathways</mark></mark>{mark(1)} for everyone</mark>" \
+        in _page(text, *passages)
+
+
+def test_crossing_passages_are_each_highlighted_whole():
+    text = "States must open regular pathways for everyone displaced by disasters."
+    assert _marked(text, ("must open regular", 1), ("regular pathways for", 2)) == {
+        1: "must open regular", 2: "regular pathways for"}
+
+
+def test_passages_that_overlap_across_bold_text_and_lines_are_each_highlighted_whole():
+    text = "We need **legal protection** for people\nwho move, and the communities that host them."
+    marked = _marked(text, ("need **legal protection** for people\nwho move", 1), ("protection** for", 2),
+                     ("people\nwho move, and the", 3))
+    assert marked == {1: "need legal protection for peoplewho move", 2: "protection for", 3: "peoplewho move, and the"}
