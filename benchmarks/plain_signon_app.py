@@ -2,7 +2,7 @@
 
 Served as ``benchmarks.plain_signon_app:app``: a bare Flask app with one Flask-WTF form holding
 the fields and validators of the app's ``SignOnForm`` (CSRF on, ``SECRET_KEY`` from the
-environment; WTForms' widgets, but for the country select, written as the app writes it), and
+environment; WTForms' widgets, but for the country select, drawn with the app's own widget), and
 one table written with SQLAlchemy Core on ``DATABASE_URL``:
 
 * ``GET /s/<slug>``: a minimal page with the form (the 250 countries included), a CSRF token in
@@ -25,35 +25,19 @@ from urllib.parse import urlencode
 
 from flask import Flask, redirect, render_template
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, event, insert
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional
-from wtforms.widgets import Select
 
 from benchmarks.harness import ServerTiming
+from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_choices
+from statements.signons.forms import LongSelect
+from statements.signons.models import MESSAGE_MAX, NAME_MAX, Visibility
 
-# The choices and limits of statements.accounts.models and statements.signons.models, copied:
-# importing them would load the whole app into this process.
-NAME_MAX = 200
-MESSAGE_MAX = 2000
-ORGANIZATION_TYPES = [
-    ("ngo", "Non-governmental organization"),
-    ("union", "Trade union or workers' organization"),
-    ("grassroots", "Grassroots or community group"),
-    ("network", "Network or coalition"),
-    ("womens", "Women's or feminist organization"),
-    ("migrant", "Migrant or refugee-led organization"),
-    ("faith", "Faith-based organization"),
-    ("research", "Research or academic institution"),
-    ("other", "Other"),
-]
-VISIBILITIES = [
-    ("named", "Show our name, country and type"),
-    ("country", "Show only “an organization in <our country>”"),
-    ("count", "Count us, but do not list us"),
-]
+# The app's choices, limits and select widget, so that both draw the same form; importing them
+# defines the app's models in this process too, which costs memory but nothing per request.
+VISIBILITIES = [(visibility.value, visibility.label) for visibility in Visibility]
 
 metadata = MetaData()
 plain_signon = Table(
@@ -78,24 +62,10 @@ def strip_spaces(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class CountrySelect(Select):
-    """WTForms' select writing each plain option with one format, as the app's own widget does
-    (``LongSelect`` in statements/signons/forms.py): WTForms' attribute builder takes longer for 250
-    countries than all the rest of the page, a cost the app does not pay either."""
-
-    @classmethod
-    def render_option(cls, choice, **kwargs):
-        if kwargs or choice.render_kw or not isinstance(choice.value, str):
-            return super().render_option(choice, **kwargs)
-        selected = "selected " if choice.selected else ""
-        label = escape(choice.label or choice.value)
-        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
-
-
 class SignOnForm(FlaskForm):
     organization_name = StringField("Organization name", validators=[DataRequired(), Length(max=NAME_MAX)])
     country = SelectField("Country", choices=[("", "Choose a country")] + country_choices(),
-                          validators=[DataRequired()], widget=CountrySelect())
+                          validators=[DataRequired()], widget=LongSelect())
     org_type = SelectField("Type of organization", choices=[("", "Choose a type")] + ORGANIZATION_TYPES,
                            validators=[DataRequired()])
     website = StringField("Website (optional)", filters=[strip_spaces],
