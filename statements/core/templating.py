@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_name
+from statements.core.languages import text_direction
 from statements.core.markdown import render_markdown
 from statements.core.policy import Permission, can
 
@@ -44,6 +45,7 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.globals["org_type_label"] = lambda code: dict(ORGANIZATION_TYPES).get(code, code)
     app.jinja_env.globals["country_name"] = country_name
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["text_direction"] = text_direction
     app.jinja_env.globals["Permission"] = Permission
 
     @app.context_processor

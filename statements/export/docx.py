@@ -3,10 +3,12 @@
 import io
 
 from docx import Document
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Mm, Pt
 from markdown_it import MarkdownIt
 
+from statements.core.languages import direction_of, text_direction
 from statements.export.labels import counted, format_date, format_number, labels_for
 from statements.export.pdf import ExportData, grouped
 
@@ -29,7 +31,27 @@ def _add_inline(paragraph, inline_token) -> None:
             paragraph.add_run(" ")
 
 
-def _add_markdown(document, text: str) -> None:
+#: what follows w:bidi in a paragraph's properties, in the order Word requires
+_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+               "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+               "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _right_to_left(paragraph) -> None:
+    """Lay a paragraph out right to left (python-docx has no setting for it). Runs of a right-to-left script,
+    or of none (spaces, punctuation), are marked right to left too; a run that starts in Latin script, such
+    as an organization's name, keeps its own direction and size."""
+    paragraph._p.get_or_add_pPr().insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
+    for run in paragraph.runs:
+        if direction_of(run.text, "rtl") == "rtl":
+            run.font.rtl = True
+        # Word draws Arabic letters bold or italic by the complex-script settings
+        run.font.cs_bold, run.font.cs_italic = run.bold, run.italic
+
+
+def _add_markdown(document, text: str) -> list:
+    """Add the statement's text; return the paragraphs added."""
+    added = []
     tokens = MarkdownIt("commonmark", {"html": False}).parse(text)
     list_style = None
     pending_style = "Normal"
@@ -45,8 +67,11 @@ def _add_markdown(document, text: str) -> None:
         elif token.type == "paragraph_open":
             pending_style = list_style or "Normal"
         elif token.type == "inline":
-            _add_inline(document.add_paragraph(style=pending_style), token)
+            paragraph = document.add_paragraph(style=pending_style)
+            _add_inline(paragraph, token)
+            added.append(paragraph)
             pending_style = "Normal"
+    return added
 
 
 PAGE_SIZES = {"a4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
@@ -57,6 +82,8 @@ def _set_text_language(document, language: str) -> None:
     spelling in that language (the blank document says American English)."""
     for default in document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
         default.set(qn("w:val"), language)
+        if text_direction(language) == "rtl":  # the language Word checks right-to-left text in
+            default.set(qn("w:bidi"), language)
 
 
 def render_docx(data: ExportData, group_by: str = "country", markdown_text: str = "", page_size: str = "a4") -> bytes:
@@ -75,8 +102,9 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
     document.add_paragraph(f"{data.network_name} · {format_date(data.signed_on, labels)}")
     if not data.is_final:
         document.add_paragraph(labels["draft_note"].format(revision=format_number(data.revision_number, labels)))
-    document.add_heading(data.title, level=0)
-    _add_markdown(document, markdown_text)
+    # the header, the text and the list of names run the text's way; the file's own (English) words do not
+    in_text_direction = [section.header.paragraphs[0], document.add_heading(data.title, level=0),
+                         *_add_markdown(document, markdown_text)]
     document.add_page_break()
     document.add_heading(counted(labels, "signed_by", data.count), level=1)
     if data.unnamed_count:
@@ -85,13 +113,18 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
         document.add_paragraph(labels["none_yet"])
     for country, signatories in grouped(data.signatories, group_by):
         if country:
-            document.add_heading(f"{country} ({format_number(len(signatories), labels)})", level=2)
+            in_text_direction.append(
+                document.add_heading(f"{country} ({format_number(len(signatories), labels)})", level=2))
         for signatory in signatories:
             paragraph = document.add_paragraph(style="List Bullet")
             paragraph.add_run(signatory.name)
             meta = paragraph.add_run(f" · {signatory.type_label}" if country else
                                      f" · {signatory.country}, {signatory.type_label}")
             meta.font.size = Pt(8)
+            in_text_direction.append(paragraph)
+    if text_direction(data.language) == "rtl":
+        for paragraph in in_text_direction:
+            _right_to_left(paragraph)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

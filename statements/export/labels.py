@@ -9,6 +9,7 @@ from datetime import date
 from functools import cache
 
 from statements.core.countries import country_name
+from statements.core.languages import primary_language
 
 NARROW_NO_BREAK_SPACE = "\u202f"
 NO_BREAK_SPACE = "\u00a0"
@@ -118,11 +119,6 @@ DEFAULT = "en"
 
 #: where the translated country names (from the ISO lists) are wrong
 COUNTRY_NAME_FIXES = {"es": {"CI": "Costa de Marfil"}}
-
-
-def primary_language(language: str | None) -> str:
-    """The language without its region: "es" for "es-MX", "es_MX" or "ES"."""
-    return (language or "").replace("_", "-").split("-")[0].strip().lower()
 
 
 def language_code(language: str | None) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from statements.core.languages import direction_of, text_direction
 from statements.export.labels import counted, format_date, format_number, labels_for, primary_language
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "export"
@@ -96,7 +97,7 @@ def page_counter_css(wording: str) -> Markup:
 @cache
 def _environment() -> Environment:
     environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
-    environment.filters.update(css_string=css_string, page_counter_css=page_counter_css)
+    environment.filters.update(css_string=css_string, page_counter_css=page_counter_css, direction_of=direction_of)
     environment.globals.update(counted=counted, format_date=format_date, format_number=format_number)
     return environment
 
@@ -117,13 +118,22 @@ def grouped(signatories: list[Signatory], group_by: str) -> list[tuple[str, list
 def render_html(data: ExportData, group_by: str = "country", page_size: str = "a4") -> str:
     """The HTML the PDF is made from (also used for the print view), its own words in the statement's language."""
     labels = labels_for(data.language)
-    # English labels in a text of another language are marked as English (screen readers, PDF/UA)
-    same = labels["code"] == primary_language(data.language)
-    labels_lang = "" if same else Markup(' lang="{}"').format(labels["code"])
+    direction = text_direction(data.language)
     return _environment().get_template("statement_pdf.html").render(
         data=data, groups=grouped(data.signatories, group_by), page_size=PAGE_SIZES.get(page_size, "A4"),
-        group_by=group_by, labels=labels, labels_lang=labels_lang,
+        group_by=group_by, labels=labels, labels_lang=labels_attributes(labels, data.language), direction=direction,
     )
+
+
+def labels_attributes(labels: dict, language: str) -> Markup:
+    """The attributes of an element holding the labels: English labels in a text of another language are
+    marked as English (screen readers, PDF/UA), and in a right-to-left text as running left to right."""
+    if labels["code"] == primary_language(language):
+        return Markup("")
+    attributes = Markup(' lang="{}"').format(labels["code"])
+    if text_direction(language) != text_direction(labels["code"]):
+        attributes += Markup(' dir="{}"').format(text_direction(labels["code"]))
+    return attributes
 
 
 def render_pdf(data: ExportData, group_by: str = "country", page_size: str = "a4") -> tuple[bytes, int]:

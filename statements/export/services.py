@@ -32,6 +32,8 @@ LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 4000 * 4000
 #: a file still "running" after this long was lost with its process: it may be made again
 STALE_AFTER = timedelta(minutes=15)
+#: raised whenever files come out laid out differently, so files made before are made again
+LAYOUT_VERSION = 2
 KINDS = {"pdf": "application/pdf",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 GROUPINGS = ("country", "alphabetical")
@@ -141,9 +143,9 @@ def export_data(statement: Statement) -> tuple[ExportData, str]:
 def cache_key(statement: Statement, kind: str, group_by: str, page_size: str) -> str:
     revision, is_final = exported_revision(statement)
     # the title, language and summary are printed too, and can change without a new revision; the labels
-    # in that language are part of it too, so a corrected translation makes new files
+    # in that language are part of it too, so a corrected translation makes new files, as does a new layout
     details = hashlib.sha256(repr((statement.title, statement.language, statement.summary,
-                                   labels_for(statement.language))).encode()).hexdigest()[:8]
+                                   labels_for(statement.language), LAYOUT_VERSION)).encode()).hexdigest()[:8]
     return (f"{statement.id}:{kind}:{group_by}:{page_size}:{revision.id}:{int(is_final)}:"
             f"{signatory_version(statement)}:{details}")
 

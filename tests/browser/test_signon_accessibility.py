@@ -4,7 +4,7 @@ nothing scrolls sideways, and a screenshot is kept."""
 import pytest
 from playwright.sync_api import expect
 
-from statements.accounts.models import User
+from statements.accounts.models import User, WorkingGroup
 from statements.drafts import services as drafts
 from statements.drafts.models import Statement
 from statements.extensions import db
@@ -51,6 +51,28 @@ def _some_signatories(app, world) -> None:
          contact_email="waiting@example.com")
 
 
+ARABIC_TITLE = "تمويل الخسائر والأضرار للناس الذين يتنقلون"
+ARABIC_TEXT = ("## نطالب\n\nيجب أن يصل تمويل الخسائر والأضرار إلى الناس الذين يتنقلون.\n\n"
+               "- فتح مسارات نظامية للنازحين بسبب الكوارث (COP29).\n- إدراج **النزوح** في كل خطة وطنية للتكيف.")
+
+
+def _arabic_statement(app, world) -> str:
+    """A final Arabic statement of the home group with sign-on open, signed by two organizations; its address."""
+    with app.app_context():
+        coordinator = db.session.get(User, world.user_ids["coordinator"])
+        statement = drafts.create_statement(coordinator, db.session.get(WorkingGroup, world.group_id), ARABIC_TITLE,
+                                            "loss-and-damage-ar", "ar", "نداء إلى صندوق الخسائر والأضرار.",
+                                            ARABIC_TEXT)
+        drafts.transition(coordinator, statement, "final")
+        services.open_signon(coordinator, statement, None, "UTC", True, "", False)
+        db.session.commit()
+        slug = statement.slug
+    sign(app, slug, status="approved", organization_name="جمعية العمال المهاجرين", country="LB")
+    sign(app, slug, status="approved", organization_name="Kenya Domestic Workers Union (KDWU).", country="KE",
+         contact_email="kdwu@example.com")
+    return slug
+
+
 def _fill_the_form(page, name="Red de Mujeres Migrantes", email="contacto@redmujeres.example.net"):
     form = page.locator("#sign")
     form.get_by_label("Organization name").fill(name)
@@ -78,6 +100,14 @@ def _(page, app, world):
     _some_signatories(app, world)
     page.goto(_public(world))
     expect(page.get_by_role("button", name="Sign the statement")).to_be_visible()
+
+
+@page_type("sign-on public page in Arabic", heading=ARABIC_TITLE)
+def _(page, app, world):
+    page.goto(f"/s/{_arabic_statement(app, world)}")
+    expect(page.locator(".statement-text")).to_have_css("direction", "rtl")
+    expect(page.locator(".statement-text li").first).to_have_css("text-align", "start")
+    expect(page.locator("#sign")).to_have_css("direction", "ltr")  # the form, in English, stays left to right
 
 
 @page_type("sign-on public page closed", heading="Loss and damage for people who move")

@@ -96,7 +96,7 @@ def test_selected_words_that_span_bold_formatting_are_found_and_highlighted_whol
     url = new_thread_url(world, quote="legal protection for")
     form = client.get(url).get_data(as_text=True)
     assert "Comment on a passage" in form
-    assert '<blockquote class="quote">legal protection for</blockquote>' in form
+    assert '<blockquote class="quote" lang="en" dir="ltr">legal protection for</blockquote>' in form
 
     thread_id = new_thread_id(open_thread_from(client, url, "Legal in which country?"))
 
@@ -197,7 +197,7 @@ def test_an_edit_that_deletes_the_passage_marks_the_thread_removed_and_keeps_it_
     stored = stored_thread(app, world.thread_id)
     assert (stored["anchor_status"], stored["anchor_revision"]) == ("removed", 3)
     thread = client.get(f"/threads/{world.thread_id}").get_data(as_text=True)
-    assert '<blockquote class="quote">legal protection</blockquote>' in thread
+    assert '<blockquote class="quote" lang="en" dir="ltr">legal protection</blockquote>' in thread
     assert "The passage this is about was removed in revision 3." in text_of(thread)
     page = statement_page(client, world)
     assert world.thread_id not in highlighted(page)

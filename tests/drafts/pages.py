@@ -21,6 +21,11 @@ def textarea(page: str, name: str = "text") -> str:
     raise AssertionError(f"no textarea named {name!r} on the page")
 
 
+def opening_tags(page: str, marker: str) -> list[str]:
+    """The opening tags that contain the marker (a class, an attribute), in the page's order."""
+    return [tag for tag in re.findall(r"<[a-z]+\b[^>]*>", page) if marker in tag]
+
+
 def hidden(page: str, name: str) -> str:
     match = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page)
     assert match, f"no input named {name!r} on the page"

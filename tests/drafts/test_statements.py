@@ -28,7 +28,7 @@ def test_coordinator_opens_a_statement_with_its_first_revision(app, client, worl
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "“Protección climática ya” is open for drafting." in flashes(page)
-    assert "<h1>Protección climática ya</h1>" in page
+    assert '<h1 dir="auto">Protección climática ya</h1>' in page
     assert "<h1>Derechos</h1>" in page
     assert 'lang="es"' in page
     with app.app_context():

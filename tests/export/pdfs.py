@@ -23,6 +23,19 @@ def text_of(content: bytes) -> str:
     return "\n".join(page_texts(read_pdf(content)))
 
 
+def left_edges(page) -> dict[str, float]:
+    """Where each piece of text the page draws starts, from the left edge, as a share of the page's width."""
+    edges = {}
+
+    def note(text, matrix, text_matrix, font, size):
+        if text.strip():
+            x = matrix[0] * text_matrix[4] + matrix[2] * text_matrix[5] + matrix[4]
+            edges.setdefault(text.strip(), x / float(page.mediabox.width))
+
+    page.extract_text(visitor_text=note)
+    return edges
+
+
 def flat(text: str) -> str:
     """Text with every run of white space made one space (lines break wherever a column ends)."""
     return " ".join(text.split())

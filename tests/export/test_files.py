@@ -99,6 +99,16 @@ def test_a_new_title_makes_a_new_file(app, world, renders):
     assert "Legal protection for people who move" in text_of(content)
 
 
+def test_a_new_layout_makes_new_files_of_statements_already_exported(app, world, renders, monkeypatch):
+    with app.app_context():
+        statement = open_statement(world)
+        before, _ = make(statement)
+        monkeypatch.setattr(services, "LAYOUT_VERSION", services.LAYOUT_VERSION + 1)
+        after, _ = make(statement)
+        assert after.id != before.id
+    assert renders == ["pdf", "pdf"]
+
+
 def test_two_requests_at_the_same_moment_start_one_file(app, make_client, world, renders):
     """Both requests look for the file before either stores its row; the unique key lets one in."""
     with app.app_context():

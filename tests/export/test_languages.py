@@ -8,10 +8,13 @@ from statements.drafts import services as drafts
 from statements.export.labels import format_date, labels_for
 from statements.extensions import db
 from tests.export.build import coordinator, make, open_statement, sign
-from tests.export.pdfs import docx_text, flat, missing_glyphs, page_texts, read_pdf
+from tests.export.pdfs import docx_text, flat, left_edges, missing_glyphs, page_texts, read_pdf
 
 SPANISH_TITLE = "Protección para las personas que se desplazan"
 FRENCH_TITLE = "Protection des personnes qui se déplacent"
+ARABIC_TITLE = "تمويل الخسائر والأضرار"
+ARABIC_TEXT = "## نطالب\n\nيجب أن يصل تمويل الخسائر والأضرار إلى الناس الذين يتنقلون.\n\n- فتح مسارات نظامية."
+LATIN_NAME = "Kenya Domestic Workers Union (KDWU)."
 
 
 def _signed_statement(world, language: str, title: str):
@@ -170,3 +173,62 @@ def test_a_language_without_labels_is_marked_where_its_english_words_are(app, cl
     page = client.get(f"/statements/{statement_id}/print").get_data(as_text=True)
     assert '<html lang="de">' in page
     assert '<h2 lang="en">Signed by 3 organizations</h2>' in page
+
+
+def _arabic_statement(world, language: str = "ar"):
+    """A final statement in Arabic, signed by one organization with a Latin name and one with an Arabic name."""
+    statement = open_statement(world, title=ARABIC_TITLE, text=ARABIC_TEXT, language=language)
+    sign(world, statement, LATIN_NAME, "KE")
+    sign(world, statement, "جمعية العمال المهاجرين", "LB")
+    return statement
+
+
+def test_an_arabic_pdf_runs_right_to_left_and_draws_every_letter(app, world):
+    with app.app_context():
+        _, content = make(_arabic_statement(world))
+
+    reader = read_pdf(content)
+    text = flat("\n".join(page_texts(reader)))
+    for words in ("نطالب", "يجب أن يصل تمويل الخسائر والأضرار إلى الناس الذين يتنقلون", "جمعية العمال المهاجرين"):
+        assert words in text
+    assert missing_glyphs(reader) == set()
+    assert reader.trailer["/Root"]["/Lang"] == "ar"
+    first_page = left_edges(reader.pages[0])
+    assert first_page["نطالب"] > 0.5 and first_page["•"] > 0.5  # heading and bullets on the right
+    assert "Signed by 2 organizations" in text  # no Arabic words for the file's own: English, as before
+
+
+def test_an_arabic_print_view_runs_right_to_left_its_english_words_and_latin_names_left_to_right(app, client, world):
+    with app.app_context():
+        statement_id = _arabic_statement(world).id
+    client.login(world.emails["member"])
+
+    page = client.get(f"/statements/{statement_id}/print").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert '<h2 lang="en" dir="ltr">Signed by 2 organizations</h2>' in page
+    assert f'<span dir="ltr">{LATIN_NAME}</span>' in page  # its closing bracket and full stop stay at its end
+    assert "<li>جمعية العمال المهاجرين</li>" in page
+
+
+def test_an_arabic_word_document_has_right_to_left_paragraphs(app, world):
+    with app.app_context():
+        _, content = make(_arabic_statement(world, "ar-EG"), kind="docx")
+
+    document, _ = docx_text(content)
+    right_to_left = {p.text for p in document.paragraphs if p._p.xpath("w:pPr/w:bidi")}
+    assert {ARABIC_TITLE, "نطالب", "يجب أن يصل تمويل الخسائر والأضرار إلى الناس الذين يتنقلون.",
+            "فتح مسارات نظامية.", "جمعية العمال المهاجرين · Trade union or workers' organization"} <= right_to_left
+    assert "Signed by 2 organizations" not in right_to_left
+    text_runs = [run for p in document.paragraphs if p.text == "نطالب" for run in p.runs]
+    assert text_runs and all(run.font.rtl for run in text_runs)
+    name = next(run for p in document.paragraphs for run in p.runs if run.text == LATIN_NAME)
+    assert not name.font.rtl
+    assert document.sections[0].header.paragraphs[0]._p.xpath("w:pPr/w:bidi")
+
+
+def test_an_english_word_document_has_no_right_to_left_paragraphs(app, world):
+    with app.app_context():
+        _, content = make(open_statement(world), kind="docx")
+
+    document, _ = docx_text(content)
+    assert not document.element.xpath("//w:bidi | //w:rtl")

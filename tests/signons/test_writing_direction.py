@@ -1,0 +1,46 @@
+"""The public sign-on page of an Arabic statement: its text runs right to left, the form around it left
+to right; names and titles in one script among words in another keep their own direction."""
+
+from statements.accounts.models import User
+from statements.drafts import services as drafts
+from statements.extensions import db
+from tests.drafts.pages import opening_tags
+from tests.signons.pages import add_signon, statement_by_slug, text_of
+
+ARABIC_TITLE = "تمويل الخسائر والأضرار"
+
+
+def in_arabic(app, world) -> None:
+    """The open statement, now said to be in Arabic, with an Arabic title."""
+    with app.app_context():
+        statement = statement_by_slug(world.signon_slug)
+        drafts.update_details(db.session.get(User, world.user_ids["coordinator"]), statement, ARABIC_TITLE,
+                              statement.slug, "ar", statement.summary)
+        db.session.commit()
+
+
+def test_the_text_of_an_arabic_statement_runs_right_to_left_and_the_form_does_not(app, client, world):
+    in_arabic(app, world)
+
+    page = text_of(client.get(f"/s/{world.signon_slug}"))
+    assert opening_tags(page, "statement-text") == ['<div class="statement-text card" lang="ar" dir="rtl">']
+    assert f'<h1 dir="auto">{ARABIC_TITLE}</h1>' in page
+    assert page.count('dir="rtl"') == 1  # the form, its labels and the menus stay left to right
+    assert "dir=" not in opening_tags(page, 'id="sign"')[0]
+
+
+def test_the_text_of_an_english_statement_runs_left_to_right(client, world):
+    page = text_of(client.get(f"/s/{world.signon_slug}"))
+    assert opening_tags(page, "statement-text") == ['<div class="statement-text card" lang="en" dir="ltr">']
+    assert 'dir="rtl"' not in page
+
+
+def test_names_and_titles_among_english_words_are_isolated(app, client, world):
+    in_arabic(app, world)
+    with app.app_context():
+        add_signon(statement_by_slug(world.signon_slug), "جمعية العمال المهاجرين 2", "LB")
+        db.session.commit()
+
+    page = text_of(client.get(f"/s/{world.signon_slug}/signatories"))
+    assert "<bdi>جمعية العمال المهاجرين 2</bdi>" in page  # its number stays at its end
+    assert f'dir="auto">{ARABIC_TITLE}</a> › Signatories' in page
