@@ -3,13 +3,14 @@
 import io
 
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Mm, Pt
 from markdown_it import MarkdownIt
 
 from statements.core.languages import direction_of, text_direction
-from statements.export.labels import counted, format_date, format_number, labels_for
+from statements.export.labels import counted, format_date, format_number, labels_for, page_of_parts
 from statements.export.pdf import ExportData, grouped
 
 
@@ -75,6 +76,31 @@ def _add_markdown(document, text: str) -> list:
 
 
 PAGE_SIZES = {"a4": (Mm(210), Mm(297)), "letter": (Inches(8.5), Inches(11))}
+#: the Word fields that give the page's number and the number of pages
+PAGE_FIELDS = {"page": "PAGE", "pages": "NUMPAGES"}
+
+
+def _add_field(paragraph, instruction: str) -> None:
+    """Add a field Word works out as it lays out the pages (python-docx has no setting for fields); it shows
+    1 until then."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run, text = OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _add_page_numbers(footer, wording: str) -> None:
+    """"page N of M" at the foot of every page, in the labels' words, as in the PDF."""
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for index, part in enumerate(page_of_parts(wording)):
+        if index % 2:
+            _add_field(paragraph, PAGE_FIELDS[part])
+        elif part:
+            paragraph.add_run(part)
 
 
 def _set_text_language(document, language: str) -> None:
@@ -99,6 +125,7 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
     # on every page, as in the PDF: what this is, and whether the text is final
     section.header.paragraphs[0].text = f"{data.short_title} · {data.network_name}" + (
         "" if data.is_final else f" · {labels['draft']}")
+    _add_page_numbers(section.footer, labels["page_of"])
     document.add_paragraph(f"{data.network_name} · {format_date(data.signed_on, labels)}")
     if not data.is_final:
         document.add_paragraph(labels["draft_note"].format(revision=format_number(data.revision_number, labels)))

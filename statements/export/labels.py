@@ -5,6 +5,7 @@ Word document and the print view say the same thing, and the table can be read a
 """
 
 import gettext
+import re
 from datetime import date
 from functools import cache
 
@@ -131,6 +132,12 @@ def labels_for(language: str | None) -> dict:
     """The labels for a language (English for one not in the table), with its code under "code"."""
     code = language_code(language)
     return {**LABELS[code], "code": code}
+
+
+def page_of_parts(wording: str) -> list[str]:
+    """The words of a "page {page} of {pages}" wording and, at odd places, the numbers it names:
+    ["página ", "page", " de ", "pages", ""]."""
+    return re.split(r"\{(pages?)\}", wording)
 
 
 def format_number(number: int, labels: dict) -> str:

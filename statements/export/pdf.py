@@ -6,7 +6,6 @@ fetcher refuses every address except inline data, so text typed by users cannot 
 renderer read files or reach the network.
 """
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from datetime import date
@@ -16,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from statements.core.languages import direction_of, text_direction
-from statements.export.labels import counted, format_date, format_number, labels_for, primary_language
+from statements.export.labels import counted, format_date, format_number, labels_for, page_of_parts, primary_language
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "export"
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
@@ -88,8 +87,7 @@ def css_string(value: str) -> Markup:
 
 def page_counter_css(wording: str) -> Markup:
     """CSS content for a "page {page} of {pages}" label: its words quoted, the numbers as counters."""
-    parts = re.split(r"\{(pages?)\}", wording)  # words, "page", words, "pages", words
-    css = [f"counter({part})" if index % 2 else css_string(part) for index, part in enumerate(parts)
+    css = [f"counter({part})" if index % 2 else css_string(part) for index, part in enumerate(page_of_parts(wording))
            if index % 2 or part]
     return Markup(" ".join(css))
 

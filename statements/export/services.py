@@ -33,7 +33,7 @@ LOGO_MAX_PIXELS = 4000 * 4000
 #: a file still "running" after this long was lost with its process: it may be made again
 STALE_AFTER = timedelta(minutes=15)
 #: raised whenever files come out laid out differently, so files made before are made again
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 KINDS = {"pdf": "application/pdf",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 GROUPINGS = ("country", "alphabetical")

@@ -2,6 +2,7 @@
 draft mark, and never a contact detail."""
 
 import pytest
+from docx.oxml.ns import qn
 from docx.shared import Inches, Mm
 
 from statements.drafts.models import Statement
@@ -54,3 +55,25 @@ def test_the_word_document_is_on_the_paper_chosen(app, world, page_size, width, 
 
     section = docx_text(content)[0].sections[0]
     assert abs(section.page_width - width) < Mm(1) and abs(section.page_height - height) < Mm(1)
+
+
+def _with_fields(paragraph) -> str:
+    """A paragraph's words, each Word field in it shown as {ITS INSTRUCTION}."""
+    parts = []
+    for child in paragraph._p:
+        if child.tag == qn("w:r"):
+            parts.append(child.text)
+        elif child.tag == qn("w:fldSimple"):
+            parts.append("{" + child.get(qn("w:instr")).strip() + "}")
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("language, footer", [("en", "page {PAGE} of {NUMPAGES}"),
+                                              ("es", "página {PAGE} de {NUMPAGES}")])
+def test_every_page_of_the_word_document_says_page_n_of_m_in_the_statements_language(app, world, language, footer):
+    with app.app_context():
+        _, content = make(open_statement(world, language=language), kind="docx")
+
+    section = docx_text(content)[0].sections[0]
+    assert not section.different_first_page_header_footer and not section.footer.is_linked_to_previous
+    assert [_with_fields(p) for p in section.footer.paragraphs] == [footer]
