@@ -27,7 +27,8 @@ def _add_inline(paragraph, inline_token) -> None:
             italic = False
         elif child.type in ("text", "code_inline"):
             run = paragraph.add_run(child.content)
-            run.bold, run.italic = bold, italic
+            # None, not False: a run outside ** keeps its style's weight, such as a heading's bold
+            run.bold, run.italic = bold or None, italic or None
         elif child.type in ("softbreak", "hardbreak"):
             paragraph.add_run(" ")
 

@@ -77,3 +77,16 @@ def test_every_page_of_the_word_document_says_page_n_of_m_in_the_statements_lang
     section = docx_text(content)[0].sections[0]
     assert not section.different_first_page_header_footer and not section.footer.is_linked_to_previous
     assert [_with_fields(p) for p in section.footer.paragraphs] == [footer]
+
+
+def test_headings_keep_their_bold_and_only_starred_words_are_marked_bold(app, world):
+    text = "# Protection for people who move\n\n## What we ask\n\nStates must open **regular** pathways."
+    with app.app_context():
+        _, content = make(open_statement(world, text=text), kind="docx")
+    document, _ = docx_text(content)
+    heading = next(p for p in document.paragraphs if p.text == "What we ask")
+    assert heading.style.name.startswith("Heading")
+    assert all(run.bold is None for run in heading.runs)  # the heading style's bold, not switched off
+    body = next(p for p in document.paragraphs if p.text == "States must open regular pathways.")
+    assert [(run.text, run.bold) for run in body.runs] == [
+        ("States must open ", None), ("regular", True), (" pathways.", None)]
