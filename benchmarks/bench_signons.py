@@ -694,32 +694,37 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         pairs, plains, posts, hellos = [], [], [], []
         cpu = Counter()  # CPU seconds the workers used during each kind of burst
         limit = args.time_limit / rounds
+
+        def timed(label: str, units: list, work, server=None, cpu_key: str = "", prepare=None):
+            """One burst; with a server, the CPU time its workers used is added up under cpu_key."""
+            before = server.cpu_seconds() if server else 0.0
+            burst = run_burst(label, units, args.concurrency, limit, work, prepare)
+            if server:
+                cpu[cpu_key] += server.cpu_seconds() - before
+            return burst
+
+        def posts_alone(chunk: list):
+            work, prepare = post_only_work(app_server.port, post_slug)
+            return timed("POST alone", chunk, work, prepare=prepare)
+
+        # kind: (the bursts made, its chunks, what progress says, the burst for one chunk)
+        turns = {
+            "pairs": (pairs, pair_chunks, "sign-ons (GET + POST)", lambda chunk: timed(
+                "sign-on", chunk, pair_work(app_server.port, pair_slug), app_server, "sign-on")),
+            # the same organizations: each server stores them in its own table
+            "plain": (plains, pair_chunks, "plain stack sign-ons", lambda chunk: timed(
+                "plain stack sign-on", chunk, pair_work(plain_server.port, pair_slug), plain_server, "plain")),
+            "posts": (posts, post_chunks, "POSTs alone", posts_alone),
+            "hello": (hellos, hello_chunks, "hello-world requests", lambda chunk: timed(
+                "hello-world", chunk, hello_work(hello_server.port), hello_server, "hello")),
+        }
         for index in range(rounds):
-            steps = ["pairs", "plain", "posts", "hello"]
+            steps = list(turns)
             for kind in steps[index % len(steps):] + steps[:index % len(steps)]:
-                if kind == "pairs" and index < len(pair_chunks):
-                    note(f"round {index + 1}/{rounds}: {len(pair_chunks[index])} sign-ons (GET + POST) ...")
-                    before = app_server.cpu_seconds()
-                    pairs.append(run_burst("sign-on", pair_chunks[index], args.concurrency, limit,
-                                           pair_work(app_server.port, pair_slug)))
-                    cpu["sign-on"] += app_server.cpu_seconds() - before
-                elif kind == "plain" and index < len(pair_chunks):
-                    # the same organizations: each server stores them in its own table
-                    note(f"round {index + 1}/{rounds}: {len(pair_chunks[index])} plain stack sign-ons ...")
-                    before = plain_server.cpu_seconds()
-                    plains.append(run_burst("plain stack sign-on", pair_chunks[index], args.concurrency, limit,
-                                            pair_work(plain_server.port, pair_slug)))
-                    cpu["plain"] += plain_server.cpu_seconds() - before
-                elif kind == "posts" and index < len(post_chunks):
-                    note(f"round {index + 1}/{rounds}: {len(post_chunks[index])} POSTs alone ...")
-                    work, prepare = post_only_work(app_server.port, post_slug)
-                    posts.append(run_burst("POST alone", post_chunks[index], args.concurrency, limit, work, prepare))
-                elif kind == "hello" and index < len(hello_chunks):
-                    note(f"round {index + 1}/{rounds}: {len(hello_chunks[index])} hello-world requests ...")
-                    before = hello_server.cpu_seconds()
-                    hellos.append(run_burst("hello-world", hello_chunks[index], args.concurrency, limit,
-                                            hello_work(hello_server.port)))
-                    cpu["hello"] += hello_server.cpu_seconds() - before
+                made, chunks, what, burst = turns[kind]
+                if index < len(chunks):
+                    note(f"round {index + 1}/{rounds}: {len(chunks[index])} {what} ...")
+                    made.append(burst(chunks[index]))
         memory = {"Statements": app_server.memory(), "plain stack": plain_server.memory(),
                   "hello-world": hello_server.memory()}
         logs = {"the app server": app_server.log_text(), "the plain stack's server": plain_server.log_text()}
