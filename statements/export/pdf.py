@@ -14,8 +14,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from statements.core.languages import direction_of, text_direction
-from statements.export.labels import counted, format_date, format_number, labels_for, page_of_parts, primary_language
+from statements.core.languages import direction_of, primary_language, text_direction
+from statements.export.labels import counted, format_date, format_number, labels_for, page_of_parts
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "export"
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}

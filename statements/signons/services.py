@@ -275,6 +275,8 @@ def resend_confirmation(statement: Statement, email: str) -> bool:
         signon.confirm_nonce = secrets.token_hex(8)
         _send_confirmation(statement, signon, _new_code(signon))
         return True
+    if statement.final_revision_id is None:  # no final text: nobody can have been asked to confirm one
+        return False
     asked_again = db.session.scalar(
         select(SignOn).where(*same_address, SignOn.status.in_(ACTIVE_STATUSES),
                              SignOn.reconfirm_revision_id == statement.final_revision_id)
