@@ -22,6 +22,8 @@ class Row:
     problems: list[str] = field(default_factory=list)
     duplicate_of: str | None = None
     duplicate_reason: str | None = None
+    #: an unconfirmed sign-on of the same name that adding this row would replace
+    replaces_id: int | None = None
 
 
 def _country(value: str) -> str | None:

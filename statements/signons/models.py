@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from statements.accounts.models import User
@@ -39,8 +39,10 @@ class Visibility(StrEnum):
                 "count": "Count us, but do not list us"}[self.value]
 
 
-#: statuses in which an organization has signed and cannot sign again
+#: statuses in which an organization has signed (a pending one only until its link expires)
 ACTIVE_STATUSES = (SignOnStatus.PENDING.value, SignOnStatus.CONFIRMED.value, SignOnStatus.APPROVED.value)
+#: statuses in which a signature was confirmed by its contact: the first of a name to get here holds it
+CONFIRMED_STATUSES = (SignOnStatus.CONFIRMED.value, SignOnStatus.APPROVED.value)
 
 
 class SignOn(db.Model):
@@ -48,11 +50,10 @@ class SignOn(db.Model):
 
     __tablename__ = "signon"
     __table_args__ = (
-        # the same organization (by normalized name) holds one active sign-on per statement,
-        # even when two requests arrive at once
-        Index("uq_signon_active_name", "statement_id", "name_key", unique=True,
-              sqlite_where=text("status IN ('pending', 'confirmed', 'approved')"),
-              postgresql_where=text("status IN ('pending', 'confirmed', 'approved')")),
+        # the same organization (by normalized name) is approved at most once per statement, even when
+        # two confirmations or approvals arrive at once; unconfirmed ones never hold a name
+        Index("uq_signon_approved_name", "statement_id", "name_key", unique=True,
+              sqlite_where=text("status = 'approved'"), postgresql_where=text("status = 'approved'")),
         Index("ix_signon_statement_status", "statement_id", "status"),
         Index("ix_signon_statement_email_key", "statement_id", "email_key"),
         Index("ix_signon_statement_domain", "statement_id", "email_domain"),
@@ -95,6 +96,10 @@ class SignOn(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64), default="")
     #: changes when a confirmation is used or re-sent, so older links stop working
     confirm_nonce: Mapped[str] = mapped_column(String(32))
+    #: when the latest confirmation link and code were sent: both expire CONFIRM_DAYS after it
+    confirm_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
+    #: wrong codes typed for this sign-on, from any address; past a few, only the link confirms
+    code_attempts: Mapped[int] = mapped_column(Integer, default=0)
     withdraw_nonce: Mapped[str] = mapped_column(String(32))
     #: set when sign-on reopened on a newer final text this organization has not confirmed yet
     reconfirm_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revision.id", ondelete="SET NULL"))

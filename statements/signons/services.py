@@ -4,12 +4,12 @@ import hashlib
 import hmac
 import secrets
 import time
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from statements.accounts.models import User
@@ -24,13 +24,17 @@ from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.mail.services import queue_mail
 from statements.signons import duplicates
-from statements.signons.models import ACTIVE_STATUSES, SignOn, SignOnStatus, Visibility
+from statements.signons.models import CONFIRMED_STATUSES, SignOn, SignOnStatus, Visibility
 
 CONFIRM_DAYS = 7
 COUNT_CACHE_SECONDS = 5
-ALREADY_SIGNED = ("Your organization has already signed this statement (perhaps under a slightly different "
-                  "spelling), so it was not added again. If you did not get the confirmation email, use "
-                  "“Send the confirmation again” below.")
+#: a form sent again by the same address sooner than this changes the answers but sends no new email
+RESEND_AFTER = timedelta(minutes=10)
+#: wrong codes a sign-on takes, from any address, before only its link confirms it
+CODE_ATTEMPTS = 5
+WRONG_CODE = ("That code does not match a sign-on waiting for confirmation at this address. Check the six digits "
+              f"in the latest email; codes work for {CONFIRM_DAYS} days. After {CODE_ATTEMPTS} wrong tries a code "
+              "stops working: then open the link in the email, or ask for a new link and code on the statement's page.")
 
 
 # --- opening and closing -----------------------------------------------------------------------
@@ -178,6 +182,26 @@ class Duplicate:
     organization_name: str
     reason: str
     exact: bool
+    #: the earlier one's status, and whether its contact used the same address as the new one
+    status: str = SignOnStatus.APPROVED.value
+    same_address: bool = False
+    #: whether the public can already read that this organization signed (named, on a public list)
+    publicly_named: bool = False
+
+    @property
+    def unconfirmed(self) -> bool:
+        return self.status == SignOnStatus.PENDING.value
+
+
+def confirmation_cutoff() -> datetime:
+    """Links and codes sent before this moment have expired, and their sign-ons hold nothing."""
+    return utcnow() - timedelta(days=CONFIRM_DAYS)
+
+
+def active_condition():
+    """Confirmed or approved, or still waiting for a confirmation whose link has not expired."""
+    return or_(SignOn.status.in_(CONFIRMED_STATUSES),
+               and_(SignOn.status == SignOnStatus.PENDING.value, SignOn.confirm_sent_at >= bindparam("cutoff")))
 
 
 def _duplicate_candidates_query():
@@ -185,16 +209,18 @@ def _duplicate_candidates_query():
 
     A condition that does not apply gets a NULL, which matches nothing. Only the compared columns
     are read, as a common first word ("association") can bring up to 200 candidates; the same name
-    comes first so that the limit never hides it.
+    comes first so that the limit never hides it, the one holding it (confirmed first) before others.
     """
     key = bindparam("name_key")
-    return (select(SignOn.id, SignOn.name_key, SignOn.organization_name, SignOn.contact_email)
-            .where(SignOn.statement_id == bindparam("statement_id"), SignOn.status.in_(ACTIVE_STATUSES),
+    return (select(SignOn.id, SignOn.name_key, SignOn.organization_name, SignOn.contact_email, SignOn.email_key,
+                   SignOn.status, SignOn.visibility)
+            .where(SignOn.statement_id == bindparam("statement_id"), active_condition(),
                    SignOn.id != bindparam("signon_id"),
                    or_(SignOn.name_key == key, SignOn.email_key == bindparam("email_key"),
                        SignOn.first_word == bindparam("first_word"), SignOn.email_domain == bindparam("email_domain"),
                        SignOn.name_key == bindparam("acronym"), SignOn.acronym == bindparam("compact")))
-            .order_by((SignOn.name_key == key).desc(), SignOn.id).limit(200))
+            .order_by((SignOn.name_key == key).desc(), (SignOn.status == SignOnStatus.PENDING.value), SignOn.id)
+            .limit(200))
 
 
 _DUPLICATE_CANDIDATES = _duplicate_candidates_query()
@@ -202,53 +228,98 @@ _DUPLICATE_CANDIDATES = _duplicate_candidates_query()
 
 def find_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
     """Look, in one query, among this statement's active sign-ons for the same organization: first one
-    with the same name key (which the database refuses to store twice), else one that looks alike."""
+    with the same name key, else one that looks alike."""
     compact = signon.name_key.replace(" ", "")
     candidates = db.session.execute(_DUPLICATE_CANDIDATES, {
         "statement_id": statement.id, "signon_id": signon.id or 0, "name_key": signon.name_key,
         "email_key": signon.email_key, "first_word": signon.first_word, "email_domain": signon.email_domain or None,
         "acronym": signon.acronym or None, "compact": compact if 2 <= len(compact) <= 30 else None,
+        "cutoff": confirmation_cutoff(),
     })
     with candidates:  # often left before the last row
-        return _first_duplicate(signon, candidates)
+        return _first_duplicate(statement, signon, candidates)
 
 
-def _first_duplicate(signon: SignOn, candidates) -> Duplicate | None:
+def _first_duplicate(statement: Statement, signon: SignOn, candidates) -> Duplicate | None:
     mine = duplicates.Signature(signon.organization_name, signon.contact_email)
-    for other_id, other_key, other_name, other_email in candidates:
+    for other_id, other_key, other_name, other_email, other_email_key, status, visibility in candidates:
         if other_key == signon.name_key:
-            return Duplicate(other_id, other_name, "the same name", exact=True)
+            named = (status == SignOnStatus.APPROVED.value and visibility == Visibility.NAMED.value
+                     and list_is_public(statement))
+            return Duplicate(other_id, other_name, "the same name", exact=True, status=status,
+                             same_address=other_email_key == signon.email_key, publicly_named=named)
         reason = duplicates.likely_same(mine, duplicates.Signature(other_name, other_email))
         if reason:
-            return Duplicate(other_id, other_name, reason, exact=False)
+            return Duplicate(other_id, other_name, reason, exact=False, status=status)
     return None
 
 
 def flag_if_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
-    """Mark a sign-on as a possible duplicate for staff when it looks like an earlier one; return what was found."""
+    """Mark a sign-on as a possible duplicate for staff when it repeats or looks like an earlier one."""
     found = find_duplicate(statement, signon)
-    if found is not None and not found.exact:
+    if found is not None:
         signon.possible_duplicate_of_id, signon.duplicate_reason = found.id, found.reason
     return found
 
 
-def sign(statement: Statement, fields: dict) -> tuple[SignOn, str]:
-    """Record a sign-on from the public form, pending until confirmed; return it and its short code."""
+def sign(statement: Statement, fields: dict) -> tuple[SignOn, str | None]:
+    """Record a sign-on from the public form and email its contact; return it and its code, if it has one.
+
+    Whatever is stored, the person sending the form gets the same answer (check your email), so
+    that nobody can learn from the form which organizations signed; what differs goes by email to
+    the address given, and to staff as a flagged duplicate.
+    """
     require_open(statement)
     if not fields.get("authorized"):
         raise InvalidInput("Tick the box to confirm you may sign for this organization.", field="authorized")
     signon = SignOn(statement_id=statement.id, revision_id=statement.final_revision_id, authorized=True,
                     status=SignOnStatus.PENDING.value, source="form", confirm_nonce=secrets.token_hex(8),
-                    withdraw_nonce=secrets.token_hex(8))
+                    withdraw_nonce=secrets.token_hex(8), confirm_sent_at=utcnow(), code_attempts=0)
     _fill(signon, fields)
     found = flag_if_duplicate(statement, signon)
-    if found is not None and found.exact:
-        raise InvalidInput(ALREADY_SIGNED, field="organization_name")
+    if found is not None and found.exact and found.same_address and found.unconfirmed:
+        return _send_again_with_new_answers(statement, found.id, fields)  # the form sent twice, or corrected
+    if found is not None and found.exact and (found.publicly_named or found.same_address) and not found.unconfirmed:
+        return _refuse_by_email(statement, signon, found)
     code = _new_code(signon)
     db.session.add(signon)
     db.session.flush()  # the emailed links carry the new row's id
     _send_confirmation(statement, signon, code)
     return signon, code
+
+
+def _send_again_with_new_answers(statement: Statement, earlier_id: int, fields: dict) -> tuple[SignOn, str | None]:
+    """The same address signs again before confirming: keep one sign-on, with the latest answers.
+
+    A form sent twice in a row (a double click, a correction) does not send a second email, which
+    would replace the link of the first; later, the signer gets a new link and code.
+    """
+    earlier = db.session.get(SignOn, earlier_id)
+    _fill(earlier, fields)
+    if earlier.confirm_sent_at and utcnow() - earlier.confirm_sent_at < RESEND_AFTER:
+        return earlier, None
+    earlier.confirm_nonce, earlier.confirm_sent_at = secrets.token_hex(8), utcnow()
+    code = _new_code(earlier)
+    _send_confirmation(statement, earlier, code)
+    return earlier, code
+
+
+def _refuse_by_email(statement: Statement, signon: SignOn, found: Duplicate) -> tuple[SignOn, None]:
+    """Keep a sign-on whose name already signed as refused, for staff to see; tell only the address given.
+
+    Only the earlier signatory's own address, or anyone when the earlier signature is on the
+    public list already, learns that the organization signed; any other repeat gets an ordinary
+    confirmation and is held for staff when confirmed.
+    """
+    signon.status = SignOnStatus.REJECTED.value
+    signon.moderation_note = f"Refused automatically: {found.organization_name} had already signed."
+    signon.code_hash = ""  # no code, no link: this one can never be confirmed
+    db.session.add(signon)
+    db.session.flush()
+    queue_mail(signon.contact_email, f"Your organization has already signed: {statement.title}"[:300],
+               "signon_already_signed", signon=signon, statement=statement, same_address=found.same_address,
+               link=external_url("signons.public", slug=statement.slug))
+    return signon, None
 
 
 def _new_code(signon: SignOn) -> str:
@@ -267,18 +338,20 @@ def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
 
 def resend_confirmation(statement: Statement, email: str) -> bool:
     """Send a fresh link (and code) to a sign-on still waiting for confirmation, or to a signatory
-    asked to confirm a changed text, whose link may have expired; older links stop working."""
+    asked to confirm a changed text, whose link may have expired; older links stop working.
+
+    The link's life starts again, so a sign-on whose link expired can still be confirmed."""
     same_address = (SignOn.statement_id == statement.id, SignOn.email_key == duplicates.email_key(email))
     signon = db.session.scalar(select(SignOn).where(*same_address, SignOn.status == SignOnStatus.PENDING.value)
                                .order_by(SignOn.id.desc()).limit(1))
     if signon is not None:
-        signon.confirm_nonce = secrets.token_hex(8)
+        signon.confirm_nonce, signon.confirm_sent_at = secrets.token_hex(8), utcnow()
         _send_confirmation(statement, signon, _new_code(signon))
         return True
     if statement.final_revision_id is None:  # no final text: nobody can have been asked to confirm one
         return False
     asked_again = db.session.scalar(
-        select(SignOn).where(*same_address, SignOn.status.in_(ACTIVE_STATUSES),
+        select(SignOn).where(*same_address, SignOn.status.in_(CONFIRMED_STATUSES),
                              SignOn.reconfirm_revision_id == statement.final_revision_id)
         .order_by(SignOn.id.desc()).limit(1))
     if asked_again is None:
@@ -298,6 +371,9 @@ def signon_from_confirm_token(statement: Statement, token: str) -> SignOn:
     if signon.status == SignOnStatus.WITHDRAWN.value:
         raise InvalidToken("This signature was withdrawn, so its confirmation link no longer works. To sign "
                            "again, use the form on the statement's page.")
+    if signon.status == SignOnStatus.REJECTED.value:
+        raise InvalidToken("This sign-on was set aside by network staff, so its link no longer works. If that "
+                           "seems wrong, reply to the email you received and staff will look into it.")
     # a used link may be opened again (it says "already confirmed"), but only the newest link confirms
     # a sign-on still waiting, and only the link sent with the changes agrees to a changed text
     if signon.confirm_nonce != payload.get("n") and (signon.status == SignOnStatus.PENDING.value
@@ -318,7 +394,11 @@ def confirm(signon: SignOn) -> str:
         return "already"
     signon.confirmed_at = utcnow()
     signon.confirm_nonce = secrets.token_hex(8)  # the link is used up
-    if statement.signon_requires_approval:
+    holder = _name_holder(signon)
+    if holder is not None:  # another sign-on of this name was confirmed first: staff decide between them
+        signon.status = SignOnStatus.CONFIRMED.value
+        signon.possible_duplicate_of_id, signon.duplicate_reason = holder, "the same name, confirmed first"
+    elif statement.signon_requires_approval:
         signon.status = SignOnStatus.CONFIRMED.value
     else:
         signon.status, signon.approved_at = SignOnStatus.APPROVED.value, utcnow()
@@ -331,15 +411,32 @@ def confirm(signon: SignOn) -> str:
     return signon.status
 
 
+def _name_holder(signon: SignOn) -> int | None:
+    """The id of another sign-on of the same name already confirmed or approved, if any."""
+    return db.session.scalar(
+        select(SignOn.id).where(SignOn.statement_id == signon.statement_id, SignOn.name_key == signon.name_key,
+                                SignOn.id != signon.id, SignOn.status.in_(CONFIRMED_STATUSES))
+        .order_by((SignOn.status == SignOnStatus.APPROVED.value).desc(), SignOn.id).limit(1))
+
+
 def confirm_by_code(statement: Statement, email: str, code: str) -> SignOn:
+    """Find the sign-on waiting at this address whose code this is; count a wrong try against it.
+
+    A code works as long as its link (CONFIRM_DAYS), and for at most CODE_ATTEMPTS wrong tries
+    from any address; the answer to a wrong, expired or used-up code is the same.
+    """
     signon = db.session.scalar(
         select(SignOn).where(SignOn.statement_id == statement.id, SignOn.email_key == duplicates.email_key(email),
                              SignOn.status == SignOnStatus.PENDING.value).order_by(SignOn.id.desc()).limit(1)
+        .with_for_update()
     )
-    if signon is None or not _code_matches(signon, code):
-        raise InvalidInput("That code does not match a sign-on waiting for confirmation at this address. Check "
-                           "the six digits in the latest email.", field="code")
-    return signon
+    if signon is None:
+        raise InvalidInput(WRONG_CODE, field="code")
+    usable = (signon.code_attempts or 0) < CODE_ATTEMPTS and (signon.confirm_sent_at or signon.created_at) >= confirmation_cutoff()
+    if usable and _code_matches(signon, code):
+        return signon
+    signon.code_attempts = (signon.code_attempts or 0) + 1  # kept even though the answer is a refusal
+    raise InvalidInput(WRONG_CODE, field="code")
 
 
 def signon_from_withdraw_token(statement: Statement, token: str) -> SignOn:
@@ -363,33 +460,78 @@ def withdraw(signon: SignOn) -> bool:
 
 # --- moderation -----------------------------------------------------------------------------------
 
-def decide(actor: User, signons: list[SignOn], approve: bool, note: str = "") -> int:
-    """Approve or reject confirmed sign-ons; approving emails the contact. Return how many changed."""
-    changed = 0
+@dataclass
+class Decision:
+    """What a moderation step changed, and the sign-ons it left as they were, with why."""
+
+    changed: int = 0
+    #: names that could not be approved because the same name is approved already
+    name_taken: list[str] = field(default_factory=list)
+
+
+def decide(actor: User, signons: list[SignOn], approve: bool, note: str = "") -> Decision:
+    """Approve or reject sign-ons (reject also those never confirmed); approving emails the contact."""
+    result = Decision()
+    target = SignOnStatus.APPROVED if approve else SignOnStatus.REJECTED
+    allowed = set(CONFIRMED_STATUSES) | {SignOnStatus.REJECTED.value}
+    if not approve:
+        allowed.add(SignOnStatus.PENDING.value)  # an unconfirmed sign-on may hold a name someone else needs
     for signon in signons:
-        if signon.status not in (SignOnStatus.CONFIRMED.value, SignOnStatus.APPROVED.value,
-                                 SignOnStatus.REJECTED.value):
+        if signon.status not in allowed or signon.status == target.value:
             continue
-        target = SignOnStatus.APPROVED if approve else SignOnStatus.REJECTED
-        if signon.status == target.value:
+        if approve and _approved_name_holder(signon) is not None:
+            result.name_taken.append(signon.organization_name)
             continue
-        signon.status, signon.decided_by_id = target.value, actor.id
-        if note:
-            signon.moderation_note = note.strip()[:1000]
-        if approve:
-            signon.approved_at = utcnow()
-            queue_mail(signon.contact_email, f"Your signature is on “{signon.statement.title}”"[:300],
-                       "signon_approved", signon=signon, statement=signon.statement,
-                       link=external_url("signons.public", slug=signon.statement.slug),
-                       withdraw_link=external_url("signons.withdraw", slug=signon.statement.slug,
-                                                  token=withdraw_token(signon)))
-        record(actor, f"signon.{target.value}", signon,
-               f"{'Approved' if approve else 'Rejected'} the sign-on of {signon.organization_name}",
-               group_id=signon.statement.group_id, note=note[:200])
-        changed += 1
-    if changed and signons:
+        _apply_decision(actor, signon, target, note)
+        result.changed += 1
+    if result.changed and signons:
         _invalidate_counts(signons[0].statement_id)
-    return changed
+    return result
+
+
+def _approved_name_holder(signon: SignOn) -> int | None:
+    return db.session.scalar(select(SignOn.id).where(
+        SignOn.statement_id == signon.statement_id, SignOn.name_key == signon.name_key, SignOn.id != signon.id,
+        SignOn.status == SignOnStatus.APPROVED.value).limit(1))
+
+
+def _apply_decision(actor: User, signon: SignOn, target: SignOnStatus, note: str) -> None:
+    approve = target == SignOnStatus.APPROVED
+    signon.status, signon.decided_by_id = target.value, actor.id
+    if note:
+        signon.moderation_note = note.strip()[:1000]
+    if approve:
+        signon.approved_at = utcnow()
+        queue_mail(signon.contact_email, f"Your signature is on “{signon.statement.title}”"[:300],
+                   "signon_approved", signon=signon, statement=signon.statement,
+                   link=external_url("signons.public", slug=signon.statement.slug),
+                   withdraw_link=external_url("signons.withdraw", slug=signon.statement.slug,
+                                              token=withdraw_token(signon)))
+    record(actor, f"signon.{target.value}", signon,
+           f"{'Approved' if approve else 'Rejected'} the sign-on of {signon.organization_name}",
+           group_id=signon.statement.group_id, note=note[:200])
+
+
+def delete_unconfirmed(actor: User, signons: list[SignOn]) -> int:
+    """Delete sign-ons never confirmed by their contact (nothing of them was ever counted); return how many."""
+    deleted = 0
+    for signon in signons:
+        if signon.status != SignOnStatus.PENDING.value:
+            continue
+        record(actor, "signon.deleted", signon, f"Deleted the unconfirmed sign-on of {signon.organization_name}",
+               group_id=signon.statement.group_id)
+        db.session.execute(update(SignOn).where(SignOn.possible_duplicate_of_id == signon.id)
+                           .values(possible_duplicate_of_id=None))
+        db.session.delete(signon)
+        deleted += 1
+    db.session.flush()
+    return deleted
+
+
+def is_expired(signon: SignOn) -> bool:
+    """Say whether a sign-on waited for confirmation longer than its link lives: it holds nothing."""
+    sent = signon.confirm_sent_at or signon.created_at
+    return signon.status == SignOnStatus.PENDING.value and sent < confirmation_cutoff()
 
 
 def moderation_query(statement: Statement, status: str | None, country: str | None, flagged: bool, text: str | None):
@@ -502,6 +644,9 @@ def daily_series(statement: Statement) -> list[tuple[str, int]]:
 
 # --- entered by staff -----------------------------------------------------------------------------
 
+UNCONFIRMED_HOLDER = "not confirmed by its contact"
+
+
 def mark_duplicates(statement: Statement, rows: list) -> None:
     """Say, for each row staff want to add, whether it repeats an earlier row or an existing sign-on."""
     seen: dict[str, int] = {}
@@ -516,25 +661,38 @@ def mark_duplicates(statement: Statement, rows: list) -> None:
         probe = SignOn(statement_id=statement.id)
         _fill(probe, row.fields)
         found = find_duplicate(statement, probe)
-        if found is not None:
-            row.duplicate_of = found.organization_name
+        if found is None:
+            continue
+        row.duplicate_of = found.organization_name
+        if found.exact and found.unconfirmed:  # staff may replace it: its contact never confirmed
+            row.duplicate_reason, row.replaces_id = UNCONFIRMED_HOLDER, found.id
+        else:
             row.duplicate_reason = "has already signed" if found.exact else found.reason
 
 
-def add_by_staff(actor: User, statement: Statement, rows: list, visibility: str) -> int:
-    """Add the rows without problems and not already signed, approved at once (staff vouch for them)."""
+def add_by_staff(actor: User, statement: Statement, rows: list, visibility: str,
+                 replace_unconfirmed: bool = False) -> int:
+    """Add the rows without problems and not already signed, approved at once (staff vouch for them).
+
+    A row whose name is held only by an unconfirmed sign-on replaces it when staff ask (that one is
+    rejected, with a note), and is left out otherwise.
+    """
     if statement.state not in (State.SIGNON_OPEN.value, State.SIGNON_CLOSED.value):
         raise InvalidInput("Sign-ons can be added once sign-on has opened.")
     added = 0
     for row in rows:
         if row.problems or row.duplicate_reason in ("the same name", "has already signed"):
             continue
+        if row.duplicate_reason == UNCONFIRMED_HOLDER:
+            if not replace_unconfirmed:
+                continue
+            _replace_unconfirmed(actor, statement, row.replaces_id)
         signon = SignOn(statement_id=statement.id, revision_id=statement.final_revision_id, authorized=True,
                         source="staff", confirm_nonce=secrets.token_hex(8), withdraw_nonce=secrets.token_hex(8),
                         status=SignOnStatus.APPROVED.value, confirmed_at=utcnow(), approved_at=utcnow(),
                         decided_by_id=actor.id)
         _fill(signon, dict(row.fields, visibility=visibility))
-        if row.duplicate_reason:
+        if row.duplicate_reason and row.duplicate_reason != UNCONFIRMED_HOLDER:
             flag_if_duplicate(statement, signon)
         db.session.add(signon)
         db.session.flush()
@@ -543,3 +701,10 @@ def add_by_staff(actor: User, statement: Statement, rows: list, visibility: str)
            group_id=statement.group_id, count=added)
     _invalidate_counts(statement.id)
     return added
+
+
+def _replace_unconfirmed(actor: User, statement: Statement, signon_id: int | None) -> None:
+    signon = db.session.get(SignOn, signon_id or 0)
+    if signon is None or signon.statement_id != statement.id or signon.status != SignOnStatus.PENDING.value:
+        return  # confirmed or gone meanwhile: the unique index and the preview take it from here
+    _apply_decision(actor, signon, SignOnStatus.REJECTED, "Replaced by a sign-on entered by staff.")

@@ -65,7 +65,7 @@ def moderation(statement_id: int):
     page = paginate(services.moderation_query(statement, **filters), QUEUE_PAGE_SIZE)
     return render_template("signons/moderation.html", statement=statement, page=page, args=args, status=status,
                            statuses=list(SignOnStatus), countries=country_choices(), form=DecisionForm(),
-                           counts=services.counts(statement))
+                           counts=services.counts(statement), signon_expired=services.is_expired)
 
 
 @bp.route("/statements/<int:statement_id>/signons/decide", methods=["POST"])
@@ -73,16 +73,37 @@ def decide(statement_id: int):
     statement = _load(statement_id)
     ids = [int(v) for v in request.form.getlist("signon") if v.isascii() and v.isdigit() and len(v) < 10][:500]
     action = request.form.get("action")
-    if not ids or action not in ("approve", "reject"):
-        flash("Tick at least one sign-on, then choose Approve or Reject.", "error")
-        return redirect(request.referrer or url_for("signons.moderation", statement_id=statement.id))
+    back = redirect(request.referrer or url_for("signons.moderation", statement_id=statement.id))
+    if not ids or action not in ("approve", "reject", "delete"):
+        flash("Tick at least one sign-on, then choose Approve, Reject or Delete.", "error")
+        return back
     chosen = db.session.scalars(select(SignOn).where(SignOn.statement_id == statement.id, SignOn.id.in_(ids))).all()
-    changed = services.decide(current_user, chosen, action == "approve", request.form.get("note", "")[:1000])
-    db.session.commit()
-    verb = "approved" if action == "approve" else "rejected"
+    if action == "delete":
+        deleted = services.delete_unconfirmed(current_user, chosen)
+        db.session.commit()
+        flash(f"{deleted} unconfirmed sign-on{'' if deleted == 1 else 's'} deleted." if deleted else
+              "Nothing deleted: only sign-ons never confirmed by their contact can be deleted. Reject the others.",
+              "success" if deleted else "info")
+        return back
+    try:
+        decision = services.decide(current_user, chosen, action == "approve", request.form.get("note", "")[:1000])
+        db.session.commit()
+    except IntegrityError:  # someone approved the same name at the same moment
+        db.session.rollback()
+        flash("Someone approved a sign-on of the same name at the same moment. Nothing was changed: look again.",
+              "error")
+        return back
+    _flash_decision(decision, "approved" if action == "approve" else "rejected")
+    return back
+
+
+def _flash_decision(decision, verb: str) -> None:
+    changed = decision.changed
     flash(f"{changed} sign-on{'' if changed == 1 else 's'} {verb}." if changed else
-          f"Nothing changed: only confirmed sign-ons can be {verb}.", "success" if changed else "info")
-    return redirect(request.referrer or url_for("signons.moderation", statement_id=statement.id))
+          f"Nothing changed: these sign-ons cannot be {verb} in their present state.", "success" if changed else "info")
+    if decision.name_taken:
+        flash("Not approved, as a sign-on of the same name is approved already: " + ", ".join(decision.name_taken)
+              + ". Reject one of the two, or withdraw the approved one first.", "error")
 
 
 @bp.route("/statements/<int:statement_id>/signons.csv")
@@ -106,6 +127,7 @@ def staff_add(statement_id: int):
     statement = _load(statement_id)
     form = StaffAddForm()
     rows, added = None, None
+    replace_unconfirmed = request.form.get("replace_unconfirmed") == "1"
     if form.validate_on_submit():
         upload = request.files.get("upload")
         text = form.rows.data or ""
@@ -124,7 +146,8 @@ def staff_add(statement_id: int):
                 services.mark_duplicates(statement, rows)
                 if request.form.get("confirm") == "1":
                     try:
-                        added = services.add_by_staff(current_user, statement, rows, form.default_visibility.data)
+                        added = services.add_by_staff(current_user, statement, rows, form.default_visibility.data,
+                                                      replace_unconfirmed=replace_unconfirmed)
                         db.session.commit()
                     except InvalidInput as error:
                         db.session.rollback()
@@ -136,4 +159,6 @@ def staff_add(statement_id: int):
                         flash(f"{added} sign-on{'' if added == 1 else 's'} added and approved.", "success")
                         return redirect(url_for("signons.moderation", statement_id=statement.id, status="approved"))
     status = 400 if form.errors else 200
-    return render_template("signons/staff_add.html", statement=statement, form=form, rows=rows), status
+    return render_template("signons/staff_add.html", statement=statement, form=form, rows=rows,
+                           replace_unconfirmed=replace_unconfirmed,
+                           unconfirmed_holder=services.UNCONFIRMED_HOLDER), status

@@ -18,7 +18,7 @@ from statements.drafts.models import State, Statement
 from statements.extensions import db, limiter
 from statements.signons import bp, charts, services
 from statements.signons.forms import CodeForm, ResendForm, SignOnForm
-from statements.signons.models import SignOnStatus
+from statements.signons.models import SignOn, SignOnStatus
 
 PUBLIC_STATES = (State.SIGNON_OPEN.value, State.SIGNON_CLOSED.value, State.PUBLISHED.value)
 LIST_PAGE_SIZE = 500
@@ -70,13 +70,9 @@ def _render_public(statement: Statement, form: SignOnForm | None = None, status:
     form = form or SignOnForm()
     form.started.data = started or _started_value()
     final = statement.final_revision
-    resend_form = ResendForm(prefix="resend")
-    already_signed = services.ALREADY_SIGNED in form.organization_name.errors
-    if already_signed:  # the way on is to ask for the email again: offer it, filled in
-        resend_form.contact_email.data = form.contact_email.data
     return render_template("signons/public.html", statement=statement, form=form, counts=services.counts(statement),
-                           text=drafts.revision_text(final), final=final, resend_form=resend_form,
-                           already_signed=already_signed, is_open=statement.state == State.SIGNON_OPEN), status
+                           text=drafts.revision_text(final), final=final, resend_form=ResendForm(prefix="resend"),
+                           is_open=statement.state == State.SIGNON_OPEN), status
 
 
 def _public_page_key(statement: Statement) -> tuple:
@@ -117,6 +113,7 @@ def sign(slug: str):
         return _render_public(statement, form, 400)
     if form.validate_on_submit():
         try:
+            # the answer is the same whatever is stored: what differs goes by email to the address given
             signon, _code = services.sign(statement, form.data)
             # read before the commit, which would otherwise load both rows again to build the address
             next_page = url_for("signons.check_email", slug=statement.slug, to=signon.contact_email)
@@ -124,9 +121,6 @@ def sign(slug: str):
         except InvalidInput as error:
             db.session.rollback()
             add_error(form, error)
-        except IntegrityError:  # the same organization sent twice at the same moment: the first one counts
-            db.session.rollback()
-            add_error(form, InvalidInput(services.ALREADY_SIGNED, field="organization_name"))
         else:
             return redirect(next_page)
     return _render_public(statement, form, 400)
@@ -163,8 +157,20 @@ def confirm(slug: str, token: str):
         return render_template("signons/confirm.html", statement=statement, signon=signon, token=token)
     if signon.status == SignOnStatus.PENDING.value or signon.reconfirm_revision_id:
         services.require_open(statement)
-    outcome = services.confirm(signon)
-    db.session.commit()
+    return _confirm_and_answer(statement, signon)
+
+
+def _confirm_and_answer(statement: Statement, signon):
+    """Confirm and commit; if another sign-on of the same name was approved at that moment, hold this one."""
+    signon_id = signon.id
+    try:
+        outcome = services.confirm(signon)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        signon = db.session.get(SignOn, signon_id)
+        outcome = services.confirm(signon)  # now it sees the other one, and holds this one for staff
+        db.session.commit()
     return render_template("signons/confirmed.html", statement=statement, signon=signon, outcome=outcome)
 
 
@@ -178,11 +184,10 @@ def confirm_code(slug: str):
             services.require_open(statement)
             signon = services.confirm_by_code(statement, form.contact_email.data, form.code.data)
         except InvalidInput as error:
+            db.session.commit()  # a wrong try counts against the sign-on's code
             add_error(form, error)
         else:
-            outcome = services.confirm(signon)
-            db.session.commit()
-            return render_template("signons/confirmed.html", statement=statement, signon=signon, outcome=outcome)
+            return _confirm_and_answer(statement, signon)
     status = 400 if request.method == "POST" else 200
     return render_template("signons/confirm_code.html", statement=statement, form=form), status
 

@@ -1,6 +1,8 @@
 """Every sign-on page, public and staff, at phone and desktop width: axe-core finds no violation,
 nothing scrolls sideways, and a screenshot is kept."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -128,13 +130,15 @@ def _(page, app, world):
     expect(page.locator("#sign .field-error")).to_have_count(7)
 
 
-@page_type("sign-on form with a duplicate", heading="Loss and damage for people who move")
+@page_type("staff add replacing an unconfirmed sign-on", who="admin", heading="Loss and damage for people who move")
 def _(page, app, world):
-    sign(app, world.signon_slug, status="approved")
-    page.goto(_public(world))
-    _fill_the_form(page, name="ASOCIACION DE TRABAJADORAS DEL HOGAR")
-    page.get_by_role("button", name="Sign the statement").click()
-    expect(page.locator("#organization_name-error")).to_contain_text("already signed")
+    sign(app, world.signon_slug, status="pending")
+    page.goto(f"/statements/{_statement_id(app, world)}/signons/add")
+    page.get_by_label("Sign-ons, one per line").fill("Asociación de Trabajadoras del Hogar; GT; union; Ana; ana@example.com")
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_label(re.compile("^Replace the 1 sign-on of the same name")).check()
+    page.get_by_role("button", name="Check the preview again").click()
+    expect(page.get_by_role("button", name="Add 1 sign-on")).to_be_visible()
 
 
 @page_type("check your email", heading="Check your email")

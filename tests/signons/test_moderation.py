@@ -115,20 +115,20 @@ def test_only_confirmed_sign_ons_are_decided_and_the_others_ticked_are_left_as_t
         assert signon_named("Uganda Land Alliance").status == "pending"
         assert signon_named("Withdrawn Network").status == "withdrawn"
         assert signon_named("Red de Mujeres").status == "approved"
-    response = decide(staff, statement_id, [queue["Uganda Land Alliance"]], "reject")
-    assert "Nothing changed: only confirmed sign-ons can be rejected." in \
+    response = decide(staff, statement_id, [queue["Withdrawn Network"]], "reject")
+    assert "Nothing changed: these sign-ons cannot be rejected in their present state." in \
         flashes(text_of(staff.get(response.headers["Location"])))
     with app.app_context():
-        assert signon_named("Uganda Land Alliance").status == "pending"
+        assert signon_named("Withdrawn Network").status == "withdrawn"
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "signon.rejected")).all() == []
 
 
 def test_deciding_with_nothing_ticked_says_what_to_do(staff, statement_id, queue):
-    for data in ({"action": "approve"}, {"signon": [str(queue["Red de Mujeres"])], "action": "delete"},
+    for data in ({"action": "approve"}, {"signon": [str(queue["Red de Mujeres"])], "action": "erase"},
                  {"signon": ["x", "-1", "99999999999"], "action": "approve"}):
         response = staff.submit(f"/statements/{statement_id}/signons/decide", data)
         assert response.status_code == 302
-        assert "Tick at least one sign-on, then choose Approve or Reject." in \
+        assert "Tick at least one sign-on, then choose Approve, Reject or Delete." in \
             flashes(text_of(staff.get(f"/statements/{statement_id}/signons")))
 
 
