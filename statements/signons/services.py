@@ -23,7 +23,7 @@ from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.mail.services import queue_mail
-from statements.signons import duplicates
+from statements.signons import appearance, duplicates
 from statements.signons.models import ACTIVE_STATUSES, SignOn, SignOnStatus, Visibility
 
 CONFIRM_DAYS = 7
@@ -429,7 +429,7 @@ def forget_counts(app=None) -> None:
 def counts(statement: Statement) -> dict:
     """Approved sign-ons in all, by country and by type: computed, and kept for a few seconds.
 
-    Each breakdown counts only the sign-ons that let that much be shown (as public_entry does): an
+    Each breakdown counts only the sign-ons that let that much be shown (as appearance decides): an
     organization counted without being listed is in the total alone, and one listed by country only
     is not in the count by type.
     """
@@ -441,10 +441,10 @@ def counts(statement: Statement) -> dict:
     total = db.session.scalar(select(func.count()).select_from(SignOn).where(*approved))
     by_country = dict(db.session.execute(
         select(SignOn.country, func.count())
-        .where(*approved, SignOn.visibility != Visibility.COUNT_ONLY.value).group_by(SignOn.country)).all())
+        .where(*approved, SignOn.visibility.in_(appearance.LISTED)).group_by(SignOn.country)).all())
     by_type = dict(db.session.execute(
         select(SignOn.org_type, func.count())
-        .where(*approved, SignOn.visibility == Visibility.NAMED.value).group_by(SignOn.org_type)).all())
+        .where(*approved, SignOn.visibility.in_(appearance.NAMED)).group_by(SignOn.org_type)).all())
     result = {
         "total": total,
         "by_country": sorted(((country_name(c), c, n) for c, n in by_country.items()), key=lambda r: (-r[2], r[0])),
@@ -462,7 +462,7 @@ def public_query(statement: Statement, country: str | None = None):
     """Approved sign-ons that may be listed (named or by country), by country then name."""
     query = select(SignOn).where(
         SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value,
-        SignOn.visibility != Visibility.COUNT_ONLY.value,
+        SignOn.visibility.in_(appearance.LISTED),
     ).order_by(SignOn.country_sort, SignOn.visibility, SignOn.sort_key, SignOn.id).options(selectinload(SignOn.revision))
     if country:
         query = query.where(SignOn.country == country)
@@ -476,16 +476,20 @@ def public_rows(statement: Statement) -> list[SignOn]:
     return db.session.scalars(public_query(statement)).all()
 
 
-def public_entry(signon: SignOn) -> dict:
-    """What the public may see of a sign-on: never contact details."""
-    named = signon.visibility == Visibility.NAMED.value
+def public_entry(signon: SignOn) -> dict | None:
+    """What the public may see of a sign-on (as appearance decides), or None when it is not listed:
+    never contact details."""
+    shown = appearance.appearance(signon.visibility, signon.organization_name, signon.country, signon.org_type,
+                                  signon.website)
+    if shown is None:
+        return None
     needs_reconfirm = signon.reconfirm_revision_id is not None
     return {
-        "name": signon.organization_name if named else f"An organization in {country_name(signon.country)}",
-        "country": signon.country,
-        "country_name": country_name(signon.country),
-        "type": signon.org_type if named else None,
-        "website": signon.website if named else None,
+        "name": shown.name,
+        "country": shown.country,
+        "country_name": country_name(shown.country),
+        "type": shown.org_type,
+        "website": shown.website,
         "signed_revision": signon.revision.number if needs_reconfirm else None,
     }
 
