@@ -392,8 +392,14 @@ def decide(actor: User, signons: list[SignOn], approve: bool, note: str = "") ->
     return changed
 
 
-def moderation_query(statement: Statement, status: str | None, country: str | None, flagged: bool, text: str | None):
+def moderation_query(statement: Statement, status: str | None, country: str | None, flagged: bool, text: str | None,
+                     unnamed: bool = True):
+    """The sign-ons of a statement for moderation, newest first. Without `unnamed` (for someone who may not
+    know who they are), a search by country or text leaves out the organizations counted without being
+    named, so that finding one would not tell where it is or what it is called."""
     query = select(SignOn).where(SignOn.statement_id == statement.id).order_by(SignOn.created_at.desc())
+    if not unnamed and (country or text):
+        query = query.where(SignOn.visibility != Visibility.COUNT_ONLY.value)
     if status in {s.value for s in SignOnStatus}:
         query = query.where(SignOn.status == status)
     if country:
@@ -405,6 +411,24 @@ def moderation_query(statement: Statement, status: str | None, country: str | No
         query = query.where(or_(SignOn.organization_name.ilike(pattern, escape="\\"),
                                 SignOn.contact_email.ilike(pattern, escape="\\")))
     return query
+
+
+def contacts_query(statement: Statement, unnamed: bool):
+    """Every sign-on of a statement with its contacts, in the order they came; without `unnamed`, none of the
+    organizations counted without being named."""
+    query = select(SignOn).where(SignOn.statement_id == statement.id).order_by(SignOn.id)
+    if not unnamed:
+        query = query.where(SignOn.visibility != Visibility.COUNT_ONLY.value)
+    return query.options(selectinload(SignOn.revision))
+
+
+def counted_only_names(statement: Statement, names: set[str]) -> set[str]:
+    """Those of these names that belong to an organization of this statement counted without being named."""
+    if not names:
+        return set()
+    return set(db.session.scalars(select(SignOn.organization_name).where(
+        SignOn.statement_id == statement.id, SignOn.visibility == Visibility.COUNT_ONLY.value,
+        SignOn.organization_name.in_(names))))
 
 
 # --- counting and listing -------------------------------------------------------------------------
