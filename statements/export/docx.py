@@ -137,6 +137,8 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
     document.add_heading(counted(labels, "signed_by", data.count), level=1)
     if data.unnamed_count:
         document.add_paragraph(counted(labels, "unnamed", data.unnamed_count))
+    if data.withheld_count:
+        document.add_paragraph(labels["list_private"])
     if not data.count:
         document.add_paragraph(labels["none_yet"])
     for country, signatories in grouped(data.signatories, group_by):

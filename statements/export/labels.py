@@ -24,6 +24,7 @@ LABELS: dict[str, dict] = {
         "unnamed": {"one": "Including {count} organization that asked not to be listed.",
                     "other": "Including {count} organizations that asked not to be listed."},
         "in_country": "An organization in {country}",
+        "list_private": "The list of signatory organizations is kept private until the statement is published.",
         "none_yet": "No organization has signed yet.",
         "logo": "{network} logo",
         "date": "{day} {month} {year}",
@@ -41,6 +42,7 @@ LABELS: dict[str, dict] = {
         "unnamed": {"one": "Incluye {count} organización que pidió no figurar en la lista.",
                     "other": "Incluye {count} organizaciones que pidieron no figurar en la lista."},
         "in_country": "Una organización de {country}",
+        "list_private": "La lista de organizaciones firmantes es privada hasta que se publique la declaración.",
         "none_yet": "Ninguna organización ha firmado todavía.",
         "logo": "Logotipo de {network}",
         "date": "{day} de {month} de {year}",
@@ -69,6 +71,7 @@ LABELS: dict[str, dict] = {
         "unnamed": {"one": "Dont {count} organisation qui a demandé à ne pas figurer dans la liste.",
                     "other": "Dont {count} organisations qui ont demandé à ne pas figurer dans la liste."},
         "in_country": "Une organisation ({country})",  # « au », « en » or « aux » would depend on the country
+        "list_private": "La liste des organisations signataires reste privée jusqu’à la publication de la déclaration.",
         "none_yet": "Aucune organisation n’a encore signé.",
         "logo": "Logo de {network}",
         "date": "{day} {month} {year}",
@@ -98,6 +101,7 @@ LABELS: dict[str, dict] = {
         "unnamed": {"one": "Incluindo {count} organização que pediu para não constar da lista.",
                     "other": "Incluindo {count} organizações que pediram para não constar da lista."},
         "in_country": "Uma organização ({country})",  # "do", "da" or "de" would depend on the country
+        "list_private": "A lista de organizações signatárias permanece privada até a publicação da declaração.",
         "none_yet": "Nenhuma organização assinou ainda.",
         "logo": "Logotipo de {network}",
         "date": "{day} de {month} de {year}",

@@ -43,12 +43,13 @@ class ExportData:
     is_final: bool
     signatories: list[Signatory] = field(default_factory=list)
     unnamed_count: int = 0  # organizations counted but not listed
+    withheld_count: int = 0  # organizations counted, their names left out while the list is kept private
     logo_data_uri: str | None = None
     summary: str = ""
 
     @property
     def count(self) -> int:
-        return len(self.signatories) + self.unnamed_count
+        return len(self.signatories) + self.unnamed_count + self.withheld_count
 
     @property
     def short_title(self) -> str:

@@ -132,12 +132,16 @@ def signatories(statement: Statement, labels: dict) -> tuple[list[Signatory], in
     return listed, len(approved) - len(listed)
 
 
-def export_data(statement: Statement) -> tuple[ExportData, str]:
-    """The plain data a PDF or DOCX is made from, and the Markdown text."""
+def export_data(statement: Statement, with_names: bool = True) -> tuple[ExportData, str]:
+    """The plain data a PDF or DOCX is made from, and the Markdown text; without names, the signatories
+    are only counted (for a list kept private until publication)."""
     revision, is_final = exported_revision(statement)
     text = printable(drafts.revision_text(revision))
     labels = labels_for(statement.language)
     listed, unnamed = signatories(statement, labels)
+    withheld = 0 if with_names else len(listed) + unnamed
+    if not with_names:
+        listed, unnamed = [], 0
     settings = network_settings()
     logo = (f"data:{settings.logo_type};base64,{base64.b64encode(settings.logo).decode()}"
             if settings.logo else None)
@@ -146,7 +150,7 @@ def export_data(statement: Statement) -> tuple[ExportData, str]:
         text_html=render_markdown(text), signed_on=(statement.final_revision.created_at if is_final
                                                      else revision.created_at).date(),
         revision_number=revision.number, is_final=is_final, signatories=listed, unnamed_count=unnamed,
-        logo_data_uri=logo, summary=printable(statement.summary),
+        withheld_count=withheld, logo_data_uri=logo, summary=printable(statement.summary),
     )
     return data, text
 

@@ -6,13 +6,14 @@ from flask_login import current_user
 from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
 from statements.core.loaders import load_for, require
-from statements.core.policy import Permission
+from statements.core.policy import Permission, sees_private_list
 from statements.drafts.models import State, Statement
 from statements.export import bp, services
 from statements.export.forms import ExportForm, NetworkForm
 from statements.export.models import ExportFile
 from statements.export.pdf import render_html
 from statements.extensions import db
+from statements.signons.services import list_is_public
 from statements.signons.views import load_public
 
 
@@ -89,8 +90,11 @@ def public_pdf(slug: str):
 
 @bp.route("/statements/<int:statement_id>/print")
 def print_view(statement_id: int):
+    """The PDF's page in the browser, naming signatories to whom the PDF would name them: anyone once the
+    list is public, else those who may export the files."""
     statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
-    data, _ = services.export_data(statement)
+    with_names = list_is_public(statement) or sees_private_list(current_user, statement)
+    data, _ = services.export_data(statement, with_names=with_names)
     return render_html(data, request.args.get("group", "country"), "a4")
 
 
