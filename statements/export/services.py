@@ -272,6 +272,11 @@ def make_in_thread(app, export_id: int) -> threading.Thread:
     return thread
 
 
+def file_etag(export: ExportFile) -> str:
+    """An ETag for a file: from its key, which changes with the text and with the list of signatories."""
+    return hashlib.sha256(export.cache_key.encode()).hexdigest()[:32]
+
+
 def file_path(export: ExportFile) -> Path | None:
     if export.status != "done" or not export.file_name:
         return None

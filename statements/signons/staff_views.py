@@ -11,6 +11,7 @@ from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
 from statements.core.loaders import load_for
 from statements.core.policy import Permission, sees_signatory, sees_unnamed_signatories
+from statements.core.security import PRIVATE
 from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.signons import bp, entry, services
@@ -101,7 +102,9 @@ def export(statement_id: int):
                      s.created_at.isoformat(timespec="seconds"),
                      s.confirmed_at.isoformat(timespec="seconds") if s.confirmed_at else "", s.message,
                      s.possible_duplicate_of_id or "", s.moderation_note])
-    return _csv_response(rows, f"{statement.slug}-signons-with-contacts.csv")
+    response = _csv_response(rows, f"{statement.slug}-signons-with-contacts.csv")
+    response.headers["Cache-Control"] = PRIVATE  # contact details: for this person, never kept by a cache
+    return response
 
 
 #: what the preview says of an earlier sign-on the person adding may not know the name of
