@@ -70,7 +70,8 @@ def keep_private_answers_private(response):
 
 
 def register_security(app: Flask) -> None:
-    """Trust TRUSTED_PROXIES proxies in front, and add the security headers to every response."""
+    """Trust TRUSTED_PROXIES proxies in front, add the security headers to every response, and keep answers
+    to logged-in people out of caches."""
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         # the scheme (HSTS, generated URLs) and the client's address (logs, rate limits)
