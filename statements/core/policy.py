@@ -38,6 +38,7 @@ class Permission(StrEnum):
     THREAD_RESOLVE = "thread:resolve"
     COMMENT_CHANGE = "comment:change"
     SIGNON_MANAGE = "signon:manage"
+    UNNAMED_SIGNATORY_VIEW = "unnamed_signatory:view"
     STATEMENT_EXPORT = "statement:export"
     NETWORK_SETTINGS = "network:settings"
 
@@ -62,6 +63,8 @@ STAFF_ONLY = frozenset({
     Permission.AUDIT_READ,
     Permission.USER_MANAGE,
     Permission.NETWORK_SETTINGS,
+    # who signed when it chose to be counted without being named: network staff alone know it
+    Permission.UNNAMED_SIGNATORY_VIEW,
 })
 
 
@@ -101,3 +104,33 @@ def can(user, permission: Permission, target=None) -> bool:
         return True
     is_author = getattr(target, "author_id", None) == user.id
     return is_author and permission in AUTHOR_PERMISSIONS and Permission.COMMENT_CREATE in ROLE_PERMISSIONS[role]
+
+
+# --- who sees what of signatories -------------------------------------------------------------------
+# Network staff see every sign-on whole: name, contact, email, website, message, even for an organization
+# counted without being named, and download them all. The group's coordinators see the sign-ons of
+# named and country-only organizations whole, to moderate them, but of an organization counted without
+# being named only that it signed and its status. Members, observers and everyone else see what the
+# public sees. The public sign-on page (templates/signons/public.html) says so: change both together.
+
+#: the visibility of an organization counted without being named (signons.models.Visibility.COUNT_ONLY:
+#: change both together)
+COUNTED_WITHOUT_NAME = "count"
+
+
+def sees_unnamed_signatories(user) -> bool:
+    """Say whether the user may know who the organizations counted without being named are."""
+    return can(user, Permission.UNNAMED_SIGNATORY_VIEW)
+
+
+def sees_signatory(user, signon) -> bool:
+    """Say whether the user may see who signed and how to reach them (not only that an organization signed)."""
+    if signon.visibility == COUNTED_WITHOUT_NAME:
+        return sees_unnamed_signatories(user)
+    return can(user, Permission.SIGNON_MANAGE, signon)
+
+
+def sees_private_list(user, statement) -> bool:
+    """Say whether the user may see the names of a list kept private until publication: those who may
+    export the statement's files, which name them, and no one else (a print view follows the same rule)."""
+    return can(user, Permission.STATEMENT_EXPORT, statement)

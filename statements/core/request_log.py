@@ -16,6 +16,13 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{7,127}")
 #: what a path may show as is in a log line; anything else (spaces, line breaks, quotes) is %-escaped
 _PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+#: route arguments that carry a secret (links sent by email), logged as HIDDEN, never as given
+SECRET_ARGUMENTS = frozenset({"token"})
+HIDDEN = "(token)"
+#: an argument in a route's rule: <slug>, <int:statement_id>
+_ARGUMENT = re.compile(r"<(?:[^<>:]+:)?([^<>:]+)>")
+#: the shape of a signed token (core.tokens: payload.timestamp.signature, URL-safe base64)
+_SIGNED_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{16,}")
 
 
 def request_id() -> str:
@@ -38,8 +45,25 @@ def user_label() -> str:
 
 
 def logged_path() -> str:
-    """Return the request's path, escaped so that it cannot break or forge a log line."""
-    return quote(request.path, safe=_PATH_SAFE)
+    """Return the request's path, escaped so that it cannot break or forge a log line, its secrets left out."""
+    return quote(_without_secrets(request.path), safe=_PATH_SAFE)
+
+
+def _without_secrets(path: str) -> str:
+    """The path with each link token replaced: by the route's argument when the path matched a route,
+    and anywhere else by its shape (a token opened at the wrong address or with the wrong method).
+
+    Tokens are the keys of links sent by email (to confirm, to withdraw a signature, to reset a password):
+    whoever reads the logs must not be able to use them.
+    """
+    rule, values = request.url_rule, request.view_args or {}
+    if rule is not None and any(name in values for name in SECRET_ARGUMENTS):
+        path = _ARGUMENT.sub(lambda found: _filled(found.group(1), values), rule.rule)
+    return _SIGNED_TOKEN.sub(HIDDEN, path)
+
+
+def _filled(name: str, values: dict) -> str:
+    return HIDDEN if name in SECRET_ARGUMENTS else str(values.get(name, ""))
 
 
 def _start_request() -> None:

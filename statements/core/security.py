@@ -5,8 +5,10 @@ inline style but the print view's (so markup that slipped into a page could not 
 and no site may frame them except the count badge, which partners embed.
 """
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from statements.accounts.models import User
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -30,6 +32,8 @@ PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
     "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer", "microphone",
     "payment", "usb",
 ))
+#: how an answer for one person is sent: no cache, shared or in the browser, keeps it
+PRIVATE = "private, no-store"
 COMMON_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -54,8 +58,20 @@ def add_security_headers(response):
     return response
 
 
+def keep_private_answers_private(response):
+    """Send every answer to a logged-in person as private and not to be stored: it may show what their
+    role allows (names, contact details, drafts) that nobody else may see."""
+    # where Flask-Login keeps the user once the request has asked for it; by its type, so that a proxy
+    # stored there by mistake is not asked (it would ask itself)
+    user = g.get("_login_user")
+    if issubclass(type(user), User) or "_user_id" in session:
+        response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
 def register_security(app: Flask) -> None:
-    """Trust TRUSTED_PROXIES proxies in front, and add the security headers to every response."""
+    """Trust TRUSTED_PROXIES proxies in front, add the security headers to every response, and keep answers
+    to logged-in people out of caches."""
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
         # the scheme (HSTS, generated URLs) and the client's address (logs, rate limits)
@@ -63,3 +79,4 @@ def register_security(app: Flask) -> None:
         # which the proxy passes on, so that a made-up X-Forwarded-Host cannot change a cached address
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.after_request(add_security_headers)
+    app.after_request(keep_private_answers_private)

@@ -11,7 +11,7 @@ from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_name
 from statements.core.languages import text_direction
 from statements.core.markdown import render_markdown
-from statements.core.policy import Permission, can
+from statements.core.policy import Permission, can, sees_signatory
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -52,5 +52,6 @@ def register_templating(app: Flask) -> None:
     def inject_policy():
         return {
             "can": lambda permission, target=None: can(current_user, permission, target),
+            "sees_signatory": lambda signon: sees_signatory(current_user, signon),
             "network_name": app.config["NETWORK_NAME"],
         }

@@ -137,7 +137,9 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
     document.add_heading(counted(labels, "signed_by", data.count), level=1)
     if data.unnamed_count:
         document.add_paragraph(counted(labels, "unnamed", data.unnamed_count))
-    if not data.signatories and not data.unnamed_count:
+    if data.withheld_count:
+        document.add_paragraph(labels["list_private"])
+    if not data.count:
         document.add_paragraph(labels["none_yet"])
     for country, signatories in grouped(data.signatories, group_by):
         if country:
@@ -146,9 +148,10 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
         for signatory in signatories:
             paragraph = document.add_paragraph(style="List Bullet")
             paragraph.add_run(signatory.name)
-            meta = paragraph.add_run(f" · {signatory.type_label}" if country else
-                                     f" · {signatory.country}, {signatory.type_label}")
-            meta.font.size = Pt(8)
+            # (an organization listed by its country alone has no type, and under its country's heading no details)
+            details = ", ".join(filter(None, [None if country else signatory.country, signatory.type_label]))
+            if details:
+                paragraph.add_run(f" · {details}").font.size = Pt(8)
             in_text_direction.append(paragraph)
     if text_direction(data.language) == "rtl":
         for paragraph in in_text_direction:

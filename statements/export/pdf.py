@@ -23,9 +23,11 @@ PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
 
 @dataclass
 class Signatory:
+    """A signatory as the public sees it: its name (or "an organization in <country>"), in the file's words."""
+
     name: str
     country: str
-    type_label: str
+    type_label: str | None  # None for an organization listed by its country alone
 
 
 @dataclass
@@ -40,13 +42,14 @@ class ExportData:
     revision_number: int
     is_final: bool
     signatories: list[Signatory] = field(default_factory=list)
-    unnamed_count: int = 0  # organizations counted but not named
+    unnamed_count: int = 0  # organizations counted but not listed
+    withheld_count: int = 0  # organizations counted, their names left out while the list is kept private
     logo_data_uri: str | None = None
     summary: str = ""
 
     @property
     def count(self) -> int:
-        return len(self.signatories) + self.unnamed_count
+        return len(self.signatories) + self.unnamed_count + self.withheld_count
 
     @property
     def short_title(self) -> str:

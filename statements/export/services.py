@@ -26,14 +26,15 @@ from statements.export.labels import country_in, labels_for, organization_type
 from statements.export.models import ExportFile, NetworkSettings
 from statements.export.pdf import ExportData, Signatory
 from statements.extensions import db
-from statements.signons.models import SignOn, SignOnStatus, Visibility
+from statements.signons.appearance import appearance
+from statements.signons.models import SignOn, SignOnStatus
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 4000 * 4000
 #: a file still "running" after this long was lost with its process: it may be made again
 STALE_AFTER = timedelta(minutes=15)
 #: raised whenever files come out laid out differently, so files made before are made again
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 KINDS = {"pdf": "application/pdf",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 GROUPINGS = ("country", "alphabetical")
@@ -113,18 +114,34 @@ def printable(text: str) -> str:
     return _CONTROL_CHARACTERS.sub("", text or "")
 
 
-def export_data(statement: Statement) -> tuple[ExportData, str]:
-    """The plain data a PDF or DOCX is made from, and the Markdown text."""
-    revision, is_final = exported_revision(statement)
-    text = printable(drafts.revision_text(revision))
-    labels, types = labels_for(statement.language), dict(ORGANIZATION_TYPES)
+def signatories(statement: Statement, labels: dict) -> tuple[list[Signatory], int]:
+    """The approved signatories as the public sees them (appearance decides), in the labels' language; and
+    how many are only counted."""
+    types = dict(ORGANIZATION_TYPES)
     approved = db.session.execute(
-        select(SignOn.organization_name, SignOn.country, SignOn.org_type, SignOn.visibility)
+        select(SignOn.visibility, SignOn.organization_name, SignOn.country, SignOn.org_type)
         .where(SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)
     ).all()
-    named = [Signatory(printable(name), country_in(country, labels),
-                       organization_type(kind, types.get(kind, kind), labels))
-             for name, country, kind, visibility in approved if visibility == Visibility.NAMED.value]
+    shown = [appearance(visibility, printable(name), country, kind, None, in_country=labels["in_country"],
+                        country_label=lambda code: country_in(code, labels))
+             for visibility, name, country, kind in approved]
+    listed = [Signatory(each.name, country_in(each.country, labels),
+                        organization_type(each.org_type, types.get(each.org_type, each.org_type), labels)
+                        if each.org_type else None)
+              for each in shown if each is not None]
+    return listed, len(approved) - len(listed)
+
+
+def export_data(statement: Statement, with_names: bool = True) -> tuple[ExportData, str]:
+    """The plain data a PDF or DOCX is made from, and the Markdown text; without names, the signatories
+    are only counted (for a list kept private until publication)."""
+    revision, is_final = exported_revision(statement)
+    text = printable(drafts.revision_text(revision))
+    labels = labels_for(statement.language)
+    listed, unnamed = signatories(statement, labels)
+    withheld = 0 if with_names else len(listed) + unnamed
+    if not with_names:
+        listed, unnamed = [], 0
     settings = network_settings()
     logo = (f"data:{settings.logo_type};base64,{base64.b64encode(settings.logo).decode()}"
             if settings.logo else None)
@@ -132,8 +149,8 @@ def export_data(statement: Statement) -> tuple[ExportData, str]:
         network_name=printable(settings.name), title=printable(statement.title), language=statement.language,
         text_html=render_markdown(text), signed_on=(statement.final_revision.created_at if is_final
                                                      else revision.created_at).date(),
-        revision_number=revision.number, is_final=is_final, signatories=named,
-        unnamed_count=len(approved) - len(named), logo_data_uri=logo, summary=printable(statement.summary),
+        revision_number=revision.number, is_final=is_final, signatories=listed, unnamed_count=unnamed,
+        withheld_count=withheld, logo_data_uri=logo, summary=printable(statement.summary),
     )
     return data, text
 
@@ -253,6 +270,11 @@ def make_in_thread(app, export_id: int) -> threading.Thread:
     running_threads[:] = [t for t in running_threads if t.is_alive()] + [thread]
     thread.start()
     return thread
+
+
+def file_etag(export: ExportFile) -> str:
+    """An ETag for a file: from its key, which changes with the text and with the list of signatories."""
+    return hashlib.sha256(export.cache_key.encode()).hexdigest()[:32]
 
 
 def file_path(export: ExportFile) -> Path | None:

@@ -6,13 +6,15 @@ from flask_login import current_user
 from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
 from statements.core.loaders import load_for, require
-from statements.core.policy import Permission
+from statements.core.policy import Permission, sees_private_list
+from statements.core.security import PRIVATE
 from statements.drafts.models import State, Statement
 from statements.export import bp, services
 from statements.export.forms import ExportForm, NetworkForm
 from statements.export.models import ExportFile
 from statements.export.pdf import render_html
 from statements.extensions import db
+from statements.signons.services import list_is_public
 from statements.signons.views import load_public
 
 
@@ -61,36 +63,48 @@ def progress(export_id: int):
 
 @bp.route("/exports/<int:export_id>/download")
 def download(export_id: int):
+    """A file for coordinators and staff (a draft, a list kept private): sent for this person only."""
     export, statement = _load_export(export_id)
-    return _send(export, statement)
-
-
-def _send(export: ExportFile, statement: Statement):
     path = services.file_path(export)
     if path is None:
         flash("That file is not ready yet.", "info")
         return redirect(url_for("export.progress", export_id=export.id))
-    return send_file(path, mimetype=services.KINDS[export.kind], as_attachment=True,
-                     download_name=f"{statement.slug}.{export.kind}", max_age=3600)
+    response = send_file(path, mimetype=services.KINDS[export.kind], as_attachment=True,
+                         download_name=f"{statement.slug}.{export.kind}", conditional=False, etag=False)
+    response.headers["Cache-Control"] = PRIVATE
+    return response
 
 
 @bp.route("/s/<slug>/statement.pdf")
 def public_pdf(slug: str):
-    """The published statement's PDF, for anyone; made once, then served from disk."""
+    """The published statement's PDF, for anyone; made once, then served from disk.
+
+    Caches keep it, but ask each time whether it is still the one to give: its ETag is the file's own (a
+    new file is made when the list of signatories changes), so a withdrawal is never served from a cache.
+    """
     statement = load_public(slug)
     if statement.state != State.PUBLISHED:
         abort(404)
     export = _start(statement, "pdf", "country", "a4")
-    if export.status == "done":
-        return _send(export, statement)
-    return render_template("export/progress.html", export=export, statement=statement, public=True,
-                           download=url_for("export.public_pdf", slug=slug)), 202
+    path = services.file_path(export)
+    if path is None:
+        page = render_template("export/progress.html", export=export, statement=statement, public=True,
+                               download=url_for("export.public_pdf", slug=slug))
+        return page, 202, {"Cache-Control": "no-store"}
+    response = send_file(path, mimetype=services.KINDS[export.kind], as_attachment=True,
+                         download_name=f"{statement.slug}.{export.kind}", etag=services.file_etag(export),
+                         conditional=True)
+    response.headers["Cache-Control"] = "public, no-cache"
+    return response
 
 
 @bp.route("/statements/<int:statement_id>/print")
 def print_view(statement_id: int):
+    """The PDF's page in the browser, naming signatories to whom the PDF would name them: anyone once the
+    list is public, else those who may export the files."""
     statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
-    data, _ = services.export_data(statement)
+    with_names = list_is_public(statement) or sees_private_list(current_user, statement)
+    data, _ = services.export_data(statement, with_names=with_names)
     return render_html(data, request.args.get("group", "country"), "a4")
 
 

@@ -16,11 +16,13 @@ CACHE_SECONDS = 60
 
 
 def _public_response(response, max_age: int = CACHE_SECONDS):
-    """Let any site read it, and let caches keep it briefly."""
+    """Let any site read it, and let caches keep it briefly: a withdrawal is gone from every cache within
+    max_age; after that, a cache asks again with the ETag of what it has, which the list's change changed."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "GET"
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _statement_json(statement) -> dict:

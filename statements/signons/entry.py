@@ -24,6 +24,8 @@ class Row:
     duplicate_reason: str | None = None
     #: an unconfirmed sign-on of the same name that adding this row would replace
     replaces_id: int | None = None
+    #: added waiting for network staff, not approved: it repeats a name the person adding may not know
+    held_for_staff: bool = False
 
 
 def _country(value: str) -> str | None:

@@ -23,7 +23,7 @@ from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.mail.services import queue_mail
-from statements.signons import duplicates
+from statements.signons import appearance, duplicates
 from statements.signons.models import CONFIRMED_STATUSES, SignOn, SignOnStatus, Visibility
 
 CONFIRM_DAYS = 7
@@ -534,8 +534,14 @@ def is_expired(signon: SignOn) -> bool:
     return signon.status == SignOnStatus.PENDING.value and sent < confirmation_cutoff()
 
 
-def moderation_query(statement: Statement, status: str | None, country: str | None, flagged: bool, text: str | None):
+def moderation_query(statement: Statement, status: str | None, country: str | None, flagged: bool, text: str | None,
+                     unnamed: bool = True):
+    """The sign-ons of a statement for moderation, newest first. Without `unnamed` (for someone who may not
+    know who they are), a search by country or text leaves out the organizations counted without being
+    named, so that finding one would not tell where it is or what it is called."""
     query = select(SignOn).where(SignOn.statement_id == statement.id).order_by(SignOn.created_at.desc())
+    if not unnamed and (country or text):
+        query = query.where(SignOn.visibility != Visibility.COUNT_ONLY.value)
     if status in {s.value for s in SignOnStatus}:
         query = query.where(SignOn.status == status)
     if country:
@@ -547,6 +553,24 @@ def moderation_query(statement: Statement, status: str | None, country: str | No
         query = query.where(or_(SignOn.organization_name.ilike(pattern, escape="\\"),
                                 SignOn.contact_email.ilike(pattern, escape="\\")))
     return query
+
+
+def contacts_query(statement: Statement, unnamed: bool):
+    """Every sign-on of a statement with its contacts, in the order they came; without `unnamed`, none of the
+    organizations counted without being named."""
+    query = select(SignOn).where(SignOn.statement_id == statement.id).order_by(SignOn.id)
+    if not unnamed:
+        query = query.where(SignOn.visibility != Visibility.COUNT_ONLY.value)
+    return query.options(selectinload(SignOn.revision))
+
+
+def counted_only_names(statement: Statement, names: set[str]) -> set[str]:
+    """Those of these names that belong to an organization of this statement counted without being named."""
+    if not names:
+        return set()
+    return set(db.session.scalars(select(SignOn.organization_name).where(
+        SignOn.statement_id == statement.id, SignOn.visibility == Visibility.COUNT_ONLY.value,
+        SignOn.organization_name.in_(names))))
 
 
 # --- counting and listing -------------------------------------------------------------------------
@@ -571,7 +595,7 @@ def forget_counts(app=None) -> None:
 def counts(statement: Statement) -> dict:
     """Approved sign-ons in all, by country and by type: computed, and kept for a few seconds.
 
-    Each breakdown counts only the sign-ons that let that much be shown (as public_entry does): an
+    Each breakdown counts only the sign-ons that let that much be shown (as appearance decides): an
     organization counted without being listed is in the total alone, and one listed by country only
     is not in the count by type.
     """
@@ -583,10 +607,10 @@ def counts(statement: Statement) -> dict:
     total = db.session.scalar(select(func.count()).select_from(SignOn).where(*approved))
     by_country = dict(db.session.execute(
         select(SignOn.country, func.count())
-        .where(*approved, SignOn.visibility != Visibility.COUNT_ONLY.value).group_by(SignOn.country)).all())
+        .where(*approved, SignOn.visibility.in_(appearance.LISTED)).group_by(SignOn.country)).all())
     by_type = dict(db.session.execute(
         select(SignOn.org_type, func.count())
-        .where(*approved, SignOn.visibility == Visibility.NAMED.value).group_by(SignOn.org_type)).all())
+        .where(*approved, SignOn.visibility.in_(appearance.NAMED)).group_by(SignOn.org_type)).all())
     result = {
         "total": total,
         "by_country": sorted(((country_name(c), c, n) for c, n in by_country.items()), key=lambda r: (-r[2], r[0])),
@@ -604,7 +628,7 @@ def public_query(statement: Statement, country: str | None = None):
     """Approved sign-ons that may be listed (named or by country), by country then name."""
     query = select(SignOn).where(
         SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value,
-        SignOn.visibility != Visibility.COUNT_ONLY.value,
+        SignOn.visibility.in_(appearance.LISTED),
     ).order_by(SignOn.country_sort, SignOn.visibility, SignOn.sort_key, SignOn.id).options(selectinload(SignOn.revision))
     if country:
         query = query.where(SignOn.country == country)
@@ -618,16 +642,20 @@ def public_rows(statement: Statement) -> list[SignOn]:
     return db.session.scalars(public_query(statement)).all()
 
 
-def public_entry(signon: SignOn) -> dict:
-    """What the public may see of a sign-on: never contact details."""
-    named = signon.visibility == Visibility.NAMED.value
+def public_entry(signon: SignOn) -> dict | None:
+    """What the public may see of a sign-on (as appearance decides), or None when it is not listed:
+    never contact details."""
+    shown = appearance.appearance(signon.visibility, signon.organization_name, signon.country, signon.org_type,
+                                  signon.website)
+    if shown is None:
+        return None
     needs_reconfirm = signon.reconfirm_revision_id is not None
     return {
-        "name": signon.organization_name if named else f"An organization in {country_name(signon.country)}",
-        "country": signon.country,
-        "country_name": country_name(signon.country),
-        "type": signon.org_type if named else None,
-        "website": signon.website if named else None,
+        "name": shown.name,
+        "country": shown.country,
+        "country_name": country_name(shown.country),
+        "type": shown.org_type,
+        "website": shown.website,
         "signed_revision": signon.revision.number if needs_reconfirm else None,
     }
 
@@ -692,7 +720,9 @@ def add_by_staff(actor: User, statement: Statement, rows: list, visibility: str,
                         status=SignOnStatus.APPROVED.value, confirmed_at=utcnow(), approved_at=utcnow(),
                         decided_by_id=actor.id)
         _fill(signon, dict(row.fields, visibility=visibility))
-        if row.duplicate_reason and row.duplicate_reason != UNCONFIRMED_HOLDER:
+        if row.held_for_staff:
+            signon.status, signon.approved_at = SignOnStatus.CONFIRMED.value, None
+        if row.held_for_staff or (row.duplicate_reason and row.duplicate_reason != UNCONFIRMED_HOLDER):
             flag_if_duplicate(statement, signon)
         db.session.add(signon)
         db.session.flush()

@@ -10,7 +10,8 @@ from statements.core.db import paginate
 from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
 from statements.core.loaders import load_for
-from statements.core.policy import Permission
+from statements.core.policy import Permission, sees_signatory, sees_unnamed_signatories
+from statements.core.security import PRIVATE
 from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.signons import bp, entry, services
@@ -61,7 +62,8 @@ def moderation(statement_id: int):
     args = request.args
     status = args.get("status", "confirmed")
     filters = {"status": None if status == "all" else status, "country": args.get("country", "")[:2] or None,
-               "flagged": args.get("flagged") == "1", "text": args.get("q", "").strip()[:200] or None}
+               "flagged": args.get("flagged") == "1", "text": args.get("q", "").strip()[:200] or None,
+               "unnamed": sees_unnamed_signatories(current_user)}
     page = paginate(services.moderation_query(statement, **filters), QUEUE_PAGE_SIZE)
     return render_template("signons/moderation.html", statement=statement, page=page, args=args, status=status,
                            statuses=list(SignOnStatus), countries=country_choices(), form=DecisionForm(),
@@ -78,6 +80,9 @@ def decide(statement_id: int):
         flash("Tick at least one sign-on, then choose Approve, Reject or Delete.", "error")
         return back
     chosen = db.session.scalars(select(SignOn).where(SignOn.statement_id == statement.id, SignOn.id.in_(ids))).all()
+    # who may not see who signed does not decide on it either: an organization counted without being named
+    # is left to network staff
+    chosen = [signon for signon in chosen if sees_signatory(current_user, signon)]
     if action == "delete":
         deleted = services.delete_unconfirmed(current_user, chosen)
         db.session.commit()
@@ -112,14 +117,38 @@ def export(statement_id: int):
     rows = [["id", "organization", "country", "type", "website", "contact_name", "contact_email", "visibility",
              "status", "signed_revision", "consent_to_contact", "source", "signed_at", "confirmed_at", "message",
              "possible_duplicate_of", "moderation_note"]]
-    for s in db.session.scalars(services.moderation_query(statement, None, None, False, None)
-                                .order_by(None).order_by(SignOn.id)):
+    for s in db.session.scalars(services.contacts_query(statement, unnamed=sees_unnamed_signatories(current_user))):
         rows.append([s.id, s.organization_name, s.country, s.org_type, s.website, s.contact_name, s.contact_email,
                      s.visibility, s.status, s.revision.number, "yes" if s.consent_to_contact else "no", s.source,
                      s.created_at.isoformat(timespec="seconds"),
                      s.confirmed_at.isoformat(timespec="seconds") if s.confirmed_at else "", s.message,
                      s.possible_duplicate_of_id or "", s.moderation_note])
-    return _csv_response(rows, f"{statement.slug}-signons-with-contacts.csv")
+    response = _csv_response(rows, f"{statement.slug}-signons-with-contacts.csv")
+    response.headers["Cache-Control"] = PRIVATE  # contact details: for this person, never kept by a cache
+    return response
+
+
+#: what the preview says of an earlier sign-on the person adding may not know the name of
+UNNAMED_DUPLICATE = "an organization counted without being named"
+
+
+def _hide_unnamed_duplicates(statement: Statement, rows: list) -> None:
+    """Name an earlier sign-on a line repeats only to someone who may know who it is (see policy).
+
+    For anyone else, a line with the very name of an organization counted without being named reads
+    like any new line, and is added waiting for network staff, who see the pair.
+    """
+    if sees_unnamed_signatories(current_user):
+        return
+    hidden = services.counted_only_names(statement, {row.duplicate_of for row in rows if row.duplicate_of})
+    for row in rows:
+        if row.duplicate_of not in hidden:
+            continue
+        if row.duplicate_reason in ("has already signed", services.UNCONFIRMED_HOLDER):
+            row.duplicate_of, row.duplicate_reason, row.replaces_id = None, None, None
+            row.held_for_staff = True
+        else:
+            row.duplicate_of, row.duplicate_reason = UNNAMED_DUPLICATE, "looks like another sign-on"
 
 
 @bp.route("/statements/<int:statement_id>/signons/add", methods=["GET", "POST"])
@@ -144,6 +173,7 @@ def staff_add(statement_id: int):
                 form.rows.errors = ["Paste at least one line, or choose a CSV file."]
             else:
                 services.mark_duplicates(statement, rows)
+                _hide_unnamed_duplicates(statement, rows)
                 if request.form.get("confirm") == "1":
                     try:
                         added = services.add_by_staff(current_user, statement, rows, form.default_visibility.data,

@@ -114,23 +114,45 @@ def sign(slug: str):
     if form.validate_on_submit():
         try:
             # the answer is the same whatever is stored: what differs goes by email to the address given
-            signon, _code = services.sign(statement, form.data)
-            # read before the commit, which would otherwise load both rows again to build the address
-            next_page = url_for("signons.check_email", slug=statement.slug, to=signon.contact_email)
+            services.sign(statement, form.data)
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
             add_error(form, error)
         else:
-            return redirect(next_page)
+            return ask_to_check_email(statement, form.contact_email.data)
     return _render_public(statement, form, 400)
+
+
+#: where the address a signer gave waits for the check-your-email page: in the session, never in a URL
+#: (which logs, browser history and the Referer header would keep)
+_SIGNER_ADDRESS = "signon_check_email"
+
+
+def ask_to_check_email(statement: Statement, email: str):
+    """Send the signer to the check-your-email page, with the address they gave kept in their session."""
+    session[_SIGNER_ADDRESS] = {"slug": statement.slug, "email": (email or "").strip()[:254]}
+    return redirect(url_for("signons.check_email", slug=statement.slug))
+
+
+def check_email_page(statement: Statement, email: str = "", status: int = 200):
+    """The check-your-email page: the same words whatever became of the sign-on, with the address given."""
+    return render_template("signons/check_email.html", statement=statement, email=email[:254],
+                           resend_form=ResendForm(prefix="resend")), status
+
+
+def signer_address(statement: Statement) -> str:
+    """The address the signer gave on this statement's form, as kept in their session ("" if none)."""
+    kept = session.get(_SIGNER_ADDRESS)
+    if not isinstance(kept, dict) or kept.get("slug") != statement.slug:
+        return ""
+    return str(kept.get("email") or "")
 
 
 @bp.route("/s/<slug>/check-email")
 def check_email(slug: str):
     statement = load_public(slug)
-    return render_template("signons/check_email.html", statement=statement, email=request.args.get("to", "")[:254],
-                           resend_form=ResendForm(prefix="resend"))
+    return check_email_page(statement, signer_address(statement))
 
 
 @bp.route("/s/<slug>/resend", methods=["POST"])
@@ -143,7 +165,7 @@ def resend(slug: str):
         db.session.commit()
         flash("If a signature from that address is waiting for confirmation, we sent a new link and code to it. "
               "Earlier links no longer work.", "success")
-        return redirect(url_for("signons.check_email", slug=statement.slug, to=form.contact_email.data))
+        return ask_to_check_email(statement, form.contact_email.data)
     flash("Enter the email address you signed with, like name@example.org.", "error")
     return redirect(url_for("signons.public", slug=statement.slug) + "#resend")
 

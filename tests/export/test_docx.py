@@ -30,7 +30,7 @@ def test_the_word_document_has_the_title_text_and_names_and_no_contact_details(a
     for name in ("Asociación de Trabajadoras del Hogar", "Kadın Emeği ve İstihdamı Girişimi", "日本女性労働組合"):
         assert name in text
     assert "Firmado por 4 organizaciones" in text  # the statement is in Spanish: so are the file's own words
-    assert "Incluye 1 organización que pidió no aparecer con su nombre." in text
+    assert "Incluye 1 organización que pidió no figurar en la lista." in text
     assert "Count Only" not in text
     for private in ("Marisol", "Quispe", "Ayşe", "private-mail", "@"):
         assert private not in text

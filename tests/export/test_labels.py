@@ -85,5 +85,5 @@ def test_a_french_count_in_thousands_is_drawn_with_its_thin_space():
     content, _ = render_pdf(data)
     text = flat(text_of(content))  # (the thin space is white space: made a plain one here)
     assert "Signé par 1 234 organisations" in text
-    assert "Dont 1 234 organisations qui ont demandé à ne pas être nommées." in text
+    assert "Dont 1 234 organisations qui ont demandé à ne pas figurer dans la liste." in text
     assert missing_glyphs(read_pdf(content)) == set()

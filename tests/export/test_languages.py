@@ -55,7 +55,7 @@ def test_a_spanish_pdf_says_its_own_words_in_spanish(app, world):
     pages = page_texts(reader)
     text = flat("\n".join(pages))
     assert "Firmado por 3 organizaciones" in text
-    assert "Incluye 1 organización que pidió no aparecer con su nombre." in text
+    assert "Incluye 1 organización que pidió no figurar en la lista." in text
     assert "Guatemala (1)" in text and "Kenia (1)" in text  # the country heading in Spanish
     assert signed_on in text and " de 20" in signed_on
     _assert_page_numbers(pages, "página {page} de {pages}")
@@ -75,7 +75,7 @@ def test_a_french_pdf_says_its_own_words_in_french(app, world):
     pages = page_texts(reader)
     text = flat("\n".join(pages))
     assert "Signé par 3 organisations" in text
-    assert "Dont 1 organisation qui a demandé à ne pas être nommée." in text
+    assert "Dont 1 organisation qui a demandé à ne pas figurer dans la liste." in text
     assert "Kenya Domestic Workers Union · Kenya" in text
     assert signed_on in text
     _assert_page_numbers(pages, "page {page} sur {pages}")
@@ -105,7 +105,7 @@ def test_a_spanish_word_document_says_its_own_words_in_spanish(app, world):
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Firmado por 3 organizaciones" in headings
     assert "Guatemala (1)" in headings and "Kenia (1)" in headings
-    assert "Incluye 1 organización que pidió no aparecer con su nombre." in text
+    assert "Incluye 1 organización que pidió no figurar en la lista." in text
     assert "Asociación de Trabajadoras del Hogar · Sindicato u organización de trabajadores" in text
     assert f"· {signed_on}" in text
     assert "Signed by" not in text and "Trade union" not in text
@@ -133,7 +133,7 @@ def test_an_english_statement_keeps_its_english_words(app, world):
     pages = page_texts(read_pdf(pdf))
     text = flat("\n".join(pages))
     assert "Signed by 3 organizations" in text
-    assert "Including 1 organization that asked not to be named." in text
+    assert "Including 1 organization that asked not to be listed." in text
     assert "Kenya (1)" in text and signed_on in text
     _assert_page_numbers(pages, "page {page} of {pages}")
     word_text = docx_text(word)[1]
