@@ -44,6 +44,9 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
+# The interface's translations: compiled from the catalogs in the repository, every time (it is quick).
+.venv/bin/pybabel compile -d statements/translations >/dev/null
+
 # axe-core checks each page in the browser tests.
 if [ "$mode" = test ] && [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm ci --silent --no-audit --no-fund

@@ -29,12 +29,14 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from statements.core.errors import register_error_handlers
+    from statements.core.i18n import register_i18n
     from statements.core.request_log import register_request_log
     from statements.core.security import register_security
     from statements.core.templating import register_templating
     from statements.cli import register_cli
 
     register_request_log(app)
+    register_i18n(app)
     register_security(app)
     register_error_handlers(app)
     register_templating(app)
@@ -68,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from statements.accounts import bp as accounts_bp
     from statements.audit import bp as audit_bp
     from statements.core.health import bp as health_bp
+    from statements.core.language_views import bp as language_bp
     from statements.comments import bp as comments_bp
     from statements.export import bp as export_bp
     from statements.signons import bp as signons_bp
@@ -77,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(language_bp)
     app.register_blueprint(drafts_bp)
     app.register_blueprint(talking_points_bp)
     app.register_blueprint(comments_bp)

@@ -19,6 +19,22 @@ for name in ("DATABASE_URL", "SMTP_HOST", "REDIS_URL", "MAIL_SEND_IN_PROCESS", "
              "TRUSTED_PROXIES", "HSTS_SECONDS", "LOG_LEVEL"):
     os.environ.pop(name, None)
 
+def _compile_catalogs() -> None:
+    """Compile the interface's translations when a catalog changed, as scripts/setup.sh does."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parents[1] / "statements" / "translations").glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source, locale=po.parts[-3])
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+
+
+_compile_catalogs()
+
 from statements import create_app  # noqa: E402
 from statements.extensions import db, limiter  # noqa: E402
 

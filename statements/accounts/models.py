@@ -75,6 +75,8 @@ class User(UserMixin, db.Model):
     #: bumped when the password changes, which signs out every other session and remember-me cookie
     login_epoch: Mapped[int] = mapped_column(default=0)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"))
+    #: the language of the interface and of mail for this person (statements.core.i18n.LANGUAGES); None: the browser's
+    language: Mapped[str | None] = mapped_column(String(10))
     #: email me about replies and mentions in comment threads
     notify_comments: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

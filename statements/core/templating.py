@@ -39,6 +39,8 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # {% trans %} blocks read as extracted (babel.cfg: trimmed), whatever their line breaks
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["datetime_in"] = format_datetime_in
     app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode()

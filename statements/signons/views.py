@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from statements.core.db import paginate
 from statements.core.errors import InvalidInput, InvalidToken, render_error
 from statements.core.forms import add_error
+from statements.core.i18n import current_language
 from statements.core.page_cache import PageCache
 from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
@@ -93,7 +94,7 @@ def public(slug: str):
     # the page most visitors get, during a burst of signing: made once, with each visitor's own
     # CSRF token and start time swapped in
     values = {"csrf": generate_csrf(), "started": _started_value()}
-    return public_pages().page(statement.id, _public_page_key(statement), values,
+    return public_pages().page((statement.id, current_language()), _public_page_key(statement), values,
                              lambda: (_render_public(statement, started=values["started"])[0], values))
 
 

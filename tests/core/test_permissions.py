@@ -59,6 +59,7 @@ EXPECTATIONS = {
     ("accounts.set_staff", "POST"): STAFF,
     ("audit.log", "GET"): STAFF,
     ("health.health", "GET"): EVERYONE,  # for load balancers and monitors
+    ("language.choose", "POST"): EVERYONE,  # the language switcher on every page
     ("drafts.new_statement", "GET"): GROUP_MANAGERS,
     ("drafts.new_statement", "POST"): GROUP_MANAGERS,
     ("drafts.statement", "GET"): GROUP_MEMBERS,
