@@ -1,7 +1,7 @@
 """a person's interface language
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-03 19:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0006'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
