@@ -35,6 +35,19 @@ def _log_level() -> str:
     return level
 
 
+ENVIRONMENTS = ("development", "production")
+#: the shortest SECRET_KEY production accepts: it signs sessions and every emailed link
+SECRET_KEY_MIN_BYTES = 32
+
+
+def _environment() -> str:
+    env = os.environ.get("STATEMENTS_ENV", "development").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"Refusing to start: STATEMENTS_ENV must be development or production, not {env!r}. "
+                          "Set it to production on a server, or leave it unset for development.")
+    return env
+
+
 def normalize_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs written the usual way."""
     for prefix in ("postgres://", "postgresql://"):
@@ -56,7 +69,7 @@ def _instance_secret_key(instance_path: str) -> str:
 
 def load_config(instance_path: str) -> dict:
     """Build the configuration from environment variables with safe defaults."""
-    env = os.environ.get("STATEMENTS_ENV", "development").strip().lower()
+    env = _environment()
     sqlite_path = Path(instance_path) / "statements.sqlite3"
     config = {
         "ENV_NAME": env,
@@ -97,6 +110,11 @@ def finish_config(config: dict, instance_path: str) -> None:
         if production:
             raise ConfigError("Refusing to start: set SECRET_KEY to a long random value in production.")
         config["SECRET_KEY"] = _instance_secret_key(instance_path)
+    key_bytes = len(str(config["SECRET_KEY"]).encode())
+    if production and key_bytes < SECRET_KEY_MIN_BYTES:
+        raise ConfigError(f"Refusing to start: SECRET_KEY is {key_bytes} bytes long; production needs at least "
+                          f"{SECRET_KEY_MIN_BYTES}. Make one with: "
+                          "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
     config.setdefault("PASSWORD_HASH_METHOD", "scrypt")
     config.setdefault("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
     config.setdefault("LOGIN_LIMIT_PER_ACCOUNT", "8 per minute")
