@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -118,6 +119,9 @@ def finish_config(config: dict, instance_path: str) -> None:
     config.setdefault("PASSWORD_HASH_METHOD", "scrypt")
     config.setdefault("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
     config.setdefault("LOGIN_LIMIT_PER_ACCOUNT", "8 per minute")
+    #: a login (and its remember-me cookie) lasts this long at most, unless the person logs out first
+    config.setdefault("LOGIN_DAYS", 30)
+    config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=config["LOGIN_DAYS"]))
     config.setdefault("SIGNON_LIMIT_PER_ADDRESS", "10 per minute; 60 per hour")
     config.setdefault("SIGNON_MAIL_LIMIT_PER_ADDRESS", "5 per 10 minutes")
     config.setdefault("SIGNON_MIN_FILL_SECONDS", 3)

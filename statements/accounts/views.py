@@ -37,7 +37,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.log_in(form.email.data, form.password.data)
         except InvalidInput as error:
             add_error(form, error)
         else:
@@ -50,8 +50,21 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        services.log_out(current_user)
+        db.session.commit()
     logout_user()
     flash("You are logged out.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    services.log_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    flash("You are logged out on every device, this one included.", "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -121,9 +134,6 @@ def change_password():
             add_error(form, error)
         else:
             db.session.commit()
-            # the session id includes the new login epoch; the user itself, not the proxy, is stored
-            # (a proxy stored as the current user would resolve to itself for the rest of the request)
-            login_user(current_user._get_current_object())
             flash("Your password is changed. Other devices where you were logged in are now logged out.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=form, email_form=ChangeEmailForm(prefix="em",
@@ -141,7 +151,8 @@ def change_email():
             add_error(form, error)
         else:
             db.session.commit()
-            flash(f"We sent a link to {form.email.data}. Your email changes when you follow it.", "success")
+            flash(f"We sent a link to {form.email.data}. Your email changes when you follow it. "
+                  "We also told your current address, with a way to cancel.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", email_form=form,
                            password_form=ChangePasswordForm(prefix="pw", formdata=None)), 400
@@ -156,3 +167,20 @@ def confirm_email_change(token: str):
     db.session.commit()
     flash(f"Your email address is now {user.email}.", "success")
     return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
+
+
+@bp.route("/account/email/cancel/<token>", methods=["GET", "POST"])
+def cancel_email_change(token: str):
+    if request.method == "GET":
+        # a page with a button: mail scanners that follow links must not cancel anything
+        return render_template("accounts/cancel_email_change.html", change=services.email_change_to_cancel(token))
+    change = services.cancel_email_change(token)
+    db.session.commit()
+    if change.confirmed_at is None:
+        flash(f"The change to {change.new_email} is cancelled: your account keeps {change.old_email}. "
+              "If you did not ask for it, reset your password now: whoever asked knows it.", "success")
+        return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
+    logout_user()  # every device was logged out, this one too
+    flash(f"The change is undone: your account uses {change.old_email} again, and every device is logged out. "
+          "Reset your password now: whoever made the change knows it.", "success")
+    return redirect(url_for("accounts.forgot_password"))
