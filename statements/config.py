@@ -117,8 +117,11 @@ def finish_config(config: dict, instance_path: str) -> None:
                           f"{SECRET_KEY_MIN_BYTES}. Make one with: "
                           "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
     config.setdefault("PASSWORD_HASH_METHOD", "scrypt")
-    config.setdefault("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
-    config.setdefault("LOGIN_LIMIT_PER_ACCOUNT", "8 per minute")
+    config.setdefault("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")  # every login from one address
+    # failed logins only: per account from one address, and per account from everywhere (high, so that
+    # many addresses are needed to reach it); a new password starts both counts again
+    config.setdefault("LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "8 per 15 minutes")
+    config.setdefault("LOGIN_LIMIT_PER_ACCOUNT", "50 per hour")
     #: a login (and its remember-me cookie) lasts this long at most, unless the person logs out first
     config.setdefault("LOGIN_DAYS", 30)
     config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=config["LOGIN_DAYS"]))

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from statements.accounts.models import (
-    EmailChange, Invitation, LoginSession, Membership, Organization, User, WorkingGroup, normalize_email,
+    EMAIL_MAX, EmailChange, Invitation, LoginSession, Membership, Organization, User, WorkingGroup, normalize_email,
     session_key_hash,
 )
 from statements.audit.services import record
@@ -57,6 +57,15 @@ def log_in(email: str, password: str) -> User:
     user = authenticate(email, password)
     open_login_session(user)
     return user
+
+
+def login_limit_key(email: str) -> str:
+    """Return what failed logins for this address are counted under: a new password starts a new count."""
+    normalized = normalize_email(email)[:EMAIL_MAX]
+    if "\x00" in normalized or "@" not in normalized:  # no account has it, and PostgreSQL refuses NUL in text
+        return normalized
+    user = find_user_by_email(normalized)
+    return normalized + (":" + user.password_fingerprint() if user is not None else "")
 
 
 # --- login sessions ------------------------------------------------------------------------

@@ -1,8 +1,11 @@
 """Signing in and out, invitations, passwords and account settings."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+import math
+
+from flask import current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from statements.accounts import bp
 from statements.accounts import services
@@ -15,9 +18,42 @@ from statements.core.urls import safe_next_url
 from statements.extensions import db, limiter
 
 
-def _login_email_key() -> str:
-    """Rate-limit key: the address being tried, so one account cannot be guessed at from many places."""
-    return "login:" + services.normalize_email(request.form.get("email", ""))[:254]
+def _login_account() -> str:
+    """The account a login form names, as its failed logins are counted (looked up once a request)."""
+    if "login_account" not in g:
+        email = request.form.get("email", "")
+        try:
+            g.login_account = services.login_limit_key(email)
+        except SQLAlchemyError:
+            # the database is out of reach: count by the address typed, and let the view answer 503;
+            # raising here would make the rate limiter take its own storage for dead
+            db.session.rollback()
+            g.login_account = services.normalize_email(email)[:254]
+    return g.login_account
+
+
+def _login_account_key() -> str:
+    """Rate-limit key: the account tried, from anywhere (slow guessing from many addresses)."""
+    return "login:" + _login_account()
+
+
+def _login_account_and_address_key() -> str:
+    """Rate-limit key: the account tried from this address (an attacker's address cannot lock the owner out)."""
+    return "login:" + _login_account() + ":" + (request.remote_addr or "-")
+
+
+def _login_refused(response) -> bool:
+    return response.status_code == 400
+
+
+def _too_many_failed_logins(limit: RequestLimit):
+    """Show the login form again, saying how long to wait and that a password reset ends the wait."""
+    minutes = math.ceil(limit.limit.get_expiry() / 60)
+    form = LoginForm()
+    form.form_errors.append(f"Too many failed logins for this account. Wait {minutes} minutes and try again, or "
+                            "reset your password by email (Forgot your password? below): you can log in with "
+                            "a new password at once.")
+    return make_response(render_template("accounts/login.html", form=form), 429)
 
 
 @bp.route("/")
@@ -30,7 +66,11 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_email_key)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"], methods=["POST"],
+               key_func=_login_account_and_address_key, deduct_when=_login_refused,
+               on_breach=_too_many_failed_logins)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_account_key,
+               deduct_when=_login_refused, on_breach=_too_many_failed_logins)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
