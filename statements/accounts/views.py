@@ -2,7 +2,7 @@
 
 import math
 
-from flask import current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask import current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -56,6 +56,12 @@ def _too_many_failed_logins(limit: RequestLimit):
     return make_response(render_template("accounts/login.html", form=form), 429)
 
 
+def _renew_csrf_secret() -> None:
+    """Drop the CSRF secret at login, so a form token taken before login is refused after it."""
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
+
+
 @bp.route("/")
 def home():
     if not current_user.is_authenticated:
@@ -82,6 +88,7 @@ def login():
             add_error(form, error)
         else:
             db.session.commit()
+            _renew_csrf_secret()
             login_user(user, remember=form.remember.data)
             flash(f"Welcome, {user.display_name}.", "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("accounts.home"))
@@ -148,6 +155,7 @@ def accept_invitation(token: str):
             raise InvalidToken("This invitation has already been used. Log in with the email it was sent to.") \
                 from None
         logout_user()
+        _renew_csrf_secret()
         login_user(user)
         flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
         if invitation.group_id:

@@ -1,5 +1,5 @@
-"""Logging out ends the login on the server: a copy of the cookies stops working, and "log out
-everywhere" ends every login of the person."""
+"""Logging out ends the login on the server: a copy of the cookies stops working, "log out
+everywhere" ends every login of the person, and a form token from before login is refused after it."""
 
 from datetime import timedelta
 
@@ -112,3 +112,15 @@ def test_the_database_keeps_no_usable_session_key(app, make_client, world):
         key = session["_user_id"].partition(".")[2]
     assert key and key not in stored and len(stored) == 64
 
+
+def test_a_form_token_from_before_login_is_refused_after_login(make_client, world):
+    browser = make_client()
+    before = browser.csrf_token()
+    assert browser.post("/login", data={"email": world.emails["member"], "password": PASSWORD,
+                                        "csrf_token": before}).status_code == 302
+    stale = browser.post("/logout", data={"csrf_token": before})
+    assert stale.status_code == 400 and EXPIRED_FORM in stale.get_data(as_text=True)
+    assert browser.get("/account").status_code == 200  # the stale form did nothing
+    fresh = browser.post("/logout", data={"csrf_token": browser.csrf_token()})
+    assert fresh.status_code == 302
+    assert browser.get("/account").status_code == 302
