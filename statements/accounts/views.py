@@ -5,6 +5,7 @@ import math
 from flask import current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from statements.accounts import bp
@@ -57,9 +58,10 @@ def _too_many_failed_logins(limit: RequestLimit):
 
 
 def _renew_csrf_secret() -> None:
-    """Drop the CSRF secret at login, so a form token taken before login is refused after it."""
+    """Replace the CSRF secret at login, so a form token taken before login is refused after it."""
     session.pop("csrf_token", None)
     g.pop("csrf_token", None)
+    generate_csrf()  # in the cookie set by the login answer, so pages after it do not each set a new one
 
 
 @bp.route("/")
