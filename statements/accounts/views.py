@@ -44,6 +44,7 @@ def _login_account_and_address_key() -> str:
 
 
 def _login_refused(response) -> bool:
+    """Count a login against the limits only when it was refused (wrong password, bad form)."""
     return response.status_code == 400
 
 

@@ -7,10 +7,10 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
 from statements.accounts.models import EmailChange, User
+from statements.extensions import db
 from tests.accounts.test_passwords import (
     NEW_PASSWORD, actions, change_email, change_password, choose, reset_link, user_by_email,
 )
-from statements.extensions import db
 
 TAKER = "taker@example.net"
 NOTICE = "Someone asked to change the email address of your Statements account"
