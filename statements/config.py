@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -35,6 +36,19 @@ def _log_level() -> str:
     return level
 
 
+ENVIRONMENTS = ("development", "production")
+#: the shortest SECRET_KEY production accepts: it signs sessions and every emailed link
+SECRET_KEY_MIN_BYTES = 32
+
+
+def _environment() -> str:
+    env = os.environ.get("STATEMENTS_ENV", "development").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"Refusing to start: STATEMENTS_ENV must be development or production, not {env!r}. "
+                          "Set it to production on a server, or leave it unset for development.")
+    return env
+
+
 def normalize_database_url(url: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs written the usual way."""
     for prefix in ("postgres://", "postgresql://"):
@@ -56,7 +70,7 @@ def _instance_secret_key(instance_path: str) -> str:
 
 def load_config(instance_path: str) -> dict:
     """Build the configuration from environment variables with safe defaults."""
-    env = os.environ.get("STATEMENTS_ENV", "development").strip().lower()
+    env = _environment()
     sqlite_path = Path(instance_path) / "statements.sqlite3"
     config = {
         "ENV_NAME": env,
@@ -97,9 +111,20 @@ def finish_config(config: dict, instance_path: str) -> None:
         if production:
             raise ConfigError("Refusing to start: set SECRET_KEY to a long random value in production.")
         config["SECRET_KEY"] = _instance_secret_key(instance_path)
+    key_bytes = len(str(config["SECRET_KEY"]).encode())
+    if production and key_bytes < SECRET_KEY_MIN_BYTES:
+        raise ConfigError(f"Refusing to start: SECRET_KEY is {key_bytes} bytes long; production needs at least "
+                          f"{SECRET_KEY_MIN_BYTES}. Make one with: "
+                          "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
     config.setdefault("PASSWORD_HASH_METHOD", "scrypt")
-    config.setdefault("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")
-    config.setdefault("LOGIN_LIMIT_PER_ACCOUNT", "8 per minute")
+    config.setdefault("LOGIN_LIMIT_PER_ADDRESS", "30 per minute")  # every login from one address
+    # failed logins only: per account from one address, and per account from everywhere (high, so that
+    # many addresses are needed to reach it); a new password starts both counts again
+    config.setdefault("LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "8 per 15 minutes")
+    config.setdefault("LOGIN_LIMIT_PER_ACCOUNT", "50 per hour")
+    #: a login (and its remember-me cookie) lasts this long at most, unless the person logs out first
+    config.setdefault("LOGIN_DAYS", 30)
+    config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=config["LOGIN_DAYS"]))
     config.setdefault("SIGNON_LIMIT_PER_ADDRESS", "10 per minute; 60 per hour")
     config.setdefault("SIGNON_MAIL_LIMIT_PER_ADDRESS", "5 per 10 minutes")
     config.setdefault("SIGNON_MIN_FILL_SECONDS", 3)

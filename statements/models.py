@@ -1,6 +1,8 @@
 """Import every model so that the metadata (and Alembic) sees them all."""
 
-from statements.accounts.models import Invitation, Membership, Organization, User, WorkingGroup  # noqa: F401
+from statements.accounts.models import (  # noqa: F401
+    EmailChange, Invitation, LoginSession, Membership, Organization, User, WorkingGroup,
+)
 from statements.audit.models import AuditEvent  # noqa: F401
 from statements.comments.models import Comment, Thread  # noqa: F401
 from statements.drafts.models import Revision, Statement, Transition  # noqa: F401

@@ -72,8 +72,6 @@ class User(UserMixin, db.Model):
     #: network staff: may administer everything
     is_admin: Mapped[bool] = mapped_column(default=False)
     is_active_account: Mapped[bool] = mapped_column(default=True)
-    #: bumped when the password changes, which signs out every other session and remember-me cookie
-    login_epoch: Mapped[int] = mapped_column(default=0)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"))
     #: the language of the interface and of mail for this person (statements.core.i18n.LANGUAGES); None: the browser's
     language: Mapped[str | None] = mapped_column(String(10))
@@ -91,9 +89,11 @@ class User(UserMixin, db.Model):
         self.email = email.strip()
         self.email_normalized = normalize_email(email)
 
+    #: the key of the login session this object was loaded for (not stored: the session row keeps its hash)
+    session_key = None
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
-        self.login_epoch = (self.login_epoch or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -103,7 +103,10 @@ class User(UserMixin, db.Model):
         return self.is_active_account
 
     def get_id(self) -> str:
-        return f"{self.id}.{self.login_epoch}"
+        """Return what the session and remember-me cookies hold: "<user id>.<login session key>"."""
+        if not self.session_key:
+            raise RuntimeError("open a login session (services.log_in) before calling login_user")
+        return f"{self.id}.{self.session_key}"
 
     def password_fingerprint(self) -> str:
         """A short digest of the current password hash: a reset link dies once the password changes."""
@@ -111,6 +114,52 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email_normalized}>"
+
+
+def session_key_hash(key: str) -> str:
+    """Return the digest stored for a login session key, so a copy of the database logs nobody in."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class LoginSession(db.Model):
+    """One login on one device: logging out deletes it, and with it every cookie that names it."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    #: sha256 of the random key the session and remember-me cookies carry
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<LoginSession {self.id} user={self.user_id}>"
+
+
+class EmailChange(db.Model):
+    """A request to move an account to a new address: confirmed from the new one, cancellable from the old."""
+
+    __tablename__ = "email_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    old_email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    new_email: Mapped[str] = mapped_column(String(EMAIL_MAX))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: set by the link sent to the old address, a newer request, or a password change or reset
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def status(self) -> str:
+        if self.cancelled_at:
+            return "cancelled"
+        return "confirmed" if self.confirmed_at else "pending"
+
+    def __repr__(self) -> str:
+        return f"<EmailChange {self.id} user={self.user_id} {self.status}>"
 
 
 class WorkingGroup(db.Model):

@@ -4,11 +4,13 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from statements.accounts.models import (
-    Invitation, Membership, Organization, User, WorkingGroup, normalize_email,
+    EMAIL_MAX, EmailChange, Invitation, LoginSession, Membership, Organization, User, WorkingGroup, normalize_email,
+    session_key_hash,
 )
 from statements.audit.services import record
 from statements.core.db import utcnow
@@ -22,6 +24,8 @@ from statements.mail.services import queue_mail
 INVITATION_DAYS = 7
 PASSWORD_RESET_SECONDS = 3600
 EMAIL_CHANGE_SECONDS = 24 * 3600
+#: how long the link sent to the old address can cancel (or undo) an email change
+EMAIL_CHANGE_CANCEL_DAYS = 7
 WRONG_LOGIN = "That email and password do not match an account. Check both, or reset your password."
 
 
@@ -48,15 +52,71 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def load_user_by_session_id(session_id: str) -> User | None:
-    """Return the user for a Flask-Login id "<id>.<login_epoch>", None when it is stale."""
-    user_id, _, epoch = session_id.partition(".")
-    if not user_id.isdigit() or not epoch.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.login_epoch != int(epoch) or not user.is_active:
-        return None
+def log_in(email: str, password: str) -> User:
+    """Check the credentials and open a login session for this device."""
+    user = authenticate(email, password)
+    open_login_session(user)
     return user
+
+
+def login_limit_key(email: str) -> str:
+    """Return what failed logins for this address are counted under: a new password starts a new count."""
+    normalized = normalize_email(email)[:EMAIL_MAX]
+    if "\x00" in normalized or "@" not in normalized:  # no account has it, and PostgreSQL refuses NUL in text
+        return normalized
+    user = find_user_by_email(normalized)
+    return normalized + (":" + user.password_fingerprint() if user is not None else "")
+
+
+# --- login sessions ------------------------------------------------------------------------
+
+def _login_days() -> int:
+    return current_app.config["LOGIN_DAYS"]
+
+
+def open_login_session(user: User) -> None:
+    """Start a login session for one device; the user object carries its key until the response is sent."""
+    key = secrets.token_urlsafe(32)
+    db.session.execute(delete(LoginSession).where(  # sessions past their life, which no cookie can use any more
+        LoginSession.user_id == user.id, LoginSession.created_at < utcnow() - timedelta(days=_login_days())))
+    db.session.add(LoginSession(user_id=user.id, key_hash=session_key_hash(key)))
+    user.session_key = key
+
+
+def load_user_by_session_id(session_id: str) -> User | None:
+    """Return the user for a Flask-Login id "<id>.<session key>", None once that session has ended."""
+    user_id, _, key = session_id.partition(".")
+    if not user_id.isdigit() or not key:
+        return None
+    user = db.session.scalar(
+        select(User).join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == int(user_id), LoginSession.key_hash == session_key_hash(key),
+               LoginSession.created_at >= utcnow() - timedelta(days=_login_days()))
+    )
+    if user is None or not user.is_active:
+        return None
+    user.session_key = key
+    return user
+
+
+def log_out(user: User) -> None:
+    """End the login session of this device: its session and remember-me cookies no longer log anyone in."""
+    if user.session_key:
+        db.session.execute(delete(LoginSession).where(LoginSession.key_hash == session_key_hash(user.session_key)))
+
+
+def _end_login_sessions(user: User, keep: str | None = None) -> None:
+    """End every login session of the user, but the one whose key is `keep`."""
+    ending = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep:
+        ending = ending.where(LoginSession.key_hash != session_key_hash(keep))
+    db.session.execute(ending)
+
+
+def log_out_everywhere(user: User) -> None:
+    """End every login session of the user, on every device, this one included."""
+    _end_login_sessions(user)
+    record(user, "user.logged_out_everywhere", user, f"{user.email} logged out on every device")
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -123,7 +183,7 @@ def _newer_invitation_exists(invitation: Invitation) -> bool:
 
 
 def accept_invitation(invitation: Invitation, display_name: str, password: str) -> User:
-    """Create the invitee's account from a valid invitation, once."""
+    """Create the invitee's account from a valid invitation, once, and log them in on this device."""
     if find_user_by_email(invitation.email) is not None:
         raise InvalidToken("An account with this email already exists. Log in instead.")
     user = User(display_name=display_name.strip(), is_admin=invitation.make_admin,
@@ -138,6 +198,7 @@ def accept_invitation(invitation: Invitation, display_name: str, password: str) 
     if invitation.group is not None:
         membership = Membership(user=user, group=invitation.group, role=invitation.role)
         db.session.add(membership)
+    open_login_session(user)
     return user
 
 
@@ -174,47 +235,109 @@ def user_from_reset_token(token: str) -> User:
 
 
 def reset_password(user: User, password: str) -> None:
-    """Set a new password from a reset link, which signs out every other session."""
+    """Set a new password from a reset link: every device is logged out and pending email changes end."""
     user.set_password(password)
+    _end_login_sessions(user)
+    _cancel_pending_email_changes(user)
     record(user, "user.password_reset", user, f"{user.email} reset their password")
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change a password after checking the current one."""
+    """Change a password after checking the current one: other devices are logged out, pending email changes end."""
     if not user.check_password(current_password):
         raise InvalidInput("Your current password is not right.", field="current_password")
     user.set_password(new_password)
+    _end_login_sessions(user, keep=user.session_key)
+    _cancel_pending_email_changes(user)
     record(user, "user.password_changed", user, f"{user.email} changed their password")
 
 
-def request_email_change(user: User, password: str, new_email: str) -> None:
-    """Send a confirmation link to the new address; the change happens when it is followed."""
+def request_email_change(user: User, password: str, new_email: str) -> EmailChange:
+    """Send a confirmation link to the new address, and tell the old one how to cancel the change."""
     if not user.check_password(password):
         raise InvalidInput("Your password is not right.", field="password")
     if normalize_email(new_email) == user.email_normalized:
         raise InvalidInput("That is already your email address.", field="email")
     if find_user_by_email(new_email) is not None:
         raise InvalidInput("Another account already uses this email address.", field="email")
-    token = make_token("email-change", {"user": user.id, "old": user.email_normalized, "new": new_email.strip()})
-    queue_mail(new_email.strip(), "Confirm your new email address", "email_change", user=user,
-               link=external_url("accounts.confirm_email_change", token=token))
+    _cancel_pending_email_changes(user)  # the newest request replaces older ones
+    change = EmailChange(user=user, old_email=user.email, new_email=new_email.strip())
+    db.session.add(change)
+    db.session.flush()
+    record(user, "user.email_change_requested", user, f"Asked to change email from {user.email} to {change.new_email}")
+    queue_mail(change.new_email, "Confirm your new email address", "email_change", user=user,
+               link=external_url("accounts.confirm_email_change", token=make_token("email-change",
+                                                                                   {"change": change.id})))
+    queue_mail(user.email, "Someone asked to change the email address of your Statements account",
+               "email_change_notice", user=user, change=change, days=EMAIL_CHANGE_CANCEL_DAYS,
+               link=external_url("accounts.cancel_email_change",
+                                 token=make_token("email-change-cancel", {"change": change.id})))
+    return change
+
+
+def _cancel_pending_email_changes(user: User) -> None:
+    for change in db.session.scalars(select(EmailChange).where(
+            EmailChange.user_id == user.id, EmailChange.confirmed_at.is_(None), EmailChange.cancelled_at.is_(None))):
+        change.cancelled_at = utcnow()
+
+
+def _email_change(token: str, purpose: str, max_age_seconds: int) -> EmailChange:
+    payload = read_token(purpose, token, max_age_seconds=max_age_seconds)
+    change = db.session.get(EmailChange, payload.get("change") or 0)
+    if change is None:
+        raise InvalidToken("This link is not valid. Ask for a new one.")
+    return change
 
 
 def confirm_email_change(token: str) -> User:
     """Apply an email change from its confirmation link, once."""
-    payload = read_token("email-change", token, max_age_seconds=EMAIL_CHANGE_SECONDS)
-    user = db.session.get(User, payload.get("user") or 0)
-    new_email = str(payload.get("new") or "")
-    if user is None or not new_email:
-        raise InvalidToken("This confirmation link is not valid.")
-    if user.email_normalized != payload.get("old"):
+    change = _email_change(token, "email-change", EMAIL_CHANGE_SECONDS)
+    user = change.user
+    if change.confirmed_at is not None:
         raise InvalidToken("This confirmation link has already been used.")
-    if find_user_by_email(new_email) is not None:
+    if change.cancelled_at is not None:
+        raise InvalidToken("This email change was cancelled: by a newer request, a password change, or from the "
+                           "old address. Ask for the change again from your account page if you still want it.")
+    if user.email_normalized != normalize_email(change.old_email):
+        raise InvalidToken("This confirmation link has already been used.")
+    if find_user_by_email(change.new_email) is not None:
         raise InvalidToken("Another account now uses this email address, so it cannot be yours too.")
     old = user.email
-    user.set_email(new_email)
+    user.set_email(change.new_email)
+    change.confirmed_at = utcnow()
     record(user, "user.email_changed", user, f"Email changed from {old} to {user.email}")
     return user
+
+
+def email_change_to_cancel(token: str) -> EmailChange:
+    """Return the email change a link from the old address points at, or say why it cannot be cancelled."""
+    change = _email_change(token, "email-change-cancel", EMAIL_CHANGE_CANCEL_DAYS * 24 * 3600)
+    if change.cancelled_at is not None:
+        raise InvalidToken("This email change is already cancelled. Nothing more needs doing. If you did not ask "
+                           "for it, reset your password: whoever asked knows it.")
+    if change.confirmed_at is not None and change.user.email_normalized != normalize_email(change.new_email):
+        raise InvalidToken("Your account's email address has changed again since, so this link cannot undo it. "
+                           "Ask network staff for help.")
+    if change.confirmed_at is not None and find_user_by_email(change.old_email) is not None:
+        raise InvalidToken(f"Another account now uses {change.old_email}, so this change cannot be undone. "
+                           "Ask network staff for help.")
+    return change
+
+
+def cancel_email_change(token: str) -> EmailChange:
+    """Cancel an email change from the link sent to the old address; a confirmed one is undone."""
+    change = email_change_to_cancel(token)
+    user = change.user
+    change.cancelled_at = utcnow()
+    if change.confirmed_at is None:
+        record(user, "user.email_change_cancelled", user, f"Cancelled the change of email to {change.new_email}")
+        return change
+    # someone who knew the password moved the account to their own address: give it back, log them out
+    user.set_email(change.old_email)
+    _end_login_sessions(user)
+    record(user, "user.email_change_undone", user,
+           f"Email changed back from {change.new_email} to {user.email} from the link sent to the old address")
+    return change
 
 
 # --- groups, memberships, organizations ----------------------------------------------------

@@ -1,8 +1,12 @@
 """Signing in and out, invitations, passwords and account settings."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+import math
+
+from flask import current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy.exc import IntegrityError
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from statements.accounts import bp
 from statements.accounts import services
@@ -15,9 +19,50 @@ from statements.core.urls import safe_next_url
 from statements.extensions import db, limiter
 
 
-def _login_email_key() -> str:
-    """Rate-limit key: the address being tried, so one account cannot be guessed at from many places."""
-    return "login:" + services.normalize_email(request.form.get("email", ""))[:254]
+def _login_account() -> str:
+    """The account a login form names, as its failed logins are counted (looked up once a request)."""
+    if "login_account" not in g:
+        email = request.form.get("email", "")
+        try:
+            g.login_account = services.login_limit_key(email)
+        except SQLAlchemyError:
+            # the database is out of reach: count by the address typed, and let the view answer 503;
+            # raising here would make the rate limiter take its own storage for dead
+            db.session.rollback()
+            g.login_account = services.normalize_email(email)[:254]
+    return g.login_account
+
+
+def _login_account_key() -> str:
+    """Rate-limit key: the account tried, from anywhere (slow guessing from many addresses)."""
+    return "login:" + _login_account()
+
+
+def _login_account_and_address_key() -> str:
+    """Rate-limit key: the account tried from this address (an attacker's address cannot lock the owner out)."""
+    return "login:" + _login_account() + ":" + (request.remote_addr or "-")
+
+
+def _login_refused(response) -> bool:
+    """Count a login against the limits only when it was refused (wrong password, bad form)."""
+    return response.status_code == 400
+
+
+def _too_many_failed_logins(limit: RequestLimit):
+    """Show the login form again, saying how long to wait and that a password reset ends the wait."""
+    minutes = math.ceil(limit.limit.get_expiry() / 60)
+    form = LoginForm()
+    form.form_errors.append(f"Too many failed logins for this account. Wait {minutes} minutes and try again, or "
+                            "reset your password by email (Forgot your password? below): you can log in with "
+                            "a new password at once.")
+    return make_response(render_template("accounts/login.html", form=form), 429)
+
+
+def _renew_csrf_secret() -> None:
+    """Replace the CSRF secret at login, so a form token taken before login is refused after it."""
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
+    generate_csrf()  # in the cookie set by the login answer, so pages after it do not each set a new one
 
 
 @bp.route("/")
@@ -30,18 +75,23 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_email_key)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"], methods=["POST"],
+               key_func=_login_account_and_address_key, deduct_when=_login_refused,
+               on_breach=_too_many_failed_logins)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_login_account_key,
+               deduct_when=_login_refused, on_breach=_too_many_failed_logins)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.log_in(form.email.data, form.password.data)
         except InvalidInput as error:
             add_error(form, error)
         else:
             db.session.commit()
+            _renew_csrf_secret()
             login_user(user, remember=form.remember.data)
             flash(f"Welcome, {user.display_name}.", "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("accounts.home"))
@@ -50,8 +100,21 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        services.log_out(current_user)
+        db.session.commit()
     logout_user()
     flash("You are logged out.", "success")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    services.log_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    flash("You are logged out on every device, this one included.", "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -95,6 +158,7 @@ def accept_invitation(token: str):
             raise InvalidToken("This invitation has already been used. Log in with the email it was sent to.") \
                 from None
         logout_user()
+        _renew_csrf_secret()
         login_user(user)
         flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
         if invitation.group_id:
@@ -121,9 +185,6 @@ def change_password():
             add_error(form, error)
         else:
             db.session.commit()
-            # the session id includes the new login epoch; the user itself, not the proxy, is stored
-            # (a proxy stored as the current user would resolve to itself for the rest of the request)
-            login_user(current_user._get_current_object())
             flash("Your password is changed. Other devices where you were logged in are now logged out.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", password_form=form, email_form=ChangeEmailForm(prefix="em",
@@ -141,7 +202,8 @@ def change_email():
             add_error(form, error)
         else:
             db.session.commit()
-            flash(f"We sent a link to {form.email.data}. Your email changes when you follow it.", "success")
+            flash(f"We sent a link to {form.email.data}. Your email changes when you follow it. "
+                  "We also told your current address, with a way to cancel.", "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", email_form=form,
                            password_form=ChangePasswordForm(prefix="pw", formdata=None)), 400
@@ -156,3 +218,20 @@ def confirm_email_change(token: str):
     db.session.commit()
     flash(f"Your email address is now {user.email}.", "success")
     return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
+
+
+@bp.route("/account/email/cancel/<token>", methods=["GET", "POST"])
+def cancel_email_change(token: str):
+    if request.method == "GET":
+        # a page with a button: mail scanners that follow links must not cancel anything
+        return render_template("accounts/cancel_email_change.html", change=services.email_change_to_cancel(token))
+    change = services.cancel_email_change(token)
+    db.session.commit()
+    if change.confirmed_at is None:
+        flash(f"The change to {change.new_email} is cancelled: your account keeps {change.old_email}. "
+              "If you did not ask for it, reset your password now: whoever asked knows it.", "success")
+        return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
+    logout_user()  # every device was logged out, this one too
+    flash(f"The change is undone: your account uses {change.old_email} again, and every device is logged out. "
+          "Reset your password now: whoever made the change knows it.", "success")
+    return redirect(url_for("accounts.forgot_password"))

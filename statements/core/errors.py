@@ -90,6 +90,8 @@ def register_error_handlers(app: Flask) -> None:
     def handle_http_error(error: HTTPException):
         if error.code and error.code < 400:
             return error
+        if error.response is not None:  # a page made for this refusal, such as the login form's rate limit
+            return error.response
         body, status = render_error(error.code or 500)
         # keep the headers the error carries, such as Allow on a 405; the page brings its own Content-Type
         headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]

@@ -4,9 +4,10 @@ an embeddable count badge, and the OpenAPI document that describes it."""
 import csv
 import io
 
-from flask import jsonify, make_response, render_template, request, url_for
+from flask import current_app, jsonify, make_response, render_template, request
 
 from statements.core.db import paginate
+from statements.core.urls import external_url
 from statements.drafts import services as drafts
 from statements.signons import bp, services
 from statements.signons.views import load_public
@@ -41,7 +42,7 @@ def _statement_json(statement) -> dict:
         "by_country": [{"country": code, "country_name": name, "count": n} for name, code, n in counts["by_country"]],
         "by_type": [{"type": t, "count": n} for t, n in counts["by_type"]],
         "list_public": services.list_is_public(statement),
-        "url": url_for("signons.public", slug=statement.slug, _external=True),
+        "url": external_url("signons.public", slug=statement.slug),
     }
 
 
@@ -62,7 +63,7 @@ def api_signatories(slug: str):
         "per_page": API_PAGE_SIZE, "signatories": [services.public_entry(s) for s in page.items],
     }
     if page.has_next:
-        body["next"] = url_for("signons.api_signatories", slug=slug, page=page.next_num, _external=True)
+        body["next"] = external_url("signons.api_signatories", slug=slug, page=page.next_num)
     return _public_response(jsonify(body))
 
 
@@ -126,7 +127,8 @@ def badge(slug: str):
 
 @bp.route("/api/openapi.json")
 def openapi():
-    return _public_response(jsonify(openapi_document(request.host_url.rstrip("/"))), max_age=3600)
+    # caches keep it an hour: its address comes from BASE_URL, never from a Host header someone sent
+    return _public_response(jsonify(openapi_document(current_app.config["BASE_URL"])), max_age=3600)
 
 
 def openapi_document(server: str) -> dict:

@@ -205,7 +205,8 @@ def test_email_changes_only_when_the_link_sent_to_the_new_address_is_confirmed(a
     assert ("We sent a link to Mateus.New@Example.org. Your email changes when you follow it."
             in client.get("/account").get_data(as_text=True))
     mailbox.deliver()
-    assert mailbox.to(world.emails["member"]) == []
+    [notice] = mailbox.to(world.emails["member"])  # the old address is told, with a way to cancel
+    assert notice["Subject"] == "Someone asked to change the email address of your Statements account"
     [message] = mailbox.to("Mateus.New@Example.org")
     assert message["Subject"] == "Confirm your new email address"
     link = mailbox.link_in(message, "/account/email/confirm/")

@@ -17,6 +17,7 @@ from statements.extensions import db
 from tests.conftest import POSTGRES_URL
 
 PROJECT = Path(__file__).resolve().parents[2]
+PRODUCTION_KEY = "a-long-random-production-secret-of-48-characters"
 ENV_NAMES = ("STATEMENTS_ENV", "FLASK_DEBUG", "SECRET_KEY", "DATABASE_URL", "SMTP_HOST", "MAIL_SEND_IN_PROCESS",
              "REDIS_URL", "SESSION_COOKIE_SECURE")
 
@@ -51,7 +52,7 @@ def environment(monkeypatch, tmp_path):
 
 def test_production_refuses_to_start_in_debug_mode(environment, tmp_path):
     environment.setenv("STATEMENTS_ENV", "production")
-    environment.setenv("SECRET_KEY", "a-long-random-production-secret")
+    environment.setenv("SECRET_KEY", PRODUCTION_KEY)
     environment.setenv("FLASK_DEBUG", "1")
     with pytest.raises(ConfigError, match="debug mode is on in production. Unset FLASK_DEBUG"):
         create_app()
@@ -65,11 +66,43 @@ def test_production_refuses_to_start_without_a_secret_key(environment, tmp_path)
 
 
 def test_production_starts_with_a_secret_key_and_secure_cookies(tmp_path):
-    config = start(tmp_path, STATEMENTS_ENV="production", SECRET_KEY="a-long-random-production-secret")
+    config = start(tmp_path, STATEMENTS_ENV="production", SECRET_KEY=PRODUCTION_KEY)
     assert config.get("error") is None, config.get("error")
-    assert config["SECRET_KEY"] == "a-long-random-production-secret"
+    assert config["SECRET_KEY"] == PRODUCTION_KEY
     assert (config["ENV_NAME"], config["DEBUG"], config["SESSION_COOKIE_SECURE"]) == ("production", False, True)
     assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize("key", ["a-long-random-production-secret", "x" * 31, "set"])
+def test_production_refuses_a_secret_key_shorter_than_32_bytes(environment, key):
+    environment.setenv("STATEMENTS_ENV", "production")
+    environment.setenv("SECRET_KEY", key)
+    with pytest.raises(ConfigError, match=f"SECRET_KEY is {len(key.encode())} bytes long; production needs at "
+                                          "least 32. Make one with: python3 -c"):
+        create_app()
+
+
+def test_production_accepts_a_secret_key_of_32_bytes(environment):
+    environment.setenv("STATEMENTS_ENV", "production")
+    environment.setenv("SECRET_KEY", "k" * 32)
+    assert create_app().config["ENV_NAME"] == "production"
+
+
+@pytest.mark.parametrize("name", ["prod", "staging", "test", "Production "])
+def test_an_unknown_environment_name_is_refused_instead_of_running_as_development(environment, name):
+    environment.setenv("STATEMENTS_ENV", name)
+    environment.setenv("SECRET_KEY", PRODUCTION_KEY)
+    if name.strip().lower() == "production":  # the case and spaces around a known name do not matter
+        assert create_app().config["ENV_NAME"] == "production"
+        return
+    with pytest.raises(ConfigError, match=f"STATEMENTS_ENV must be development or production, not {name!r}"):
+        create_app()
+
+
+def test_an_unknown_environment_name_is_a_clear_message_when_started_for_real(tmp_path):
+    config = start(tmp_path, STATEMENTS_ENV="prod", SECRET_KEY=PRODUCTION_KEY)
+    assert ("ConfigError: Refusing to start: STATEMENTS_ENV must be development or production, not 'prod'. "
+            "Set it to production on a server, or leave it unset for development.") in config["error"]
 
 
 def test_production_refusal_is_a_clear_message_when_started_for_real(tmp_path):

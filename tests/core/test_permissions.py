@@ -42,6 +42,9 @@ EXPECTATIONS = {
     ("accounts.account", "GET"): SIGNED_IN,
     ("accounts.change_password", "POST"): SIGNED_IN,
     ("accounts.change_email", "POST"): SIGNED_IN,
+    ("accounts.cancel_email_change", "GET"): TOKEN_LINK,  # the link sent to the old address; no login needed
+    ("accounts.cancel_email_change", "POST"): TOKEN_LINK,
+    ("accounts.logout_everywhere", "POST"): SIGNED_IN,
     ("accounts.groups", "GET"): SIGNED_IN,
     ("accounts.new_group", "GET"): STAFF,
     ("accounts.new_group", "POST"): STAFF,

@@ -106,7 +106,7 @@ def databases(tmp_path):
 
 def fill(app) -> None:
     """Load the demo (statements with many revisions, threads, 321 sign-ons), then rows it has none of."""
-    from statements.accounts.models import Invitation, User
+    from statements.accounts.models import EmailChange, Invitation, LoginSession, User, session_key_hash
     from statements.comments.models import Thread
     from statements.demo import load_demo
     from statements.drafts.models import Statement
@@ -130,6 +130,9 @@ def fill(app) -> None:
         db.session.add(Invitation(email="New.Person@example.org", email_normalized="new.person@example.org",
                                   group_id=signing.group_id, role="member", invited_by_id=admin.id,
                                   expires_at=signing.created_at + timedelta(days=7)))
+        db.session.add(LoginSession(user_id=observer.id, key_hash=session_key_hash("a login on one device")))
+        db.session.add(EmailChange(user_id=observer.id, old_email="observer@old.example.org",
+                                   new_email=observer.email, confirmed_at=signing.created_at))
         point = db.session.scalar(select(TalkingPoint).order_by(TalkingPoint.id))
         db.session.add(PointUse(point_id=point.id, statement_id=drafting.id, revision_number=2,
                                 inserted_by_id=admin.id))

@@ -106,14 +106,15 @@ def test_forwarded_headers_are_ignored_without_trusted_proxies(app, client, capl
 
 
 def test_one_trusted_proxy_gives_the_scheme_and_the_visitors_address(other_app, world, caplog):
-    behind_proxy = other_app(TRUSTED_PROXIES=1, HSTS_SECONDS=YEAR)
+    behind_proxy = other_app(TRUSTED_PROXIES=1, HSTS_SECONDS=YEAR, BASE_URL="https://statements.example.org")
     client = behind_proxy.test_client()
     # what a client claims is before what the proxy adds: the proxy's (last) entry counts
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.1, 203.0.113.7"}
     with caplog.at_level(logging.INFO, logger="statements.requests"):
         response = client.get("/api/openapi.json", headers=forwarded)
     assert response.headers["Strict-Transport-Security"] == f"max-age={YEAR}"
-    assert response.get_json()["servers"] == [{"url": "https://localhost"}]
+    # the scheme shows in HSTS; the cached document's address is BASE_URL, whatever the request said
+    assert response.get_json()["servers"] == [{"url": "https://statements.example.org"}]
     assert "addr=203.0.113.7" in caplog.records[-1].getMessage()
     plain = client.get("/login", headers={"X-Forwarded-Proto": "http"})
     assert "Strict-Transport-Security" not in plain.headers
