@@ -76,6 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     from statements.signons import bp as signons_bp
     from statements.drafts import bp as drafts_bp
     from statements.talking_points import bp as talking_points_bp
+    from statements.translating import bp as translating_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
@@ -86,3 +87,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(comments_bp)
     app.register_blueprint(signons_bp)
     app.register_blueprint(export_bp)
+    app.register_blueprint(translating_bp)

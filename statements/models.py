@@ -10,3 +10,4 @@ from statements.talking_points.models import PointUse, Tag, TalkingPoint, Talkin
 from statements.mail.models import OutboxMessage  # noqa: F401
 from statements.signons.models import SignOn  # noqa: F401
 from statements.export.models import ExportFile, NetworkSettings  # noqa: F401
+from statements.translating.models import TranslatedParagraph  # noqa: F401

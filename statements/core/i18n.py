@@ -1,6 +1,7 @@
 """Which language a person reads the interface in, and the catalogs that speak it (Flask-Babel)."""
 
 from flask import Flask, g, request, session
+from babel import Locale
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -42,6 +43,14 @@ def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
+def language_name(code: str) -> str:
+    """A language's name in the reader's language ("francés" for "fr" to a Spanish reader)."""
+    try:
+        return Locale.parse(current_language()).languages.get(code) or code
+    except (ValueError, TypeError):
+        return code
+
+
 def set_page_language(language: str | None) -> None:
     """Say the page shows a text in this language, so an anonymous reader gets the interface in it."""
     g.page_language = language
@@ -62,4 +71,4 @@ def register_i18n(app: Flask) -> None:
     def inject_language():
         language = current_language()
         return {"interface_language": language, "interface_direction": text_direction(language),
-                "interface_languages": LANGUAGES}
+                "interface_languages": LANGUAGES, "language_name": language_name}

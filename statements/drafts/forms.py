@@ -35,6 +35,8 @@ class EditForm(FlaskForm):
     #: the revision this edit started from, so concurrent saves can be merged
     base = IntegerField(widget=HiddenInput(), validators=[DataRequired("The form is missing the revision it "
                                                                             "started from. Reload the page.")])
+    #: for a translation: the source revision the translator worked from
+    source_base = IntegerField(widget=HiddenInput(), validators=[Optional()])
     text = TextAreaField("Text (Markdown)", validators=[Optional()], filters=[_newlines])
     note = StringField("What did you change?", validators=[Optional(), Length(max=NOTE_MAX, message=f"Use at most {NOTE_MAX} characters.")],
                        description="A short note for the history, for example “Tightened the demands”.")

@@ -85,6 +85,9 @@ class Statement(db.Model):
     signon_list_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     final_revision: Mapped["Revision | None"] = relationship(foreign_keys=[final_revision_id], post_update=True)
+    #: for a translation: the statement it translates, in another language; None for a source
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"), index=True)
+    source: Mapped["Statement | None"] = relationship(remote_side=[id], foreign_keys=[source_id])
 
     @property
     def state_enum(self) -> State:

@@ -187,7 +187,7 @@ def _require_editable(statement: Statement) -> None:
 
 
 def _write_revision(statement: Statement, author: User, text: str, note: str, base_number: int | None,
-                    previous_text: str | None = None, **extra) -> Revision:
+                    previous_text: str | None = None, source_number: int | None = None, **extra) -> Revision:
     """Add revision latest+1, claiming the number first so that a simultaneous save must retry."""
     number = statement.latest_number + 1
     claimed = db.session.execute(
@@ -210,11 +210,19 @@ def _write_revision(statement: Statement, author: User, text: str, note: str, ba
         from statements.comments.services import reanchor_open_threads  # comments build on drafts
 
         reanchor_open_threads(statement.id, previous_text, text, number)
+    if statement.source_id is not None:
+        from statements.translating.services import record_translated_paragraphs  # translating builds on drafts
+
+        record_translated_paragraphs(author, statement, previous_text or "", text, source_number)
     return revision
 
 
-def save_revision(actor: User, statement: Statement, base_number: int, text: str, note: str) -> SaveResult:
-    """Save an edit made from revision base_number, merging with saves made since, never over them."""
+def save_revision(actor: User, statement: Statement, base_number: int, text: str, note: str,
+                  source_number: int | None = None) -> SaveResult:
+    """Save an edit made from revision base_number, merging with saves made since, never over them.
+
+    For a translation, `source_number` is the source revision the translator worked from: the
+    paragraphs the save changes are up to date with it."""
     lock_for_writing(statement)
     _require_editable(statement)
     text = _check_text(text)
@@ -226,7 +234,8 @@ def save_revision(actor: User, statement: Statement, base_number: int, text: str
     if base_number == latest.number:
         if text == latest_text:
             return SaveResult(latest=latest, unchanged=True)
-        return SaveResult(_write_revision(statement, actor, text, note, base_number, latest_text), latest=latest)
+        return SaveResult(_write_revision(statement, actor, text, note, base_number, latest_text,
+                                          source_number=source_number), latest=latest)
     base_text = revision_text(get_revision(statement, base_number))
     merge = three_way_merge(base_text, text, latest_text)
     if not merge.clean:
@@ -234,7 +243,7 @@ def save_revision(actor: User, statement: Statement, base_number: int, text: str
     if merge.text == latest_text:
         return SaveResult(latest=latest, unchanged=True)
     revision = _write_revision(statement, actor, merge.text, note, base_number, latest_text,
-                               merged_onto_number=latest.number)
+                               source_number=source_number, merged_onto_number=latest.number)
     return SaveResult(revision, merged_with=_authors_since(statement, base_number), latest=latest)
 
 

@@ -77,6 +77,8 @@ def edit(statement_id: int):
     if request.method == "GET":
         latest = services.latest_revision(statement)
         form.base.data, form.text.data = latest.number, services.revision_text(latest)
+        if statement.source_id is not None:
+            form.source_base.data = statement.source.latest_number
         return render_template("drafts/edit.html", statement=statement, form=form)
     if request.form.get("action") == "preview" and form.validate_on_submit():
         return render_template("drafts/edit.html", statement=statement, form=form, preview=form.text.data or "")
@@ -86,7 +88,7 @@ def edit(statement_id: int):
     try:
         result = commit_with_retries(lambda: services.save_revision(
             current_user, db.session.get(Statement, statement_id), form.base.data, form.text.data or "",
-            form.note.data or ""))
+            form.note.data or "", source_number=form.source_base.data))
     except InvalidInput as error:
         add_error(form, error)
         return render_template("drafts/edit.html", statement=statement, form=form), 400

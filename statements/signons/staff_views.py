@@ -18,6 +18,7 @@ from statements.signons import bp, entry, services
 from statements.signons.api import _csv_response
 from statements.signons.forms import DecisionForm, OpenSignOnForm, StaffAddForm
 from statements.signons.models import SignOn, SignOnStatus
+from statements.translating.services import translations_behind
 
 QUEUE_PAGE_SIZE = 50
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
@@ -53,7 +54,8 @@ def open_signon(statement_id: int):
             flash(message, "success")
             return redirect(url_for("signons.moderation", statement_id=statement.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("signons/open.html", statement=statement, form=form), status
+    return render_template("signons/open.html", statement=statement, form=form,
+                           translations_behind=translations_behind(statement)), status
 
 
 @bp.route("/statements/<int:statement_id>/signons")

@@ -63,6 +63,10 @@ EXPECTATIONS = {
     ("audit.log", "GET"): STAFF,
     ("health.health", "GET"): EVERYONE,  # for load balancers and monitors
     ("language.choose", "POST"): EVERYONE,  # the language switcher on every page
+    ("translating.translations", "GET"): GROUP_MEMBERS,
+    ("translating.translations", "POST"): GROUP_WRITERS,
+    ("translating.paragraphs", "GET"): GROUP_MEMBERS,
+    ("translating.mark_up_to_date", "POST"): GROUP_WRITERS,
     ("drafts.new_statement", "GET"): GROUP_MANAGERS,
     ("drafts.new_statement", "POST"): GROUP_MANAGERS,
     ("drafts.statement", "GET"): GROUP_MEMBERS,
@@ -164,6 +168,7 @@ def url_for_rule(rule, world) -> str:
         "comment_id": world.comment_id,
         "slug": world.signon_slug,
         "export_id": world.export_id,
+        "position": 0,
     }
     path = rule.rule
     for argument in rule.arguments:

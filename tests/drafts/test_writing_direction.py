@@ -35,7 +35,7 @@ def test_an_arabic_statement_runs_right_to_left_and_its_page_does_not(app, clien
     assert opening_tags(page, 'id="statement-text"')[0].count('lang="ar" dir="rtl"') == 1
     assert opening_tags(page, 'class="quote"') == ['<blockquote class="quote" lang="ar" dir="rtl">']
     assert f'<h1 dir="auto">{ARABIC_TITLE}</h1>' in page
-    assert '<html lang="en">' in page and 'dir="rtl"' not in page.split("<main", 1)[0]  # menus stay as they are
+    assert '<html lang="en" dir="ltr">' in page and 'dir="rtl"' not in page.split("<main", 1)[0]  # menus stay as they are
 
     revision = client.get(f"/statements/{statement_id}/revisions/1").get_data(as_text=True)
     assert opening_tags(revision, 'class="statement-text')[0] == (
