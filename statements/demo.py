@@ -142,9 +142,52 @@ def _load_statement(group: WorkingGroup, people: dict) -> None:
     for index, (old, new, note) in enumerate(refinements):
         text = drafts.current_text(statement).replace(old, new, 1)
         drafts.save_revision(people[editors[index % 3]], statement, statement.latest_number, text, note)
+    _load_translations(statement, people)
     drafts.transition(people["coordinator@example.org"], statement, "comment_period")
     _load_threads(statement, people)
     _load_signon_statement(group, people)
+
+
+DEMO_TRANSLATIONS = {
+    "es": ("Que nadie se quede atrás: desplazamiento climático y derecho a migrar",
+           "# Que nadie se quede atrás\n\nNosotras, las organizaciones firmantes de todos los continentes, pedimos a "
+           "todos los gobiernos que protejan ya a las personas desplazadas por el cambio climático.\n\nSon "
+           "trabajadoras y trabajadores, vecinas y vecinos, parte de nuestras comunidades.\n\nLas inundaciones, las "
+           "sequías y la subida del mar están expulsando a familias de sus hogares. La mayoría nunca regresa.\n\n"
+           "## Lo que pedimos\n\n- Reconocer el desplazamiento climático en el derecho nacional y regional.\n"
+           "- Abrir vías seguras y regulares para migrar.\n- Garantizar el derecho al trabajo decente para toda "
+           "persona que migra, sea cual sea su situación."),
+    "fr": ("Ne laisser personne de côté : déplacements climatiques et droit de migrer",
+           "# Ne laisser personne de côté\n\nNous, organisations signataires de tous les continents, appelons tous "
+           "les gouvernements à protéger dès maintenant les personnes déplacées par le changement climatique.\n\n"
+           "Ce sont des travailleuses et des travailleurs, des voisines et des voisins, des membres de nos "
+           "communautés.\n\nInondations, sécheresses et montée des eaux chassent des familles de leurs foyers. La "
+           "plupart ne reviennent jamais.\n\n## Ce que nous demandons\n\n- Reconnaître les déplacements "
+           "climatiques dans le droit national et régional.\n- Ouvrir des voies de migration sûres et régulières."
+           "\n- Garantir le droit à un travail décent pour toute personne qui migre, quel que soit son statut."),
+}
+
+
+def _load_translations(statement, people: dict) -> None:
+    """A Spanish and a French version; the source then changes one paragraph, which only the Spanish follows."""
+    from statements.drafts import services as drafts
+    from statements.translating import services as translating
+
+    versions = {}
+    for language, (title, text) in DEMO_TRANSLATIONS.items():
+        translator = people["member@example.org" if language == "es" else "member2@example.org"]
+        version = translating.start_translation(translator, statement, language, title)
+        drafts.save_revision(translator, version, version.latest_number, text, "Traducción completa" if
+                             language == "es" else "Traduction complète")
+        versions[language] = version
+    changed = drafts.current_text(statement).replace("Most never return.", "Most never return home.", 1)
+    drafts.save_revision(people["member@example.org"], statement, statement.latest_number, changed,
+                         "Never return home")
+    spanish = versions["es"]
+    drafts.save_revision(people["member@example.org"], spanish, spanish.latest_number,
+                         drafts.current_text(spanish).replace("La mayoría nunca regresa.",
+                                                              "La mayoría nunca vuelve a su hogar.", 1),
+                         "Al día con el original")
 
 
 def _load_threads(statement, people: dict) -> None:

@@ -163,7 +163,7 @@ def check_app_works(app) -> None:
         drafting_id, title, latest = drafting.id, drafting.title, drafting.latest_number
         total = db.session.scalar(select(func.count()).select_from(SignOn)
                                   .where(SignOn.statement_id == signing.id, SignOn.status == "approved"))
-    assert latest == 12 and total == 279  # the demo's 12 revisions; 280 approved, one withdrawn in fill()
+    assert latest == 13 and total == 279  # the demo's 13 revisions; 280 approved, one withdrawn in fill()
     client = app.test_client()
     client.login("member@example.org", "demo-password")
     page = client.get(f"/statements/{drafting_id}").get_data(as_text=True)
