@@ -41,6 +41,9 @@ TRANSITIONS: dict[tuple[State, State], str] = {
 }
 #: transitions that need a form of their own (the sign-on settings), not just a button
 NEEDS_SETTINGS = {State.SIGNON_OPEN}
+#: a translation is drafted, commented and made final; sign-on and publication are its source's
+TRANSLATION_STEPS = {(State.DRAFT, State.COMMENT_PERIOD), (State.COMMENT_PERIOD, State.DRAFT),
+                     (State.DRAFT, State.FINAL), (State.COMMENT_PERIOD, State.FINAL), (State.FINAL, State.DRAFT)}
 
 
 def slugify(title: str) -> str:
@@ -284,7 +287,8 @@ def compare(statement: Statement, from_number: int, to_number: int, timeout_seco
 
 def available_transitions(statement: Statement) -> list[tuple[State, str]]:
     """Return the states a statement can move to now, with the words for each button."""
-    return [(to, label) for (frm, to), label in TRANSITIONS.items() if frm == statement.state_enum]
+    return [(to, label) for (frm, to), label in TRANSITIONS.items() if frm == statement.state_enum
+            and (statement.source_id is None or (frm, to) in TRANSLATION_STEPS)]
 
 
 def transition(actor: User | None, statement: Statement, to_state: str) -> Transition:
@@ -295,13 +299,18 @@ def transition(actor: User | None, statement: Statement, to_state: str) -> Trans
         raise InvalidInput("That is not a state a statement can be in.") from None
     lock_for_writing(statement)  # freeze the revision that is latest now, from the state it is in now
     current = statement.state_enum
-    if (current, target) not in TRANSITIONS:
+    if (current, target) not in TRANSITIONS or (statement.source_id is not None
+                                                and (current, target) not in TRANSLATION_STEPS):
         raise Conflict(f"This statement is {current.label.lower()}; it cannot move to "
                        f"“{target.label.lower()}” from there. Reload the page to see what can be done now.")
     if current == State.SIGNON_OPEN and target == State.DRAFT:
         transition(actor, statement, State.SIGNON_CLOSED.value)  # reopening the draft closes sign-on first
         current = statement.state_enum
     revision_number = None
+    if target == State.FINAL and statement.source_id is not None:
+        from statements.translating.services import require_in_step_with_final_source  # builds on drafts
+
+        require_in_step_with_final_source(statement)
     if target == State.FINAL:
         final = latest_revision(statement)
         statement.final_revision_id = final.id

@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from statements.accounts.models import User
 from statements.audit.services import record
 from statements.core.db import utcnow
-from statements.core.errors import InvalidInput, NotAllowed
+from statements.core.errors import Conflict, InvalidInput, NotAllowed
 from statements.drafts import services as drafts
 from statements.drafts.models import LANGUAGES, Revision, Statement
 from statements.extensions import db
@@ -136,3 +136,16 @@ def translation_states(source: Statement) -> list[TranslationState]:
 def translations_behind(source: Statement) -> list[TranslationState]:
     """The translations not up to date with the source, to name when sign-on opens."""
     return [state for state in translation_states(source) if not state.up_to_date]
+
+
+def require_in_step_with_final_source(translation: Statement) -> None:
+    """Refuse to make a translation final unless its source is final and every paragraph is up to date with it."""
+    source = translation.source
+    if source.final_revision_id is None or source.state_enum.text_is_editable:
+        raise Conflict(_("A translation is made final against the final text of its source: freeze the source "
+                         "as final first."))
+    state = state_of(translation)
+    if not state.up_to_date:
+        raise Conflict(_("This translation is not up to date with the final text: %(behind)d paragraphs behind "
+                         "and %(missing)d not translated. Bring them up to date first.",
+                         behind=state.behind, missing=state.missing))

@@ -200,3 +200,26 @@ def test_the_translation_pages_speak_the_reader_s_language(app, make_client, wor
     page = member.get(f"/statements/{french}/paragraphs").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page and "فقرة فقرة" in page
     assert 'lang="fr" dir="ltr"' in page  # the translation's own words keep their language and direction
+
+
+def test_a_translation_is_made_final_only_against_the_final_source_and_up_to_date(app, make_client, world,
+                                                                                  source_id):
+    coordinator = logged_in(make_client, world, "coordinator")
+    french = start_french(coordinator, source_id)
+    save(coordinator, french, FRENCH.split("\n\n")[0])
+    refused = coordinator.submit(f"/statements/{french}/transition", {"to": "final"})
+    assert refused.status_code == 409
+    assert "freeze the source as final first" in words(refused)
+    coordinator.submit(f"/statements/{source_id}/transition", {"to": "final"})
+    refused = coordinator.submit(f"/statements/{french}/transition", {"to": "final"})
+    assert refused.status_code == 409 and "2 paragraphs behind" not in words(refused)
+    assert "0 paragraphs behind and 2 not translated" in words(refused)
+    save(coordinator, french, FRENCH)
+    assert coordinator.submit(f"/statements/{french}/transition", {"to": "final"}).status_code == 302
+    with app.app_context():
+        translation = db.session.get(Statement, french)
+        assert translation.state == "final" and translation.final_revision_id is not None
+    # sign-on is its source's: a translation has no such step
+    assert coordinator.submit(f"/statements/{french}/transition", {"to": "signon_open"}).status_code == 409
+    page = words(coordinator.get(f"/statements/{french}"))
+    assert "Open sign-on" not in page and "Reopen the draft" in page
