@@ -29,12 +29,14 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from statements.core.errors import register_error_handlers
+    from statements.core.input import register_input_checks
     from statements.core.request_log import register_request_log
     from statements.core.security import register_security
     from statements.core.templating import register_templating
     from statements.cli import register_cli
 
     register_request_log(app)
+    register_input_checks(app)
     register_security(app)
     register_error_handlers(app)
     register_templating(app)
