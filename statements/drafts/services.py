@@ -14,6 +14,7 @@ from statements.accounts.models import User, WorkingGroup
 from statements.audit.services import record
 from statements.core.db import WriteRace
 from statements.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from statements.core.input import one_line
 from statements.drafts.deltas import apply_delta, make_delta
 from statements.drafts.diffing import WORD_PATTERN, Diff, word_diff
 from statements.drafts.merging import MergeResult, three_way_merge
@@ -77,7 +78,7 @@ def word_count(text: str) -> int:
 def create_statement(actor: User, group: WorkingGroup, title: str, slug: str, language: str, summary: str,
                      text: str) -> Statement:
     """Open a statement in a working group, with its first revision."""
-    statement = Statement(group=group, title=title.strip(), slug=_check_slug(slug or slugify(title)),
+    statement = Statement(group=group, title=one_line(title), slug=_check_slug(slug or slugify(title)),
                           language=language, summary=(summary or "").strip(), created_by_id=actor.id)
     db.session.add(statement)
     db.session.flush()
@@ -91,7 +92,7 @@ def update_details(actor: User, statement: Statement, title: str, slug: str, lan
     if statement.state_enum not in (State.DRAFT, State.COMMENT_PERIOD) and slug.strip().lower() != statement.slug:
         raise NotAllowed("The address cannot change once the text is final: people may already have it.")
     statement.slug = _check_slug(slug, statement.id)
-    statement.title, statement.language, statement.summary = title.strip(), language, (summary or "").strip()
+    statement.title, statement.language, statement.summary = one_line(title), language, (summary or "").strip()
     record(actor, "statement.details_changed", statement, f"Changed the details of “{statement.title}”",
            group_id=statement.group_id)
 
