@@ -63,7 +63,8 @@ def _check_slug(slug: str, statement_id: int | None = None) -> str:
     return slug
 
 
-def _check_text(text: str) -> str:
+def check_text(text: str) -> str:
+    """Return a statement text with LF line ends, or refuse one over the length limit."""
     text = text.replace("\r\n", "\n")
     if len(text) > TEXT_MAX:
         raise InvalidInput(f"The text is {len(text):,} characters long; the limit is {TEXT_MAX:,}. "
@@ -82,7 +83,7 @@ def create_statement(actor: User, group: WorkingGroup, title: str, slug: str, la
                           language=language, summary=(summary or "").strip(), created_by_id=actor.id)
     db.session.add(statement)
     db.session.flush()
-    _write_revision(statement, actor, _check_text(text), "First draft", base_number=None)
+    _write_revision(statement, actor, check_text(text), "First draft", base_number=None)
     record(actor, "statement.created", statement, f"Opened the statement “{statement.title}”", group_id=group.id)
     return statement
 
@@ -218,7 +219,7 @@ def save_revision(actor: User, statement: Statement, base_number: int, text: str
     """Save an edit made from revision base_number, merging with saves made since, never over them."""
     lock_for_writing(statement)
     _require_editable(statement)
-    text = _check_text(text)
+    text = check_text(text)
     if not 1 <= base_number <= statement.latest_number:
         raise InvalidInput("The revision this edit started from is not one of this statement's. "
                            "Reload the page and make the change again.")
