@@ -47,7 +47,8 @@ def make_app():
     from statements.extensions import db
 
     app = create_app({"SIGNON_MIN_FILL_SECONDS": 0, "SIGNON_LIMIT_PER_ADDRESS": "1000000 per minute",
-                      "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute", "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute"})
+                      "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute", "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+                      "POSTING_LIMIT_PER_PERSON": "1000000 per minute"})
     with app.app_context():
         from statements.demo import load_demo
 

@@ -1,9 +1,9 @@
 """The app as the sign-on benchmark serves it: ``benchmarks.signon_app:app`` under gunicorn.
 
-It is the app of ``wsgi.py`` with two settings changed so that a burst of sign-ons from one
+It is the app of ``wsgi.py`` with three settings changed so that a burst of sign-ons from one
 address is measured rather than refused: no minimum time to fill the form in
-(``SIGNON_MIN_FILL_SECONDS = 0``; the signed ``started`` field is still checked) and a per-address
-limit no burst reaches. Everything else (CSRF, the honeypot, duplicate checks, the outbox) runs
+(``SIGNON_MIN_FILL_SECONDS = 0``; the signed ``started`` field is still checked), and a per-address
+sign-on limit and a per-person posting limit (the mixed load's replies) that no burst reaches. Everything else (CSRF, the honeypot, duplicate checks, the outbox) runs
 as in production.
 
 Each response carries ``Server-Timing: app;dur=<ms>``: the time from the request entering the
@@ -19,7 +19,8 @@ from benchmarks.harness import ServerTiming
 from statements import create_app
 from statements.signons import services
 
-app = create_app({"SIGNON_MIN_FILL_SECONDS": 0, "SIGNON_LIMIT_PER_ADDRESS": "100000 per minute"})
+app = create_app({"SIGNON_MIN_FILL_SECONDS": 0, "SIGNON_LIMIT_PER_ADDRESS": "100000 per minute",
+                  "POSTING_LIMIT_PER_PERSON": "100000 per minute"})
 
 if os.environ.get("SIGNON_BENCH_COUNT_CACHE_SECONDS"):
     services.COUNT_CACHE_SECONDS = float(os.environ["SIGNON_BENCH_COUNT_CACHE_SECONDS"])

@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from statements.core.errors import register_error_handlers
     from statements.core.i18n import register_i18n
+    from statements.core.input import register_input_checks
     from statements.core.request_log import register_request_log
     from statements.core.security import register_security
     from statements.core.templating import register_templating
@@ -37,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_request_log(app)
     register_i18n(app)
+    register_input_checks(app)
     register_security(app)
     register_error_handlers(app)
     register_templating(app)

@@ -135,6 +135,9 @@ def finish_config(config: dict, instance_path: str) -> None:
     config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
                       if config["RATELIMIT_STORAGE_URI"].startswith("redis") else {})
     config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # rendering Markdown costs a bounded time per kilobyte; these bound how many kilobytes one person sends
+    config.setdefault("PREVIEW_LIMIT_PER_PERSON", "60 per minute; 1000 per hour")
+    config.setdefault("POSTING_LIMIT_PER_PERSON", "20 per minute; 200 per hour")
     engine_options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
         # a database host that drops packets fails a connection after this long instead of holding

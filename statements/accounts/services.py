@@ -15,6 +15,7 @@ from statements.accounts.models import (
 from statements.audit.services import record
 from statements.core.db import utcnow
 from statements.core.errors import DomainError, InvalidInput, InvalidToken, NotAllowed
+from statements.core.input import one_line
 from statements.core.policy import Role
 from statements.core.tokens import make_token, read_token
 from statements.core.urls import external_url
@@ -186,7 +187,7 @@ def accept_invitation(invitation: Invitation, display_name: str, password: str) 
     """Create the invitee's account from a valid invitation, once, and log them in on this device."""
     if find_user_by_email(invitation.email) is not None:
         raise InvalidToken("An account with this email already exists. Log in instead.")
-    user = User(display_name=display_name.strip(), is_admin=invitation.make_admin,
+    user = User(display_name=one_line(display_name), is_admin=invitation.make_admin,
                 organization_id=invitation.organization_id)
     user.set_email(invitation.email)
     user.set_password(password)
@@ -344,7 +345,7 @@ def cancel_email_change(token: str) -> EmailChange:
 
 def create_group(actor: User, name: str, description: str = "") -> WorkingGroup:
     """Open a new working group."""
-    name = name.strip()
+    name = one_line(name)
     if db.session.scalar(select(WorkingGroup).where(WorkingGroup.name == name)) is not None:
         raise InvalidInput("A working group with this name already exists. Choose another name.", field="name")
     group = WorkingGroup(name=name, description=description.strip())
@@ -428,7 +429,7 @@ def create_admin(email: str, display_name: str, password: str) -> User:
     """Create a staff account from the command line."""
     if find_user_by_email(email) is not None:
         raise InvalidInput(f"An account with {email} already exists.", field="email")
-    user = User(display_name=display_name, is_admin=True)
+    user = User(display_name=one_line(display_name), is_admin=True)
     user.set_email(email)
     user.set_password(password)
     db.session.add(user)

@@ -13,7 +13,7 @@ from statements.core.loaders import load_for
 from statements.core.policy import Permission
 from statements.drafts import services as drafts
 from statements.drafts.models import Statement
-from statements.extensions import db
+from statements.extensions import db, posting_limit
 
 
 def _thread_url(thread: Thread) -> str:
@@ -39,6 +39,7 @@ def threads(statement_id: int):
 
 
 @bp.route("/statements/<int:statement_id>/threads/new", methods=["GET", "POST"])
+@posting_limit()
 def new_thread(statement_id: int):
     statement = load_for(Statement, statement_id, Permission.COMMENT_CREATE)
     latest = drafts.latest_revision(statement)
@@ -74,6 +75,7 @@ def thread(thread_id: int):
 
 
 @bp.route("/threads/<int:thread_id>/replies", methods=["POST"])
+@posting_limit()
 def reply(thread_id: int):
     thread = load_for(Thread, thread_id, Permission.COMMENT_CREATE)
     form = CommentForm()
@@ -109,6 +111,7 @@ def reopen(thread_id: int):
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@posting_limit()
 def edit_comment(comment_id: int):
     comment = load_for(Comment, comment_id, Permission.COMMENT_CHANGE)
     form = CommentForm(data={"body": comment.body})

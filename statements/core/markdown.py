@@ -1,5 +1,10 @@
 """Markdown typed by users, rendered safely: a CommonMark parser with raw HTML off, then an
-allow-list sanitizer, so no script, event handler or javascript: link reaches a page."""
+allow-list sanitizer, so no script, event handler or javascript: link reaches a page.
+
+Rendering costs a bounded time per kilobyte (see markdown_cost): a text that would cost more is shown
+as typed, escaped, with a note saying why. What was rendered is kept, under a hash of the text, so
+that a page shown again does not render its texts again.
+"""
 
 import re
 from dataclasses import dataclass
@@ -9,11 +14,17 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from statements.core.markdown_cost import (MAX_NESTING, RenderedTexts, TooCostly, bound, parse_within_budget,
+                                           text_key, too_much_markup)
+
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre", "blockquote",
     "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "del", "s", "sup", "sub",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+AS_TYPED_NOTICE = ("Shown as typed, without formatting: this text has more Markdown marks (such as * _ [ ] | # >) "
+                   "for its length, or quotes and lists nested deeper, than can be formatted. Use fewer marks to "
+                   "have it formatted.")
 
 
 def _image_as_text(self, tokens, index, options, env) -> str:
@@ -24,20 +35,61 @@ def _image_as_text(self, tokens, index, options, env) -> str:
 
 @cache
 def _parser() -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                       "maxNesting": MAX_NESTING})
     parser.enable(["table", "strikethrough"])
     parser.add_render_rule("image", _image_as_text)
-    return parser
+    return bound(parser)
+
+
+def _clean(html: str) -> str:
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
+                     link_rel="nofollow noopener noreferrer")
+
+
+_NOTICE_HTML = f"<p><em>{escape(AS_TYPED_NOTICE)}</em></p>\n"
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+
+
+def _as_typed(text: str) -> str:
+    """Escape a text and keep its paragraphs and line breaks, with a note on why it is not formatted."""
+    paragraphs = [part for part in _BLANK_LINES.split(text) if part.strip()]
+    return _NOTICE_HTML + "".join("<p>" + _lines_as_typed(part.strip("\n")) + "</p>\n" for part in paragraphs)
+
+
+def _lines_as_typed(text: str) -> str:
+    """Escape lines of text, keeping their breaks."""
+    return str(escape(text)).replace("\n", "<br>\n")
+
+
+_rendered = RenderedTexts()
+
+
+def forget_rendered() -> None:
+    """Empty the cache of rendered texts (for benchmarks and tests)."""
+    _rendered.clear()
 
 
 def render_markdown(text: str) -> Markup:
     """Render user Markdown to HTML that is safe to put in a page."""
-    html = _parser().render(text or "")
-    clean = nh3.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener noreferrer",
-    )
-    return Markup(clean)
+    text = text or ""
+    key = ("page", text_key(text))
+    html = _rendered.get(key)
+    if html is None:
+        html = Markup(_render(text))
+        _rendered.put(key, html, len(html))
+    return html
+
+
+def _render(text: str) -> str:
+    if too_much_markup(text):
+        return _as_typed(text)
+    parser = _parser()
+    try:
+        tokens = parse_within_budget(parser, text)
+    except TooCostly:
+        return _as_typed(text)
+    return _clean(parser.renderer.render(tokens, parser.options, {}))
 
 
 # --- statement text in blocks, with commented passages highlighted -----------------------------
@@ -135,20 +187,61 @@ def _strip_markers(html: str) -> str:
 def render_blocks(text: str, highlights: list[Highlight] | None = None) -> list[Block]:
     """Render a text block by block (so each can be commented on), highlighting commented passages."""
     text = text or ""
-    source = _with_markers(text, highlights or []) if highlights else text
+    key = ("blocks", text_key(text), tuple(highlights or ()))
+    blocks = _rendered.get(key)
+    if blocks is None:
+        blocks = _blocks(text, highlights or [])
+        _rendered.put(key, blocks, sum(len(block.html) + len(block.source) for block in blocks))
+    return list(blocks)
+
+
+def _blocks(text: str, highlights: list[Highlight]) -> list[Block]:
+    if too_much_markup(text):
+        return _blocks_as_typed(text, highlights)
+    source = _with_markers(text, highlights) if highlights else text
     parser = _parser()
-    tokens = parser.parse(source)
+    try:
+        tokens = parse_within_budget(parser, source)
+    except TooCostly:
+        return _blocks_as_typed(text, highlights)
     source_lines = text.split("\n")
-    blocks, group = [], []
+    spans, pieces, group = [], [], []
     for token in tokens:
         group.append(token)
         if token.level == 0 and token.nesting in (0, -1):
-            opening = group[0]
-            first, last = opening.map if opening.map else (0, 0)
-            html = parser.renderer.render(group, parser.options, {})
-            clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                              url_schemes={"http", "https", "mailto"}, link_rel="nofollow noopener noreferrer")
-            blocks.append(Block(Markup(_restore_marks(clean)), first + 1, last,
-                                "\n".join(source_lines[first:last])))
+            first, last = group[0].map if group[0].map else (0, 0)
+            spans.append((first, last))
+            pieces.append(parser.renderer.render(group, parser.options, {}))
             group = []
+    return [Block(Markup(_restore_marks(html) if highlights else html), first + 1, last,
+                  "\n".join(source_lines[first:last])) for html, (first, last) in zip(_clean_each(pieces), spans)]
+
+
+#: between blocks cleaned together: a character no text has (the markers' private range)
+_BLOCK_BREAK = "\ue003"
+
+
+def _clean_each(pieces: list[str]) -> list[str]:
+    """Sanitize the blocks' HTML in one call (a call each costs more than the work, for short blocks)."""
+    cleaned = _clean(_BLOCK_BREAK.join(piece.replace(_BLOCK_BREAK, "") for piece in pieces)).split(_BLOCK_BREAK)
+    if len(cleaned) != len(pieces):  # the sanitizer moved a break: clean them one by one
+        return [_clean(piece) for piece in pieces]
+    return cleaned
+
+
+def _blocks_as_typed(text: str, highlights: list[Highlight]) -> list[Block]:
+    """Cut a text into its paragraphs, each escaped as typed, with the highlights kept."""
+    source_lines = (_with_markers(text, highlights) if highlights else text).split("\n")
+    text_lines = text.split("\n")
+    blocks, first = [], None
+    for number, line in enumerate(text_lines + [""]):
+        if line.strip() and first is None:
+            first = number
+        elif not line.strip() and first is not None:
+            html = "<p>" + _lines_as_typed("\n".join(source_lines[first:number])) + "</p>"
+            blocks.append(Block(Markup(_restore_marks(html) if highlights else html), first + 1, number,
+                                "\n".join(text_lines[first:number])))
+            first = None
+    if blocks:
+        blocks[0].html = Markup(_NOTICE_HTML) + blocks[0].html
     return blocks

@@ -14,6 +14,7 @@ from statements.accounts.models import User, WorkingGroup
 from statements.audit.services import record
 from statements.core.db import WriteRace
 from statements.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from statements.core.input import one_line
 from statements.drafts.deltas import apply_delta, make_delta
 from statements.drafts.diffing import WORD_PATTERN, Diff, word_diff
 from statements.drafts.merging import MergeResult, three_way_merge
@@ -65,7 +66,8 @@ def _check_slug(slug: str, statement_id: int | None = None) -> str:
     return slug
 
 
-def _check_text(text: str) -> str:
+def check_text(text: str) -> str:
+    """Return a statement text with LF line ends, or refuse one over the length limit."""
     text = text.replace("\r\n", "\n")
     if len(text) > TEXT_MAX:
         raise InvalidInput(f"The text is {len(text):,} characters long; the limit is {TEXT_MAX:,}. "
@@ -80,11 +82,11 @@ def word_count(text: str) -> int:
 def create_statement(actor: User, group: WorkingGroup, title: str, slug: str, language: str, summary: str,
                      text: str) -> Statement:
     """Open a statement in a working group, with its first revision."""
-    statement = Statement(group=group, title=title.strip(), slug=_check_slug(slug or slugify(title)),
+    statement = Statement(group=group, title=one_line(title), slug=_check_slug(slug or slugify(title)),
                           language=language, summary=(summary or "").strip(), created_by_id=actor.id)
     db.session.add(statement)
     db.session.flush()
-    _write_revision(statement, actor, _check_text(text), "First draft", base_number=None)
+    _write_revision(statement, actor, check_text(text), "First draft", base_number=None)
     record(actor, "statement.created", statement, f"Opened the statement “{statement.title}”", group_id=group.id)
     return statement
 
@@ -94,7 +96,7 @@ def update_details(actor: User, statement: Statement, title: str, slug: str, lan
     if statement.state_enum not in (State.DRAFT, State.COMMENT_PERIOD) and slug.strip().lower() != statement.slug:
         raise NotAllowed("The address cannot change once the text is final: people may already have it.")
     statement.slug = _check_slug(slug, statement.id)
-    statement.title, statement.language, statement.summary = title.strip(), language, (summary or "").strip()
+    statement.title, statement.language, statement.summary = one_line(title), language, (summary or "").strip()
     record(actor, "statement.details_changed", statement, f"Changed the details of “{statement.title}”",
            group_id=statement.group_id)
 
@@ -228,7 +230,7 @@ def save_revision(actor: User, statement: Statement, base_number: int, text: str
     paragraphs the save changes are up to date with it."""
     lock_for_writing(statement)
     _require_editable(statement)
-    text = _check_text(text)
+    text = check_text(text)
     if not 1 <= base_number <= statement.latest_number:
         raise InvalidInput("The revision this edit started from is not one of this statement's. "
                            "Reload the page and make the change again.")

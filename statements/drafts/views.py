@@ -18,7 +18,7 @@ from statements.drafts import services
 from statements.drafts.diffing import count_words, rows
 from statements.drafts.forms import EditForm, NewStatementForm, StatementForm
 from statements.drafts.models import TEXT_MAX, Revision, Statement
-from statements.extensions import db
+from statements.extensions import db, preview_limit
 
 HISTORY_PAGE_SIZE = 25
 
@@ -64,6 +64,7 @@ def statement(statement_id: int):
 
 
 @bp.route("/statements/<int:statement_id>/edit", methods=["GET", "POST"])
+@preview_limit(exempt_when=lambda: request.form.get("action") != "preview")
 def edit(statement_id: int):
     statement = _load(statement_id, Permission.STATEMENT_EDIT)
     form = EditForm()
@@ -81,6 +82,11 @@ def edit(statement_id: int):
             form.source_base.data = statement.source.latest_number
         return render_template("drafts/edit.html", statement=statement, form=form)
     if request.form.get("action") == "preview" and form.validate_on_submit():
+        try:
+            services.check_text(form.text.data or "")  # the limit of saving: nothing longer is rendered
+        except InvalidInput as error:
+            add_error(form, error)
+            return render_template("drafts/edit.html", statement=statement, form=form), 400
         return render_template("drafts/edit.html", statement=statement, form=form, preview=form.text.data or "")
     if not form.validate_on_submit():
         form.form_errors.extend(form.base.errors)  # a hidden field: its message goes at the top of the form
@@ -214,6 +220,7 @@ def transition(statement_id: int):
 
 
 @bp.route("/statements/<int:statement_id>/preview", methods=["POST"])
+@preview_limit()
 def preview(statement_id: int):
     """Render Markdown for the editor's live preview (the page works without it)."""
     _load(statement_id, Permission.STATEMENT_EDIT)

@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 
 from statements.core import jobs
 from statements.core.db import utcnow
+from statements.core.input import one_line
 from statements.extensions import db
 from statements.mail.models import OutboxMessage
 from statements.mail.transports import transport_from_config
@@ -40,14 +41,25 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
+def _encodable(text: str) -> str:
+    """Replace what cannot be written as UTF-8 (a lone surrogate), which would stop the message being sent."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def header_value(text: str | None) -> str:
+    """Fold a header's value (a title, a name, an address) to one line the email library can always encode."""
+    # the library refuses a header with a line break in it, and would refuse every retry of the message
+    return _encodable(one_line(text))
+
+
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """Turn an outbox row into an email."""
     email = EmailMessage()
-    email["From"] = sender
-    email["To"] = message.to_address
-    email["Subject"] = message.subject
+    email["From"] = header_value(sender)
+    email["To"] = header_value(message.to_address)
+    email["Subject"] = header_value(message.subject)
     email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain="statements")
-    email.set_content(message.body_text)
+    email.set_content(_encodable(message.body_text or ""))
     return email
 
 

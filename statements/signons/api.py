@@ -136,6 +136,7 @@ def openapi_document(server: str) -> dict:
     slug = {"name": "slug", "in": "path", "required": True, "description": "The statement's short address",
             "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80}}
     not_found = {"description": "No public statement has this address"}
+    refused = {"description": "The address or the query holds a NUL character, which is refused everywhere"}
     count_item = {"type": "object", "required": ["count"], "properties": {
         "country": {"type": "string"}, "country_name": {"type": "string"}, "type": {"type": "string"},
         "count": {"type": "integer", "minimum": 0}}}
@@ -166,7 +167,7 @@ def openapi_document(server: str) -> dict:
                         "by_country": {"type": "array", "items": count_item},
                         "by_type": {"type": "array", "items": count_item},
                         "list_public": {"type": "boolean"}, "url": {"type": "string"}}}}}},
-                              "404": not_found}}},
+                              "400": refused, "404": not_found}}},
             "/api/v1/statements/{slug}/signatories": {"get": {
                 "summary": "Approved signatories, 100 a page", "operationId": "getSignatories",
                 "parameters": [slug, {"name": "page", "in": "query", "required": False,
@@ -177,6 +178,6 @@ def openapi_document(server: str) -> dict:
                         "page": {"type": "integer"}, "pages": {"type": "integer"},
                         "per_page": {"type": "integer"}, "next": {"type": "string"},
                         "signatories": {"type": "array", "items": signatory}}}}}},
-                              "404": not_found}}},
+                              "400": refused, "404": not_found}}},
         },
     }

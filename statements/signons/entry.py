@@ -9,8 +9,10 @@ from email_validator import EmailNotValidError, validate_email
 
 from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_choices
+from statements.core.errors import InvalidInput
 
 MAX_ROWS = 5000
+UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 _TYPE_CODES = {code for code, _ in ORGANIZATION_TYPES}
 _TYPE_BY_LABEL = {label.casefold(): code for code, label in ORGANIZATION_TYPES}
 
@@ -44,10 +46,44 @@ def _org_type(value: str) -> str:
     return _TYPE_BY_LABEL.get(value, "other")
 
 
+def read_upload(data: bytes, file_name: str) -> str:
+    """Return the text of an uploaded CSV file, or say why it cannot be read and what to do."""
+    name = f"“{file_name[:80]}”"
+    if len(data) > UPLOAD_MAX_BYTES:
+        raise InvalidInput("The file is larger than 2 MB. Split it into smaller files.", field="rows")
+    if not data.strip():
+        raise InvalidInput(f"The file {name} is empty. Choose the file with the sign-ons, or paste them in the box.",
+                           field="rows")
+    if b"\x00" in data:  # never in UTF-8 text; always in spreadsheets, UTF-16 files, images and archives
+        raise InvalidInput(f"The file {name} is not a CSV text file (it may be a spreadsheet or saved as UTF-16). "
+                           "In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” and upload that file.",
+                           field="rows")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise InvalidInput(f"The file {name} is not in UTF-8: line {line} has a character in another encoding. "
+                           "In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” and upload it again.",
+                           field="rows") from None
+
+
+def read_rows(text: str, file_name: str | None = None) -> list[Row]:
+    """Read the pasted or uploaded lines, or say why there is nothing in them to add."""
+    rows = parse_rows(text)
+    if rows:
+        return rows
+    if not text.strip():
+        raise InvalidInput("Paste at least one line, or choose a CSV file.", field="rows")
+    where = f"The file “{file_name[:80]}”" if file_name else "What you pasted"
+    raise InvalidInput(f"{where} has only a header line. Add one line for each organization under it.",
+                       field="rows")
+
+
 def parse_rows(text: str) -> list[Row]:
     """Read "organization; country; type; contact name; contact email; website" lines (or CSV with a header)."""
-    text = text.lstrip("\ufeff")
-    first = next((line for line in text.splitlines() if line.strip()), None)
+    # files saved on old Macs end lines with CR alone, which the csv module cannot read from a string
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    first = next((line for line in text.split("\n") if line.strip()), None)
     if first is None:
         return []
     delimiter = ";" if first.count(";") >= first.count(",") else ","
@@ -55,7 +91,7 @@ def parse_rows(text: str) -> list[Row]:
     rows: list[Row] = []
     # numbered as staff see the lines they pasted: blank lines and line breaks inside quotes count
     end_of_previous, first_record = 0, True
-    for cells in reader:
+    for cells in _records(reader, lambda: end_of_previous + 1):
         number, end_of_previous = end_of_previous + 1, reader.line_num
         cells = [c.strip() for c in cells]
         if not any(cells):
@@ -68,6 +104,21 @@ def parse_rows(text: str) -> list[Row]:
             rows[-1].problems.append(f"Only {MAX_ROWS:,} lines can be added at once.")
             break
     return rows
+
+
+def _records(reader, line_of_next):
+    """Yield the reader's records, turning what the csv module cannot read into a message naming the line."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        line = line_of_next()
+        if "field larger than field limit" in str(error):
+            raise InvalidInput(
+                f"Line {line} could not be read: it has a value longer than {csv.field_size_limit():,} characters. "
+                f"Usually a quotation mark opened on line {line} is never closed, so the rest of the file reads "
+                "as one value. Check the quotation marks on that line, or remove them.", field="rows") from None
+        raise InvalidInput(f"Line {line} could not be read as CSV ({error}). Check that line and try again.",
+                           field="rows") from None
 
 
 def _row(number: int, cells: list[str]) -> Row:

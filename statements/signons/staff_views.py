@@ -21,7 +21,6 @@ from statements.signons.models import SignOn, SignOnStatus
 from statements.translating.services import translations_behind
 
 QUEUE_PAGE_SIZE = 50
-UPLOAD_MAX_BYTES = 2 * 1024 * 1024
 
 
 def _load(statement_id: int) -> Statement:
@@ -161,35 +160,31 @@ def staff_add(statement_id: int):
     replace_unconfirmed = request.form.get("replace_unconfirmed") == "1"
     if form.validate_on_submit():
         upload = request.files.get("upload")
-        text = form.rows.data or ""
-        if upload and upload.filename:
-            data = upload.read(UPLOAD_MAX_BYTES + 1)
-            if len(data) > UPLOAD_MAX_BYTES:
-                form.rows.errors = ["The file is larger than 2 MB. Split it into smaller files."]
-            else:
-                text = data.decode("utf-8-sig", errors="replace")
-                form.rows.data = text
-        if not form.rows.errors:
-            rows = entry.parse_rows(text)
-            if not rows:
-                form.rows.errors = ["Paste at least one line, or choose a CSV file."]
-            else:
-                services.mark_duplicates(statement, rows)
-                _hide_unnamed_duplicates(statement, rows)
-                if request.form.get("confirm") == "1":
-                    try:
-                        added = services.add_by_staff(current_user, statement, rows, form.default_visibility.data,
-                                                      replace_unconfirmed=replace_unconfirmed)
-                        db.session.commit()
-                    except InvalidInput as error:
-                        db.session.rollback()
-                        add_error(form, error)
-                    except IntegrityError:
-                        db.session.rollback()
-                        form.rows.errors = ["Someone added some of these at the same moment. Check the preview again."]
-                    else:
-                        flash(f"{added} sign-on{'' if added == 1 else 's'} added and approved.", "success")
-                        return redirect(url_for("signons.moderation", statement_id=statement.id, status="approved"))
+        file_name = upload.filename if upload and upload.filename else None
+        try:
+            text = entry.read_upload(upload.read(entry.UPLOAD_MAX_BYTES + 1), file_name) if file_name \
+                else form.rows.data or ""
+            rows = entry.read_rows(text, file_name)
+        except InvalidInput as error:  # the box keeps what was typed in it
+            add_error(form, error)
+        else:
+            form.rows.data = text
+            services.mark_duplicates(statement, rows)
+            _hide_unnamed_duplicates(statement, rows)
+            if request.form.get("confirm") == "1":
+                try:
+                    added = services.add_by_staff(current_user, statement, rows, form.default_visibility.data,
+                                                  replace_unconfirmed=replace_unconfirmed)
+                    db.session.commit()
+                except InvalidInput as error:
+                    db.session.rollback()
+                    add_error(form, error)
+                except IntegrityError:
+                    db.session.rollback()
+                    form.rows.errors = ["Someone added some of these at the same moment. Check the preview again."]
+                else:
+                    flash(f"{added} sign-on{'' if added == 1 else 's'} added and approved.", "success")
+                    return redirect(url_for("signons.moderation", statement_id=statement.id, status="approved"))
     status = 400 if form.errors else 200
     return render_template("signons/staff_add.html", statement=statement, form=form, rows=rows,
                            replace_unconfirmed=replace_unconfirmed,

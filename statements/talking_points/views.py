@@ -11,7 +11,7 @@ from statements.core.loaders import load_for
 from statements.core.policy import Permission
 from statements.drafts import services as drafts
 from statements.drafts.models import Statement
-from statements.extensions import db
+from statements.extensions import db, posting_limit
 from statements.talking_points import bp, services
 from statements.talking_points.forms import PointForm
 from statements.talking_points.models import PointStatus, TalkingPoint
@@ -28,6 +28,7 @@ def points(group_id: int):
 
 
 @bp.route("/groups/<int:group_id>/points/new", methods=["GET", "POST"])
+@posting_limit()
 def new_point(group_id: int):
     group = load_for(WorkingGroup, group_id, Permission.POINT_EDIT)
     form = PointForm()
@@ -55,6 +56,7 @@ def point(point_id: int):
 
 
 @bp.route("/points/<int:point_id>/edit", methods=["GET", "POST"])
+@posting_limit()
 def edit_point(point_id: int):
     point = load_for(TalkingPoint, point_id, Permission.POINT_EDIT)
     form = PointForm(data={"title": point.title, "body": point.body, "sources": services.format_sources(point.sources),

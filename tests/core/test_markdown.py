@@ -1,11 +1,18 @@
 """Markdown typed by users renders as formatted text and never as code or markup that runs."""
 
+import html
+import random
 import re
 from html.parser import HTMLParser
 
 import pytest
+from markdown_it.helpers import parseLinkDestination
 
-from statements.core.markdown import ALLOWED_TAGS, Highlight, render_blocks, render_markdown
+from statements.core import markdown
+from statements.core.markdown import (ALLOWED_TAGS, AS_TYPED_NOTICE, Highlight, forget_rendered, render_blocks,
+                                      render_markdown)
+from statements.core.markdown_cost import ADDRESS_MAX, ADDRESS_PARENTHESES, TABLE_CELLS_LEFT_OUT, link_address, \
+    too_much_markup
 from tests.comments.pages import highlighted
 
 XSS = [
@@ -205,7 +212,7 @@ def test_empty_text_renders_nothing():
 
 
 def test_the_corpus_is_harmless_on_every_page_that_shows_markdown(client, world):
-    corpus = "\n\n".join(XSS)
+    corpus = "\n\n".join(p for p in XSS if "\x00" not in p)  # a NUL is refused at the door: test_nul_characters.py
     client.login(world.emails["member"])
     preview = client.submit(f"/statements/{world.statement_id}/preview", {"text": corpus})
     assert preview.status_code == 200
@@ -259,3 +266,130 @@ def test_passages_that_overlap_across_bold_text_and_lines_are_each_highlighted_w
     marked = _marked(text, ("need **legal protection** for people\nwho move", 1), ("protection** for", 2),
                      ("people\nwho move, and the", 3))
     assert marked == {1: "need legal protection for peoplewho move", 2: "protection for", 3: "peoplewho move, and the"}
+
+
+# --- what rendering may cost ---------------------------------------------------------------------------
+
+def _as_typed(rendered) -> bool:
+    return AS_TYPED_NOTICE in html.unescape(str(rendered))
+
+
+@pytest.mark.parametrize("text", ["[" * 20_000, "*_" * 10_000, "![" * 10_000, "`" * 20_000, "<" * 20_000,
+                                  ("[" * 100 + "\n") * 200, "# a\n" * 5_000, "a|b\n-|-\n" + "|\n" * 9_000,
+                                  "[x]: /u\n\n" + "[x]" * 6_000, "&#" * 10_000])
+def test_text_with_far_more_marks_than_writing_has_is_shown_as_typed(text):
+    rendered = str(render_markdown(text))
+    assert _as_typed(rendered)
+    assert_safe(rendered)
+    assert "<a " not in rendered and "<em>" not in rendered.replace(f"<em>{html.escape(AS_TYPED_NOTICE)}</em>", "")
+    typed = html.unescape(re.sub(r"<[^>]+>", "", rendered.split("</p>", 1)[1]))
+    assert typed.replace("\n", "") == text.replace("\n", "")  # nothing lost, nothing added
+    assert too_much_markup(text)
+
+
+def test_quotes_nested_deeper_than_the_parser_follows_are_shown_as_typed_with_nothing_lost():
+    text = "Before.\n\n" + ">" * 30 + " the deepest words\n\n" + "- a\n" + "".join("  " * i + "- b\n" for i in range(1, 30))
+    rendered = str(render_markdown(text))
+    assert "the deepest words" in rendered  # markdown-it alone drops what lies deeper than its limit
+    assert _as_typed(rendered)
+    assert rendered.count("<blockquote>") == 0
+    blocks = render_blocks(text)
+    assert "the deepest words" in "".join(block.html for block in blocks)
+    assert not _as_typed(render_markdown("> > > > quoted four deep\n\n- a\n  - b\n    - c"))
+
+
+def test_tables_may_leave_out_only_a_few_cells():
+    header = "|" + "h|" * 20 + "\n|" + "-|" * 20 + "\n"
+    rendered = str(render_markdown(header + "x\n" * 20))
+    assert not _as_typed(rendered)
+    # each row of one cell leaves out 19, which the parser fills in: the table stops past 64 of them
+    assert rendered.count("<td") <= 20 * (TABLE_CELLS_LEFT_OUT // 19 + 1)
+    assert rendered.count("<tr>") < 10
+    full = "| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 12 + "| 3 |\n" * 8
+    assert str(render_markdown(full)).count("<tr>") == 21  # a table with a few short rows is whole
+
+
+def test_long_statements_and_comments_full_of_links_and_lists_are_formatted():
+    from benchmarks.bench_drafts import TextMaker
+
+    maker = TextMaker(2026)
+    statement = maker.document(20_000)
+    assert len(statement) > 100_000
+    assert not too_much_markup(statement)
+    rendered = str(render_markdown(statement))
+    assert not _as_typed(rendered) and rendered.count("<h2>") > 20 and "<strong>" in rendered
+    comment = "\n\n".join(f"See [{maker.noun_phrase()}](https://example.org/{maker.noun()}-{n}) and "
+                          f"**{maker.noun()}**, as {maker.sentence()}" for n in range(150))
+    assert len(comment) > 15_000
+    assert not _as_typed(render_markdown(comment))
+    assert not _as_typed(render_markdown("**Yes** to [this](https://example.org/a-b-c)!"))
+    assert not _as_typed(render_markdown("| Country | Signatories |\n|---|--:|\n" + "| Chad | 12 |\n" * 12))
+
+
+def test_every_payload_shown_as_typed_is_as_harmless_as_when_formatted():
+    for payload in XSS:
+        rendered = str(render_markdown(payload + "\n\n" + "[" * 3_000))
+        assert _as_typed(rendered), payload
+        assert_safe(rendered)
+        page = "".join(block.html for block in render_blocks(payload + "\n\n" + "[" * 3_000))
+        assert _as_typed(page)
+        assert_safe(page)
+
+
+def test_a_text_shown_as_typed_keeps_its_highlighted_passages():
+    text = "Floods force people from their homes.\n\n" + "[" * 3_000 + "\n\nStates must open regular pathways."
+    assert _marked(text, ("Floods force people", 1), ("regular pathways", 2)) == {
+        1: "Floods force people", 2: "regular pathways"}
+    blocks = render_blocks(text)
+    assert [(block.first_line, block.last_line) for block in blocks] == [(1, 1), (3, 3), (5, 5)]
+
+
+def test_rendered_texts_are_kept_by_a_hash_of_the_text_within_bounds(monkeypatch):
+    forget_rendered()
+    first = render_markdown("Protection **now**.")
+    assert render_markdown("Protection **now**.") is first  # rendered once
+    assert str(render_markdown("Protection **later**.")) != str(first)
+    assert render_blocks("A\n\nB") == render_blocks("A\n\nB") and render_blocks("A\n\nB") is not render_blocks("A\n\nB")
+    monkeypatch.setattr(markdown._rendered, "entries", 10)
+    for number in range(50):
+        render_markdown(f"Text number {number}")
+    assert len(markdown._rendered._kept) <= 10
+    assert all(isinstance(key[1], bytes) and len(key[1]) == 32 for key in markdown._rendered._kept)
+    forget_rendered()
+
+
+def test_a_text_that_would_make_the_parser_scan_again_and_again_is_shown_as_typed():
+    # few marks for its length, but every "![" opens a label that never closes: markdown-it would skip
+    # through the rest of the paragraph again for each one, and stops here at its budget of steps
+    text = ("![" + "x" * 40) * 480
+    assert not too_much_markup(text)
+    assert _as_typed(render_markdown(text))
+    assert not _as_typed(render_markdown(("![" + "x" * 40) * 3 + "] and ![a map](https://example.org/m.png)"))
+
+
+def test_link_addresses_are_read_as_markdown_it_reads_them():
+    rnd = random.Random(2026)
+    pieces = ["a", "é", "/", "(", ")", "\\", "\\ ", "\\(", " ", "\n", "\x01", "\x7f", "<", ">", "%20", "https://x.org"]
+    for _ in range(5_000):
+        string = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 24)))
+        for pos in range(min(len(string), 3)):
+            ours, theirs = link_address(string, pos, len(string)), parseLinkDestination(string, pos, len(string))
+            if theirs.ok and _deepest(string[pos:theirs.pos]) > ADDRESS_PARENTHESES:
+                assert not ours.ok  # deeper than any address: refused sooner
+                continue
+            assert (ours.ok, ours.pos, ours.str) == (theirs.ok, theirs.pos, theirs.str), (string, pos)
+    address = "https://example.org/" + "a" * ADDRESS_MAX
+    assert not link_address(address + ")", 0, len(address) + 1).ok  # too long to be an address
+
+
+def _deepest(address: str) -> int:
+    level = deepest = 0
+    escaped = False
+    for char in address:
+        if not escaped and char == "(":
+            level += 1
+            deepest = max(deepest, level)
+        elif not escaped and char == ")":
+            level -= 1
+        escaped = char == "\\" and not escaped
+    return deepest

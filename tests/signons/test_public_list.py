@@ -111,7 +111,8 @@ def test_a_long_list_comes_in_pages_with_the_right_counts_and_charts(app, client
     assert "Guatemala 300, Kenya 300, Mexico 300, Philippines 300" in html.unescape(countries)
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "999999", "99999999999999", "1e3", "%20", "%00", "2.5",
+# "%00" is refused with a 400 before any page, as every NUL is: tests/core/test_nul_characters.py
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999999", "99999999999999", "1e3", "%20", "2.5",
                                   "١", "3&page=1"])
 def test_odd_page_numbers_do_not_break_the_list(client, world, many, page):
     response = client.get(f"/s/{world.signon_slug}/signatories?page={page}")
