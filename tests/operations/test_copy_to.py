@@ -29,7 +29,7 @@ def test_every_row_is_copied_with_its_ids_and_the_app_runs_on_the_copy(databases
         assert table_rows(target, table) == rows, f"{table.name} differs after the copy"
     for app in (source, target):
         with app.app_context(), db.engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0006"]
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0008"]
     check_app_works(target)
     check_new_rows_get_fresh_ids(target)
 
@@ -108,7 +108,7 @@ def test_a_target_not_migrated_or_at_another_migration_is_refused(databases):
         with pytest.raises(Refused, match=r"The target database has not been migrated .* "
                                           r"Run `DATABASE_URL=<its URL> flask --app wsgi db upgrade` first"):
             copy_installation(bare_url)
-        with pytest.raises(Refused, match="is at migration 0005, but this release is at 0006"):
+        with pytest.raises(Refused, match="is at migration 0005, but this release is at 0008"):
             copy_installation(older_url)
         with pytest.raises(Refused, match="is not a database URL"):
             copy_installation("not a url")
