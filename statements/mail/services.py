@@ -99,6 +99,7 @@ def _change_if(condition, **values) -> bool:
 
 
 def _still_free(message_id: int, now: datetime) -> tuple:
+    """Conditions for taking a message: pending, due, and held by no sender."""
     return (OutboxMessage.id == message_id, OutboxMessage.status == "pending",
             OutboxMessage.next_attempt_at <= now, _claim_free(now))
 
@@ -141,6 +142,15 @@ def give_up_on_abandoned() -> None:
     db.session.commit()
 
 
+def _read_claimed(message_id: int) -> OutboxMessage:
+    """Read a claimed message into a copy outside the session, ending the transaction before SMTP is reached."""
+    columns = (OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body_text,
+               OutboxMessage.attempts)
+    row = db.session.execute(select(*columns).where(OutboxMessage.id == message_id)).one()
+    db.session.commit()
+    return OutboxMessage(**row._mapping)
+
+
 def deliver_one(message_id: int, to_address: str, transport, sender: str) -> str | None:
     """Claim, send and record one message; return "sent" or "failed", or None when another sender has it."""
     problem = recipient_problem(to_address)
@@ -149,9 +159,7 @@ def deliver_one(message_id: int, to_address: str, transport, sender: str) -> str
     token = claim(message_id)
     if token is None:
         return None
-    message = db.session.get(OutboxMessage, message_id)
-    db.session.expunge(message)  # it keeps its values, and no transaction stays open while SMTP takes its time
-    db.session.commit()
+    message = _read_claimed(message_id)
     try:
         transport.send(build_email(message, sender))
     except Exception as error:  # any delivery failure is retried later
