@@ -30,17 +30,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The virtualenv is rebuilt only when pyproject.toml changes.
+# Python packages come from a lock file: exactly the versions the tests passed with, each file
+# checked against its hash (scripts/update-lock.sh writes them). The virtualenv is brought up to
+# date only when pyproject.toml or that lock file changes.
+lock=requirements.lock; [ "$mode" = test ] && lock=requirements-test.lock
 [ -x .venv/bin/python ] || python3 -m venv .venv
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$mode"
+stamp=".venv/.installed-$(cat pyproject.toml "$lock" | sha256sum | cut -c1-16)-$mode"
 if [ ! -f "$stamp" ]; then
-  extras=""; [ "$mode" = test ] && extras="[test]"
-  echo "Installing Python packages into .venv (log: .venv/pip.log)"
-  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e ".$extras"; } \
-      > .venv/pip.log 2>&1; then
+  echo "Installing Python packages from $lock into .venv (log: .venv/pip.log)"
+  # the project itself is built with the pinned setuptools, not with whatever is newest
+  if ! { .venv/bin/python -m pip install --require-hashes -r "$lock" \
+         && .venv/bin/python -m pip install --no-deps --no-build-isolation -e .; } > .venv/pip.log 2>&1; then
     tail -n 30 .venv/pip.log
     exit 1
   fi
+  rm -f .venv/.installed-*
   touch "$stamp"
 fi
 

@@ -1,12 +1,16 @@
 """Queue mail with the change that causes it, and deliver the outbox with retries."""
 
+import os
+import socket
 import threading
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
-from sqlalchemy import event, select
+from sqlalchemy import event, or_, select, update
 
 from statements.core import jobs
 from statements.core.db import utcnow
@@ -16,6 +20,9 @@ from statements.mail.models import OutboxMessage
 from statements.mail.transports import transport_from_config
 
 MAX_ATTEMPTS = 8
+#: how long a sender holds a message it is delivering: far longer than one delivery takes (SMTP
+#: gives up on each step after 20 s), so only a sender that stopped half-way loses its claim
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 def queue_mail(to_address: str, subject: str, template: str, **context) -> OutboxMessage:
@@ -63,52 +70,134 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     return email
 
 
-def due_messages(limit: int):
-    """Select pending messages whose time has come, locking them where the database can."""
+def recipient_problem(address: str) -> str | None:
+    """Say why a message cannot go to this address, or None when it can."""
+    if not address or not address.strip():
+        return "it has no recipient address"
+    if "\r" in address or "\n" in address:
+        return "its recipient address contains a line break"
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as error:
+        return f"its recipient address {address!r} is not valid: {error}"
+    return None
+
+
+def _claim_free(now: datetime):
+    """Rows no sender is delivering now: never claimed, finished, or claimed by one that stopped."""
+    return or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
+
+
+def due_messages(limit: int) -> list[tuple[int, str]]:
+    """Return the id and recipient of pending messages whose time has come and that no sender is delivering."""
+    now = utcnow()
     query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= utcnow())
+        select(OutboxMessage.id, OutboxMessage.to_address)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now, _claim_free(now))
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return db.session.scalars(query).all()
+    due = [tuple(row) for row in db.session.execute(query)]
+    db.session.commit()  # so that each claim below is the first statement of its own transaction
+    return due
 
 
-#: one delivery round at a time in a process: the worker's jobs and its sender thread would
-#: otherwise both pick the same rows on SQLite, which cannot skip rows another has locked
-_one_round = threading.Lock()
+def _change_if(condition, **values) -> bool:
+    """Update the one message matching condition in a transaction of its own; return whether it matched."""
+    result = db.session.execute(
+        update(OutboxMessage).where(*condition).values(**values).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _still_free(message_id: int, now: datetime) -> tuple:
+    """Conditions for taking a message: pending, due, and held by no sender."""
+    return (OutboxMessage.id == message_id, OutboxMessage.status == "pending",
+            OutboxMessage.next_attempt_at <= now, _claim_free(now))
+
+
+def claim(message_id: int) -> str | None:
+    """Take a message for this sender alone for CLAIM_LEASE, counting an attempt; None if another has it.
+
+    The conditional UPDATE is atomic on SQLite (one writer at a time) and on PostgreSQL (a second
+    UPDATE of the row waits for the first to commit, then finds the row claimed), so whatever
+    number of processes, threads or workers run, only one sender ever holds a message.
+    """
+    now = utcnow()
+    token = f"{socket.gethostname()[:30]}/{os.getpid()}/{uuid.uuid4().hex[:16]}"
+    taken = _change_if(_still_free(message_id, now), claimed_by=token, claimed_until=now + CLAIM_LEASE,
+                       attempts=OutboxMessage.attempts + 1)
+    return token if taken else None
+
+
+def _finish(message_id: int, token: str, **values) -> bool:
+    """Record the outcome of a delivery and let go of the claim, if this sender still holds it."""
+    return _change_if((OutboxMessage.id == message_id, OutboxMessage.claimed_by == token),
+                      claimed_by=None, claimed_until=None, **values)
+
+
+def _refuse(message_id: int, problem: str) -> bool:
+    """Mark a message that cannot be delivered as failed, without trying to send it."""
+    return _change_if(_still_free(message_id, utcnow()), status="failed", last_error=f"Not sent: {problem}."[:500])
+
+
+def give_up_on_abandoned() -> None:
+    """Mark failed the messages whose last allowed attempt was claimed by a sender that never finished."""
+    now = utcnow()
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "pending", OutboxMessage.attempts >= MAX_ATTEMPTS,
+               OutboxMessage.claimed_until < now)
+        .values(status="failed", claimed_by=None, claimed_until=None,
+                last_error="Not sent: the sender stopped while delivering it, on the last allowed attempt.")
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _read_claimed(message_id: int) -> OutboxMessage:
+    """Read a claimed message into a copy outside the session, ending the transaction before SMTP is reached."""
+    columns = (OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body_text,
+               OutboxMessage.attempts)
+    row = db.session.execute(select(*columns).where(OutboxMessage.id == message_id)).one()
+    db.session.commit()
+    return OutboxMessage(**row._mapping)
+
+
+def deliver_one(message_id: int, to_address: str, transport, sender: str) -> str | None:
+    """Claim, send and record one message; return "sent" or "failed", or None when another sender has it."""
+    problem = recipient_problem(to_address)
+    if problem:
+        return "failed" if _refuse(message_id, problem) else None
+    token = claim(message_id)
+    if token is None:
+        return None
+    message = _read_claimed(message_id)
+    try:
+        transport.send(build_email(message, sender))
+    except Exception as error:  # any delivery failure is retried later
+        error_text = f"{type(error).__name__}: {error}"[:500]
+        if message.attempts >= MAX_ATTEMPTS:
+            _finish(message_id, token, status="failed", last_error=error_text)
+        else:
+            _finish(message_id, token, last_error=error_text,
+                    next_attempt_at=utcnow() + retry_delay(message.attempts))
+        return "failed"
+    if not _finish(message_id, token, status="sent", sent_at=utcnow()):
+        current_app.logger.warning("Mail %s was sent after its claim lapsed; another sender may send it again",
+                                   message_id)
+    return "sent"
 
 
 def deliver_pending(transport=None, limit: int = 100) -> dict:
-    """Send due messages, committing each result; return counts of sent and failed."""
-    with _one_round:
-        return _deliver_due(transport, limit)
-
-
-def _deliver_due(transport, limit: int) -> dict:
+    """Send due messages, each exactly once however many senders run; return counts of sent and failed."""
     transport = transport or transport_from_config(current_app.config)
     sender = current_app.config["MAIL_FROM"]
     counts = {"sent": 0, "failed": 0}
-    for message in due_messages(limit):
-        try:
-            transport.send(build_email(message, sender))
-        except Exception as error:  # any delivery failure is retried later
-            message.attempts += 1
-            message.last_error = f"{type(error).__name__}: {error}"[:500]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = "failed"
-            else:
-                message.next_attempt_at = utcnow() + retry_delay(message.attempts)
-            counts["failed"] += 1
-        else:
-            message.status = "sent"
-            message.sent_at = utcnow()
-            message.attempts += 1
-            counts["sent"] += 1
-        db.session.commit()
-    db.session.commit()
+    give_up_on_abandoned()
+    for message_id, to_address in due_messages(limit):
+        outcome = deliver_one(message_id, to_address, transport, sender)
+        if outcome:
+            counts[outcome] += 1
     return counts
 
 

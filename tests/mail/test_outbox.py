@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 from email import message_from_bytes, policy
 
+import pytest
 from sqlalchemy import select, update
 
 from statements.accounts.models import Invitation
@@ -110,15 +111,49 @@ def test_delivery_gives_up_after_the_last_attempt(app, client, world, mailbox, m
 def test_one_failing_message_does_not_hold_up_the_others(app, client, world, mailbox):
     ask_for_reset(client, world.emails["member"])
     ask_for_reset(client, world.emails["observer"])
-    with app.app_context():  # a message the server refuses: it has no recipient
-        first = outbox()[0]
-        first.to_address = ""
-        db.session.commit()
+    refused = world.emails["member"]
+
+    async def refuse_one_mailbox(server, session, envelope, address, options):
+        if address == refused:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    mailbox.handle_RCPT = refuse_one_mailbox  # the server takes the other mail but not this one
     counts = mailbox.deliver()
     assert counts == {"sent": 1, "failed": 1}
     assert [m["To"] for m in mailbox.messages] == [world.emails["observer"]]
     with app.app_context():
         assert [(m.status, m.attempts) for m in outbox()] == [("pending", 1), ("sent", 1)]
+        assert "No such mailbox here" in outbox()[0].last_error
+
+
+@pytest.mark.parametrize("recipient, reason", [
+    ("", "it has no recipient address"),
+    ("   ", "it has no recipient address"),
+    ("member@example.org\r\nBcc: everyone@example.net", "its recipient address contains a line break"),
+    ("member@example.org\nBcc: everyone@example.net", "its recipient address contains a line break"),
+    ("member.example.org", "is not valid"),
+    ("Member <member@example.org>, other@example.org", "is not valid"),
+])
+def test_a_message_without_a_valid_recipient_fails_at_once_and_is_never_sent(app, client, world, mailbox,
+                                                                             recipient, reason):
+    ask_for_reset(client, world.emails["member"])
+    ask_for_reset(client, world.emails["observer"])
+    with app.app_context():
+        first = outbox()[0]
+        first.to_address = recipient
+        db.session.commit()
+    assert mailbox.deliver() == {"sent": 1, "failed": 1}
+    assert [m["To"] for m in mailbox.messages] == [world.emails["observer"]]  # nothing went anywhere else
+    with app.app_context():
+        refused, sent = outbox()
+        assert (refused.status, refused.attempts, refused.sent_at) == ("failed", 0, None)  # no delivery was tried
+        assert refused.last_error.startswith("Not sent: ") and reason in refused.last_error
+        assert (sent.status, sent.attempts) == ("sent", 1)
+        make_due_now()
+    assert mailbox.deliver() == {"sent": 0, "failed": 0}  # it is not tried again
+    assert len(mailbox.messages) == 1
 
 
 def test_without_an_smtp_server_mail_is_written_as_readable_files(app, client, world, tmp_path, monkeypatch):
