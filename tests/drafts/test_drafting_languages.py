@@ -20,7 +20,8 @@ def opening_tag(page: str, marker: str) -> str:
 @pytest.mark.parametrize("headers, language, direction, words", [
     (SPANISH, "es", "ltr", ["Versión 2, de Coordinator Person", "Historial", "Comentarios", "Próximos pasos",
                             "Para comentar un pasaje, selecciona sus palabras", "1 abiertos"]),
-    (ARABIC, "ar", "rtl", ["النسخة 2 بقلم Coordinator Person", "السجل", "التعليقات", "الخطوات التالية",
+    # an English name in an Arabic sentence is isolated, so it does not scramble the words around it
+    (ARABIC, "ar", "rtl", ["النسخة 2 بقلم <bdi>Coordinator Person</bdi>", "السجل", "التعليقات", "الخطوات التالية",
                            "للتعليق على مقطع، حدّد كلماته", "1 مفتوحة"]),
 ])
 def test_the_statement_page_speaks_the_reader_s_language_around_the_statement_s_own(
@@ -70,7 +71,7 @@ def test_saving_in_spanish_flashes_in_spanish_and_the_history_reads_in_spanish(a
                             "editabas y cambió el mismo pasaje que tú (1 lugar).",
                             "La versión 3 comparada con tu texto", "Guardar mi texto resuelto",
                             "Descartar mis cambios", "Si guardas ahora, se guarda sobre la versión 3."]),
-    (ARABIC, "ar", "rtl", ["لم تُحفظ تعديلاتك بعد: حفظ Coordinator Person النسخة 3 أثناء تحريرك، وغيّر المقطع "
+    (ARABIC, "ar", "rtl", ["لم تُحفظ تعديلاتك بعد: حفظ <bdi>Coordinator Person</bdi> النسخة 3 أثناء تحريرك، وغيّر المقطع "
                            "نفسه الذي غيّرته (موضع واحد).", "النسخة 3 مقارنةً بنصك", "احفظ نصي بعد حلّ التعارض"]),
 ])
 def test_the_conflict_page_explains_itself_in_the_reader_s_language_and_keeps_the_text(
