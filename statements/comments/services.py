@@ -3,6 +3,7 @@ participants and mentioned members hear of it by email."""
 
 import re
 
+from flask_babel import force_locale, format_decimal, gettext as _
 from sqlalchemy import func, select
 
 from statements.accounts.models import Membership, User
@@ -11,6 +12,7 @@ from statements.comments import anchoring
 from statements.comments.models import BODY_MAX, QUOTE_MAX, Comment, Thread
 from statements.core.db import utcnow
 from statements.core.errors import InvalidInput, NotAllowed
+from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.urls import external_url
 from statements.drafts.models import Statement
 from statements.extensions import db
@@ -29,10 +31,11 @@ def mention_handle(user: User) -> str:
 def _check_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
-        raise InvalidInput("Write a comment before sending it.", field="body")
+        raise InvalidInput(_("Write a comment before sending it."), field="body")
     if len(body) > BODY_MAX:
-        raise InvalidInput(f"A comment can be at most {BODY_MAX:,} characters; this one has {len(body):,}. "
-                           "Shorten it or split it into two.", field="body")
+        raise InvalidInput(_("A comment can be at most %(max)s characters; this one has %(length)s. "
+                             "Shorten it or split it into two.", max=format_decimal(BODY_MAX),
+                             length=format_decimal(len(body))), field="body")
     return body
 
 
@@ -70,12 +73,12 @@ def open_thread(actor: User, statement: Statement, body: str, quote: str | None 
     thread = Thread(statement_id=statement.id, author_id=actor.id)
     if quote is not None and quote.strip():
         if len(quote) > QUOTE_MAX:
-            raise InvalidInput(f"Select at most {QUOTE_MAX:,} characters to comment on; for more, comment on the "
-                               "whole statement.", field="quote")
+            raise InvalidInput(_("Select at most %(max)s characters to comment on; for more, comment on the "
+                                 "whole statement.", max=format_decimal(QUOTE_MAX)), field="quote")
         span = locate_quote(revision_text or "", quote)
         if span is None:
-            raise InvalidInput(f"The words you selected are not in revision {revision_number}. Reload the "
-                               "statement and select them again.", field="quote")
+            raise InvalidInput(_("The words you selected are not in revision %(number)s. Reload the "
+                                 "statement and select them again.", number=revision_number), field="quote")
         anchor = anchoring.anchor_at(revision_text, *span)
         thread.original_quote, thread.original_revision = anchor.quote, revision_number
         _set_anchor(thread, anchoring.Placement(anchoring.EXACT, anchor, 1.0), revision_number)
@@ -130,19 +133,25 @@ def _notify(actor: User, thread: Thread, comment: Comment, new_thread: bool) -> 
         if member.id == actor.id or not member.notify_comments or not member.is_active:
             continue
         if member.id in mentioned:
-            reason = "mentioned you"
+            mentioned_them = True
         elif member.id in participant_ids and not new_thread:
-            reason = "replied in a thread you took part in"
+            mentioned_them = False
         else:
             continue
-        queue_mail(member.email, f"{actor.display_name} {reason} on “{statement.title}”"[:300], "comment",
-                   member=member, actor=actor, reason=reason, statement=statement, comment=comment, link=link,
-                   settings_link=external_url("accounts.account"))
+        with force_locale(supported(member.language) or DEFAULT_LANGUAGE):  # the reader's language, not the writer's
+            if mentioned_them:
+                subject = _("%(name)s mentioned you on “%(title)s”", name=actor.display_name, title=statement.title)
+            else:
+                subject = _("%(name)s replied in a thread you took part in on “%(title)s”",
+                            name=actor.display_name, title=statement.title)
+            queue_mail(member.email, subject[:300], "comment", member=member, actor=actor,
+                       mentioned=mentioned_them, statement=statement, comment=comment, link=link,
+                       settings_link=external_url("accounts.account"))
 
 
 def resolve(actor: User, thread: Thread) -> None:
     if thread.resolved_at is not None:
-        raise InvalidInput("This thread is already resolved.")
+        raise InvalidInput(_("This thread is already resolved."))
     thread.resolved_at, thread.resolved_by_id = utcnow(), actor.id
     record(actor, "thread.resolved", thread, f"{actor.display_name} resolved a thread on “{thread.statement.title}”",
            group_id=thread.statement.group_id)
@@ -150,7 +159,7 @@ def resolve(actor: User, thread: Thread) -> None:
 
 def reopen(actor: User, thread: Thread) -> None:
     if thread.resolved_at is None:
-        raise InvalidInput("This thread is already open.")
+        raise InvalidInput(_("This thread is already open."))
     thread.resolved_at, thread.resolved_by_id = None, None
     _catch_up(thread)
     record(actor, "thread.reopened", thread, f"{actor.display_name} reopened a thread on “{thread.statement.title}”",
@@ -159,9 +168,9 @@ def reopen(actor: User, thread: Thread) -> None:
 
 def edit_comment(actor: User, comment: Comment, body: str) -> None:
     if comment.deleted_at is not None:
-        raise InvalidInput("This comment was deleted and cannot be edited.")
+        raise InvalidInput(_("This comment was deleted and cannot be edited."))
     if comment.author_id != actor.id and not actor.is_admin:
-        raise NotAllowed("You can only edit your own comments.")
+        raise NotAllowed(_("You can only edit your own comments."))
     body = _check_body(body)
     if body != comment.body:
         comment.body, comment.edited_at = body, utcnow()
@@ -172,7 +181,7 @@ def delete_comment(actor: User, comment: Comment) -> None:
     if comment.deleted_at is not None:
         return
     if comment.author_id != actor.id and not actor.is_admin:
-        raise NotAllowed("You can only delete your own comments.")
+        raise NotAllowed(_("You can only delete your own comments."))
     comment.body, comment.deleted_at = "", utcnow()
     record(actor, "comment.deleted", comment, f"{actor.display_name} deleted a comment",
            group_id=comment.thread.statement.group_id)

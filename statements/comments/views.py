@@ -2,6 +2,7 @@
 edit and delete comments."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from statements.comments import bp, services
@@ -22,7 +23,7 @@ def _thread_url(thread: Thread) -> str:
 
 def _block_quote(text: str, block: str) -> str | None:
     """Return lines a-b of a text: the paragraph a "Comment on this paragraph" link points at."""
-    first, _, last = block.partition("-")
+    first, _dash, last = block.partition("-")
     if not (block.isascii() and first.isdigit() and last.isdigit()) or len(block) > 20:
         return None
     return "\n".join(text.split("\n")[int(first) - 1:int(last)]).strip() or None
@@ -62,7 +63,7 @@ def new_thread(statement_id: int):
             db.session.rollback()
             add_error(form, error)
         else:
-            flash("Your comment is posted.", "success")
+            flash(_("Your comment is posted."), "success")
             return redirect(_thread_url(thread))
     status = 400 if request.method == "POST" else 200
     return render_template("comments/new.html", statement=statement, form=form), status
@@ -87,7 +88,7 @@ def reply(thread_id: int):
             db.session.rollback()
             add_error(form, error)
         else:
-            flash("Your reply is posted.", "success")
+            flash(_("Your reply is posted."), "success")
             return redirect(_thread_url(thread) + f"#comment-{comment.id}")
     return render_template("comments/thread.html", thread=thread, statement=thread.statement, form=form), 400
 
@@ -97,7 +98,7 @@ def resolve(thread_id: int):
     thread = load_for(Thread, thread_id, Permission.THREAD_RESOLVE)
     services.resolve(current_user, thread)
     db.session.commit()
-    flash("The thread is resolved.", "success")
+    flash(_("The thread is resolved."), "success")
     return redirect(_thread_url(thread))
 
 
@@ -106,7 +107,7 @@ def reopen(thread_id: int):
     thread = load_for(Thread, thread_id, Permission.THREAD_RESOLVE)
     services.reopen(current_user, thread)
     db.session.commit()
-    flash("The thread is open again.", "success")
+    flash(_("The thread is open again."), "success")
     return redirect(_thread_url(thread))
 
 
@@ -123,7 +124,7 @@ def edit_comment(comment_id: int):
             db.session.rollback()
             add_error(form, error)
         else:
-            flash("Your comment is updated.", "success")
+            flash(_("Your comment is updated."), "success")
             return redirect(_thread_url(comment.thread) + f"#comment-{comment.id}")
     status = 400 if request.method == "POST" else 200
     return render_template("comments/edit.html", comment=comment, statement=comment.thread.statement,
@@ -135,7 +136,7 @@ def delete_comment(comment_id: int):
     comment = load_for(Comment, comment_id, Permission.COMMENT_CHANGE)
     services.delete_comment(current_user, comment)
     db.session.commit()
-    flash("Your comment is deleted. A note that it was there stays in the thread.", "success")
+    flash(_("Your comment is deleted. A note that it was there stays in the thread."), "success")
     return redirect(_thread_url(comment.thread))
 
 
@@ -144,5 +145,6 @@ def delete_comment(comment_id: int):
 def notifications():
     current_user.notify_comments = request.form.get("notify_comments") == "1"
     db.session.commit()
-    flash("Emails about comments are " + ("on." if current_user.notify_comments else "off."), "success")
+    flash(_("Emails about comments are on.") if current_user.notify_comments else _("Emails about comments are off."),
+          "success")
     return redirect(url_for("accounts.account"))

@@ -5,6 +5,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from flask_babel import format_datetime as babel_format_datetime
 from flask_login import current_user
 
 from statements.accounts.models import ORGANIZATION_TYPES
@@ -15,10 +16,10 @@ from statements.core.policy import Permission, can, sees_signatory
 
 
 def format_datetime(value: datetime | None) -> str:
-    """Show a time in UTC, unambiguous for readers in any time zone."""
+    """Show a time in UTC, unambiguous for readers in any time zone, with the month in the reader's language."""
     if value is None:
         return ""
-    return value.strftime("%d %b %Y, %H:%M UTC")
+    return babel_format_datetime(value, "dd MMM y, HH:mm") + " UTC"
 
 
 def format_datetime_in(value: datetime | None, zone: str) -> str:

@@ -1,5 +1,6 @@
 """Forms for statements and their texts."""
 
+from flask_babel import LazyString, format_decimal, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -9,21 +10,26 @@ from statements.core.forms import choices
 from statements.drafts.models import LANGUAGES, NOTE_MAX, SLUG_MAX, SUMMARY_MAX, TITLE_MAX
 
 
+def at_most(limit: int) -> LazyString:
+    """Say a field's limit in the reader's language, with the number written their way (20,000 or 20.000)."""
+    return LazyString(lambda: _("Use at most %(max)s characters.", max=format_decimal(limit)))
+
+
 class StatementForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Give the statement a title."),
-                                             Length(max=TITLE_MAX, message=f"Use at most {TITLE_MAX} characters.")])
-    slug = StringField("Short address", validators=[Optional(), Length(max=SLUG_MAX, message=f"Use at most {SLUG_MAX} characters.")],
-                       description="Used in the public link, for example climate-justice-now. "
-                                   "Leave empty to make one from the title.")
-    language = SelectField("Language of the text", choices=choices(LANGUAGES), default="en")
-    summary = TextAreaField("Summary", validators=[Optional(), Length(max=SUMMARY_MAX, message=f"Use at most {SUMMARY_MAX:,} characters.")],
-                            description="One or two sentences: what the statement asks for.")
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the statement a title.")),
+                                                 Length(max=TITLE_MAX, message=at_most(TITLE_MAX))])
+    slug = StringField(_l("Short address"), validators=[Optional(), Length(max=SLUG_MAX, message=at_most(SLUG_MAX))],
+                       description=_l("Used in the public link, for example climate-justice-now. "
+                                      "Leave empty to make one from the title."))
+    language = SelectField(_l("Language of the text"), choices=choices(LANGUAGES), default="en")
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX, message=at_most(SUMMARY_MAX))],
+                            description=_l("One or two sentences: what the statement asks for."))
 
 
 class NewStatementForm(StatementForm):
-    text = TextAreaField("First draft (Markdown)", validators=[Optional()],
-                         description="You can start empty and write later. Use # for headings, "
-                                     "**bold**, *italic*, and - for lists.")
+    text = TextAreaField(_l("First draft (Markdown)"), validators=[Optional()],
+                         description=_l("You can start empty and write later. Use # for headings, "
+                                        "**bold**, *italic*, and - for lists."))
 
 
 def _newlines(text: str | None) -> str | None:
@@ -33,10 +39,10 @@ def _newlines(text: str | None) -> str | None:
 
 class EditForm(FlaskForm):
     #: the revision this edit started from, so concurrent saves can be merged
-    base = IntegerField(widget=HiddenInput(), validators=[DataRequired("The form is missing the revision it "
-                                                                            "started from. Reload the page.")])
+    base = IntegerField(widget=HiddenInput(), validators=[DataRequired(_l("The form is missing the revision it "
+                                                                          "started from. Reload the page."))])
     #: for a translation: the source revision the translator worked from
     source_base = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    text = TextAreaField("Text (Markdown)", validators=[Optional()], filters=[_newlines])
-    note = StringField("What did you change?", validators=[Optional(), Length(max=NOTE_MAX, message=f"Use at most {NOTE_MAX} characters.")],
-                       description="A short note for the history, for example “Tightened the demands”.")
+    text = TextAreaField(_l("Text (Markdown)"), validators=[Optional()], filters=[_newlines])
+    note = StringField(_l("What did you change?"), validators=[Optional(), Length(max=NOTE_MAX, message=at_most(NOTE_MAX))],
+                       description=_l("A short note for the history, for example “Tightened the demands”."))

@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
@@ -40,10 +41,16 @@ class State(StrEnum):
 
     @property
     def label(self) -> str:
+        """The state's name in the reader's language."""
         return {
-            "draft": "Draft", "comment_period": "Comment period", "final": "Final",
-            "signon_open": "Sign-on open", "signon_closed": "Sign-on closed", "published": "Published",
+            "draft": _("Draft"), "comment_period": _("Comment period"), "final": _("Final"),
+            "signon_open": _("Sign-on open"), "signon_closed": _("Sign-on closed"), "published": _("Published"),
         }[self.value]
+
+    @property
+    def english_label(self) -> str:
+        """The state's name for the audit log, which is kept in one language."""
+        return self.value.replace("_", " ").replace("signon", "sign-on").capitalize()
 
     @property
     def text_is_editable(self) -> bool:
@@ -143,6 +150,10 @@ class Transition(db.Model):
     revision_number: Mapped[int | None]
 
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def to_state_label(self) -> str:
+        return State(self.to_state).label
 
     def __repr__(self) -> str:
         return f"<Transition {self.statement_id} {self.from_state}->{self.to_state}>"

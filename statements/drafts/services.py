@@ -7,6 +7,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -27,18 +28,18 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 #: (from, to) -> the button's words. Who may take them: policy's STATEMENT_TRANSITION.
 TRANSITIONS: dict[tuple[State, State], str] = {
-    (State.DRAFT, State.COMMENT_PERIOD): "Open the comment period",
-    (State.COMMENT_PERIOD, State.DRAFT): "End the comment period",
-    (State.DRAFT, State.FINAL): "Freeze the latest revision as final",
-    (State.COMMENT_PERIOD, State.FINAL): "Freeze the latest revision as final",
-    (State.FINAL, State.DRAFT): "Reopen the draft",
-    (State.FINAL, State.SIGNON_OPEN): "Open sign-on…",
-    (State.SIGNON_OPEN, State.SIGNON_CLOSED): "Close sign-on now",
-    (State.SIGNON_OPEN, State.DRAFT): "Close sign-on and reopen the draft",
-    (State.SIGNON_CLOSED, State.SIGNON_OPEN): "Reopen sign-on…",
-    (State.SIGNON_CLOSED, State.DRAFT): "Reopen the draft",
-    (State.SIGNON_CLOSED, State.PUBLISHED): "Publish",
-    (State.FINAL, State.PUBLISHED): "Publish without sign-on",
+    (State.DRAFT, State.COMMENT_PERIOD): _l("Open the comment period"),
+    (State.COMMENT_PERIOD, State.DRAFT): _l("End the comment period"),
+    (State.DRAFT, State.FINAL): _l("Freeze the latest revision as final"),
+    (State.COMMENT_PERIOD, State.FINAL): _l("Freeze the latest revision as final"),
+    (State.FINAL, State.DRAFT): _l("Reopen the draft"),
+    (State.FINAL, State.SIGNON_OPEN): _l("Open sign-on…"),
+    (State.SIGNON_OPEN, State.SIGNON_CLOSED): _l("Close sign-on now"),
+    (State.SIGNON_OPEN, State.DRAFT): _l("Close sign-on and reopen the draft"),
+    (State.SIGNON_CLOSED, State.SIGNON_OPEN): _l("Reopen sign-on…"),
+    (State.SIGNON_CLOSED, State.DRAFT): _l("Reopen the draft"),
+    (State.SIGNON_CLOSED, State.PUBLISHED): _l("Publish"),
+    (State.FINAL, State.PUBLISHED): _l("Publish without sign-on"),
 }
 #: transitions that need a form of their own (the sign-on settings), not just a button
 NEEDS_SETTINGS = {State.SIGNON_OPEN}
@@ -58,11 +59,12 @@ def slugify(title: str) -> str:
 def _check_slug(slug: str, statement_id: int | None = None) -> str:
     slug = slug.strip().lower()
     if not SLUG_PATTERN.match(slug) or len(slug) > 80:
-        raise InvalidInput("Use only lower-case letters a–z, digits and single hyphens, for example "
-                           "climate-justice-now.", field="slug")
+        raise InvalidInput(_("Use only lower-case letters a–z, digits and single hyphens, for example "
+                             "climate-justice-now."), field="slug")
     taken = db.session.scalar(select(Statement.id).where(Statement.slug == slug))
     if taken is not None and taken != statement_id:
-        raise InvalidInput(f"Another statement already uses the address “{slug}”. Choose another.", field="slug")
+        raise InvalidInput(_("Another statement already uses the address “%(slug)s”. Choose another.", slug=slug),
+                           field="slug")
     return slug
 
 
@@ -70,8 +72,8 @@ def check_text(text: str) -> str:
     """Return a statement text with LF line ends, or refuse one over the length limit."""
     text = text.replace("\r\n", "\n")
     if len(text) > TEXT_MAX:
-        raise InvalidInput(f"The text is {len(text):,} characters long; the limit is {TEXT_MAX:,}. "
-                           "Split it or shorten it.", field="text")
+        raise InvalidInput(_("The text is %(length)s characters long; the limit is %(max)s. Split it or shorten it.",
+                             length=format_decimal(len(text)), max=format_decimal(TEXT_MAX)), field="text")
     return text
 
 
@@ -94,7 +96,7 @@ def create_statement(actor: User, group: WorkingGroup, title: str, slug: str, la
 def update_details(actor: User, statement: Statement, title: str, slug: str, language: str, summary: str) -> None:
     """Change a statement's title, address, language or summary."""
     if statement.state_enum not in (State.DRAFT, State.COMMENT_PERIOD) and slug.strip().lower() != statement.slug:
-        raise NotAllowed("The address cannot change once the text is final: people may already have it.")
+        raise NotAllowed(_("The address cannot change once the text is final: people may already have it."))
     statement.slug = _check_slug(slug, statement.id)
     statement.title, statement.language, statement.summary = one_line(title), language, (summary or "").strip()
     record(actor, "statement.details_changed", statement, f"Changed the details of “{statement.title}”",
@@ -117,7 +119,8 @@ def get_revision(statement: Statement, number: int) -> Revision:
             select(Revision).where(Revision.statement_id == statement.id, Revision.number == number)
         )
     if revision is None:
-        raise NotFound(f"This statement has no revision {number}. It has revisions 1 to {statement.latest_number}.")
+        raise NotFound(_("This statement has no revision %(number)s. It has revisions 1 to %(latest)s.",
+                         number=number, latest=statement.latest_number))
     return revision
 
 
@@ -187,8 +190,9 @@ def lock_for_writing(statement: Statement) -> None:
 
 def _require_editable(statement: Statement) -> None:
     if not statement.state_enum.text_is_editable:
-        raise NotAllowed(f"This statement is {statement.state_enum.label.lower()}: its text is locked. "
-                         "A coordinator can reopen the draft if it must change.")
+        raise NotAllowed(_("This statement is %(state)s: its text is locked. "
+                           "A coordinator can reopen the draft if it must change.",
+                           state=statement.state_enum.label.lower()))
 
 
 def _write_revision(statement: Statement, author: User, text: str, note: str, base_number: int | None,
@@ -232,8 +236,8 @@ def save_revision(actor: User, statement: Statement, base_number: int, text: str
     _require_editable(statement)
     text = check_text(text)
     if not 1 <= base_number <= statement.latest_number:
-        raise InvalidInput("The revision this edit started from is not one of this statement's. "
-                           "Reload the page and make the change again.")
+        raise InvalidInput(_("The revision this edit started from is not one of this statement's. "
+                             "Reload the page and make the change again."))
     latest = latest_revision(statement)
     latest_text = revision_text(latest)
     if base_number == latest.number:
@@ -298,13 +302,14 @@ def transition(actor: User | None, statement: Statement, to_state: str) -> Trans
     try:
         target = State(to_state)
     except ValueError:
-        raise InvalidInput("That is not a state a statement can be in.") from None
+        raise InvalidInput(_("That is not a state a statement can be in.")) from None
     lock_for_writing(statement)  # freeze the revision that is latest now, from the state it is in now
     current = statement.state_enum
     if (current, target) not in TRANSITIONS or (statement.source_id is not None
                                                 and (current, target) not in TRANSLATION_STEPS):
-        raise Conflict(f"This statement is {current.label.lower()}; it cannot move to "
-                       f"“{target.label.lower()}” from there. Reload the page to see what can be done now.")
+        raise Conflict(_("This statement is %(state)s; it cannot move to “%(target)s” from there. "
+                         "Reload the page to see what can be done now.",
+                         state=current.label.lower(), target=target.label.lower()))
     if current == State.SIGNON_OPEN and target == State.DRAFT:
         transition(actor, statement, State.SIGNON_CLOSED.value)  # reopening the draft closes sign-on first
         current = statement.state_enum
@@ -321,7 +326,7 @@ def transition(actor: User | None, statement: Statement, to_state: str) -> Trans
     step = Transition(statement_id=statement.id, from_state=current.value, to_state=target.value,
                       actor_id=getattr(actor, "id", None), revision_number=revision_number)
     db.session.add(step)
-    summary = f"Moved “{statement.title}” from {current.label.lower()} to {target.label.lower()}"
+    summary = f"Moved “{statement.title}” from {current.english_label.lower()} to {target.english_label.lower()}"
     if revision_number:
         summary += f" (revision {revision_number})"
     record(actor, f"statement.{target.value}", statement, summary, group_id=statement.group_id,

@@ -1,6 +1,8 @@
 """Pages for drafting a statement: view, edit, history, compare, restore and lifecycle steps."""
 
+from babel.lists import format_list
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -9,6 +11,7 @@ from statements.accounts.models import WorkingGroup
 from statements.core.db import commit_with_retries, paginate
 from statements.core.errors import InvalidInput, NotAllowed
 from statements.core.forms import add_error
+from statements.core.i18n import current_language
 from statements.core.loaders import load_for
 from statements.core.markdown import Highlight, render_blocks, render_markdown
 from statements.core.policy import Permission
@@ -41,10 +44,10 @@ def new_statement(group_id: int):
             add_error(form, error)
         except IntegrityError:  # someone took the same address at the same moment
             db.session.rollback()
-            add_error(form, InvalidInput("Another statement took this address a moment ago. Choose another.",
+            add_error(form, InvalidInput(_("Another statement took this address a moment ago. Choose another."),
                                          field="slug"))
         else:
-            flash(f"“{statement.title}” is open for drafting.", "success")
+            flash(_("“%(title)s” is open for drafting.", title=statement.title), "success")
             return redirect(url_for("drafts.statement", statement_id=statement.id))
     return render_template("drafts/new.html", form=form, group=group), 400 if form.errors or form.form_errors else 200
 
@@ -69,8 +72,8 @@ def edit(statement_id: int):
     statement = _load(statement_id, Permission.STATEMENT_EDIT)
     form = EditForm()
     if not statement.state_enum.text_is_editable:
-        message = (f"This statement is {statement.state_enum.label.lower()}: its text is locked. "
-                   "A coordinator can reopen the draft if it must change.")
+        message = _("This statement is %(state)s: its text is locked. "
+                    "A coordinator can reopen the draft if it must change.", state=statement.state_enum.label.lower())
         if request.method == "POST":  # keep what was typed: nothing a person wrote is thrown away
             return _locked_page(statement, form, message, 409)
         flash(message, "error")
@@ -104,17 +107,19 @@ def edit(statement_id: int):
     if result.conflict:
         return _conflict_page(statement, form, result)
     if result.unchanged:
-        flash("There was nothing to save: the text is the same as the latest revision.", "info")
+        flash(_("There was nothing to save: the text is the same as the latest revision."), "info")
     elif result.merged_with:
-        flash(f"Saved as revision {result.revision.number}. Others saved while you were editing "
-              f"({', '.join(result.merged_with)}); your changes were merged with theirs.", "success")
+        flash(_("Saved as revision %(number)s. Others saved while you were editing (%(names)s); "
+                "your changes were merged with theirs.", number=result.revision.number,
+                names=format_list(result.merged_with, locale=current_language())), "success")
     else:
-        flash(f"Saved as revision {result.revision.number}.", "success")
+        flash(_("Saved as revision %(number)s.", number=result.revision.number), "success")
     return redirect(url_for("drafts.statement", statement_id=statement_id))
 
 
 def _locked_page(statement: Statement, form: EditForm, message: str, status: int):
-    form.form_errors.append(f"{message} Your text was not saved; it is kept below so you can copy it.")
+    form.form_errors.append(_("%(reason)s Your text was not saved; it is kept below so you can copy it.",
+                              reason=message))
     return render_template("drafts/edit.html", statement=statement, form=form, locked=True), status
 
 
@@ -141,7 +146,7 @@ def details(statement_id: int):
             db.session.rollback()
             add_error(form, error)
         else:
-            flash("The details are saved.", "success")
+            flash(_("The details are saved."), "success")
             return redirect(url_for("drafts.statement", statement_id=statement.id))
     return render_template("drafts/details.html", statement=statement, form=form), \
         400 if form.errors or form.form_errors else 200
@@ -168,7 +173,8 @@ def _number_arg(name: str, default: int) -> int:
     if not value:
         return default
     if not (value.isascii() and value.isdigit()) or len(value) > 9:
-        raise InvalidInput(f"“{value[:20]}” is not a revision number. Choose revisions from the history.")
+        raise InvalidInput(_("“%(value)s” is not a revision number. Choose revisions from the history.",
+                             value=value[:20]))
     return int(value)
 
 
@@ -193,9 +199,11 @@ def restore(statement_id: int, number: int):
     result = commit_with_retries(lambda: services.restore_revision(
         current_user, db.session.get(Statement, statement_id), number))
     if result.unchanged:
-        flash(f"Revision {number} has the same text as the latest revision; nothing to restore.", "info")
+        flash(_("Revision %(number)s has the same text as the latest revision; nothing to restore.", number=number),
+              "info")
     else:
-        flash(f"Revision {number} is restored as revision {result.revision.number}.", "success")
+        flash(_("Revision %(number)s is restored as revision %(new)s.", number=number, new=result.revision.number),
+              "success")
     return redirect(url_for("drafts.statement", statement_id=statement.id))
 
 
@@ -204,18 +212,18 @@ def transition(statement_id: int):
     statement = _load(statement_id, Permission.STATEMENT_TRANSITION)
     target = request.form.get("to", "")
     if any(to.value == target for to in services.NEEDS_SETTINGS) and \
-            target in {to.value for to, _ in services.available_transitions(statement)}:
+            target in {to.value for to, _label in services.available_transitions(statement)}:
         return redirect(url_for("signons.open_signon", statement_id=statement.id))
     step = services.transition(current_user, statement, target)
     db.session.commit()
     messages = {
-        "final": f"Revision {step.revision_number} is frozen as the final text.",
-        "draft": "The statement is a draft again: members can edit it.",
-        "comment_period": "The comment period is open: members are invited to comment.",
-        "signon_closed": "Sign-on is closed: no new signatures can be added.",
-        "published": "The statement is published.",
+        "final": _("Revision %(number)s is frozen as the final text.", number=step.revision_number),
+        "draft": _("The statement is a draft again: members can edit it."),
+        "comment_period": _("The comment period is open: members are invited to comment."),
+        "signon_closed": _("Sign-on is closed: no new signatures can be added."),
+        "published": _("The statement is published."),
     }
-    flash(messages.get(step.to_state, "The statement moved on."), "success")
+    flash(messages.get(step.to_state, _("The statement moved on.")), "success")
     return redirect(url_for("drafts.statement", statement_id=statement.id))
 
 

@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,7 +23,8 @@ class PointStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """The status's name in the reader's language."""
+        return {"proposed": _("Proposed"), "agreed": _("Agreed"), "retired": _("Retired")}[self.value]
 
 
 point_tags = Table(
@@ -71,6 +73,10 @@ class TalkingPoint(db.Model):
         order_by="TalkingPointVersion.number.desc()", cascade="all, delete-orphan"
     )
 
+    @property
+    def status_label(self) -> str:
+        return PointStatus(self.status).label
+
     def __repr__(self) -> str:
         return f"<TalkingPoint {self.id} {self.title!r}>"
 
@@ -93,6 +99,10 @@ class TalkingPointVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     editor: Mapped[User | None] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return PointStatus(self.status).label
 
     def __repr__(self) -> str:
         return f"<TalkingPointVersion {self.point_id}#{self.number}>"

@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from statements.accounts.models import User, WorkingGroup
@@ -27,14 +28,14 @@ def parse_sources(text: str) -> list[dict]:
         line = line.strip()
         if not line:
             continue
-        title, _, url = line.rpartition("|") if "|" in line else ("", "", line)
+        title, _bar, url = line.rpartition("|") if "|" in line else ("", "", line)
         title, url = title.strip(), url.strip()
         if not URL_PATTERN.match(url) or len(url) > 500:
-            raise InvalidInput(f"Line {number} of the sources needs a web address starting with https:// "
-                               "(write “Title | https://…”).", field="sources")
+            raise InvalidInput(_("Line %(number)s of the sources needs a web address starting with https:// "
+                                 "(write “Title | https://…”).", number=number), field="sources")
         sources.append({"title": title[:200] or url, "url": url})
     if len(sources) > MAX_SOURCES:
-        raise InvalidInput(f"Give at most {MAX_SOURCES} sources.", field="sources")
+        raise InvalidInput(_("Give at most %(max)s sources.", max=MAX_SOURCES), field="sources")
     return sources
 
 
@@ -51,10 +52,11 @@ def parse_tags(text: str) -> list[str]:
         if not name:
             continue
         if len(name) > TAG_MAX:
-            raise InvalidInput(f"A tag can be at most {TAG_MAX} characters: “{name[:20]}…” is longer.", field="tags")
+            raise InvalidInput(_("A tag can be at most %(max)s characters: “%(start)s…” is longer.",
+                                 max=TAG_MAX, start=name[:20]), field="tags")
         names.setdefault(name.casefold(), name)
     if len(names) > MAX_TAGS:
-        raise InvalidInput(f"Use at most {MAX_TAGS} tags.", field="tags")
+        raise InvalidInput(_("Use at most %(max)s tags.", max=MAX_TAGS), field="tags")
     return list(names.values())
 
 
@@ -116,7 +118,7 @@ def set_status(actor: User, point: TalkingPoint, status: str) -> None:
     try:
         new = PointStatus(status)
     except ValueError:
-        raise InvalidInput("Choose proposed, agreed or retired.") from None
+        raise InvalidInput(_("Choose proposed, agreed or retired.")) from None
     if point.status == new.value:
         return
     old, point.status, point.updated_at = point.status, new.value, utcnow()
@@ -142,9 +144,9 @@ def list_points(group: WorkingGroup, tag: str | None = None, status: str | None 
 def insert_into_statement(actor: User, point: TalkingPoint, statement: Statement) -> drafts.SaveResult:
     """Add a talking point's text at the end of a draft, as a new revision, and remember the use."""
     if statement.group_id != point.group_id:
-        raise NotAllowed("A talking point can only go into a statement of its own working group.")
+        raise NotAllowed(_("A talking point can only go into a statement of its own working group."))
     if point.status == PointStatus.RETIRED:
-        raise InvalidInput("This talking point is retired. Propose it again before using it.")
+        raise InvalidInput(_("This talking point is retired. Propose it again before using it."))
     drafts.lock_for_writing(statement)  # no other save can land between reading the latest text and appending
     latest = drafts.latest_revision(statement)
     text = drafts.revision_text(latest).rstrip("\n")

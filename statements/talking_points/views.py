@@ -1,6 +1,7 @@
 """Pages for talking points: list and filter, add, edit, agree or retire, insert into a draft."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from statements.accounts.models import WorkingGroup
@@ -41,7 +42,7 @@ def new_point(group_id: int):
             db.session.rollback()
             add_error(form, error)
         else:
-            flash("The talking point is proposed. A coordinator can mark it agreed.", "success")
+            flash(_("The talking point is proposed. A coordinator can mark it agreed."), "success")
             return redirect(url_for("talking_points.point", point_id=point.id))
     return render_template("talking_points/form.html", group=group, form=form, point=None,
                            tags=services.group_tags(group)), 400 if form.errors or form.form_errors else 200
@@ -70,7 +71,7 @@ def edit_point(point_id: int):
             db.session.rollback()
             add_error(form, error)
         else:
-            flash("The talking point is saved." if changed else "Nothing changed.", "success" if changed else "info")
+            flash(_("The talking point is saved.") if changed else _("Nothing changed."), "success" if changed else "info")
             return redirect(url_for("talking_points.point", point_id=point.id))
     return render_template("talking_points/form.html", group=point.group, form=form, point=point,
                            tags=services.group_tags(point.group)), 400 if form.errors or form.form_errors else 200
@@ -81,7 +82,7 @@ def set_status(point_id: int):
     point = load_for(TalkingPoint, point_id, Permission.POINT_DECIDE)
     services.set_status(current_user, point, request.form.get("status", ""))
     db.session.commit()
-    flash(f"The talking point is now {point.status}.", "success")
+    flash(_("The talking point is now %(status)s.", status=PointStatus(point.status).label.lower()), "success")
     return redirect(url_for("talking_points.point", point_id=point.id))
 
 
@@ -90,13 +91,14 @@ def insert(point_id: int):
     point = load_for(TalkingPoint, point_id, Permission.POINT_VIEW)
     statement_id = request.form.get("statement_id", "")
     if not (statement_id.isascii() and statement_id.isdigit()) or len(statement_id) > 18:
-        flash("Choose a statement to insert the point into.", "error")
+        flash(_("Choose a statement to insert the point into."), "error")
         return redirect(url_for("talking_points.point", point_id=point.id))
     statement = load_for(Statement, int(statement_id), Permission.STATEMENT_EDIT)
     if statement.group_id != point.group_id:
         abort(404)
     result = commit_with_retries(lambda: services.insert_into_statement(
         current_user, point, db.session.get(Statement, statement.id)))
-    flash(f"“{point.title}” is added at the end of “{statement.title}” as revision {result.revision.number}. "
-          "Edit the draft to move it where it belongs.", "success")
+    flash(_("“%(point)s” is added at the end of “%(statement)s” as revision %(number)s. "
+            "Edit the draft to move it where it belongs.", point=point.title, statement=statement.title,
+            number=result.revision.number), "success")
     return redirect(url_for("drafts.statement", statement_id=statement.id))
