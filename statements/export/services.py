@@ -170,7 +170,8 @@ def wording(language: str | None) -> tuple:
     """All the words a file in this language adds (with sample numbers): they change when a translation does."""
     sample = file_labels(language, count=2, unnamed_count=2, revision_number=1, signed_on=date(2000, 1, 1),
                          network_name="")
-    return sample, in_country_wording(language), [organization_type(label, language) for _code, label in ORGANIZATION_TYPES]
+    kinds = [organization_type(label, language) for _code, label in ORGANIZATION_TYPES]
+    return sample, in_country_wording(language), kinds
 
 
 # --- making files once ---------------------------------------------------------------------------------

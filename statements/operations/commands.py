@@ -20,7 +20,8 @@ def _refusal(error: DomainError) -> click.ClickException:
 
 
 def _echo_count(table: str, rows: int) -> None:
-    click.echo(f"  {table:<24} " + ngettext("%(count)s row", "%(count)s rows", rows, count=f"{format_decimal(rows):>9}"))
+    counted = ngettext("%(count)s row", "%(count)s rows", rows, count=f"{format_decimal(rows):>9}")
+    click.echo(f"  {table:<24} {counted}")
 
 
 @data_command.command("copy-to")

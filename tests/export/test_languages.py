@@ -9,7 +9,7 @@ from docx.oxml.ns import qn
 
 from statements.accounts.models import WorkingGroup
 from statements.drafts import services as drafts
-from statements.core.languages import direction_of as text_direction
+from statements.core.languages import direction_of
 from statements.export.labels import words_language
 from statements.extensions import db
 from tests.export.build import coordinator, make, open_statement, sign
@@ -56,9 +56,9 @@ def _assert_page_numbers(pages: list[str], wording: str) -> None:
     assert len(pages) >= 2
     for number, text in enumerate(pages, start=1):
         expected = wording.format(page=number, pages=len(pages))
-        if text_direction(wording) == "rtl":  # drawn "2 من 1 الصفحة": the numbers in the order drawn
+        if direction_of(wording) == "rtl":  # drawn "2 من 1 الصفحة": the numbers in the order drawn
             assert re.search(rf"{len(pages)}\s*من\s*{number}\s*الصفحة", text), f"page {number}: {text!r}"
-        assert expected in text or _has_right_to_left_line(text, expected), f"page {number} has no {expected!r}: {text!r}"
+        assert expected in text or _has_right_to_left_line(text, expected), f"page {number}: no {expected!r}: {text!r}"
 
 
 def test_a_spanish_pdf_says_its_own_words_in_spanish(app, world):
@@ -260,8 +260,8 @@ def test_an_arabic_word_document_has_right_to_left_paragraphs_and_arabic_words(a
     document, text = docx_text(content)
     right_to_left = {p.text for p in document.paragraphs if p._p.xpath("w:pPr/w:bidi")}
     assert {ARABIC_TITLE, "نطالب", "يجب أن يصل تمويل الخسائر والأضرار إلى الناس الذين يتنقلون.",
-            "فتح مسارات نظامية.", "جمعية العمال المهاجرين · نقابة أو منظمة عمالية", "وقّعت على البيان منظمتان", "كينيا (1)",
-            "لبنان (1)"} <= right_to_left
+            "فتح مسارات نظامية.", "جمعية العمال المهاجرين · نقابة أو منظمة عمالية", "وقّعت على البيان منظمتان",
+            "كينيا (1)", "لبنان (1)"} <= right_to_left
     assert f"{LATIN_NAME} · نقابة أو منظمة عمالية" in text
     for english in ENGLISH_LABELS:
         assert english not in text.replace("Kenya Domestic Workers Union", "")
