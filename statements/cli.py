@@ -4,6 +4,7 @@ import time
 
 import click
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from flask.cli import AppGroup
 from redis.exceptions import RedisError
 
@@ -35,7 +36,8 @@ def create_admin_command(email: str, display_name: str, password: str) -> None:
     except DomainError as error:
         raise click.ClickException(error.message) from None
     db.session.commit()
-    click.echo(f"Staff account {user.email} created. Log in at {current_app.config['BASE_URL']}/login")
+    click.echo(_("Staff account %(email)s created. Log in at %(address)s", email=user.email,
+                 address=f"{current_app.config['BASE_URL']}/login"))
 
 
 @click.command("demo")
@@ -47,11 +49,13 @@ def demo_command() -> None:
     db.session.commit()
 
     base = current_app.config["BASE_URL"]
-    click.echo("Demo data is ready." if created else "Demo data was already loaded.")
-    click.echo(f"Open {base}/login and log in with any of these (password: {DEMO_PASSWORD}):")
+    click.echo(_("Demo data is ready.") if created else _("Demo data was already loaded."))
+    click.echo(_("Open %(address)s and log in with any of these (password: %(password)s):",
+                 address=f"{base}/login", password=DEMO_PASSWORD))
     for email, name, role in DEMO_PEOPLE:
         click.echo(f"  {email:<32} {name:<22} {role}")
-    click.echo(f"Mail the service sends goes to {transport_from_config(current_app.config).describe()}.")
+    click.echo(_("Mail the service sends goes to %(destination)s.",
+                 destination=transport_from_config(current_app.config).describe()))
 
 
 @click.group("mail", cls=AppGroup)
@@ -66,7 +70,7 @@ def send_mail_command(loop: bool, interval: float) -> None:
     """Send pending mail now (retrying failed deliveries when their time comes)."""
     while True:
         counts = deliver_pending()
-        click.echo(f"sent {counts['sent']}, failed {counts['failed']}")
+        click.echo(_("sent %(sent)s, failed %(failed)s", sent=counts["sent"], failed=counts["failed"]))
         if not loop:
             return
         time.sleep(interval)
@@ -83,15 +87,15 @@ def worker_command(mail_interval: float, burst: bool) -> None:
 
     app = current_app._get_current_object()
     if not app.config.get("REDIS_URL"):
-        raise click.ClickException("Set REDIS_URL to run a worker. Without Redis, exports are made in the web "
-                                   "process and `flask mail send --loop` delivers mail.")
+        raise click.ClickException(_("Set REDIS_URL to run a worker. Without Redis, exports are made in the web "
+                                     "process and `flask mail send --loop` delivers mail."))
     # the sender does not need Redis: mail keeps going out while the worker waits for Redis to return
     if mail_interval > 0 and not burst and "statements.mail_stop" not in app.extensions:
         start_background_sender(app, mail_interval)
     try:
         jobs.work(app, burst)
     except RedisError as error:  # only with --burst: otherwise it waits for Redis
-        raise click.ClickException(f"Redis cannot be reached: {error}") from None
+        raise click.ClickException(_("Redis cannot be reached: %(error)s", error=error)) from None
     if burst:
         counts = deliver_pending()
-        click.echo(f"sent {counts['sent']}, failed {counts['failed']}")
+        click.echo(_("sent %(sent)s, failed %(failed)s", sent=counts["sent"], failed=counts["failed"]))

@@ -10,7 +10,7 @@ from docx.shared import Inches, Mm, Pt
 from markdown_it import MarkdownIt
 
 from statements.core.languages import direction_of, text_direction
-from statements.export.labels import counted, format_date, format_number, labels_for, page_of_parts
+from statements.export.labels import page_of_parts
 from statements.export.pdf import ExportData, grouped
 
 
@@ -115,7 +115,7 @@ def _set_text_language(document, language: str) -> None:
 
 def render_docx(data: ExportData, group_by: str = "country", markdown_text: str = "", page_size: str = "a4") -> bytes:
     """Write the statement and its signatories as a Word document, its own words in the statement's language."""
-    labels = labels_for(data.language)
+    labels = data.labels
     document = Document()
     document.core_properties.title = data.title
     document.core_properties.author = data.network_name
@@ -125,26 +125,28 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
     section.page_width, section.page_height = PAGE_SIZES.get(page_size, PAGE_SIZES["a4"])
     # on every page, as in the PDF: what this is, and whether the text is final
     section.header.paragraphs[0].text = f"{data.short_title} · {data.network_name}" + (
-        "" if data.is_final else f" · {labels['draft']}")
-    _add_page_numbers(section.footer, labels["page_of"])
-    document.add_paragraph(f"{data.network_name} · {format_date(data.signed_on, labels)}")
+        "" if data.is_final else f" · {labels.draft}")
+    _add_page_numbers(section.footer, labels.page_of)
+    # the file's own words run their language's way (English ones in an Arabic text left to right)
+    in_labels_direction = [section.footer.paragraphs[0],
+                           document.add_paragraph(f"{data.network_name} · {labels.signed_on}")]
     if not data.is_final:
-        document.add_paragraph(labels["draft_note"].format(revision=format_number(data.revision_number, labels)))
-    # the header, the text and the list of names run the text's way; the file's own (English) words do not
+        in_labels_direction.append(document.add_paragraph(labels.draft_note))
+    # the header, the text and the list of names run the text's way
     in_text_direction = [section.header.paragraphs[0], document.add_heading(data.title, level=0),
                          *_add_markdown(document, markdown_text)]
     document.add_page_break()
-    document.add_heading(counted(labels, "signed_by", data.count), level=1)
+    in_labels_direction.append(document.add_heading(labels.signed_by, level=1))
     if data.unnamed_count:
-        document.add_paragraph(counted(labels, "unnamed", data.unnamed_count))
+        in_labels_direction.append(document.add_paragraph(labels.unnamed))
     if data.withheld_count:
-        document.add_paragraph(labels["list_private"])
+        in_labels_direction.append(document.add_paragraph(labels.list_private))
     if not data.count:
-        document.add_paragraph(labels["none_yet"])
+        in_labels_direction.append(document.add_paragraph(labels.none_yet))
     for country, signatories in grouped(data.signatories, group_by):
         if country:
             in_text_direction.append(
-                document.add_heading(f"{country} ({format_number(len(signatories), labels)})", level=2))
+                document.add_heading(f"{country} ({labels.number(len(signatories))})", level=2))
         for signatory in signatories:
             paragraph = document.add_paragraph(style="List Bullet")
             paragraph.add_run(signatory.name)
@@ -153,9 +155,10 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
             if details:
                 paragraph.add_run(f" · {details}").font.size = Pt(8)
             in_text_direction.append(paragraph)
-    if text_direction(data.language) == "rtl":
-        for paragraph in in_text_direction:
-            _right_to_left(paragraph)
+    for paragraphs, language in ((in_text_direction, data.language), (in_labels_direction, labels.language)):
+        if text_direction(language) == "rtl":
+            for paragraph in paragraphs:
+                _right_to_left(paragraph)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

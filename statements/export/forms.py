@@ -1,5 +1,6 @@
 """Forms for exports and the network's look."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField
@@ -9,15 +10,15 @@ from statements.core.forms import choices
 
 
 class ExportForm(FlaskForm):
-    kind = RadioField("Format", default="pdf", choices=choices([("pdf", "PDF, to send or publish"),
-                                                                 ("docx", "Word document (.docx), to edit")]))
-    group_by = RadioField("Signatories", default="country", choices=choices([
-        ("country", "Grouped by country"), ("alphabetical", "One alphabetical list")]))
-    page_size = RadioField("Paper", default="a4", choices=choices([("a4", "A4"), ("letter", "US Letter")]))
+    kind = RadioField(_l("Format"), default="pdf", choices=choices([("pdf", _l("PDF, to send or publish")),
+                                                                    ("docx", _l("Word document (.docx), to edit"))]))
+    group_by = RadioField(_l("Signatories"), default="country", choices=choices([
+        ("country", _l("Grouped by country")), ("alphabetical", _l("One alphabetical list"))]))
+    page_size = RadioField(_l("Paper"), default="a4", choices=choices([("a4", _l("A4")), ("letter", _l("US Letter"))]))
 
 
 class NetworkForm(FlaskForm):
-    name = StringField("The network's name, as printed on statements", validators=[
-        DataRequired("Enter the network's name."), Length(max=120, message="Use at most 120 characters.")])
-    logo = FileField("Logo (PNG or JPEG, at most 1 MB)")
-    remove_logo = BooleanField("Remove the current logo")
+    name = StringField(_l("The network's name, as printed on statements"), validators=[
+        DataRequired(_l("Enter the network's name.")), Length(max=120, message=_l("Use at most 120 characters."))])
+    logo = FileField(_l("Logo (PNG or JPEG, at most 1 MB)"))
+    remove_logo = BooleanField(_l("Remove the current logo"))

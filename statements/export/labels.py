@@ -1,193 +1,119 @@
 """The words an exported file adds around the statement's text, in the statement's language.
 
-A language not in the table gets English. Plain data and small functions only, so the PDF, the
-Word document and the print view say the same thing, and the table can be read as a whole.
+The words come from the interface's catalogs (gettext, with each language's plurals), dates, numbers
+and country names from CLDR (Babel). A statement in a language the interface does not speak gets
+English words, marked as English where they are printed. The PDF, the Word document and the print
+view are given the same plain `Labels`, so they say the same thing.
 """
 
-import gettext
 import re
+from dataclasses import dataclass
 from datetime import date
-from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
 
 from statements.core.countries import country_name
-from statements.core.languages import primary_language
+from statements.core.i18n import DEFAULT_LANGUAGE, supported
 
-NARROW_NO_BREAK_SPACE = "\u202f"
-NO_BREAK_SPACE = "\u00a0"
-
-LABELS: dict[str, dict] = {
-    "en": {
-        "page_of": "page {page} of {pages}",
-        "draft": "DRAFT",
-        "draft_note": "DRAFT: this text is not final (revision {revision}).",
-        "signed_by": {"one": "Signed by {count} organization", "other": "Signed by {count} organizations"},
-        "unnamed": {"one": "Including {count} organization that asked not to be listed.",
-                    "other": "Including {count} organizations that asked not to be listed."},
-        "in_country": "An organization in {country}",
-        "list_private": "The list of signatory organizations is kept private until the statement is published.",
-        "none_yet": "No organization has signed yet.",
-        "logo": "{network} logo",
-        "date": "{day} {month} {year}",
-        "months": ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                   "October", "November", "December"],
-        "group_separator": ",",
-        "min_grouping": 1,
-        "zero_is_one": False,
-    },
-    "es": {
-        "page_of": "página {page} de {pages}",
-        "draft": "BORRADOR",
-        "draft_note": "BORRADOR: este texto no es definitivo (revisión {revision}).",
-        "signed_by": {"one": "Firmado por {count} organización", "other": "Firmado por {count} organizaciones"},
-        "unnamed": {"one": "Incluye {count} organización que pidió no figurar en la lista.",
-                    "other": "Incluye {count} organizaciones que pidieron no figurar en la lista."},
-        "in_country": "Una organización de {country}",
-        "list_private": "La lista de organizaciones firmantes es privada hasta que se publique la declaración.",
-        "none_yet": "Ninguna organización ha firmado todavía.",
-        "logo": "Logotipo de {network}",
-        "date": "{day} de {month} de {year}",
-        "months": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-                   "octubre", "noviembre", "diciembre"],
-        "group_separator": ".",
-        "min_grouping": 2,  # Spanish writes 1234 but 12.345
-        "zero_is_one": False,
-        "organization_types": {
-            "ngo": "Organización no gubernamental",
-            "union": "Sindicato u organización de trabajadores",
-            "grassroots": "Grupo de base o comunitario",
-            "network": "Red o coalición",
-            "womens": "Organización de mujeres o feminista",
-            "migrant": "Organización liderada por personas migrantes o refugiadas",
-            "faith": "Organización de inspiración religiosa",
-            "research": "Institución académica o de investigación",
-            "other": "Otra",
-        },
-    },
-    "fr": {
-        "page_of": "page {page} sur {pages}",
-        "draft": "PROJET",
-        "draft_note": f"PROJET{NO_BREAK_SPACE}: ce texte n’est pas définitif (version {{revision}}).",
-        "signed_by": {"one": "Signé par {count} organisation", "other": "Signé par {count} organisations"},
-        "unnamed": {"one": "Dont {count} organisation qui a demandé à ne pas figurer dans la liste.",
-                    "other": "Dont {count} organisations qui ont demandé à ne pas figurer dans la liste."},
-        "in_country": "Une organisation ({country})",  # « au », « en » or « aux » would depend on the country
-        "list_private": "La liste des organisations signataires reste privée jusqu’à la publication de la déclaration.",
-        "none_yet": "Aucune organisation n’a encore signé.",
-        "logo": "Logo de {network}",
-        "date": "{day} {month} {year}",
-        "first_day": "1er",
-        "months": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                   "octobre", "novembre", "décembre"],
-        "group_separator": NARROW_NO_BREAK_SPACE,
-        "min_grouping": 1,
-        "zero_is_one": True,  # « 0 organisation », as with 1
-        "organization_types": {
-            "ngo": "Organisation non gouvernementale",
-            "union": "Syndicat ou organisation de travailleurs",
-            "grassroots": "Groupe de base ou communautaire",
-            "network": "Réseau ou coalition",
-            "womens": "Organisation de femmes ou féministe",
-            "migrant": "Organisation dirigée par des personnes migrantes ou réfugiées",
-            "faith": "Organisation confessionnelle",
-            "research": "Institution de recherche ou universitaire",
-            "other": "Autre",
-        },
-    },
-    "pt": {
-        "page_of": "página {page} de {pages}",
-        "draft": "RASCUNHO",
-        "draft_note": "RASCUNHO: este texto não é definitivo (revisão {revision}).",
-        "signed_by": {"one": "Assinado por {count} organização", "other": "Assinado por {count} organizações"},
-        "unnamed": {"one": "Incluindo {count} organização que pediu para não constar da lista.",
-                    "other": "Incluindo {count} organizações que pediram para não constar da lista."},
-        "in_country": "Uma organização ({country})",  # "do", "da" or "de" would depend on the country
-        "list_private": "A lista de organizações signatárias permanece privada até a publicação da declaração.",
-        "none_yet": "Nenhuma organização assinou ainda.",
-        "logo": "Logotipo de {network}",
-        "date": "{day} de {month} de {year}",
-        "months": ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro",
-                   "outubro", "novembro", "dezembro"],
-        "group_separator": ".",
-        "min_grouping": 1,
-        "zero_is_one": True,  # "0 organização", as with 1
-        "country_names": "pt_BR",  # Brazilian, as are the words here
-        "organization_types": {
-            "ngo": "Organização não governamental",
-            "union": "Sindicato ou organização de trabalhadores",
-            "grassroots": "Grupo de base ou comunitário",
-            "network": "Rede ou coalizão",
-            "womens": "Organização de mulheres ou feminista",
-            "migrant": "Organização liderada por pessoas migrantes ou refugiadas",
-            "faith": "Organização baseada na fé",
-            "research": "Instituição acadêmica ou de pesquisa",
-            "other": "Outra",
-        },
-    },
-}
-DEFAULT = "en"
-
-#: where the translated country names (from the ISO lists) are wrong
-COUNTRY_NAME_FIXES = {"es": {"CI": "Costa de Marfil"}}
+#: what stands for the page numbers in `Labels.page_of`: the PDF's counters and Word's fields replace them
+PAGE, PAGES = "{page}", "{pages}"
 
 
-def language_code(language: str | None) -> str:
-    """The table's code for a language: "es-MX" is "es"; one not in the table is English."""
-    primary = primary_language(language)
-    return primary if primary in LABELS else DEFAULT
+@dataclass(frozen=True)
+class Labels:
+    """The file's own words, all in one language."""
+
+    language: str  # the words' language: the statement's, or English when the interface does not speak it
+    page_of: str  # "page {page} of {pages}"
+    draft: str
+    draft_note: str
+    signed_on: str
+    signed_by: str
+    unnamed: str
+    list_private: str
+    none_yet: str
+    logo: str
+
+    def number(self, value: int) -> str:
+        """A number as the words' language writes it: 1,234 in English, 1 234 in French."""
+        return format_decimal(value, locale=self.language)
 
 
-def labels_for(language: str | None) -> dict:
-    """The labels for a language (English for one not in the table), with its code under "code"."""
-    code = language_code(language)
-    return {**LABELS[code], "code": code}
+def words_language(language: str | None) -> str:
+    """The language a file's words are in: the statement's ("es" for "es-MX") if the interface speaks it,
+    else English."""
+    return supported(language) or DEFAULT_LANGUAGE
+
+
+def file_labels(language: str | None, *, count: int, unnamed_count: int, revision_number: int, signed_on: date,
+                network_name: str) -> Labels:
+    """The words of a file of a statement in this language (run in an app context: they come from its catalogs)."""
+    code = words_language(language)
+
+    def number(value: int) -> str:
+        return format_decimal(value, locale=code)
+
+    with force_locale(code):
+        return Labels(
+            language=code,
+            page_of=_("page %(page)s of %(pages)s", page=PAGE, pages=PAGES),
+            draft=_("DRAFT"),
+            draft_note=_("DRAFT: this text is not final (revision %(revision)s).", revision=number(revision_number)),
+            signed_on=format_date(signed_on, format="long", locale=code),
+            signed_by=ngettext("Signed by %(count)s organization", "Signed by %(count)s organizations", count,
+                               count=number(count)),
+            unnamed=ngettext("Including %(count)s organization that asked not to be listed.",
+                             "Including %(count)s organizations that asked not to be listed.", unnamed_count,
+                             count=number(unnamed_count)),
+            list_private=_("The list of signatory organizations is kept private until the statement is published."),
+            none_yet=_("No organization has signed yet."),
+            logo=_("%(network)s logo", network=network_name),
+        )
+
+
+def draft_mark(language: str | None) -> tuple[str, str]:
+    """The word a draft file of a statement in this language is marked with, and the language it is in."""
+    code = words_language(language)
+    with force_locale(code):
+        return _("DRAFT"), code
+
+
+def in_country_wording(language: str | None) -> str:
+    """How an organization listed by its country alone is called, with "{country}" for the country's name."""
+    with force_locale(words_language(language)):
+        return _("An organization in %(country)s", country="{country}")
+
+
+#: the sign-on form's kinds of organization (statements.accounts.models.ORGANIZATION_TYPES), marked here so the
+#: catalogs hold their words even where the form's own list is not marked for translation
+KINDS_OF_ORGANIZATION = (_l("Non-governmental organization"), _l("Trade union or workers' organization"),
+                         _l("Grassroots or community group"), _l("Network or coalition"),
+                         _l("Women's or feminist organization"), _l("Migrant or refugee-led organization"),
+                         _l("Faith-based organization"), _l("Research or academic institution"), _l("Other"))
+
+
+def organization_type(label, language: str | None) -> str:
+    """The name of a kind of organization (a label of the sign-on form, English or marked) in the file's words."""
+    with force_locale(words_language(language)):
+        return _(str(label))
+
+
+def country_in(country_code: str | None, language: str | None) -> str:
+    """A country's name in the file's words (CLDR), else as the service names it in English."""
+    code = words_language(language)
+    english = country_name(country_code)
+    if not country_code or code == DEFAULT_LANGUAGE:
+        return english
+    try:
+        return Locale.parse(code).territories.get(country_code) or english
+    except (UnknownLocaleError, ValueError):
+        return english
 
 
 def page_of_parts(wording: str) -> list[str]:
     """The words of a "page {page} of {pages}" wording and, at odd places, the numbers it names:
     ["página ", "page", " de ", "pages", ""]."""
     return re.split(r"\{(pages?)\}", wording)
-
-
-def format_number(number: int, labels: dict) -> str:
-    """1,234 in English, 12.345 in Spanish (but 1234), 1 234 in French."""
-    digits = str(number)
-    if number < 0 or len(digits) < 3 + labels["min_grouping"]:
-        return digits
-    groups = []
-    while digits:
-        digits, groups = digits[:-3], [digits[-3:], *groups]
-    return labels["group_separator"].join(groups)
-
-
-def counted(labels: dict, key: str, count: int) -> str:
-    """A phrase with a count, singular or plural as the language has it."""
-    forms = labels[key]
-    singular = count == 1 or (count == 0 and labels["zero_is_one"])
-    return forms["one" if singular else "other"].format(count=format_number(count, labels))
-
-
-def format_date(day: date, labels: dict) -> str:
-    """A date written out with the month's name: 1 November 2026, 1 de noviembre de 2026, 1er novembre 2026."""
-    day_number = labels.get("first_day", "1") if day.day == 1 else str(day.day)
-    return labels["date"].format(day=day_number, month=labels["months"][day.month - 1], year=day.year)
-
-
-def organization_type(code: str, english: str, labels: dict) -> str:
-    """The name of a kind of organization in the labels' language, else as the sign-on form has it."""
-    return labels.get("organization_types", {}).get(code, english)
-
-
-@cache
-def _country_translations(code: str) -> gettext.NullTranslations:
-    import pycountry
-
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[code], fallback=True)
-
-
-def country_in(country_code: str | None, labels: dict) -> str:
-    """A country's name in the labels' language (the ISO lists' translation), else in English."""
-    fixed = COUNTRY_NAME_FIXES.get(labels["code"], {}).get(country_code or "")
-    english = country_name(country_code)
-    if fixed or labels["code"] == DEFAULT or not english:  # (a catalogue's "" is its header, not a name)
-        return fixed or english
-    return _country_translations(labels.get("country_names", labels["code"])).gettext(english)

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from statements.core.languages import direction_of, primary_language, text_direction
-from statements.export.labels import counted, format_date, format_number, labels_for, page_of_parts
+from statements.export.labels import Labels, page_of_parts
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "export"
 PAGE_SIZES = {"a4": "A4", "letter": "Letter"}
@@ -46,6 +46,7 @@ class ExportData:
     withheld_count: int = 0  # organizations counted, their names left out while the list is kept private
     logo_data_uri: str | None = None
     summary: str = ""
+    labels: Labels | None = None  # the file's own words (statements.export.labels.file_labels)
 
     @property
     def count(self) -> int:
@@ -99,7 +100,6 @@ def page_counter_css(wording: str) -> Markup:
 def _environment() -> Environment:
     environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
     environment.filters.update(css_string=css_string, page_counter_css=page_counter_css, direction_of=direction_of)
-    environment.globals.update(counted=counted, format_date=format_date, format_number=format_number)
     return environment
 
 
@@ -118,7 +118,7 @@ def grouped(signatories: list[Signatory], group_by: str) -> list[tuple[str, list
 
 def render_html(data: ExportData, group_by: str = "country", page_size: str = "a4") -> str:
     """The HTML the PDF is made from (also used for the print view), its own words in the statement's language."""
-    labels = labels_for(data.language)
+    labels = data.labels
     direction = text_direction(data.language)
     return _environment().get_template("statement_pdf.html").render(
         data=data, groups=grouped(data.signatories, group_by), page_size=PAGE_SIZES.get(page_size, "A4"),
@@ -126,14 +126,14 @@ def render_html(data: ExportData, group_by: str = "country", page_size: str = "a
     )
 
 
-def labels_attributes(labels: dict, language: str) -> Markup:
+def labels_attributes(labels: Labels, language: str) -> Markup:
     """The attributes of an element holding the labels: English labels in a text of another language are
     marked as English (screen readers, PDF/UA), and in a right-to-left text as running left to right."""
-    if labels["code"] == primary_language(language):
+    if labels.language == primary_language(language):
         return Markup("")
-    attributes = Markup(' lang="{}"').format(labels["code"])
-    if text_direction(language) != text_direction(labels["code"]):
-        attributes += Markup(' dir="{}"').format(text_direction(labels["code"]))
+    attributes = Markup(' lang="{}"').format(labels.language)
+    if text_direction(language) != text_direction(labels.language):
+        attributes += Markup(' dir="{}"').format(text_direction(labels.language))
     return attributes
 
 

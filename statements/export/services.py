@@ -7,10 +7,11 @@ import io
 import os
 import re
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import format_decimal, gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +23,7 @@ from statements.core.errors import InvalidInput
 from statements.core.markdown import render_markdown
 from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
-from statements.export.labels import country_in, labels_for, organization_type
+from statements.export.labels import country_in, file_labels, in_country_wording, organization_type
 from statements.export.models import ExportFile, NetworkSettings
 from statements.export.pdf import ExportData, Signatory
 from statements.extensions import db
@@ -34,7 +35,7 @@ LOGO_MAX_PIXELS = 4000 * 4000
 #: a file still "running" after this long was lost with its process: it may be made again
 STALE_AFTER = timedelta(minutes=15)
 #: raised whenever files come out laid out differently, so files made before are made again
-LAYOUT_VERSION = 4
+LAYOUT_VERSION = 5
 KINDS = {"pdf": "application/pdf",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 GROUPINGS = ("country", "alphabetical")
@@ -70,18 +71,19 @@ def check_logo(data: bytes) -> str:
 
     if len(data) > LOGO_MAX_BYTES:
         # (the upload is read only up to just past the limit: its full size is not known here)
-        raise InvalidInput("The logo is larger than 1 MB, the limit. Save it smaller, for example as a JPEG or "
-                           "with fewer pixels, and upload it again.", field="logo")
+        raise InvalidInput(_("The logo is larger than 1 MB, the limit. Save it smaller, for example as a JPEG or "
+                             "with fewer pixels, and upload it again."), field="logo")
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind, (width, height) = image.format, image.size
             image.verify()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-        raise InvalidInput("The logo must be a PNG or JPEG image. This file is not one.", field="logo") from None
+        raise InvalidInput(_("The logo must be a PNG or JPEG image. This file is not one."), field="logo") from None
     if kind not in ("PNG", "JPEG"):
-        raise InvalidInput("The logo must be a PNG or JPEG image.", field="logo")
+        raise InvalidInput(_("The logo must be a PNG or JPEG image."), field="logo")
     if width * height > LOGO_MAX_PIXELS:
-        raise InvalidInput("The logo is too large in pixels. Use one under 4,000 × 4,000.", field="logo")
+        raise InvalidInput(_("The logo is too large in pixels. Use one under %(size)s × %(size)s.",
+                             size=format_decimal(4000)), field="logo")
     return "image/png" if kind == "PNG" else "image/jpeg"
 
 
@@ -114,19 +116,21 @@ def printable(text: str) -> str:
     return _CONTROL_CHARACTERS.sub("", text or "")
 
 
-def signatories(statement: Statement, labels: dict) -> tuple[list[Signatory], int]:
-    """The approved signatories as the public sees them (appearance decides), in the labels' language; and
+def signatories(statement: Statement) -> tuple[list[Signatory], int]:
+    """The approved signatories as the public sees them (appearance decides), in the file's words; and
     how many are only counted."""
+    language = statement.language
     types = dict(ORGANIZATION_TYPES)
     approved = db.session.execute(
         select(SignOn.visibility, SignOn.organization_name, SignOn.country, SignOn.org_type)
         .where(SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)
     ).all()
-    shown = [appearance(visibility, printable(name), country, kind, None, in_country=labels["in_country"],
-                        country_label=lambda code: country_in(code, labels))
+    in_country = in_country_wording(language)
+    shown = [appearance(visibility, printable(name), country, kind, None, in_country=in_country,
+                        country_label=lambda code: country_in(code, language))
              for visibility, name, country, kind in approved]
-    listed = [Signatory(each.name, country_in(each.country, labels),
-                        organization_type(each.org_type, types.get(each.org_type, each.org_type), labels)
+    listed = [Signatory(each.name, country_in(each.country, language),
+                        organization_type(types.get(each.org_type, each.org_type), language)
                         if each.org_type else None)
               for each in shown if each is not None]
     return listed, len(approved) - len(listed)
@@ -137,8 +141,7 @@ def export_data(statement: Statement, with_names: bool = True) -> tuple[ExportDa
     are only counted (for a list kept private until publication)."""
     revision, is_final = exported_revision(statement)
     text = printable(drafts.revision_text(revision))
-    labels = labels_for(statement.language)
-    listed, unnamed = signatories(statement, labels)
+    listed, unnamed = signatories(statement)
     withheld = 0 if with_names else len(listed) + unnamed
     if not with_names:
         listed, unnamed = [], 0
@@ -152,17 +155,33 @@ def export_data(statement: Statement, with_names: bool = True) -> tuple[ExportDa
         revision_number=revision.number, is_final=is_final, signatories=listed, unnamed_count=unnamed,
         withheld_count=withheld, logo_data_uri=logo, summary=printable(statement.summary),
     )
-    return data, text
+    return with_labels(data), text
+
+
+def with_labels(data: ExportData) -> ExportData:
+    """Give the data the file's own words, in its language."""
+    data.labels = file_labels(data.language, count=data.count, unnamed_count=data.unnamed_count,
+                              revision_number=data.revision_number, signed_on=data.signed_on,
+                              network_name=data.network_name)
+    return data
+
+
+def wording(language: str | None) -> tuple:
+    """All the words a file in this language adds (with sample numbers): they change when a translation does."""
+    sample = file_labels(language, count=2, unnamed_count=2, revision_number=1, signed_on=date(2000, 1, 1),
+                         network_name="")
+    kinds = [organization_type(label, language) for _code, label in ORGANIZATION_TYPES]
+    return sample, in_country_wording(language), kinds
 
 
 # --- making files once ---------------------------------------------------------------------------------
 
 def cache_key(statement: Statement, kind: str, group_by: str, page_size: str) -> str:
     revision, is_final = exported_revision(statement)
-    # the title, language and summary are printed too, and can change without a new revision; the labels
-    # in that language are part of it too, so a corrected translation makes new files, as does a new layout
+    # the title, language and summary are printed too, and can change without a new revision; the file's
+    # words in that language are part of it too, so a corrected translation makes new files, as does a new layout
     details = hashlib.sha256(repr((statement.title, statement.language, statement.summary,
-                                   labels_for(statement.language), LAYOUT_VERSION)).encode()).hexdigest()[:8]
+                                   wording(statement.language), LAYOUT_VERSION)).encode()).hexdigest()[:8]
     return (f"{statement.id}:{kind}:{group_by}:{page_size}:{revision.id}:{int(is_final)}:"
             f"{signatory_version(statement)}:{details}")
 
@@ -171,7 +190,7 @@ def request_export(statement: Statement, kind: str = "pdf", group_by: str = "cou
                    page_size: str = "a4") -> tuple[ExportFile, bool]:
     """Return the file for these options, made or being made; say whether this call started it."""
     if kind not in KINDS or group_by not in GROUPINGS or page_size not in PAGE_SIZES:
-        raise InvalidInput("Choose PDF or DOCX, a grouping and a page size from the form.")
+        raise InvalidInput(_("Choose PDF or DOCX, a grouping and a page size from the form."))
     key = cache_key(statement, kind, group_by, page_size)
     existing = db.session.scalar(select(ExportFile).where(ExportFile.cache_key == key))
     if existing is not None and not _stale(existing):
@@ -218,7 +237,7 @@ def make_file(export_id: int) -> None:
     db.session.commit()
     try:
         statement = db.session.get(Statement, export.statement_id)
-        _, kind, group_by, page_size = export.cache_key.split(":")[:4]
+        kind, group_by, page_size = export.cache_key.split(":")[1:4]
         data, text = export_data(statement)
         if kind == "pdf":
             from statements.export.pdf import render_pdf

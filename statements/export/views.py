@@ -1,6 +1,7 @@
 """Pages to export a statement, follow the export's progress, download it; and the network's look."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from statements.core.errors import InvalidInput
@@ -11,6 +12,7 @@ from statements.core.security import PRIVATE
 from statements.drafts.models import State, Statement
 from statements.export import bp, services
 from statements.export.forms import ExportForm, NetworkForm
+from statements.export.labels import draft_mark
 from statements.export.models import ExportFile
 from statements.export.pdf import render_html
 from statements.extensions import db
@@ -43,7 +45,7 @@ def export(statement_id: int):
     revision, is_final = services.exported_revision(statement)
     status = 400 if request.method == "POST" else 200
     return render_template("export/export.html", statement=statement, form=form, revision=revision,
-                           is_final=is_final), status
+                           is_final=is_final, draft_mark=draft_mark(statement.language)), status
 
 
 def _load_export(export_id: int) -> tuple[ExportFile, Statement]:
@@ -67,7 +69,7 @@ def download(export_id: int):
     export, statement = _load_export(export_id)
     path = services.file_path(export)
     if path is None:
-        flash("That file is not ready yet.", "info")
+        flash(_("That file is not ready yet."), "info")
         return redirect(url_for("export.progress", export_id=export.id))
     response = send_file(path, mimetype=services.KINDS[export.kind], as_attachment=True,
                          download_name=f"{statement.slug}.{export.kind}", conditional=False, etag=False)
@@ -104,7 +106,7 @@ def print_view(statement_id: int):
     list is public, else those who may export the files."""
     statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
     with_names = list_is_public(statement) or sees_private_list(current_user, statement)
-    data, _ = services.export_data(statement, with_names=with_names)
+    data, _text = services.export_data(statement, with_names=with_names)
     return render_html(data, request.args.get("group", "country"), "a4")
 
 
@@ -123,7 +125,7 @@ def network():
             db.session.rollback()
             add_error(form, error)
         else:
-            flash("Saved. New exports use this name and logo.", "success")
+            flash(_("Saved. New exports use this name and logo."), "success")
             return redirect(url_for("export.network"))
     status = 400 if request.method == "POST" else 200
     return render_template("export/network.html", form=form, settings=settings), status

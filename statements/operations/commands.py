@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import format_decimal, gettext as _, ngettext
 
 from statements.core.errors import DomainError
 from statements.extensions import db
@@ -19,7 +20,8 @@ def _refusal(error: DomainError) -> click.ClickException:
 
 
 def _echo_count(table: str, rows: int) -> None:
-    click.echo(f"  {table:<24} {rows:>9,} row{'' if rows == 1 else 's'}")
+    counted = ngettext("%(count)s row", "%(count)s rows", rows, count=f"{format_decimal(rows):>9}")
+    click.echo(f"  {table:<24} {counted}")
 
 
 @data_command.command("copy-to")
@@ -28,13 +30,18 @@ def copy_to_command(database_url: str) -> None:
     """Copy every row into DATABASE_URL, an empty database already migrated with `flask db upgrade`."""
     from statements.operations.copying import copy_installation, describe_url
 
-    click.echo(f"Copying {describe_url(str(db.engine.url))} to {describe_url(database_url)}:")
+    click.echo(_("Copying %(source)s to %(target)s:", source=describe_url(str(db.engine.url)),
+                 target=describe_url(database_url)))
     try:
         counts = copy_installation(database_url, progress=_echo_count)
     except DomainError as error:
         raise _refusal(error) from None
-    click.echo(f"Copied {sum(counts.values()):,} rows in {len(counts)} tables, with their ids; the target's id "
-               "sequences now start after them. Point DATABASE_URL at the target and start the service.")
+    rows = sum(counts.values())
+    click.echo(ngettext("Copied %(count)s row in %(tables)s tables, with their ids; the target's id sequences now "
+                        "start after them. Point DATABASE_URL at the target and start the service.",
+                        "Copied %(count)s rows in %(tables)s tables, with their ids; the target's id sequences now "
+                        "start after them. Point DATABASE_URL at the target and start the service.",
+                        rows, count=format_decimal(rows), tables=format_decimal(len(counts))))
 
 
 @data_command.command("backup")
@@ -47,7 +54,8 @@ def backup_command(path: Path) -> None:
         written = backup_sqlite(db.engine, path)
     except DomainError as error:
         raise _refusal(error) from None
-    click.echo(f"Backed up to {written} ({written.stat().st_size / 1e6:.1f} MB); its integrity check passed.")
+    click.echo(_("Backed up to %(path)s (%(size)s MB); its integrity check passed.", path=written,
+                 size=format_decimal(written.stat().st_size / 1e6, format="#,##0.0")))
 
 
 @data_command.command("export")
@@ -62,8 +70,11 @@ def export_command(path: Path) -> None:
         raise _refusal(error) from None
     for table, rows in counts.items():
         _echo_count(table, rows)
-    click.echo(f"Exported {sum(counts.values()):,} rows to {path}. It holds password hashes and contact "
-               "emails: keep it as safe as the database.")
+    rows = sum(counts.values())
+    click.echo(ngettext("Exported %(count)s row to %(path)s. It holds password hashes and contact emails: keep it "
+                        "as safe as the database.",
+                        "Exported %(count)s rows to %(path)s. It holds password hashes and contact emails: keep it "
+                        "as safe as the database.", rows, count=format_decimal(rows), path=path))
 
 
 @data_command.command("import")
@@ -78,4 +89,7 @@ def import_command(path: Path) -> None:
         raise _refusal(error) from None
     for table, rows in counts.items():
         _echo_count(table, rows)
-    click.echo(f"Imported {sum(counts.values()):,} rows from {path}, with their ids.")
+    rows = sum(counts.values())
+    click.echo(ngettext("Imported %(count)s row from %(path)s, with their ids.",
+                        "Imported %(count)s rows from %(path)s, with their ids.", rows, count=format_decimal(rows),
+                        path=path))

@@ -1,11 +1,16 @@
 """Files read back in the statement's language: the PDF, the Word document and the print view say
-their own words (count, page numbers, date, draft mark, countries) in it; English is as before."""
+their own words (count, page numbers, date, draft mark, countries) in it, Arabic right to left; a language
+the interface does not speak gets English words, marked as English."""
 
+import re
+
+from babel.dates import format_date
 from docx.oxml.ns import qn
 
 from statements.accounts.models import WorkingGroup
 from statements.drafts import services as drafts
-from statements.export.labels import format_date, labels_for
+from statements.core.languages import direction_of
+from statements.export.labels import words_language
 from statements.extensions import db
 from tests.export.build import coordinator, make, open_statement, sign
 from tests.export.pdfs import docx_text, flat, left_edges, missing_glyphs, page_texts, read_pdf
@@ -27,7 +32,7 @@ def _signed_statement(world, language: str, title: str):
 
 
 def _signed_on(statement, language: str) -> str:
-    return format_date(statement.final_revision.created_at.date(), labels_for(language))
+    return format_date(statement.final_revision.created_at.date(), "long", locale=words_language(language))
 
 
 def _draft(world, language: str, title: str):
@@ -38,11 +43,22 @@ def _draft(world, language: str, title: str):
     return statement
 
 
+def _has_right_to_left_line(text: str, sentence: str) -> bool:
+    """Whether a line of the text reads as this Arabic sentence with numbers in it. pypdf gives the runs of a
+    line in the order they are drawn, left to right (a number before the words it follows when read right to
+    left): the line has the sentence's letters, and each of its stretches between numbers as it is."""
+    pieces = [piece.strip() for piece in re.split(r"[\d().]+", sentence) if piece.strip()]
+    return any(sorted(line.replace(" ", "")) == sorted(sentence.replace(" ", ""))
+               and all(piece in line for piece in pieces) for line in text.splitlines())
+
+
 def _assert_page_numbers(pages: list[str], wording: str) -> None:
     assert len(pages) >= 2
     for number, text in enumerate(pages, start=1):
         expected = wording.format(page=number, pages=len(pages))
-        assert expected in text, f"page {number} has no {expected!r}: {text!r}"
+        if direction_of(wording) == "rtl":  # drawn "2 من 1 الصفحة": the numbers in the order drawn
+            assert re.search(rf"{len(pages)}\s*من\s*{number}\s*الصفحة", text), f"page {number}: {text!r}"
+        assert expected in text or _has_right_to_left_line(text, expected), f"page {number}: no {expected!r}: {text!r}"
 
 
 def test_a_spanish_pdf_says_its_own_words_in_spanish(app, world):
@@ -183,47 +199,88 @@ def _arabic_statement(world, language: str = "ar"):
     return statement
 
 
-def test_an_arabic_pdf_runs_right_to_left_and_draws_every_letter(app, world):
+ENGLISH_LABELS = ("Signed by", "organization", "Including", "page 1 of", "DRAFT", "Trade union", "Kenya")
+
+
+def test_an_arabic_pdf_runs_right_to_left_says_its_own_words_in_arabic_and_draws_every_letter(app, world):
     with app.app_context():
-        _, content = make(_arabic_statement(world))
+        statement = _arabic_statement(world)
+        sign(world, statement, "Count Only Sisters Collective", "KE", visibility="count")
+        _, content = make(statement)
+        signed_on = _signed_on(statement, "ar")
 
     reader = read_pdf(content)
-    text = flat("\n".join(page_texts(reader)))
+    pages = page_texts(reader)
+    text = flat("\n".join(pages))
     for words in ("نطالب", "يجب أن يصل تمويل الخسائر والأضرار إلى الناس الذين يتنقلون", "جمعية العمال المهاجرين"):
         assert words in text
+    assert _has_right_to_left_line("\n".join(pages), "وقّعت على البيان 3 منظمات")
+    assert _has_right_to_left_line("\n".join(pages), "من بينها منظمة واحدة طلبت عدم إدراج اسمها في القائمة.")
+    assert "كينيا" in text and "لبنان" in text
+    assert all(part in pages[0] for part in signed_on.split())
+    _assert_page_numbers(pages, "الصفحة {page} من {pages}")
+    for english in ENGLISH_LABELS:
+        assert english not in text.replace("Kenya Domestic Workers Union", "")
     assert missing_glyphs(reader) == set()
     assert reader.trailer["/Root"]["/Lang"] == "ar"
     first_page = left_edges(reader.pages[0])
     assert first_page["نطالب"] > 0.5 and first_page["•"] > 0.5  # heading and bullets on the right
-    assert "Signed by 2 organizations" in text  # no Arabic words for the file's own: English, as before
 
 
-def test_an_arabic_print_view_runs_right_to_left_its_english_words_and_latin_names_left_to_right(app, client, world):
+def test_an_arabic_print_view_runs_right_to_left_its_arabic_words_unmarked_and_latin_names_left_to_right(
+        app, client, world):
     with app.app_context():
         statement_id = _arabic_statement(world).id
     client.login(world.emails["member"])
 
     page = client.get(f"/statements/{statement_id}/print").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page
-    assert '<h2 lang="en" dir="ltr">Signed by 2 organizations</h2>' in page
+    assert "<h2>وقّعت على البيان منظمتان</h2>" in page  # the page's own language: no lang of its own
+    assert '"الصفحة " counter(page) " من " counter(pages)' in page
     assert f'<span dir="ltr">{LATIN_NAME}</span>' in page  # its closing bracket and full stop stay at its end
     assert "<li>جمعية العمال المهاجرين</li>" in page
+    assert 'lang="en"' not in page and "Signed by" not in page
 
 
-def test_an_arabic_word_document_has_right_to_left_paragraphs(app, world):
+def test_an_arabic_draft_print_view_is_marked_as_a_draft_in_arabic(app, client, world):
+    with app.app_context():
+        statement_id = _draft(world, "ar", ARABIC_TITLE).id
+    client.login(world.emails["member"])
+
+    page = client.get(f"/statements/{statement_id}/print").get_data(as_text=True)
+    assert "مسودة: هذا النص ليس نهائيًا (النسخة 1)." in page
+    assert "لم توقّع أي منظمة بعد." in page
+    assert "DRAFT" not in page
+
+
+def test_an_arabic_word_document_has_right_to_left_paragraphs_and_arabic_words(app, world):
     with app.app_context():
         _, content = make(_arabic_statement(world, "ar-EG"), kind="docx")
 
-    document, _ = docx_text(content)
+    document, text = docx_text(content)
     right_to_left = {p.text for p in document.paragraphs if p._p.xpath("w:pPr/w:bidi")}
     assert {ARABIC_TITLE, "نطالب", "يجب أن يصل تمويل الخسائر والأضرار إلى الناس الذين يتنقلون.",
-            "فتح مسارات نظامية.", "جمعية العمال المهاجرين · Trade union or workers' organization"} <= right_to_left
-    assert "Signed by 2 organizations" not in right_to_left
+            "فتح مسارات نظامية.", "جمعية العمال المهاجرين · نقابة أو منظمة عمالية", "وقّعت على البيان منظمتان",
+            "كينيا (1)", "لبنان (1)"} <= right_to_left
+    assert f"{LATIN_NAME} · نقابة أو منظمة عمالية" in text
+    for english in ENGLISH_LABELS:
+        assert english not in text.replace("Kenya Domestic Workers Union", "")
     text_runs = [run for p in document.paragraphs if p.text == "نطالب" for run in p.runs]
     assert text_runs and all(run.font.rtl for run in text_runs)
     name = next(run for p in document.paragraphs for run in p.runs if run.text == LATIN_NAME)
     assert not name.font.rtl
     assert document.sections[0].header.paragraphs[0]._p.xpath("w:pPr/w:bidi")
+    footer = document.sections[0].footer.paragraphs[0]
+    assert footer._p.xpath("w:pPr/w:bidi") and footer.runs[0].text == "الصفحة " and footer.runs[0].font.rtl
+
+
+def test_a_german_word_document_keeps_its_english_words_left_to_right(app, world):
+    with app.app_context():
+        _, content = make(_signed_statement(world, "de", "Schutz für Menschen, die fliehen"), kind="docx")
+
+    document, text = docx_text(content)
+    assert "Signed by 3 organizations" in text and "Kenya (1)" in text
+    assert not document.element.xpath("//w:bidi | //w:rtl")
 
 
 def test_an_english_word_document_has_no_right_to_left_paragraphs(app, world):

@@ -72,10 +72,11 @@ def test_every_signatory_is_named_in_its_own_script_and_every_character_is_drawn
     assert missing_glyphs(reader) == set(), "characters drawn as empty boxes: no font has them"
 
 
-def test_a_character_no_font_has_is_found_drawn_as_an_empty_box():
+def test_a_character_no_font_has_is_found_drawn_as_an_empty_box(app):
     """The check above can fail: a character no font has is reported."""
-    data = ExportData("Network", "Title", "en", Markup("<p>Text.</p>"), date(2026, 11, 1), 1, True,
-                      [Signatory("Unassigned \u0378 here", "Chile", "Other")])
+    with app.app_context():
+        data = services.with_labels(ExportData("Network", "Title", "en", Markup("<p>Text.</p>"), date(2026, 11, 1), 1,
+                                               True, [Signatory("Unassigned \u0378 here", "Chile", "Other")]))
     content, _ = render_pdf(data)
     assert missing_glyphs(read_pdf(content)) == {"\u0378"}
 
