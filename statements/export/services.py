@@ -117,7 +117,7 @@ def printable(text: str) -> str:
 def signatories(statement: Statement, labels: dict) -> tuple[list[Signatory], int]:
     """The approved signatories as the public sees them (appearance decides), in the labels' language; and
     how many are only counted."""
-    types = dict(ORGANIZATION_TYPES)
+    types = {code: str(label) for code, label in ORGANIZATION_TYPES}  # the labels are lazy translations
     approved = db.session.execute(
         select(SignOn.visibility, SignOn.organization_name, SignOn.country, SignOn.org_type)
         .where(SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)
