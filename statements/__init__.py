@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from statements.config import finish_config, load_config
 from statements.extensions import csrf, db, limiter, login_manager, migrate
@@ -58,7 +59,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Log in to see this page."
+    login_manager.login_message = _l("Log in to see this page.")
+    login_manager.localize_callback = str  # the flash is read in the language of the request that needs a login
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 

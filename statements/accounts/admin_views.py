@@ -1,6 +1,7 @@
 """Network staff pages: invitations, member organizations and accounts."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -18,8 +19,8 @@ def _invitation_form() -> InvitationForm:
     form = InvitationForm()
     groups = db.session.scalars(select(WorkingGroup).order_by(WorkingGroup.name)).all()
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
-    form.group_id.choices = choices([(0, "No group")] + [(g.id, g.name) for g in groups])
-    form.organization_id.choices = choices([(0, "None")] + [(o.id, o.name) for o in organizations])
+    form.group_id.choices = choices([(0, _("No group"))] + [(g.id, g.name) for g in groups])
+    form.organization_id.choices = choices([(0, _("None"))] + [(o.id, o.name) for o in organizations])
     preselected = request.args.get("group", type=int)  # None for anything int() refuses, such as "²"
     if request.method == "GET" and preselected:
         form.group_id.data = preselected
@@ -41,11 +42,12 @@ def invitations():
         else:
             db.session.commit()
             if isinstance(result, Invitation):
-                flash(f"Invitation sent to {result.email}. The link works for {services.INVITATION_DAYS} days.",
-                      "success")
+                flash(_("Invitation sent to %(email)s. The link works for %(days)d days.", email=result.email,
+                        days=services.INVITATION_DAYS), "success")
             else:
-                flash(f"{result.user.display_name} already had an account and is now {result.role} in "
-                      f"{result.group.name}.", "success")
+                flash(_("%(name)s already had an account and is now %(role)s in %(group)s.",
+                        name=result.user.display_name, role=result.role_label.lower(), group=result.group.name),
+                      "success")
             return redirect(url_for("accounts.invitations"))
     recent = db.session.scalars(select(Invitation).order_by(Invitation.created_at.desc()).limit(100)).all()
     return render_template("admin/invitations.html", form=form, invitations=recent), 400 if form.errors else 200
@@ -56,10 +58,10 @@ def invitations():
 def revoke_invitation(invitation_id: int):
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None:
-        raise NotFound("That invitation does not exist.")
+        raise NotFound(_("That invitation does not exist."))
     services.revoke_invitation(current_user, invitation)
     db.session.commit()
-    flash(f"The invitation for {invitation.email} no longer works.", "success")
+    flash(_("The invitation for %(email)s no longer works.", email=invitation.email), "success")
     return redirect(url_for("accounts.invitations"))
 
 
@@ -76,14 +78,14 @@ def organizations():
 def edit_organization(organization_id: int | None):
     organization = db.session.get(Organization, organization_id) if organization_id else None
     if organization_id and organization is None:
-        raise NotFound("That organization does not exist.")
+        raise NotFound(_("That organization does not exist."))
     form = OrganizationForm(obj=organization)
     if form.validate_on_submit():
         saved = services.save_organization(current_user, organization, name=form.name.data.strip(),
                                            country=form.country.data, org_type=form.org_type.data,
                                            website=form.website.data or None)
         db.session.commit()
-        flash(f"{saved.name} is saved.", "success")
+        flash(_("%(name)s is saved.", name=saved.name), "success")
         return redirect(url_for("accounts.organizations"))
     return render_template("admin/organization_form.html", form=form,
                            organization=organization), 400 if form.errors else 200
@@ -101,9 +103,12 @@ def users():
 def set_staff(user_id: int):
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("That account does not exist.")
+        raise NotFound(_("That account does not exist."))
     make_admin = request.form.get("make_admin") == "1"
     services.set_admin(current_user, user, make_admin)
     db.session.commit()
-    flash(f"{user.display_name} is {'now' if make_admin else 'no longer'} network staff.", "success")
+    if make_admin:
+        flash(_("%(name)s is now network staff.", name=user.display_name), "success")
+    else:
+        flash(_("%(name)s is no longer network staff.", name=user.display_name), "success")
     return redirect(url_for("accounts.users"))

@@ -1,6 +1,7 @@
 """Working groups and their members."""
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -35,7 +36,7 @@ def new_group():
             add_error(form, error)
         else:
             db.session.commit()
-            flash(f"Working group {group.name} is open. Invite its coordinator next.", "success")
+            flash(_("Working group %(name)s is open. Invite its coordinator next.", name=group.name), "success")
             return redirect(url_for("accounts.group", group_id=group.id))
     return render_template("accounts/group_new.html", form=form), 400 if form.errors else 200
 
@@ -70,11 +71,12 @@ def add_member(group_id: int):
     if form.validate_on_submit():
         user = services.find_user_by_email(form.email.data)
         if user is None:
-            form.email.errors.append("No account uses this address. Ask network staff to invite them instead.")
+            form.email.errors.append(_("No account uses this address. Ask network staff to invite them instead."))
         else:
             services.add_member(current_user, user, group, Role(form.role.data))
             db.session.commit()
-            flash(f"{user.display_name} is now {form.role.data} in {group.name}.", "success")
+            flash(_("%(name)s is now %(role)s in %(group)s.", name=user.display_name,
+                    role=Role(form.role.data).label.lower(), group=group.name), "success")
             return redirect(url_for("accounts.group", group_id=group.id))
     return render_template("accounts/group.html", group=group, members=_members(group), role_form=RoleForm(),
                            add_form=form, statements=statements_of(group)), 400
@@ -85,11 +87,12 @@ def change_role(group_id: int, membership_id: int):
     membership = _membership_in(group_id, membership_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        flash("Choose one of the roles in the list.", "error")
+        flash(_("Choose one of the roles in the list."), "error")
         return redirect(url_for("accounts.group", group_id=group_id))
     services.change_role(current_user, membership, Role(form.role.data))
     db.session.commit()
-    flash(f"{membership.user.display_name} is now {membership.role} in {membership.group.name}.", "success")
+    flash(_("%(name)s is now %(role)s in %(group)s.", name=membership.user.display_name,
+                role=membership.role_label.lower(), group=membership.group.name), "success")
     return redirect(url_for("accounts.group", group_id=group_id))
 
 
@@ -99,5 +102,5 @@ def remove_member(group_id: int, membership_id: int):
     name = membership.user.display_name
     services.remove_member(current_user, membership)
     db.session.commit()
-    flash(f"{name} is no longer in this group.", "success")
+    flash(_("%(name)s is no longer in this group.", name=name), "success")
     return redirect(url_for("accounts.group", group_id=group_id))

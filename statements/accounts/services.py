@@ -5,6 +5,8 @@ from datetime import timedelta
 from functools import cache
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -15,6 +17,7 @@ from statements.accounts.models import (
 from statements.audit.services import record
 from statements.core.db import utcnow
 from statements.core.errors import DomainError, InvalidInput, InvalidToken, NotAllowed
+from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.input import one_line
 from statements.core.policy import Role
 from statements.core.tokens import make_token, read_token
@@ -27,13 +30,21 @@ PASSWORD_RESET_SECONDS = 3600
 EMAIL_CHANGE_SECONDS = 24 * 3600
 #: how long the link sent to the old address can cancel (or undo) an email change
 EMAIL_CHANGE_CANCEL_DAYS = 7
-WRONG_LOGIN = "That email and password do not match an account. Check both, or reset your password."
 
 
 @cache
 def _unused_hash() -> str:
     """A hash checked when no account matches, so an unknown email takes as long as a wrong password."""
     return generate_password_hash(secrets.token_hex(16))
+
+
+def _wrong_login() -> str:
+    return _("That email and password do not match an account. Check both, or reset your password.")
+
+
+def in_language_of(user: User):
+    """Render what follows (a mail to this person) in their language, else English."""
+    return force_locale(supported(user.language) or DEFAULT_LANGUAGE)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -46,9 +57,9 @@ def authenticate(email: str, password: str) -> User:
     user = find_user_by_email(email)
     if user is None:
         check_password_hash(_unused_hash(), password)
-        raise InvalidInput(WRONG_LOGIN, field="password")
+        raise InvalidInput(_wrong_login(), field="password")
     if not user.check_password(password) or not user.is_active:
-        raise InvalidInput(WRONG_LOGIN, field="password")
+        raise InvalidInput(_wrong_login(), field="password")
     user.last_login_at = utcnow()
     return user
 
@@ -132,7 +143,8 @@ def invite(actor: User, email: str, group: WorkingGroup | None = None, role: Rol
     existing = find_user_by_email(email)
     if existing is not None:
         if group is None:
-            raise InvalidInput(f"{email} already has an account. Choose a working group to add them to.", field="email")
+            raise InvalidInput(_("%(email)s already has an account. Choose a working group to add them to.", email=email),
+                               field="email")
         return add_member(actor, existing, group, role or Role.MEMBER)
     for pending in db.session.scalars(
         select(Invitation).where(Invitation.email_normalized == normalize_email(email),
@@ -146,10 +158,12 @@ def invite(actor: User, email: str, group: WorkingGroup | None = None, role: Rol
     )
     db.session.add(invitation)
     db.session.flush()
-    where = f" to {group.name} as {Role(invitation.role).label.lower()}" if group else ""
+    where = f" to {group.name} as {invitation.role}" if group else ""  # the log is kept in English
     record(actor, "invitation.sent", invitation, f"Invited {invitation.email}{where}",
            group_id=group.id if group else None, email=invitation.email, role=invitation.role)
-    queue_mail(invitation.email, f"You are invited to {group.name if group else 'Statements'}", "invitation",
+    # nobody has an account yet: the mail speaks the inviting person's language, the one on their screen
+    subject = _("You are invited to %(name)s", name=group.name) if group else _("You are invited to Statements")
+    queue_mail(invitation.email, subject, "invitation",
                invitation=invitation, inviter=actor, days=INVITATION_DAYS,
                link=external_url("accounts.accept_invitation", token=invitation_token(invitation)))
     return invitation
@@ -161,17 +175,17 @@ def invitation_from_token(token: str) -> Invitation:
     payload = read_token("invitation", token, max_age_seconds=None)
     invitation = db.session.get(Invitation, payload.get("invitation") or 0)
     if invitation is None or invitation.email_normalized != payload.get("email"):
-        raise InvalidToken("This invitation link is not valid. Ask network staff to invite you again.")
+        raise InvalidToken(_("This invitation link is not valid. Ask network staff to invite you again."))
     if invitation.accepted_at is not None:
-        raise InvalidToken("This invitation has already been used. Log in with the email it was sent to, "
-                           "or reset your password if you have forgotten it.")
+        raise InvalidToken(_("This invitation has already been used. Log in with the email it was sent to, "
+                             "or reset your password if you have forgotten it."))
     if invitation.revoked_at is not None:
         if _newer_invitation_exists(invitation):
-            raise InvalidToken("This invitation was replaced by a newer one. "
-                               "Use the link in the latest email you received.")
-        raise InvalidToken("This invitation was withdrawn by network staff. Ask them if you think this is a mistake.")
+            raise InvalidToken(_("This invitation was replaced by a newer one. "
+                                 "Use the link in the latest email you received."))
+        raise InvalidToken(_("This invitation was withdrawn by network staff. Ask them if you think this is a mistake."))
     if invitation.expires_at <= utcnow():
-        raise InvalidToken("This invitation has expired. Ask network staff to send you a new one.")
+        raise InvalidToken(_("This invitation has expired. Ask network staff to send you a new one."))
     return invitation
 
 
@@ -186,7 +200,7 @@ def _newer_invitation_exists(invitation: Invitation) -> bool:
 def accept_invitation(invitation: Invitation, display_name: str, password: str) -> User:
     """Create the invitee's account from a valid invitation, once, and log them in on this device."""
     if find_user_by_email(invitation.email) is not None:
-        raise InvalidToken("An account with this email already exists. Log in instead.")
+        raise InvalidToken(_("An account with this email already exists. Log in instead."))
     user = User(display_name=one_line(display_name), is_admin=invitation.make_admin,
                 organization_id=invitation.organization_id)
     user.set_email(invitation.email)
@@ -203,10 +217,18 @@ def accept_invitation(invitation: Invitation, display_name: str, password: str) 
     return user
 
 
+#: why an invitation that is no longer pending cannot be revoked, by its status
+_INVITATION_ALREADY = {
+    "accepted": lambda: _("This invitation is already accepted."),
+    "revoked": lambda: _("This invitation is already revoked."),
+    "expired": lambda: _("This invitation is already expired."),
+}
+
+
 def revoke_invitation(actor: User, invitation: Invitation) -> None:
     """Stop an invitation link from working."""
     if invitation.status != "pending":
-        raise InvalidInput(f"This invitation is already {invitation.status}.")
+        raise InvalidInput(_INVITATION_ALREADY[invitation.status]())
     invitation.revoked_at = utcnow()
     record(actor, "invitation.revoked", invitation, f"Revoked the invitation for {invitation.email}",
            group_id=invitation.group_id)
@@ -220,8 +242,9 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     token = make_token("password-reset", {"user": user.id, "pw": user.password_fingerprint()})
-    queue_mail(user.email, "Reset your Statements password", "password_reset", user=user,
-               link=external_url("accounts.reset_password", token=token), minutes=PASSWORD_RESET_SECONDS // 60)
+    with in_language_of(user):
+        queue_mail(user.email, _("Reset your Statements password"), "password_reset", user=user,
+                   link=external_url("accounts.reset_password", token=token), minutes=PASSWORD_RESET_SECONDS // 60)
 
 
 def user_from_reset_token(token: str) -> User:
@@ -229,9 +252,9 @@ def user_from_reset_token(token: str) -> User:
     payload = read_token("password-reset", token, max_age_seconds=PASSWORD_RESET_SECONDS)
     user = db.session.get(User, payload.get("user") or 0)
     if user is None or not user.is_active:
-        raise InvalidToken("This reset link is not valid. Ask for a new one.")
+        raise InvalidToken(_("This reset link is not valid. Ask for a new one."))
     if payload.get("pw") != user.password_fingerprint():
-        raise InvalidToken("This reset link has already been used. Ask for a new one if you still need it.")
+        raise InvalidToken(_("This reset link has already been used. Ask for a new one if you still need it."))
     return user
 
 
@@ -246,7 +269,7 @@ def reset_password(user: User, password: str) -> None:
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """Change a password after checking the current one: other devices are logged out, pending email changes end."""
     if not user.check_password(current_password):
-        raise InvalidInput("Your current password is not right.", field="current_password")
+        raise InvalidInput(_("Your current password is not right."), field="current_password")
     user.set_password(new_password)
     _end_login_sessions(user, keep=user.session_key)
     _cancel_pending_email_changes(user)
@@ -256,24 +279,32 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
 def request_email_change(user: User, password: str, new_email: str) -> EmailChange:
     """Send a confirmation link to the new address, and tell the old one how to cancel the change."""
     if not user.check_password(password):
-        raise InvalidInput("Your password is not right.", field="password")
+        raise InvalidInput(_("Your password is not right."), field="password")
     if normalize_email(new_email) == user.email_normalized:
-        raise InvalidInput("That is already your email address.", field="email")
+        raise InvalidInput(_("That is already your email address."), field="email")
     if find_user_by_email(new_email) is not None:
-        raise InvalidInput("Another account already uses this email address.", field="email")
+        raise InvalidInput(_("Another account already uses this email address."), field="email")
     _cancel_pending_email_changes(user)  # the newest request replaces older ones
     change = EmailChange(user=user, old_email=user.email, new_email=new_email.strip())
     db.session.add(change)
     db.session.flush()
     record(user, "user.email_change_requested", user, f"Asked to change email from {user.email} to {change.new_email}")
-    queue_mail(change.new_email, "Confirm your new email address", "email_change", user=user,
-               link=external_url("accounts.confirm_email_change", token=make_token("email-change",
-                                                                                   {"change": change.id})))
-    queue_mail(user.email, "Someone asked to change the email address of your Statements account",
-               "email_change_notice", user=user, change=change, days=EMAIL_CHANGE_CANCEL_DAYS,
-               link=external_url("accounts.cancel_email_change",
-                                 token=make_token("email-change-cancel", {"change": change.id})))
+    with in_language_of(user):
+        queue_mail(change.new_email, _("Confirm your new email address"), "email_change", user=user,
+                   link=external_url("accounts.confirm_email_change",
+                                     token=make_token("email-change", {"change": change.id})))
+        queue_mail(user.email, _("Someone asked to change the email address of your Statements account"),
+                   "email_change_notice", user=user, change=change, days=EMAIL_CHANGE_CANCEL_DAYS,
+                   link=external_url("accounts.cancel_email_change",
+                                     token=make_token("email-change-cancel", {"change": change.id})))
     return change
+
+
+def set_language(user: User, language: str | None) -> None:
+    """Keep the language of the person's pages and mail; None leaves it to their browser."""
+    if language is not None and supported(language) != language:
+        raise InvalidInput(_("Choose one of the languages in the list."), field="language")
+    user.language = language
 
 
 def _cancel_pending_email_changes(user: User) -> None:
@@ -286,7 +317,7 @@ def _email_change(token: str, purpose: str, max_age_seconds: int) -> EmailChange
     payload = read_token(purpose, token, max_age_seconds=max_age_seconds)
     change = db.session.get(EmailChange, payload.get("change") or 0)
     if change is None:
-        raise InvalidToken("This link is not valid. Ask for a new one.")
+        raise InvalidToken(_("This link is not valid. Ask for a new one."))
     return change
 
 
@@ -295,14 +326,14 @@ def confirm_email_change(token: str) -> User:
     change = _email_change(token, "email-change", EMAIL_CHANGE_SECONDS)
     user = change.user
     if change.confirmed_at is not None:
-        raise InvalidToken("This confirmation link has already been used.")
+        raise InvalidToken(_("This confirmation link has already been used."))
     if change.cancelled_at is not None:
-        raise InvalidToken("This email change was cancelled: by a newer request, a password change, or from the "
-                           "old address. Ask for the change again from your account page if you still want it.")
+        raise InvalidToken(_("This email change was cancelled: by a newer request, a password change, or from the "
+                             "old address. Ask for the change again from your account page if you still want it."))
     if user.email_normalized != normalize_email(change.old_email):
-        raise InvalidToken("This confirmation link has already been used.")
+        raise InvalidToken(_("This confirmation link has already been used."))
     if find_user_by_email(change.new_email) is not None:
-        raise InvalidToken("Another account now uses this email address, so it cannot be yours too.")
+        raise InvalidToken(_("Another account now uses this email address, so it cannot be yours too."))
     old = user.email
     user.set_email(change.new_email)
     change.confirmed_at = utcnow()
@@ -314,14 +345,14 @@ def email_change_to_cancel(token: str) -> EmailChange:
     """Return the email change a link from the old address points at, or say why it cannot be cancelled."""
     change = _email_change(token, "email-change-cancel", EMAIL_CHANGE_CANCEL_DAYS * 24 * 3600)
     if change.cancelled_at is not None:
-        raise InvalidToken("This email change is already cancelled. Nothing more needs doing. If you did not ask "
-                           "for it, reset your password: whoever asked knows it.")
+        raise InvalidToken(_("This email change is already cancelled. Nothing more needs doing. If you did not ask "
+                             "for it, reset your password: whoever asked knows it."))
     if change.confirmed_at is not None and change.user.email_normalized != normalize_email(change.new_email):
-        raise InvalidToken("Your account's email address has changed again since, so this link cannot undo it. "
-                           "Ask network staff for help.")
+        raise InvalidToken(_("Your account's email address has changed again since, so this link cannot undo it. "
+                             "Ask network staff for help."))
     if change.confirmed_at is not None and find_user_by_email(change.old_email) is not None:
-        raise InvalidToken(f"Another account now uses {change.old_email}, so this change cannot be undone. "
-                           "Ask network staff for help.")
+        raise InvalidToken(_("Another account now uses %(email)s, so this change cannot be undone. "
+                             "Ask network staff for help.", email=change.old_email))
     return change
 
 
@@ -347,7 +378,7 @@ def create_group(actor: User, name: str, description: str = "") -> WorkingGroup:
     """Open a new working group."""
     name = one_line(name)
     if db.session.scalar(select(WorkingGroup).where(WorkingGroup.name == name)) is not None:
-        raise InvalidInput("A working group with this name already exists. Choose another name.", field="name")
+        raise InvalidInput(_("A working group with this name already exists. Choose another name."), field="name")
     group = WorkingGroup(name=name, description=description.strip())
     db.session.add(group)
     db.session.flush()
@@ -365,10 +396,11 @@ def add_member(actor: User, user: User, group: WorkingGroup, role: Role) -> Memb
     membership = Membership(user=user, group=group, role=role.value)
     db.session.add(membership)
     db.session.flush()
-    record(actor, "membership.added", membership, f"Added {user.display_name} to {group.name} as {role.label.lower()}",
+    record(actor, "membership.added", membership, f"Added {user.display_name} to {group.name} as {role.value}",
            group_id=group.id, user=user.id, role=role.value)
-    queue_mail(user.email, f"You were added to {group.name}", "added_to_group", user=user, group=group,
-               role=role, link=external_url("accounts.group", group_id=group.id))
+    with in_language_of(user):
+        queue_mail(user.email, _("You were added to %(name)s", name=group.name), "added_to_group", user=user,
+                   group=group, role=role, link=external_url("accounts.group", group_id=group.id))
     return membership
 
 
@@ -377,7 +409,7 @@ def change_role(actor: User, membership: Membership, role: Role) -> Membership:
     if membership.role == role.value:
         return membership
     if membership.role == Role.COORDINATOR and not _other_coordinators(membership) and not actor.is_admin:
-        raise DomainError("A group needs a coordinator. Make someone else coordinator first.")
+        raise DomainError(_("A group needs a coordinator. Make someone else coordinator first."))
     old = membership.role
     membership.role = role.value
     record(actor, "membership.role_changed", membership,
@@ -389,7 +421,7 @@ def change_role(actor: User, membership: Membership, role: Role) -> Membership:
 def remove_member(actor: User, membership: Membership) -> None:
     """Take a person out of a group."""
     if membership.role == Role.COORDINATOR and not _other_coordinators(membership) and not actor.is_admin:
-        raise DomainError("A group needs a coordinator. Make someone else coordinator before removing this one.")
+        raise DomainError(_("A group needs a coordinator. Make someone else coordinator before removing this one."))
     record(actor, "membership.removed", membership,
            f"Removed {membership.user.display_name} from {membership.group.name}",
            group_id=membership.group_id, user=membership.user_id, role=membership.role)
@@ -416,7 +448,7 @@ def save_organization(actor: User, organization: Organization | None, **fields) 
 def set_admin(actor: User, user: User, make_admin: bool) -> None:
     """Give or take away network staff rights."""
     if user.id == actor.id and not make_admin:
-        raise NotAllowed("You cannot take away your own staff rights. Ask another staff member.")
+        raise NotAllowed(_("You cannot take away your own staff rights. Ask another staff member."))
     if user.is_admin == make_admin:
         return
     user.is_admin = make_admin
@@ -428,7 +460,7 @@ def set_admin(actor: User, user: User, make_admin: bool) -> None:
 def create_admin(email: str, display_name: str, password: str) -> User:
     """Create a staff account from the command line."""
     if find_user_by_email(email) is not None:
-        raise InvalidInput(f"An account with {email} already exists.", field="email")
+        raise InvalidInput(_("An account with %(email)s already exists.", email=email), field="email")
     user = User(display_name=one_line(display_name), is_admin=True)
     user.set_email(email)
     user.set_password(password)

@@ -3,6 +3,8 @@
 import math
 
 from flask import current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh as refresh_language
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
@@ -11,10 +13,12 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from statements.accounts import bp
 from statements.accounts import services
 from statements.accounts.forms import (
-    AcceptInvitationForm, ChangeEmailForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm,
+    AcceptInvitationForm, ChangeEmailForm, ChangePasswordForm, ForgotPasswordForm, LanguageForm, LoginForm,
+    ResetPasswordForm,
 )
 from statements.core.errors import InvalidInput, InvalidToken
 from statements.core.forms import add_error
+from statements.core.i18n import CHOSEN_KEY
 from statements.core.urls import safe_next_url
 from statements.extensions import db, limiter
 
@@ -52,9 +56,9 @@ def _too_many_failed_logins(limit: RequestLimit):
     """Show the login form again, saying how long to wait and that a password reset ends the wait."""
     minutes = math.ceil(limit.limit.get_expiry() / 60)
     form = LoginForm()
-    form.form_errors.append(f"Too many failed logins for this account. Wait {minutes} minutes and try again, or "
-                            "reset your password by email (Forgot your password? below): you can log in with "
-                            "a new password at once.")
+    form.form_errors.append(_("Too many failed logins for this account. Wait %(minutes)d minutes and try again, "
+                              "or reset your password by email (Forgot your password? below): you can log in "
+                              "with a new password at once.", minutes=minutes))
     return make_response(render_template("accounts/login.html", form=form), 429)
 
 
@@ -93,7 +97,7 @@ def login():
             db.session.commit()
             _renew_csrf_secret()
             login_user(user, remember=form.remember.data)
-            flash(f"Welcome, {user.display_name}.", "success")
+            flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("accounts.home"))
     return render_template("accounts/login.html", form=form), 400 if form.errors or form.form_errors else 200
 
@@ -104,7 +108,7 @@ def logout():
         services.log_out(current_user)
         db.session.commit()
     logout_user()
-    flash("You are logged out.", "success")
+    flash(_("You are logged out."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -114,7 +118,7 @@ def logout_everywhere():
     services.log_out_everywhere(current_user)
     db.session.commit()
     logout_user()
-    flash("You are logged out on every device, this one included.", "success")
+    flash(_("You are logged out on every device, this one included."), "success")
     return redirect(url_for("accounts.login"))
 
 
@@ -125,8 +129,8 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         db.session.commit()
-        flash("If an account uses that address, we have sent it a link to reset the password. "
-              "It works for one hour. Check your spam folder if it does not arrive.", "success")
+        flash(_("If an account uses that address, we have sent it a link to reset the password. "
+                "It works for one hour. Check your spam folder if it does not arrive."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -139,7 +143,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
         db.session.commit()
-        flash("Your password is changed. Log in with it now.", "success")
+        flash(_("Your password is changed. Log in with it now."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form, user=user)
 
@@ -155,23 +159,51 @@ def accept_invitation(token: str):
             db.session.commit()
         except IntegrityError:  # the same form sent twice at once: the first one made the account
             db.session.rollback()
-            raise InvalidToken("This invitation has already been used. Log in with the email it was sent to.") \
+            raise InvalidToken(_("This invitation has already been used. Log in with the email it was sent to.")) \
                 from None
         logout_user()
         _renew_csrf_secret()
         login_user(user)
-        flash(f"Welcome, {user.display_name}. Your account is ready.", "success")
+        flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
         if invitation.group_id:
             return redirect(url_for("accounts.group", group_id=invitation.group_id))
         return redirect(url_for("accounts.home"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
 
 
+def _account_page(password_form=None, email_form=None, language_form=None):
+    """The account page with its forms: the one sent keeps what was typed, the others start afresh."""
+    return render_template(
+        "accounts/account.html",
+        password_form=password_form or ChangePasswordForm(prefix="pw", formdata=None),
+        email_form=email_form or ChangeEmailForm(prefix="em", formdata=None),
+        language_form=language_form or LanguageForm(prefix="lang", formdata=None,
+                                                    data={"language": current_user.language or ""}),
+    )
+
+
 @bp.route("/account", methods=["GET"])
 @login_required
 def account():
-    return render_template("accounts/account.html", password_form=ChangePasswordForm(prefix="pw"),
-                           email_form=ChangeEmailForm(prefix="em"))
+    return _account_page()
+
+
+@bp.route("/account/language", methods=["POST"])
+@login_required
+def change_language():
+    form = LanguageForm(prefix="lang")
+    if not form.validate_on_submit():
+        return _account_page(language_form=form), 400
+    language = form.language.data or None
+    services.set_language(current_user, language)
+    db.session.commit()
+    if language:  # kept after logging out too, as the switcher does
+        session[CHOSEN_KEY] = language
+    else:
+        session.pop(CHOSEN_KEY, None)
+    refresh_language()  # say it in the language just chosen
+    flash(_("Your language is saved: pages and emails to you use it from now on."), "success")
+    return redirect(url_for("accounts.account"))
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -185,10 +217,10 @@ def change_password():
             add_error(form, error)
         else:
             db.session.commit()
-            flash("Your password is changed. Other devices where you were logged in are now logged out.", "success")
+            flash(_("Your password is changed. Other devices where you were logged in are now logged out."),
+                  "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", password_form=form, email_form=ChangeEmailForm(prefix="em",
-                           formdata=None)), 400
+    return _account_page(password_form=form), 400
 
 
 @bp.route("/account/email", methods=["POST"])
@@ -202,11 +234,10 @@ def change_email():
             add_error(form, error)
         else:
             db.session.commit()
-            flash(f"We sent a link to {form.email.data}. Your email changes when you follow it. "
-                  "We also told your current address, with a way to cancel.", "success")
+            flash(_("We sent a link to %(email)s. Your email changes when you follow it. "
+                    "We also told your current address, with a way to cancel.", email=form.email.data), "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", email_form=form,
-                           password_form=ChangePasswordForm(prefix="pw", formdata=None)), 400
+    return _account_page(email_form=form), 400
 
 
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
@@ -216,7 +247,7 @@ def confirm_email_change(token: str):
         return render_template("accounts/confirm_email.html", token=token)
     user = services.confirm_email_change(token)
     db.session.commit()
-    flash(f"Your email address is now {user.email}.", "success")
+    flash(_("Your email address is now %(email)s.", email=user.email), "success")
     return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
 
 
@@ -228,10 +259,11 @@ def cancel_email_change(token: str):
     change = services.cancel_email_change(token)
     db.session.commit()
     if change.confirmed_at is None:
-        flash(f"The change to {change.new_email} is cancelled: your account keeps {change.old_email}. "
-              "If you did not ask for it, reset your password now: whoever asked knows it.", "success")
+        flash(_("The change to %(new)s is cancelled: your account keeps %(old)s. If you did not ask for it, "
+                "reset your password now: whoever asked knows it.", new=change.new_email, old=change.old_email),
+              "success")
         return redirect(url_for("accounts.account" if current_user.is_authenticated else "accounts.login"))
     logout_user()  # every device was logged out, this one too
-    flash(f"The change is undone: your account uses {change.old_email} again, and every device is logged out. "
-          "Reset your password now: whoever made the change knows it.", "success")
+    flash(_("The change is undone: your account uses %(email)s again, and every device is logged out. "
+            "Reset your password now: whoever made the change knows it.", email=change.old_email), "success")
     return redirect(url_for("accounts.forgot_password"))

@@ -1,6 +1,8 @@
 """The project's own errors, raised by services and turned into pages in one place."""
 
 from flask import Flask, g, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -13,7 +15,7 @@ class DomainError(Exception):
     """A refusal with a message that says what was wrong and what to do."""
 
     status_code = 400
-    title = "That could not be done"
+    title = _l("That could not be done")
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
@@ -23,38 +25,46 @@ class DomainError(Exception):
 
 class InvalidInput(DomainError):
     status_code = 400
-    title = "Please check what you entered"
+    title = _l("Please check what you entered")
 
 
 class NotAllowed(DomainError):
     status_code = 403
-    title = "You do not have access to this"
+    title = _l("You do not have access to this")
 
 
 class NotFound(DomainError):
     status_code = 404
-    title = "Page not found"
+    title = _l("Page not found")
 
 
 class Conflict(DomainError):
     status_code = 409
-    title = "Someone changed this first"
+    title = _l("Someone changed this first")
 
 
 class InvalidToken(DomainError):
     status_code = 400
-    title = "This link cannot be used"
+    title = _l("This link cannot be used")
 
 
+#: the title and message of each error page, lazy: read in the language of whoever meets the error
 HTTP_MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Go back, check the form and try again."),
-    403: ("You do not have access to this", "Your role does not allow this. Ask a coordinator or network staff if you need access."),
-    404: ("Page not found", "This page does not exist, or you do not have access to it. Check the address, or go back to your working groups."),
-    405: ("Not allowed here", "This address cannot be used that way. Go back and use the buttons on the page."),
-    413: ("Too large", "What you sent is too large. Shorten it and try again."),
-    429: ("Too many attempts", "You have tried this too many times in a short while. Wait a minute and try again."),
-    500: ("Something went wrong on our side", "Nothing you did caused this, and it has been logged. Try again in a moment; if it keeps happening, tell network staff."),
-    503: ("Temporarily unavailable", "The service cannot reach its database for a moment, so what you asked for could not be done. Nothing you did caused this. Wait half a minute and try again; if you sent a form, send it again."),
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, check the form and try again.")),
+    403: (_l("You do not have access to this"),
+          _l("Your role does not allow this. Ask a coordinator or network staff if you need access.")),
+    404: (_l("Page not found"), _l("This page does not exist, or you do not have access to it. Check the address, "
+                                   "or go back to your working groups.")),
+    405: (_l("Not allowed here"),
+          _l("This address cannot be used that way. Go back and use the buttons on the page.")),
+    413: (_l("Too large"), _l("What you sent is too large. Shorten it and try again.")),
+    429: (_l("Too many attempts"),
+          _l("You have tried this too many times in a short while. Wait a minute and try again.")),
+    500: (_l("Something went wrong on our side"), _l("Nothing you did caused this, and it has been logged. Try again "
+                                                     "in a moment; if it keeps happening, tell network staff.")),
+    503: (_l("Temporarily unavailable"), _l("The service cannot reach its database for a moment, so what you asked "
+                                            "for could not be done. Nothing you did caused this. Wait half a minute "
+                                            "and try again; if you sent a form, send it again.")),
 }
 
 
@@ -62,8 +72,8 @@ def render_error(status: int, title: str | None = None, message: str | None = No
     """Render the friendly error page for a status code (with a reference to quote to staff, if given)."""
     default_title, default_message = HTTP_MESSAGES.get(status, HTTP_MESSAGES[400])
     return (
-        render_template("errors/error.html", status=status, title=title or default_title,
-                        message=message or default_message, reference=reference),
+        render_template("errors/error.html", status=status, title=str(title or default_title),
+                        message=str(message or default_message), reference=reference),
         status,
     )
 
@@ -81,9 +91,9 @@ def register_error_handlers(app: Flask) -> None:
     def handle_csrf_error(error: CSRFError):
         return render_error(
             400,
-            "This form has expired",
-            "The page was open too long or was sent twice, so it was not accepted. "
-            "Go back, reload the page and send it again.",
+            _("This form has expired"),
+            _("The page was open too long or was sent twice, so it was not accepted. "
+              "Go back, reload the page and send it again."),
         )
 
     @app.errorhandler(HTTPException)

@@ -1,5 +1,6 @@
 """Form helpers shared by every area."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, ValidationError
@@ -30,7 +31,7 @@ def strip_spaces(value: str | None) -> str | None:
 class WebAddress(URL):
     """A full http or https address with a real host name, refused with a single message."""
 
-    def __init__(self, message: str = "Enter a full web address starting with https://"):
+    def __init__(self, message: str = _l("Enter a full web address starting with https://")):
         super().__init__(require_tld=True, message=message)
 
     def __call__(self, form, field):

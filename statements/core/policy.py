@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+
 
 class Role(StrEnum):
     """A person's role in one working group."""
@@ -12,7 +14,16 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """The role's name in the reader's language."""
+        return str(_ROLE_LABELS[self])
+
+    @property
+    def lazy_label(self):
+        """The role's name, read in the language of whoever sees it (for lists made once, such as choices)."""
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS = {Role.COORDINATOR: _l("Coordinator"), Role.MEMBER: _l("Member"), Role.OBSERVER: _l("Observer")}
 
 
 class Permission(StrEnum):

@@ -1,25 +1,39 @@
 """Jinja filters and globals shared by every page."""
 
 import base64
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from babel import Locale
+from babel.dates import format_datetime as babel_datetime
+from babel.dates import format_skeleton
 from flask import Flask
-from flask_babel import format_datetime as babel_format_datetime
 from flask_login import current_user
 
 from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_name
+from statements.core.i18n import DEFAULT_LANGUAGE, current_language
 from statements.core.languages import text_direction
 from statements.core.markdown import render_markdown
-from statements.core.policy import Permission, can, sees_signatory
+from statements.core.policy import Permission, Role, can, sees_signatory
+
+
+def day_and_time(value: datetime, zone: tzinfo) -> str:
+    """A day and a 24-hour time in the reader's language ("01 Mar 2025, 10:00", "1 mar 2025, 10:00")."""
+    language = current_language()
+    if language == DEFAULT_LANGUAGE:
+        return babel_datetime(value, "dd MMM yyyy, HH:mm", tzinfo=zone, locale=language)
+    locale = Locale.parse(language)
+    day = format_skeleton("yMMMd", value, tzinfo=zone, locale=locale)
+    time = format_skeleton("Hm", value, tzinfo=zone, locale=locale)
+    return locale.datetime_formats["medium"].format(time, day)
 
 
 def format_datetime(value: datetime | None) -> str:
     """Show a time in UTC, unambiguous for readers in any time zone, with the month in the reader's language."""
     if value is None:
         return ""
-    return babel_format_datetime(value, "dd MMM y, HH:mm") + " UTC"
+    return f"{day_and_time(value, timezone.utc)} UTC"
 
 
 def format_datetime_in(value: datetime | None, zone: str) -> str:
@@ -32,7 +46,12 @@ def format_datetime_in(value: datetime | None, zone: str) -> str:
         return format_datetime(value)
     if zone in ("UTC", "", None):
         return format_datetime(value)
-    return f"{local.strftime('%d %b %Y, %H:%M')} {zone} ({format_datetime(value)})"
+    return f"{day_and_time(local, local.tzinfo)} {zone} ({format_datetime(value)})"
+
+
+def role_label(value: str | None) -> str:
+    """The name of a role ("coordinator") in the reader's language."""
+    return Role(value).label if value in set(Role) else (value or "")
 
 
 def register_templating(app: Flask) -> None:
@@ -45,7 +64,8 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["datetime_in"] = format_datetime_in
     app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode()
-    app.jinja_env.globals["org_type_label"] = lambda code: dict(ORGANIZATION_TYPES).get(code, code)
+    app.jinja_env.filters["role_label"] = role_label
+    app.jinja_env.globals["org_type_label"] = lambda code: str(dict(ORGANIZATION_TYPES).get(code, code))
     app.jinja_env.globals["country_name"] = country_name
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["text_direction"] = text_direction

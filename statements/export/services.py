@@ -120,7 +120,7 @@ def signatories(statement: Statement) -> tuple[list[Signatory], int]:
     """The approved signatories as the public sees them (appearance decides), in the file's words; and
     how many are only counted."""
     language = statement.language
-    types = dict(ORGANIZATION_TYPES)
+    types = {code: str(label) for code, label in ORGANIZATION_TYPES}  # the labels are lazy translations
     approved = db.session.execute(
         select(SignOn.visibility, SignOn.organization_name, SignOn.country, SignOn.org_type)
         .where(SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)

@@ -451,3 +451,43 @@ def test_page_has_no_accessibility_violations(name, app, page, world):
     # the page's own title comes first; a statement's text may have headings of its own
     expect(page.locator("main h1").first).to_have_text(heading)
     check_page(page, name)
+
+
+#: page types again in Spanish and Arabic: (name, language, the heading in that language). People with
+#: an account read their account's language; visitors, their browser's.
+IN_OTHER_LANGUAGES = [
+    ("login", "es", "Iniciar sesión"),
+    ("login", "ar", "تسجيل الدخول"),
+    ("forgot password", "ar", "إعادة تعيين كلمة المرور"),
+    ("accept invitation", "ar", "مرحبًا بك في Statements"),
+    ("home", "ar", "مرحبًا، Coordinator Person"),
+    ("groups", "es", "Grupos de trabajo"),
+    ("account", "es", "Su cuenta"),
+    ("account", "ar", "حسابك"),
+    ("invitations", "ar", "دعوة أشخاص"),
+    ("organizations", "ar", "المنظمات الأعضاء"),
+    ("people", "es", "Personas"),
+    ("audit log", "ar", "سجل التدقيق"),
+    ("not found", "ar", "الصفحة غير موجودة"),
+    ("not found logged out", "es", "Página no encontrada"),
+]
+
+
+@pytest.mark.parametrize("name, language, heading", IN_OTHER_LANGUAGES)
+def test_page_in_another_language_has_no_accessibility_violations(name, language, heading, app, page, world):
+    who, reach, _english_heading = PAGES[name]
+    if who:
+        with app.app_context():
+            _user(world.emails[who]).language = language
+            db.session.commit()
+        log_in(page, world.emails[who])
+    else:  # the switcher in the footer, as a visitor would
+        page.goto("/login")
+        page.locator("#interface-language").select_option(language)
+        with page.expect_navigation():
+            page.locator(".language-switcher button[type=submit]").click()
+    reach(page, app, world)
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
+    expect(page.locator("main h1").first).to_have_text(heading)
+    check_page(page, f"{name} {language}")
