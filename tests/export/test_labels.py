@@ -99,7 +99,7 @@ def test_countries_and_kinds_of_organization_are_named_in_the_language(context):
     assert country_in(None, "es") == country_in("", "fr") == ""
     union = dict(ORGANIZATION_TYPES)["union"]
     assert organization_type(union, "pt") == "Sindicato ou organização de trabalhadores"
-    assert organization_type(union, "ar") == "نقابة أو منظمة عمالية"
+    assert organization_type(union, "ar") == "نقابة أو منظمة عمّالية"
     assert organization_type(union, "de") == "Trade union or workers' organization"
     assert in_country_wording("es").format(country="Kenia") == "Una organización de Kenia"
 

@@ -122,7 +122,7 @@ def test_a_spanish_word_document_says_its_own_words_in_spanish(app, world):
     assert "Firmado por 3 organizaciones" in headings
     assert "Guatemala (1)" in headings and "Kenia (1)" in headings
     assert "Incluye 1 organización que pidió no figurar en la lista." in text
-    assert "Asociación de Trabajadoras del Hogar · Sindicato u organización de trabajadores" in text
+    assert "Asociación de Trabajadoras del Hogar · Sindicato u organización de personas trabajadoras" in text
     assert f"· {signed_on}" in text
     assert "Signed by" not in text and "Trade union" not in text
     text_language = document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang")[0]
@@ -260,9 +260,9 @@ def test_an_arabic_word_document_has_right_to_left_paragraphs_and_arabic_words(a
     document, text = docx_text(content)
     right_to_left = {p.text for p in document.paragraphs if p._p.xpath("w:pPr/w:bidi")}
     assert {ARABIC_TITLE, "نطالب", "يجب أن يصل تمويل الخسائر والأضرار إلى الناس الذين يتنقلون.",
-            "فتح مسارات نظامية.", "جمعية العمال المهاجرين · نقابة أو منظمة عمالية", "وقّعت على البيان منظمتان",
+            "فتح مسارات نظامية.", "جمعية العمال المهاجرين · نقابة أو منظمة عمّالية", "وقّعت على البيان منظمتان",
             "كينيا (1)", "لبنان (1)"} <= right_to_left
-    assert f"{LATIN_NAME} · نقابة أو منظمة عمالية" in text
+    assert f"{LATIN_NAME} · نقابة أو منظمة عمّالية" in text
     for english in ENGLISH_LABELS:
         assert english not in text.replace("Kenya Domestic Workers Union", "")
     text_runs = [run for p in document.paragraphs if p.text == "نطالب" for run in p.runs]
