@@ -4,6 +4,7 @@ import hashlib
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy import true as sa_true
@@ -18,16 +19,17 @@ EMAIL_MAX = 254
 NAME_MAX = 120
 PASSWORD_MIN = 10
 
+#: (code, label): each label reads in the language of the page or mail it is shown on
 ORGANIZATION_TYPES = [
-    ("ngo", "Non-governmental organization"),
-    ("union", "Trade union or workers' organization"),
-    ("grassroots", "Grassroots or community group"),
-    ("network", "Network or coalition"),
-    ("womens", "Women's or feminist organization"),
-    ("migrant", "Migrant or refugee-led organization"),
-    ("faith", "Faith-based organization"),
-    ("research", "Research or academic institution"),
-    ("other", "Other"),
+    ("ngo", _l("Non-governmental organization")),
+    ("union", _l("Trade union or workers' organization")),
+    ("grassroots", _l("Grassroots or community group")),
+    ("network", _l("Network or coalition")),
+    ("womens", _l("Women's or feminist organization")),
+    ("migrant", _l("Migrant or refugee-led organization")),
+    ("faith", _l("Faith-based organization")),
+    ("research", _l("Research or academic institution")),
+    ("other", _l("Other")),
 ]
 
 
@@ -52,7 +54,7 @@ class Organization(db.Model):
 
     @property
     def type_label(self) -> str:
-        return dict(ORGANIZATION_TYPES).get(self.org_type, self.org_type)
+        return str(dict(ORGANIZATION_TYPES).get(self.org_type, self.org_type))  # a plain string: escaped
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r}>"
