@@ -84,7 +84,8 @@ _EMAIL_LIKE = _l("Enter an email address like name@example.org.")
 
 
 class SignOnForm(FlaskForm):
-    # choices are given as functions, called for each form: their words are in the reader's language
+    # choices are given as functions, called for each form: their words are in the reader's language;
+    # addresses (dir="ltr") are written left to right, also on a right-to-left page
     organization_name = StringField(_l("Organization name"), validators=[
         DataRequired(_l("Enter your organization's name.")), at_most(NAME_MAX)],
         description=_l("As it should appear on the list of signatories."), render_kw={"autocomplete": "organization"})
@@ -97,7 +98,7 @@ class SignOnForm(FlaskForm):
                            invalid_choice_message=_l("Choose the type of organization from the list."))
     website = StringField(_l("Website (optional)"), filters=[strip_spaces], validators=[
         Optional(), at_most(300), WebAddress(_l("Enter a full web address starting with https://"))],
-        render_kw={"inputmode": "url", "autocomplete": "url"})
+        render_kw={"inputmode": "url", "autocomplete": "url", "dir": "ltr"})
     contact_name = StringField(_l("Your name"), validators=[
         DataRequired(_l("Enter the name of the person signing for the organization.")),
         at_most(120)], render_kw={"autocomplete": "name"})
@@ -105,7 +106,7 @@ class SignOnForm(FlaskForm):
         DataRequired(_l("Enter an email address: we send a link there to confirm the signature.")),
         at_most(254), Email(_EMAIL_LIKE, check_deliverability=False)],
         description=_l("We send a confirmation link here. It is never shown publicly."),
-        render_kw={"autocomplete": "email", "spellcheck": "false"})
+        render_kw={"autocomplete": "email", "spellcheck": "false", "dir": "ltr"})
     message = TextAreaField(_l("A message to the coordinators (optional)"), validators=[
         Optional(), at_most(MESSAGE_MAX)])
     visibility = RadioField(_l("How should your organization appear?"), default=Visibility.NAMED.value,
@@ -124,16 +125,16 @@ class SignOnForm(FlaskForm):
 class CodeForm(FlaskForm):
     contact_email = EmailField(_l("The email address you signed with"), filters=[strip_spaces], validators=[
         DataRequired(_l("Enter the email address you signed with.")), at_most(254),
-        Email(_EMAIL_LIKE, check_deliverability=False)])
+        Email(_EMAIL_LIKE, check_deliverability=False)], render_kw={"dir": "ltr"})
     code = StringField(_l("The six-digit code from the email"), filters=[strip_spaces], validators=[
         DataRequired(_l("Enter the six-digit code.")), Regexp(r"^\d{6}$", message=_l("The code is six digits, like 042917."))],
-        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr"})
 
 
 class ResendForm(FlaskForm):
     contact_email = EmailField(_l("The email address you signed with"), filters=[strip_spaces], validators=[
         DataRequired(_l("Enter the email address you signed with.")), at_most(254),
-        Email(_EMAIL_LIKE, check_deliverability=False)])
+        Email(_EMAIL_LIKE, check_deliverability=False)], render_kw={"dir": "ltr"})
 
 
 class OpenSignOnForm(FlaskForm):
