@@ -282,6 +282,17 @@ def _(page, app, world):
     expect(page.locator(".signatory-list li")).to_have_count(5)
 
 
+@page_type("signatories with charts in Arabic", heading="الموقّعون")
+def _(page, app, world):
+    _some_signatories(app, world)
+    page.goto(f"{_public(world)}/signatories")
+    page.locator("#interface-language").select_option("ar")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("h3.country-heading").first).to_have_text("بنغلاديش")
+    expect(page.locator("figure.chart svg")).to_have_count(2)
+
+
 # --- staff pages --------------------------------------------------------------------------------
 
 @page_type("open sign-on with an error", who="coordinator", heading="Climate displacement needs protection")
