@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pybabel=.venv/bin/pybabel
-# (--ignore-dirs: pybabel skips folders whose name starts with "_" unless told otherwise, and the
-# templates' macros live in templates/_macros)
-"$pybabel" extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* __pycache__" --no-location --sort-output \
-  --omit-header -o statements/translations/messages.pot . 2>/dev/null
+# --ignore-dirs: pybabel skips folders whose name starts with "_" unless told otherwise, and the
+# shared macros live in templates/_macros
+"$pybabel" extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* __pycache__" --no-location --sort-output --omit-header \
+  -o statements/translations/messages.pot . 2>/dev/null
 "$pybabel" update -i statements/translations/messages.pot -d statements/translations \
   --no-fuzzy-matching --ignore-obsolete 2>/dev/null
 "$pybabel" compile -d statements/translations --statistics

@@ -19,7 +19,7 @@ EMAIL_MAX = 254
 NAME_MAX = 120
 PASSWORD_MIN = 10
 
-#: (code, label): each label reads in the language of the page or mail it is shown on
+#: (code, label): the labels are lazy, read in the language of whoever sees them
 ORGANIZATION_TYPES = [
     ("ngo", _l("Non-governmental organization")),
     ("union", _l("Trade union or workers' organization")),
@@ -54,7 +54,7 @@ class Organization(db.Model):
 
     @property
     def type_label(self) -> str:
-        return str(dict(ORGANIZATION_TYPES).get(self.org_type, self.org_type))  # a plain string: escaped
+        return str(dict(ORGANIZATION_TYPES).get(self.org_type, self.org_type))
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r}>"

@@ -4,9 +4,8 @@ import base64
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime as babel_datetime
 from flask import Flask
-from flask_babel import format_decimal, get_locale
+from flask_babel import format_decimal
 from flask_login import current_user
 
 from statements.accounts.models import ORGANIZATION_TYPES
@@ -17,19 +16,11 @@ from statements.core.markdown import render_markdown
 from statements.core.policy import Permission, can, sees_signatory
 
 
-#: day, month and time, as "08 Mar 2031, 18:00" in English; month names in the reader's language (CLDR)
-_DAY_AND_TIME = "dd MMM y, HH:mm"
-
-
-def _day_and_time(value: datetime, zone: ZoneInfo) -> str:
-    return babel_datetime(value, _DAY_AND_TIME, tzinfo=zone, locale=get_locale() or "en")
-
-
 def format_datetime(value: datetime | None) -> str:
     """Show a time in UTC, unambiguous for readers in any time zone."""
     if value is None:
         return ""
-    return f"{_day_and_time(value, ZoneInfo('UTC'))} UTC"
+    return value.strftime("%d %b %Y, %H:%M UTC")
 
 
 def format_datetime_in(value: datetime | None, zone: str) -> str:
@@ -37,12 +28,12 @@ def format_datetime_in(value: datetime | None, zone: str) -> str:
     if value is None:
         return ""
     try:
-        local = ZoneInfo(zone or "UTC")
+        local = value.astimezone(ZoneInfo(zone or "UTC"))
     except (KeyError, ValueError):
         return format_datetime(value)
     if zone in ("UTC", "", None):
         return format_datetime(value)
-    return f"{_day_and_time(value, local)} {zone} ({format_datetime(value)})"
+    return f"{local.strftime('%d %b %Y, %H:%M')} {zone} ({format_datetime(value)})"
 
 
 def register_templating(app: Flask) -> None:
@@ -55,8 +46,7 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["datetime_in"] = format_datetime_in
     app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode()
-    app.jinja_env.filters["number"] = format_decimal  # 1,234 in English, 1234 in Spanish, 1 234 in French
-    # read in the page's language, as a plain string that autoescape escapes (a lazy one would not be)
+    app.jinja_env.filters["number"] = format_decimal  # 1,234 in English, 1.234 in Spanish, 1 234 in French
     app.jinja_env.globals["org_type_label"] = lambda code: str(dict(ORGANIZATION_TYPES).get(code, code))
     app.jinja_env.globals["country_name"] = lambda code: country_name(code, current_language())
     app.jinja_env.filters["markdown"] = render_markdown

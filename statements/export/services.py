@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -118,8 +117,7 @@ def printable(text: str) -> str:
 def signatories(statement: Statement, labels: dict) -> tuple[list[Signatory], int]:
     """The approved signatories as the public sees them (appearance decides), in the labels' language; and
     how many are only counted."""
-    with force_locale("en"):  # the labels are lazy (they follow the page); here, the English ones
-        types = {code: str(label) for code, label in ORGANIZATION_TYPES}
+    types = {code: str(label) for code, label in ORGANIZATION_TYPES}  # the labels are lazy translations
     approved = db.session.execute(
         select(SignOn.visibility, SignOn.organization_name, SignOn.country, SignOn.org_type)
         .where(SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)

@@ -21,7 +21,8 @@ def extracted(tmp_path) -> Catalog:
     """Extract the marked strings from the code and templates, as scripts/update-catalogs.sh does."""
     template = tmp_path / "messages.pot"
     subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg", "-k", "_l",
-                    "-k", "lazy_gettext", "--ignore-dirs", ".* __pycache__", "--no-location", "-o", str(template), "."],
+                    "--ignore-dirs", ".* __pycache__",
+                    "-k", "lazy_gettext", "--no-location", "-o", str(template), "."],
                    cwd=ROOT, check=True, capture_output=True)
     with template.open("rb") as file:
         return read_po(file)

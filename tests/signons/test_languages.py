@@ -186,7 +186,7 @@ def test_the_form_refuses_in_spanish_next_to_each_field(client, spanish):
     assert response.status_code == 400
     page = text_of(response)
     assert page_language(page) == ("es", "ltr")
-    assert "Hay respuestas que corregir. Busque los mensajes más abajo." in form_errors(response)
+    assert "Hay respuestas que corregir. Vea los mensajes más abajo." in form_errors(response)
     assert field_error(response, "organization_name") == "Escriba el nombre de su organización."
     assert field_error(response, "country") == "Elija de la lista el país donde tiene su sede su organización."
     assert field_error(response, "contact_email") == ("Escriba una dirección de correo electrónico como "
@@ -202,7 +202,7 @@ def test_the_form_refuses_in_arabic_right_to_left(client, arabic):
     assert response.status_code == 400
     page = text_of(response)
     assert page_language(page) == ("ar", "rtl")
-    assert "بعض الإجابات بحاجة إلى تعديل" in form_errors(response)
+    assert "بعض الإجابات تحتاج إلى تصحيح" in form_errors(response)
     assert field_error(response, "organization_name") == "أدخل اسم منظمتك."
     assert field_error(response, "org_type") == "اختر نوع المنظمة."
     assert field_error(response, "contact_name") == "أدخل اسم الشخص الذي يوقّع باسم المنظمة."
