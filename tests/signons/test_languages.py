@@ -271,3 +271,30 @@ def test_a_sign_on_made_in_english_gets_english_mail(app, client, world, mailbox
     assert mailbox.body(message).startswith("Hello María López,")
     with app.app_context():
         assert signon_named("Asociación de Trabajadoras del Hogar").language == "en"
+
+
+# --- staff pages in the staff member's language ----------------------------------------------------
+
+def test_staff_moderate_and_add_sign_ons_in_their_own_language(app, client, world, staff, statement_id):
+    from tests.signons.pages import plain, sign
+
+    choose(staff, "es")  # kept on the staff member's account
+    sign(client, world.signon_slug, organization_name="Red de Mujeres", contact_email="ana@redmujeres.example.net")
+    sign(client, world.signon_slug, organization_name="Red de Mujeres Migrantes",
+         contact_email="luz@redmujeres.example.net")
+    words = plain(text_of(staff.get(f"/statements/{statement_id}/signons?status=all")))
+    assert "Adhesiones" in words and "Cualquier estado" in words and "Solo posibles duplicados" in words
+    assert "Posible duplicado (el mismo dominio de correo (redmujeres.example.net)):" in words
+    assert "Adhesión anterior (pendiente de confirmación por correo)" in words
+    assert "Red de Mujeres · Guatemala · Sindicato u organización de personas trabajadoras" in words
+
+    preview = staff.submit(f"/statements/{statement_id}/signons/add", {
+        "rows": "Migrant Forum in Asia; Filipinas; network; William; mfa@example.net\n"
+                "Red Sin Fronteras; Atlántida; ngo; Pedro; no-es-una-dirección\n",
+        "default_visibility": "named"})
+    words = plain(text_of(preview))
+    assert "Líneas que se añadirán: 1 de 2." in words
+    assert "Migrant Forum in Asia" in words and "Filipinas" in words  # a country named in Spanish is understood
+    assert ("No se añadirá: «Atlántida» no es un país: use un código de dos letras como GT, o su nombre en "
+            "inglés o en español; «no-es-una-dirección» no es una dirección de correo electrónico") in words
+    assert "Añadir 1 adhesión" in words
