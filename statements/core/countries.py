@@ -1,30 +1,51 @@
-"""The list of countries offered in forms, from ISO 3166 (pycountry)."""
+"""The list of countries offered in forms, from ISO 3166 (pycountry), named in the reader's language (CLDR,
+through Babel). The value stored is always the two-letter code."""
 
 import unicodedata
 from functools import cache
 
 import pycountry
+from babel import Locale, UnknownLocaleError
+
+#: the language country names are given in when none is asked for: the one stored data and open data use
+ENGLISH = "en"
 
 
 @cache
-def country_choices() -> list[tuple[str, str]]:
-    """Return (code, name) pairs sorted by name, for select boxes."""
-    countries = [(c.alpha_2, getattr(c, "common_name", None) or c.name) for c in pycountry.countries]
-    return sorted(countries, key=lambda pair: _without_accents(pair[1]))
+def _english_names() -> dict[str, str]:
+    """ISO 3166's short English names, as the service has always shown them in English."""
+    return {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
 
 
-def _without_accents(name: str) -> str:
-    """Fold a name so that Åland sorts with A and Côte d'Ivoire with C, as readers look for them."""
+@cache
+def _names_by_code(language: str) -> dict[str, str]:
+    """Every ISO 3166 country's name in a language, from CLDR; the English name where CLDR has none."""
+    english = _english_names()
+    if language == ENGLISH:
+        return english
+    try:
+        territories = Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        return english
+    return {code: territories.get(code) or name for code, name in english.items()}
+
+
+def sort_key(name: str) -> str:
+    """Fold a name so that Åland sorts with A and Côte d'Ivoire with C, as readers look for them.
+
+    A simple stand-in for collation: accents and case are set aside and letters then go by code
+    point, which follows the alphabet of Latin and Arabic script (hamza forms fold to alif)."""
     return "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
 
 
 @cache
-def _names_by_code() -> dict[str, str]:
-    return dict(country_choices())
+def country_choices(language: str = ENGLISH) -> list[tuple[str, str]]:
+    """Return (code, name) pairs in a language, sorted by name as readers of it look for them, for select boxes."""
+    return sorted(_names_by_code(language).items(), key=lambda pair: sort_key(pair[1]))
 
 
-def country_name(code: str | None) -> str:
-    """Return the display name of an ISO 3166 alpha-2 code."""
+def country_name(code: str | None, language: str = ENGLISH) -> str:
+    """Return the display name of an ISO 3166 alpha-2 code in a language (English unless asked)."""
     if not code:
         return ""
-    return _names_by_code().get(code, code)
+    return _names_by_code(language).get(code, code)

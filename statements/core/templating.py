@@ -8,6 +8,7 @@ from babel import Locale
 from babel.dates import format_datetime as babel_datetime
 from babel.dates import format_skeleton
 from flask import Flask
+from flask_babel import format_decimal
 from flask_login import current_user
 
 from statements.accounts.models import ORGANIZATION_TYPES
@@ -65,8 +66,9 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime_in"] = format_datetime_in
     app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode()
     app.jinja_env.filters["role_label"] = role_label
+    app.jinja_env.filters["number"] = format_decimal  # 1,234 in English, 1.234 in Spanish, 1 234 in French
     app.jinja_env.globals["org_type_label"] = lambda code: str(dict(ORGANIZATION_TYPES).get(code, code))
-    app.jinja_env.globals["country_name"] = country_name
+    app.jinja_env.globals["country_name"] = lambda code: country_name(code, current_language())
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["text_direction"] = text_direction
     app.jinja_env.globals["Permission"] = Permission

@@ -4,7 +4,8 @@ an embeddable count badge, and the OpenAPI document that describes it."""
 import csv
 import io
 
-from flask import current_app, jsonify, make_response, render_template, request
+from flask import current_app, jsonify, make_response, render_template, request, url_for
+from flask_babel import gettext as _
 
 from statements.core.db import paginate
 from statements.core.urls import external_url
@@ -133,10 +134,10 @@ def openapi():
 
 def openapi_document(server: str) -> dict:
     """Describe the read-only API (OpenAPI 3.0)."""
-    slug = {"name": "slug", "in": "path", "required": True, "description": "The statement's short address",
+    slug = {"name": "slug", "in": "path", "required": True, "description": _("The statement's short address"),
             "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80}}
-    not_found = {"description": "No public statement has this address"}
-    refused = {"description": "The address or the query holds a NUL character, which is refused everywhere"}
+    not_found = {"description": _("No public statement has this address")}
+    refused = {"description": _("The address or the query holds a NUL character, which is refused everywhere")}
     count_item = {"type": "object", "required": ["count"], "properties": {
         "country": {"type": "string"}, "country_name": {"type": "string"}, "type": {"type": "string"},
         "count": {"type": "integer", "minimum": 0}}}
@@ -145,18 +146,18 @@ def openapi_document(server: str) -> dict:
         "country_name": {"type": "string"}, "type": {"type": "string", "nullable": True},
         "website": {"type": "string", "nullable": True},
         "signed_revision": {"type": "integer", "nullable": True,
-                            "description": "Set when the organization signed an earlier final text"}}}
+                            "description": _("Set when the organization signed an earlier final text")}}}
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Statements public API", "version": "1.0",
-                 "description": "Read-only data on published statements and their signatories. Contact details "
-                                "are never included."},
+        "info": {"title": _("Statements public API"), "version": "1.0",
+                 "description": _("Read-only data on published statements and their signatories. Contact details "
+                                  "are never included.")},
         "servers": [{"url": server}],
         "paths": {
             "/api/v1/statements/{slug}": {"get": {
-                "summary": "A statement's final text and its counts", "operationId": "getStatement",
+                "summary": _("A statement's final text and its counts"), "operationId": "getStatement",
                 "parameters": [slug],
-                "responses": {"200": {"description": "The statement", "content": {"application/json": {"schema": {
+                "responses": {"200": {"description": _("The statement"), "content": {"application/json": {"schema": {
                     "type": "object", "required": ["slug", "title", "count", "text_markdown"], "properties": {
                         "slug": {"type": "string"}, "title": {"type": "string"}, "language": {"type": "string"},
                         "summary": {"type": "string"}, "state": {"type": "string"},
@@ -169,10 +170,10 @@ def openapi_document(server: str) -> dict:
                         "list_public": {"type": "boolean"}, "url": {"type": "string"}}}}}},
                               "400": refused, "404": not_found}}},
             "/api/v1/statements/{slug}/signatories": {"get": {
-                "summary": "Approved signatories, 100 a page", "operationId": "getSignatories",
+                "summary": _("Approved signatories, %(count)s a page", count=API_PAGE_SIZE), "operationId": "getSignatories",
                 "parameters": [slug, {"name": "page", "in": "query", "required": False,
                                       "schema": {"type": "integer", "minimum": 1, "maximum": 999999}}],
-                "responses": {"200": {"description": "A page of signatories", "content": {"application/json": {
+                "responses": {"200": {"description": _("A page of signatories"), "content": {"application/json": {
                     "schema": {"type": "object", "required": ["count", "signatories"], "properties": {
                         "count": {"type": "integer", "minimum": 0}, "list_public": {"type": "boolean"},
                         "page": {"type": "integer"}, "pages": {"type": "integer"},

@@ -6,15 +6,16 @@ import re
 from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import force_locale, format_decimal, gettext as _
 
 from statements.accounts.models import ORGANIZATION_TYPES
-from statements.core.countries import country_choices
+from statements.core.countries import ENGLISH, country_choices
 from statements.core.errors import InvalidInput
+from statements.core.i18n import current_language
 
 MAX_ROWS = 5000
 UPLOAD_MAX_BYTES = 2 * 1024 * 1024
-_TYPE_CODES = {code for code, _ in ORGANIZATION_TYPES}
-_TYPE_BY_LABEL = {label.casefold(): code for code, label in ORGANIZATION_TYPES}
+_TYPE_CODES = {code for code, _label in ORGANIZATION_TYPES}
 
 
 @dataclass
@@ -31,19 +32,29 @@ class Row:
 
 
 def _country(value: str) -> str | None:
+    """The code of a country given by its code, or by its name in English or in the language of the page."""
     value = value.strip()
     codes = dict(country_choices())
     if value.upper() in codes:
         return value.upper()
-    by_name = {name.casefold(): code for code, name in codes.items()}
+    by_name = {name.casefold(): code for language in {ENGLISH, current_language()}
+               for code, name in country_choices(language)}
     return by_name.get(value.casefold())
 
 
-def _org_type(value: str) -> str:
+def _types_by_label() -> dict[str, str]:
+    """Each type of organization by its label in English and in the language of the page, folded."""
+    labels = {str(label).casefold(): code for code, label in ORGANIZATION_TYPES}
+    with force_locale(ENGLISH):
+        labels.update({str(label).casefold(): code for code, label in ORGANIZATION_TYPES})
+    return labels
+
+
+def _org_type(value: str, by_label: dict[str, str]) -> str:
     value = value.strip().casefold()
     if value in _TYPE_CODES:
         return value
-    return _TYPE_BY_LABEL.get(value, "other")
+    return by_label.get(value, "other")
 
 
 def read_upload(data: bytes, file_name: str) -> str:
@@ -89,6 +100,7 @@ def parse_rows(text: str) -> list[Row]:
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[Row] = []
+    types = _types_by_label()
     # numbered as staff see the lines they pasted: blank lines and line breaks inside quotes count
     end_of_previous, first_record = 0, True
     for cells in _records(reader, lambda: end_of_previous + 1):
@@ -99,9 +111,9 @@ def parse_rows(text: str) -> list[Row]:
         is_first, first_record = first_record, False
         if is_first and re.match(r"(?i)^(organi[sz]ation|name)", cells[0]):
             continue  # a header line
-        rows.append(_row(number, cells))
+        rows.append(_row(number, cells, types))
         if len(rows) > MAX_ROWS:
-            rows[-1].problems.append(f"Only {MAX_ROWS:,} lines can be added at once.")
+            rows[-1].problems.append(_("Only %(count)s lines can be added at once.", count=format_decimal(MAX_ROWS)))
             break
     return rows
 
@@ -121,22 +133,23 @@ def _records(reader, line_of_next):
                            field="rows") from None
 
 
-def _row(number: int, cells: list[str]) -> Row:
+def _row(number: int, cells: list[str], types: dict[str, str]) -> Row:
     cells += [""] * (6 - len(cells))
     name, country, org_type, contact_name, email, website = cells[:6]
     row = Row(number)
     if not name or len(name) > 200:
-        row.problems.append("needs an organization name (at most 200 characters)")
+        row.problems.append(_("needs an organization name (at most %(count)s characters)", count=200))
     code = _country(country)
     if code is None:
-        row.problems.append(f"“{country[:40]}” is not a country: use a two-letter code such as GT or its English name")
+        row.problems.append(_("“%(value)s” is not a country: use a two-letter code such as GT or its English name",
+                              value=country[:40]))
     try:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError:
-        row.problems.append(f"“{email[:60]}” is not an email address")
+        row.problems.append(_("“%(value)s” is not an email address", value=email[:60]))
     if website and not website.startswith(("http://", "https://")):
-        row.problems.append("the website must start with https://")
-    row.fields = {"organization_name": name[:200], "country": code or "", "org_type": _org_type(org_type),
+        row.problems.append(_("the website must start with https://"))
+    row.fields = {"organization_name": name[:200], "country": code or "", "org_type": _org_type(org_type, types),
                   "contact_name": (contact_name or name)[:120], "contact_email": email[:254],
                   "website": website[:300] or None}
     return row

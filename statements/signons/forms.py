@@ -1,7 +1,10 @@
 """Forms for signing on, confirming, and managing sign-ons."""
 
+from functools import cache
 from zoneinfo import available_timezones
 
+from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
@@ -12,6 +15,7 @@ from statements.accounts.forms import WebAddress, strip_spaces
 from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_choices
 from statements.core.forms import choices
+from statements.core.i18n import current_language
 from statements.signons.models import MESSAGE_MAX, NAME_MAX, Visibility
 
 TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
@@ -43,82 +47,117 @@ class LongSelectField(SelectField):
 
     def pre_validate(self, form):
         if not self.process_errors and self.data not in self.values:
-            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
+            raise ValidationError(self.invalid_choice_message or _("Not a valid choice."))
+
+
+def at_most(limit: int) -> Length:
+    """Refuse more than `limit` characters, saying the limit as the reader writes numbers."""
+    return Length(max=limit, message=LazyString(lambda: _("Use at most %(max)s characters.",
+                                                           max=format_decimal(limit))))
+
+
+def _countries():
+    """The countries named and sorted in the reader's language (the values are the ISO codes)."""
+    return _country_options(current_language())
+
+
+@cache
+def _country_options(language: str):
+    return choices([("", _("Choose a country"))] + country_choices(language))
+
+
+def _organization_types():
+    return choices([("", _("Choose a type"))] + [(code, str(label)) for code, label in ORGANIZATION_TYPES])
+
+
+def _visibilities():
+    return choices([(v.value, v.label) for v in Visibility])
+
+
+@cache
+def _time_zones():
+    return choices([(z, z) for z in TIMEZONES])
+
+
+#: how an email address is refused, on every form of sign-on
+_EMAIL_LIKE = _l("Enter an email address like name@example.org.")
 
 
 class SignOnForm(FlaskForm):
-    organization_name = StringField("Organization name", validators=[
-        DataRequired("Enter your organization's name."), Length(max=NAME_MAX, message=f"Use at most {NAME_MAX} characters.")],
-        description="As it should appear on the list of signatories.", render_kw={"autocomplete": "organization"})
-    country = LongSelectField("Country", choices=choices([("", "Choose a country")] + country_choices()),
-                          validators=[DataRequired("Choose the country where your organization is based.")],
-                          invalid_choice_message="Choose the country where your organization is based from the list.")
-    org_type = SelectField("Type of organization", choices=choices([("", "Choose a type")] + ORGANIZATION_TYPES),
-                           validators=[DataRequired("Choose the type of organization.")],
-                           invalid_choice_message="Choose the type of organization from the list.")
-    website = StringField("Website (optional)", filters=[strip_spaces], validators=[
-        Optional(), Length(max=300, message="Use at most 300 characters."), WebAddress()],
-        render_kw={"inputmode": "url", "autocomplete": "url"})
-    contact_name = StringField("Your name", validators=[
-        DataRequired("Enter the name of the person signing for the organization."),
-        Length(max=120, message="Use at most 120 characters.")], render_kw={"autocomplete": "name"})
-    contact_email = EmailField("Your email address", filters=[strip_spaces], validators=[
-        DataRequired("Enter an email address: we send a link there to confirm the signature."),
-        Length(max=254, message="Use at most 254 characters."),
-        Email("Enter an email address like name@example.org.", check_deliverability=False)],
-        description="We send a confirmation link here. It is never shown publicly.",
-        render_kw={"autocomplete": "email", "spellcheck": "false"})
-    message = TextAreaField("A message to the coordinators (optional)", validators=[
-        Optional(), Length(max=MESSAGE_MAX, message=f"Use at most {MESSAGE_MAX:,} characters.")])
-    visibility = RadioField("How should your organization appear?", default=Visibility.NAMED.value,
-                            choices=choices([(v.value, v.label) for v in Visibility]),
-                            validators=[DataRequired("Choose how your organization should appear.")],
-                            invalid_choice_message="Choose one of the three ways your organization can appear.")
-    authorized = BooleanField("I am authorized to sign on behalf of this organization", validators=[
-        DataRequired("Tick the box to confirm you may sign for this organization.")])
-    consent_to_contact = BooleanField("You may email me about future statements of the network")
+    # choices are given as functions, called for each form: their words are in the reader's language;
+    # addresses (dir="ltr") are written left to right, also on a right-to-left page
+    organization_name = StringField(_l("Organization name"), validators=[
+        DataRequired(_l("Enter your organization's name.")), at_most(NAME_MAX)],
+        description=_l("As it should appear on the list of signatories."), render_kw={"autocomplete": "organization"})
+    country = LongSelectField(_l("Country"), choices=_countries,
+                              validators=[DataRequired(_l("Choose the country where your organization is based."))],
+                              invalid_choice_message=_l("Choose the country where your organization is based from "
+                                                        "the list."))
+    org_type = SelectField(_l("Type of organization"), choices=_organization_types,
+                           validators=[DataRequired(_l("Choose the type of organization."))],
+                           invalid_choice_message=_l("Choose the type of organization from the list."))
+    website = StringField(_l("Website (optional)"), filters=[strip_spaces], validators=[
+        Optional(), at_most(300), WebAddress(_l("Enter a full web address starting with https://"))],
+        render_kw={"inputmode": "url", "autocomplete": "url", "dir": "ltr"})
+    contact_name = StringField(_l("Your name"), validators=[
+        DataRequired(_l("Enter the name of the person signing for the organization.")),
+        at_most(120)], render_kw={"autocomplete": "name"})
+    contact_email = EmailField(_l("Your email address"), filters=[strip_spaces], validators=[
+        DataRequired(_l("Enter an email address: we send a link there to confirm the signature.")),
+        at_most(254), Email(_EMAIL_LIKE, check_deliverability=False)],
+        description=_l("We send a confirmation link here. It is never shown publicly."),
+        render_kw={"autocomplete": "email", "spellcheck": "false", "dir": "ltr"})
+    message = TextAreaField(_l("A message to the coordinators (optional)"), validators=[
+        Optional(), at_most(MESSAGE_MAX)])
+    visibility = RadioField(_l("How should your organization appear?"), default=Visibility.NAMED.value,
+                            choices=_visibilities,
+                            validators=[DataRequired(_l("Choose how your organization should appear."))],
+                            invalid_choice_message=_l("Choose one of the three ways your organization can appear."))
+    authorized = BooleanField(_l("I am authorized to sign on behalf of this organization"), validators=[
+        DataRequired(_l("Tick the box to confirm you may sign for this organization."))])
+    consent_to_contact = BooleanField(_l("You may email me about future statements of the network"))
     #: left empty by people; filled by bots that fill every field
-    nickname = StringField("Leave this field empty", validators=[Optional()])
+    nickname = StringField(_l("Leave this field empty"), validators=[Optional()])
     #: when the form was shown, signed, to refuse forms sent faster than a person can fill them
     started = HiddenField()
 
 
 class CodeForm(FlaskForm):
-    contact_email = EmailField("The email address you signed with", filters=[strip_spaces], validators=[
-        DataRequired("Enter the email address you signed with."), Length(max=254),
-        Email("Enter an email address like name@example.org.", check_deliverability=False)])
-    code = StringField("The six-digit code from the email", filters=[strip_spaces], validators=[
-        DataRequired("Enter the six-digit code."), Regexp(r"^\d{6}$", message="The code is six digits, like 042917.")],
-        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code"})
+    contact_email = EmailField(_l("The email address you signed with"), filters=[strip_spaces], validators=[
+        DataRequired(_l("Enter the email address you signed with.")), at_most(254),
+        Email(_EMAIL_LIKE, check_deliverability=False)], render_kw={"dir": "ltr"})
+    code = StringField(_l("The six-digit code from the email"), filters=[strip_spaces], validators=[
+        DataRequired(_l("Enter the six-digit code.")), Regexp(r"^\d{6}$", message=_l("The code is six digits, like 042917."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr"})
 
 
 class ResendForm(FlaskForm):
-    contact_email = EmailField("The email address you signed with", filters=[strip_spaces], validators=[
-        DataRequired("Enter the email address you signed with."), Length(max=254),
-        Email("Enter an email address like name@example.org.", check_deliverability=False)])
+    contact_email = EmailField(_l("The email address you signed with"), filters=[strip_spaces], validators=[
+        DataRequired(_l("Enter the email address you signed with.")), at_most(254),
+        Email(_EMAIL_LIKE, check_deliverability=False)], render_kw={"dir": "ltr"})
 
 
 class OpenSignOnForm(FlaskForm):
-    deadline_date = StringField("Deadline: date (optional)", validators=[Optional(), Regexp(
-        r"^\d{4}-\d{2}-\d{2}$", message="Write the date as year-month-day, for example 2027-03-08.")],
-        render_kw={"type": "date"}, description="Leave empty to close sign-on by hand.")
-    deadline_time = StringField("Deadline: time", default="23:59", validators=[Optional(), Regexp(
-        r"^\d{2}:\d{2}$", message="Write the time as hours:minutes, for example 18:00.")], render_kw={"type": "time"})
-    timezone = LongSelectField("Time zone of the deadline", default="UTC", choices=choices([(z, z) for z in TIMEZONES]),
-                           invalid_choice_message="Choose a time zone from the list, such as America/Guatemala.")
-    requires_approval = BooleanField("Staff approve each confirmed sign-on before it is listed", default=True)
-    hide_list = BooleanField("Keep the list of names private until the statement is published (the count still shows)")
-    closing_message = TextAreaField("Message shown when sign-on is closed (optional)", validators=[
-        Optional(), Length(max=1000, message="Use at most 1,000 characters.")])
+    deadline_date = StringField(_l("Deadline: date (optional)"), validators=[Optional(), Regexp(
+        r"^\d{4}-\d{2}-\d{2}$", message=_l("Write the date as year-month-day, for example 2027-03-08."))],
+        render_kw={"type": "date"}, description=_l("Leave empty to close sign-on by hand."))
+    deadline_time = StringField(_l("Deadline: time"), default="23:59", validators=[Optional(), Regexp(
+        r"^\d{2}:\d{2}$", message=_l("Write the time as hours:minutes, for example 18:00."))], render_kw={"type": "time"})
+    timezone = LongSelectField(_l("Time zone of the deadline"), default="UTC", choices=_time_zones,
+                               invalid_choice_message=_l("Choose a time zone from the list, such as America/Guatemala."))
+    requires_approval = BooleanField(_l("Staff approve each confirmed sign-on before it is listed"), default=True)
+    hide_list = BooleanField(_l("Keep the list of names private until the statement is published (the count still "
+                                "shows)"))
+    closing_message = TextAreaField(_l("Message shown when sign-on is closed (optional)"), validators=[
+        Optional(), at_most(1000)])
 
 
 class DecisionForm(FlaskForm):
-    note = StringField("Note (optional, for staff)", validators=[Optional(), Length(max=1000)])
+    note = StringField(_l("Note (optional, for staff)"), validators=[Optional(), at_most(1000)])
 
 
 class StaffAddForm(FlaskForm):
-    rows = TextAreaField("Sign-ons, one per line", validators=[Optional(), Length(max=500_000)],
-                         description="Organization; country code or name; type; contact name; contact email; website "
-                                     "(optional). Or upload a CSV file with those columns.")
-    default_visibility = SelectField("How they appear", default=Visibility.NAMED.value,
-                                     choices=choices([(v.value, v.label) for v in Visibility]))
+    rows = TextAreaField(_l("Sign-ons, one per line"), validators=[Optional(), at_most(500_000)],
+                         description=_l("Organization; country code or name; type; contact name; contact email; "
+                                        "website (optional). Or upload a CSV file with those columns."))
+    default_visibility = SelectField(_l("How they appear"), default=Visibility.NAMED.value, choices=_visibilities)

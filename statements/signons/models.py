@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,8 +24,9 @@ class SignOnStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"pending": "Waiting for email confirmation", "confirmed": "Waiting for approval",
-                "approved": "Approved", "rejected": "Rejected", "withdrawn": "Withdrawn"}[self.value]
+        """The status in the language of the page."""
+        return {"pending": _("Waiting for email confirmation"), "confirmed": _("Waiting for approval"),
+                "approved": _("Approved"), "rejected": _("Rejected"), "withdrawn": _("Withdrawn")}[self.value]
 
 
 class Visibility(StrEnum):
@@ -34,9 +36,10 @@ class Visibility(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"named": "Show our name, country and type",
-                "country": "Show only “an organization in <our country>”",
-                "count": "Count us, but do not list us"}[self.value]
+        """The choice in the language of the page."""
+        return {"named": _("Show our name, country and type"),
+                "country": _("Show only “an organization in <our country>”"),
+                "count": _("Count us, but do not list us")}[self.value]
 
 
 #: statuses in which an organization has signed (a pending one only until its link expires)
@@ -88,6 +91,8 @@ class SignOn(db.Model):
     consent_to_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     #: one of Visibility
     visibility: Mapped[str] = mapped_column(String(10), default=Visibility.NAMED.value)
+    #: the interface language the organization signed in (statements.core.i18n.LANGUAGES): its mail is in it
+    language: Mapped[str] = mapped_column(String(10), default="en")
     #: one of SignOnStatus
     status: Mapped[str] = mapped_column(String(10), default=SignOnStatus.PENDING.value)
     #: "form" (the public page) or "staff" (entered by staff)

@@ -9,14 +9,16 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
+from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from statements.accounts.models import User
 from statements.audit.services import record
-from statements.core.countries import country_name
+from statements.core.countries import ENGLISH, country_name
 from statements.core.db import utcnow
 from statements.core.errors import Conflict, InvalidInput, InvalidToken, NotAllowed
+from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.tokens import make_token, read_token
 from statements.core.urls import external_url
 from statements.drafts import services as drafts
@@ -32,9 +34,18 @@ COUNT_CACHE_SECONDS = 5
 RESEND_AFTER = timedelta(minutes=10)
 #: wrong codes a sign-on takes, from any address, before only its link confirms it
 CODE_ATTEMPTS = 5
-WRONG_CODE = ("That code does not match a sign-on waiting for confirmation at this address. Check the six digits "
-              f"in the latest email; codes work for {CONFIRM_DAYS} days. After {CODE_ATTEMPTS} wrong tries a code "
-              "stops working: then open the link in the email, or ask for a new link and code on the statement's page.")
+
+
+def wrong_code() -> str:
+    """The one answer to a wrong, expired or used-up code, in the reader's language."""
+    return ngettext("That code does not match a sign-on waiting for confirmation at this address. Check the six "
+                    "digits in the latest email; codes work for %(num)s day. After %(tries)s wrong tries a code "
+                    "stops working: then open the link in the email, or ask for a new link and code on the "
+                    "statement's page.",
+                    "That code does not match a sign-on waiting for confirmation at this address. Check the six "
+                    "digits in the latest email; codes work for %(num)s days. After %(tries)s wrong tries a code "
+                    "stops working: then open the link in the email, or ask for a new link and code on the "
+                    "statement's page.", CONFIRM_DAYS, tries=CODE_ATTEMPTS)
 
 
 # --- opening and closing -----------------------------------------------------------------------
@@ -47,7 +58,7 @@ def parse_deadline(date_text: str, time_text: str, zone: str) -> datetime | None
         local = datetime.strptime(f"{date_text} {time_text or '23:59'}", "%Y-%m-%d %H:%M")
         tz = ZoneInfo(zone)
     except (ValueError, KeyError):
-        raise InvalidInput("Give the deadline as a date and a time, with a time zone from the list.",
+        raise InvalidInput(_("Give the deadline as a date and a time, with a time zone from the list."),
                            field="deadline_date") from None
     return local.replace(tzinfo=tz).astimezone(ZoneInfo("UTC"))
 
@@ -56,9 +67,9 @@ def open_signon(actor: User, statement: Statement, deadline: datetime | None, ti
                 requires_approval: bool, closing_message: str, hide_list: bool) -> int:
     """Open sign-on on the final text; return how many earlier signatories are asked to confirm again."""
     if statement.state_enum not in (State.FINAL, State.SIGNON_CLOSED):
-        raise Conflict("Sign-on can only open on a final text. Freeze a revision as final first.")
+        raise Conflict(_("Sign-on can only open on a final text. Freeze a revision as final first."))
     if deadline is not None and deadline <= utcnow():
-        raise InvalidInput("The deadline has already passed. Choose a later date, or none.", field="deadline_date")
+        raise InvalidInput(_("The deadline has already passed. Choose a later date, or none."), field="deadline_date")
     statement.signon_deadline, statement.signon_timezone = deadline, timezone
     statement.signon_requires_approval = requires_approval
     statement.signon_closing_message = (closing_message or "").strip()
@@ -107,10 +118,12 @@ def _ask_to_confirm_again(statement: Statement, signon: SignOn, final, new_text:
     diff = drafts.word_diff(drafts.revision_text(signon.revision), new_text)
     signon.reconfirm_revision_id = final.id
     signon.confirm_nonce = secrets.token_hex(8)
-    queue_mail(signon.contact_email, f"The statement “{statement.title}” has changed: please confirm again",
-               "signon_reconfirm", signon=signon, statement=statement, changes=_changes_text(diff.ops),
-               link=external_url("signons.confirm", slug=statement.slug, token=confirm_token(signon)),
-               withdraw_link=external_url("signons.withdraw", slug=statement.slug, token=withdraw_token(signon)))
+    with force_locale(signon.language):
+        queue_mail(signon.contact_email, _("The statement “%(title)s” has changed: please confirm again",
+                                           title=statement.title),
+                   "signon_reconfirm", signon=signon, statement=statement, changes=_changes_text(diff.ops),
+                   link=external_url("signons.confirm", slug=statement.slug, token=confirm_token(signon)),
+                   withdraw_link=external_url("signons.withdraw", slug=statement.slug, token=withdraw_token(signon)))
 
 
 def _changes_text(ops) -> str:
@@ -124,15 +137,16 @@ def _changes_text(ops) -> str:
 # --- signing -------------------------------------------------------------------------------------
 
 class SignOnClosed(NotAllowed):
-    title = "Sign-on is closed"
+    title = _l("Sign-on is closed")
 
 
 def require_open(statement: Statement) -> None:
     if close_if_past_deadline(statement):
         db.session.commit()
     if statement.state != State.SIGNON_OPEN:
-        raise SignOnClosed("Sign-on for this statement is closed, so no new signatures can be added."
-                           + (f" {statement.signon_closing_message}" if statement.signon_closing_message else ""))
+        closed = _("Sign-on for this statement is closed, so no new signatures can be added.")
+        raise SignOnClosed(f"{closed} {statement.signon_closing_message}" if statement.signon_closing_message
+                           else closed)
 
 
 def _code_hash(salt: int | str, code: str) -> str:
@@ -262,8 +276,9 @@ def flag_if_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
     return found
 
 
-def sign(statement: Statement, fields: dict) -> tuple[SignOn, str | None]:
-    """Record a sign-on from the public form and email its contact; return it and its code, if it has one.
+def sign(statement: Statement, fields: dict, language: str = DEFAULT_LANGUAGE) -> tuple[SignOn, str | None]:
+    """Record a sign-on from the public form, made in an interface language, and email its contact in that
+    language; return it and its code, if it has one.
 
     Whatever is stored, the person sending the form gets the same answer (check your email), so
     that nobody can learn from the form which organizations signed; what differs goes by email to
@@ -271,14 +286,17 @@ def sign(statement: Statement, fields: dict) -> tuple[SignOn, str | None]:
     """
     require_open(statement)
     if not fields.get("authorized"):
-        raise InvalidInput("Tick the box to confirm you may sign for this organization.", field="authorized")
+        raise InvalidInput(_("Tick the box to confirm you may sign for this organization."), field="authorized")
+    language = supported(language) or DEFAULT_LANGUAGE
     signon = SignOn(statement_id=statement.id, revision_id=statement.final_revision_id, authorized=True,
                     status=SignOnStatus.PENDING.value, source="form", confirm_nonce=secrets.token_hex(8),
-                    withdraw_nonce=secrets.token_hex(8), confirm_sent_at=utcnow(), code_attempts=0)
+                    withdraw_nonce=secrets.token_hex(8), confirm_sent_at=utcnow(), code_attempts=0,
+                    language=language)
     _fill(signon, fields)
     found = flag_if_duplicate(statement, signon)
     if found is not None and found.exact and found.same_address and found.unconfirmed:
-        return _send_again_with_new_answers(statement, found.id, fields)  # the form sent twice, or corrected
+        # the form sent twice, or corrected
+        return _send_again_with_new_answers(statement, found.id, fields, language)
     if found is not None and found.exact and (found.publicly_named or found.same_address) and not found.unconfirmed:
         return _refuse_by_email(statement, signon, found)
     code = _new_code(signon)
@@ -288,7 +306,8 @@ def sign(statement: Statement, fields: dict) -> tuple[SignOn, str | None]:
     return signon, code
 
 
-def _send_again_with_new_answers(statement: Statement, earlier_id: int, fields: dict) -> tuple[SignOn, str | None]:
+def _send_again_with_new_answers(statement: Statement, earlier_id: int, fields: dict,
+                                 language: str) -> tuple[SignOn, str | None]:
     """The same address signs again before confirming: keep one sign-on, with the latest answers.
 
     A form sent twice in a row (a double click, a correction) does not send a second email, which
@@ -296,6 +315,7 @@ def _send_again_with_new_answers(statement: Statement, earlier_id: int, fields: 
     """
     earlier = db.session.get(SignOn, earlier_id)
     _fill(earlier, fields)
+    earlier.language = language
     if earlier.confirm_sent_at and utcnow() - earlier.confirm_sent_at < RESEND_AFTER:
         return earlier, None
     earlier.confirm_nonce, earlier.confirm_sent_at = secrets.token_hex(8), utcnow()
@@ -316,9 +336,11 @@ def _refuse_by_email(statement: Statement, signon: SignOn, found: Duplicate) -> 
     signon.code_hash = ""  # no code, no link: this one can never be confirmed
     db.session.add(signon)
     db.session.flush()
-    queue_mail(signon.contact_email, f"Your organization has already signed: {statement.title}"[:300],
-               "signon_already_signed", signon=signon, statement=statement, same_address=found.same_address,
-               link=external_url("signons.public", slug=statement.slug))
+    with force_locale(signon.language):
+        queue_mail(signon.contact_email, _("Your organization has already signed: %(title)s",
+                                           title=statement.title)[:300],
+                   "signon_already_signed", signon=signon, statement=statement, same_address=found.same_address,
+                   link=external_url("signons.public", slug=statement.slug))
     return signon, None
 
 
@@ -329,11 +351,13 @@ def _new_code(signon: SignOn) -> str:
 
 
 def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
-    queue_mail(signon.contact_email, f"Confirm your organization's signature: {statement.title}"[:300],
-               "signon_confirm", signon=signon, statement=statement, code=code, days=CONFIRM_DAYS,
-               link=external_url("signons.confirm", slug=statement.slug, token=confirm_token(signon)),
-               code_link=external_url("signons.confirm_code", slug=statement.slug),
-               withdraw_link=external_url("signons.withdraw", slug=statement.slug, token=withdraw_token(signon)))
+    with force_locale(signon.language):
+        queue_mail(signon.contact_email, _("Confirm your organization's signature: %(title)s",
+                                           title=statement.title)[:300],
+                   "signon_confirm", signon=signon, statement=statement, code=code, days=CONFIRM_DAYS,
+                   link=external_url("signons.confirm", slug=statement.slug, token=confirm_token(signon)),
+                   code_link=external_url("signons.confirm_code", slug=statement.slug),
+                   withdraw_link=external_url("signons.withdraw", slug=statement.slug, token=withdraw_token(signon)))
 
 
 def resend_confirmation(statement: Statement, email: str) -> bool:
@@ -367,18 +391,18 @@ def signon_from_confirm_token(statement: Statement, token: str) -> SignOn:
     payload = read_token("signon-confirm", token, max_age_seconds=CONFIRM_DAYS * 24 * 3600)
     signon = db.session.get(SignOn, payload.get("s") or 0)
     if signon is None or signon.statement_id != statement.id:
-        raise InvalidToken("This confirmation link is not valid. Check that you copied the whole address.")
+        raise InvalidToken(_("This confirmation link is not valid. Check that you copied the whole address."))
     if signon.status == SignOnStatus.WITHDRAWN.value:
-        raise InvalidToken("This signature was withdrawn, so its confirmation link no longer works. To sign "
-                           "again, use the form on the statement's page.")
+        raise InvalidToken(_("This signature was withdrawn, so its confirmation link no longer works. To sign "
+                             "again, use the form on the statement's page."))
     if signon.status == SignOnStatus.REJECTED.value:
-        raise InvalidToken("This sign-on was set aside by network staff, so its link no longer works. If that "
-                           "seems wrong, reply to the email you received and staff will look into it.")
+        raise InvalidToken(_("This sign-on was set aside by network staff, so its link no longer works. If that "
+                             "seems wrong, reply to the email you received and staff will look into it."))
     # a used link may be opened again (it says "already confirmed"), but only the newest link confirms
     # a sign-on still waiting, and only the link sent with the changes agrees to a changed text
     if signon.confirm_nonce != payload.get("n") and (signon.status == SignOnStatus.PENDING.value
                                                       or signon.reconfirm_revision_id is not None):
-        raise InvalidToken("This confirmation link was replaced by a newer one. Use the link in the latest email.")
+        raise InvalidToken(_("This confirmation link was replaced by a newer one. Use the link in the latest email."))
     return signon
 
 
@@ -431,19 +455,19 @@ def confirm_by_code(statement: Statement, email: str, code: str) -> SignOn:
         .with_for_update()
     )
     if signon is None:
-        raise InvalidInput(WRONG_CODE, field="code")
+        raise InvalidInput(wrong_code(), field="code")
     usable = (signon.code_attempts or 0) < CODE_ATTEMPTS and (signon.confirm_sent_at or signon.created_at) >= confirmation_cutoff()
     if usable and _code_matches(signon, code):
         return signon
     signon.code_attempts = (signon.code_attempts or 0) + 1  # kept even though the answer is a refusal
-    raise InvalidInput(WRONG_CODE, field="code")
+    raise InvalidInput(wrong_code(), field="code")
 
 
 def signon_from_withdraw_token(statement: Statement, token: str) -> SignOn:
     payload = read_token("signon-withdraw", token, max_age_seconds=None)
     signon = db.session.get(SignOn, payload.get("s") or 0)
     if signon is None or signon.statement_id != statement.id or signon.withdraw_nonce != payload.get("n"):
-        raise InvalidToken("This withdrawal link is not valid. Use the link from your confirmation email.")
+        raise InvalidToken(_("This withdrawal link is not valid. Use the link from your confirmation email."))
     return signon
 
 
@@ -502,11 +526,12 @@ def _apply_decision(actor: User, signon: SignOn, target: SignOnStatus, note: str
         signon.moderation_note = note.strip()[:1000]
     if approve:
         signon.approved_at = utcnow()
-        queue_mail(signon.contact_email, f"Your signature is on “{signon.statement.title}”"[:300],
-                   "signon_approved", signon=signon, statement=signon.statement,
-                   link=external_url("signons.public", slug=signon.statement.slug),
-                   withdraw_link=external_url("signons.withdraw", slug=signon.statement.slug,
-                                              token=withdraw_token(signon)))
+        with force_locale(signon.language):
+            queue_mail(signon.contact_email, _("Your signature is on “%(title)s”", title=signon.statement.title)[:300],
+                       "signon_approved", signon=signon, statement=signon.statement,
+                       link=external_url("signons.public", slug=signon.statement.slug),
+                       withdraw_link=external_url("signons.withdraw", slug=signon.statement.slug,
+                                                  token=withdraw_token(signon)))
     record(actor, f"signon.{target.value}", signon,
            f"{'Approved' if approve else 'Rejected'} the sign-on of {signon.organization_name}",
            group_id=signon.statement.group_id, note=note[:200])
@@ -624,12 +649,20 @@ def list_is_public(statement: Statement) -> bool:
     return not statement.signon_list_hidden or statement.state == State.PUBLISHED
 
 
-def public_query(statement: Statement, country: str | None = None):
-    """Approved sign-ons that may be listed (named or by country), by country then name."""
+def public_query(statement: Statement, country: str | None = None, country_order: list[str] | None = None):
+    """Approved sign-ons that may be listed (named or by country), by country then name.
+
+    Countries go in the order of their English names (kept on each row, so a page is read off an index),
+    or in `country_order`, a list of codes in the order of their names in the reader's language.
+    """
+    by_country = SignOn.country_sort
+    if country_order:
+        by_country = case({code: rank for rank, code in enumerate(country_order)}, value=SignOn.country,
+                          else_=len(country_order))
     query = select(SignOn).where(
         SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value,
         SignOn.visibility.in_(appearance.LISTED),
-    ).order_by(SignOn.country_sort, SignOn.visibility, SignOn.sort_key, SignOn.id).options(selectinload(SignOn.revision))
+    ).order_by(by_country, SignOn.visibility, SignOn.sort_key, SignOn.id).options(selectinload(SignOn.revision))
     if country:
         query = query.where(SignOn.country == country)
     return query
@@ -642,18 +675,24 @@ def public_rows(statement: Statement) -> list[SignOn]:
     return db.session.scalars(public_query(statement)).all()
 
 
-def public_entry(signon: SignOn) -> dict | None:
+def public_entry(signon: SignOn, language: str = ENGLISH) -> dict | None:
     """What the public may see of a sign-on (as appearance decides), or None when it is not listed:
-    never contact details."""
+    never contact details. Its words are in a language: the page's, or English for the open data."""
+    in_country = appearance.IN_COUNTRY
+    if language != ENGLISH:
+        with force_locale(language):
+            # appearance puts the country in with str.format, whatever the language
+            in_country = _("An organization in %(country)s", country="{country}")
     shown = appearance.appearance(signon.visibility, signon.organization_name, signon.country, signon.org_type,
-                                  signon.website)
+                                  signon.website, in_country=in_country,
+                                  country_label=lambda code: country_name(code, language))
     if shown is None:
         return None
     needs_reconfirm = signon.reconfirm_revision_id is not None
     return {
         "name": shown.name,
         "country": shown.country,
-        "country_name": country_name(shown.country),
+        "country_name": country_name(shown.country, language),
         "type": shown.org_type,
         "website": shown.website,
         "signed_revision": signon.revision.number if needs_reconfirm else None,
@@ -683,7 +722,7 @@ def mark_duplicates(statement: Statement, rows: list) -> None:
             continue
         key = duplicates.name_key(row.fields["organization_name"])
         if key in seen:
-            row.duplicate_of, row.duplicate_reason = f"line {seen[key]}", "the same name"
+            row.duplicate_of, row.duplicate_reason = _("line %(number)s", number=seen[key]), "the same name"
             continue
         seen[key] = row.line
         probe = SignOn(statement_id=statement.id)
@@ -706,8 +745,10 @@ def add_by_staff(actor: User, statement: Statement, rows: list, visibility: str,
     rejected, with a note), and is left out otherwise.
     """
     if statement.state not in (State.SIGNON_OPEN.value, State.SIGNON_CLOSED.value):
-        raise InvalidInput("Sign-ons can be added once sign-on has opened.")
+        raise InvalidInput(_("Sign-ons can be added once sign-on has opened."))
     added = 0
+    # the organization answered a call in the statement's language: its later mail is in it
+    language = supported(statement.language) or DEFAULT_LANGUAGE
     for row in rows:
         if row.problems or row.duplicate_reason in ("the same name", "has already signed"):
             continue
@@ -718,7 +759,7 @@ def add_by_staff(actor: User, statement: Statement, rows: list, visibility: str,
         signon = SignOn(statement_id=statement.id, revision_id=statement.final_revision_id, authorized=True,
                         source="staff", confirm_nonce=secrets.token_hex(8), withdraw_nonce=secrets.token_hex(8),
                         status=SignOnStatus.APPROVED.value, confirmed_at=utcnow(), approved_at=utcnow(),
-                        decided_by_id=actor.id)
+                        decided_by_id=actor.id, language=language)
         _fill(signon, dict(row.fields, visibility=visibility))
         if row.held_for_staff:
             signon.status, signon.approved_at = SignOnStatus.CONFIRMED.value, None

@@ -1,6 +1,9 @@
 """Pages for coordinators and staff: open sign-on, moderate, add sign-ons by hand, export with contacts."""
 
+import re
+
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -9,6 +12,7 @@ from statements.core.countries import country_choices
 from statements.core.db import paginate
 from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
+from statements.core.i18n import current_language
 from statements.core.loaders import load_for
 from statements.core.policy import Permission, sees_signatory, sees_unnamed_signatories
 from statements.core.security import PRIVATE
@@ -35,7 +39,7 @@ def open_signon(statement_id: int):
                                 "closing_message": statement.signon_closing_message,
                                 "timezone": statement.signon_timezone or "UTC"})
     if statement.state not in (State.FINAL.value, State.SIGNON_CLOSED.value):
-        flash("Sign-on can only open on a final text. Freeze a revision as final first.", "error")
+        flash(_("Sign-on can only open on a final text. Freeze a revision as final first."), "error")
         return redirect(url_for("drafts.statement", statement_id=statement.id))
     if form.validate_on_submit():
         try:
@@ -47,9 +51,12 @@ def open_signon(statement_id: int):
             db.session.rollback()
             add_error(form, error)
         else:
-            message = f"Sign-on is open. Share this address: {url_for('signons.public', slug=statement.slug, _external=True)}"
+            message = _("Sign-on is open. Share this address: %(address)s",
+                        address=url_for("signons.public", slug=statement.slug, _external=True))
             if asked:
-                message += f" {asked} earlier signator{'y was' if asked == 1 else 'ies were'} asked by email to confirm the new text."
+                message += " " + ngettext("%(num)s earlier signatory was asked by email to confirm the new text.",
+                                          "%(num)s earlier signatories were asked by email to confirm the new text.",
+                                          asked)
             flash(message, "success")
             return redirect(url_for("signons.moderation", statement_id=statement.id))
     status = 400 if request.method == "POST" else 200
@@ -67,8 +74,9 @@ def moderation(statement_id: int):
                "unnamed": sees_unnamed_signatories(current_user)}
     page = paginate(services.moderation_query(statement, **filters), QUEUE_PAGE_SIZE)
     return render_template("signons/moderation.html", statement=statement, page=page, args=args, status=status,
-                           statuses=list(SignOnStatus), countries=country_choices(), form=DecisionForm(),
-                           counts=services.counts(statement), signon_expired=services.is_expired)
+                           statuses=list(SignOnStatus), countries=country_choices(current_language()),
+                           form=DecisionForm(), counts=services.counts(statement), signon_expired=services.is_expired,
+                           duplicate_reason=duplicate_reason)
 
 
 @bp.route("/statements/<int:statement_id>/signons/decide", methods=["POST"])
@@ -78,7 +86,7 @@ def decide(statement_id: int):
     action = request.form.get("action")
     back = redirect(request.referrer or url_for("signons.moderation", statement_id=statement.id))
     if not ids or action not in ("approve", "reject", "delete"):
-        flash("Tick at least one sign-on, then choose Approve, Reject or Delete.", "error")
+        flash(_("Tick at least one sign-on, then choose Approve, Reject or Delete."), "error")
         return back
     chosen = db.session.scalars(select(SignOn).where(SignOn.statement_id == statement.id, SignOn.id.in_(ids))).all()
     # who may not see who signed does not decide on it either: an organization counted without being named
@@ -87,8 +95,9 @@ def decide(statement_id: int):
     if action == "delete":
         deleted = services.delete_unconfirmed(current_user, chosen)
         db.session.commit()
-        flash(f"{deleted} unconfirmed sign-on{'' if deleted == 1 else 's'} deleted." if deleted else
-              "Nothing deleted: only sign-ons never confirmed by their contact can be deleted. Reject the others.",
+        flash(ngettext("%(num)s unconfirmed sign-on deleted.", "%(num)s unconfirmed sign-ons deleted.", deleted)
+              if deleted else
+              _("Nothing deleted: only sign-ons never confirmed by their contact can be deleted. Reject the others."),
               "success" if deleted else "info")
         return back
     try:
@@ -96,20 +105,24 @@ def decide(statement_id: int):
         db.session.commit()
     except IntegrityError:  # someone approved the same name at the same moment
         db.session.rollback()
-        flash("Someone approved a sign-on of the same name at the same moment. Nothing was changed: look again.",
+        flash(_("Someone approved a sign-on of the same name at the same moment. Nothing was changed: look again."),
               "error")
         return back
-    _flash_decision(decision, "approved" if action == "approve" else "rejected")
+    _flash_decision(decision, action == "approve")
     return back
 
 
-def _flash_decision(decision, verb: str) -> None:
+def _flash_decision(decision, approved: bool) -> None:
     changed = decision.changed
-    flash(f"{changed} sign-on{'' if changed == 1 else 's'} {verb}." if changed else
-          f"Nothing changed: these sign-ons cannot be {verb} in their present state.", "success" if changed else "info")
+    if changed:
+        flash(ngettext("%(num)s sign-on approved.", "%(num)s sign-ons approved.", changed) if approved else
+              ngettext("%(num)s sign-on rejected.", "%(num)s sign-ons rejected.", changed), "success")
+    else:
+        flash(_("Nothing changed: these sign-ons cannot be approved in their present state.") if approved else
+              _("Nothing changed: these sign-ons cannot be rejected in their present state."), "info")
     if decision.name_taken:
-        flash("Not approved, as a sign-on of the same name is approved already: " + ", ".join(decision.name_taken)
-              + ". Reject one of the two, or withdraw the approved one first.", "error")
+        flash(_("Not approved, as a sign-on of the same name is approved already: %(names)s. Reject one of the two, "
+                "or withdraw the approved one first.", names=", ".join(decision.name_taken)), "error")
 
 
 @bp.route("/statements/<int:statement_id>/signons.csv")
@@ -129,8 +142,29 @@ def export(statement_id: int):
     return response
 
 
-#: what the preview says of an earlier sign-on the person adding may not know the name of
-UNNAMED_DUPLICATE = "an organization counted without being named"
+#: why a sign-on looks like another, as services and duplicates say it (and store it), and in the reader's words
+_REASONS = {
+    "the same name": lambda: _("the same name"),
+    "the same name, confirmed first": lambda: _("the same name, confirmed first"),
+    "has already signed": lambda: _("has already signed"),
+    "the same contact email": lambda: _("the same contact email"),
+    "one name is the acronym of the other": lambda: _("one name is the acronym of the other"),
+    "very similar names": lambda: _("very similar names"),
+    "looks like another sign-on": lambda: _("looks like another sign-on"),
+    services.UNCONFIRMED_HOLDER: lambda: _("not confirmed by its contact"),
+}
+_SAME_DOMAIN = re.compile(r"the same email domain \((?P<domain>.*)\)")
+
+
+def duplicate_reason(reason: str | None) -> str:
+    """Say in the reader's language why a sign-on looks like another (the reason is kept in English)."""
+    if not reason:
+        return ""
+    domain = _SAME_DOMAIN.fullmatch(reason)
+    if domain:
+        return _("the same email domain (%(domain)s)", domain=domain.group("domain"))
+    words = _REASONS.get(reason)
+    return words() if words else reason
 
 
 def _hide_unnamed_duplicates(statement: Statement, rows: list) -> None:
@@ -149,7 +183,9 @@ def _hide_unnamed_duplicates(statement: Statement, rows: list) -> None:
             row.duplicate_of, row.duplicate_reason, row.replaces_id = None, None, None
             row.held_for_staff = True
         else:
-            row.duplicate_of, row.duplicate_reason = UNNAMED_DUPLICATE, "looks like another sign-on"
+            # what the preview says of an earlier sign-on the person adding may not know the name of
+            row.duplicate_of = _("an organization counted without being named")
+            row.duplicate_reason = "looks like another sign-on"
 
 
 @bp.route("/statements/<int:statement_id>/signons/add", methods=["GET", "POST"])
@@ -181,11 +217,13 @@ def staff_add(statement_id: int):
                     add_error(form, error)
                 except IntegrityError:
                     db.session.rollback()
-                    form.rows.errors = ["Someone added some of these at the same moment. Check the preview again."]
+                    form.rows.errors = [_("Someone added some of these at the same moment. Check the preview "
+                                          "again.")]
                 else:
-                    flash(f"{added} sign-on{'' if added == 1 else 's'} added and approved.", "success")
+                    flash(ngettext("%(num)s sign-on added and approved.", "%(num)s sign-ons added and approved.",
+                                   added), "success")
                     return redirect(url_for("signons.moderation", statement_id=statement.id, status="approved"))
     status = 400 if form.errors else 200
     return render_template("signons/staff_add.html", statement=statement, form=form, rows=rows,
                            replace_unconfirmed=replace_unconfirmed,
-                           unconfirmed_holder=services.UNCONFIRMED_HOLDER), status
+                           unconfirmed_holder=services.UNCONFIRMED_HOLDER, duplicate_reason=duplicate_reason), status

@@ -3,6 +3,7 @@
 import time
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -12,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from statements.core.db import paginate
 from statements.core.errors import InvalidInput, InvalidToken, render_error
 from statements.core.forms import add_error
-from statements.core.i18n import current_language
+from statements.core.countries import country_name, sort_key
+from statements.core.i18n import current_language, set_page_language
 from statements.core.page_cache import PageCache
 from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
@@ -43,6 +45,7 @@ def load_public(slug: str) -> Statement:
     statement = db.session.scalar(_STATEMENT_BY_SLUG, {"slug": slug[:80]})
     if statement is None or statement.state not in PUBLIC_STATES or statement.final_revision_id is None:
         abort(404)
+    set_page_language(statement.language)  # an anonymous reader gets the interface in the statement's language
     if services.close_if_past_deadline(statement):
         db.session.commit()
     return statement
@@ -109,13 +112,13 @@ def sign(slug: str):
         return _render_public(statement, status=403)
     form = SignOnForm()
     if form.nickname.data or _filled_too_fast(form):
-        form.form_errors.append("This form was sent faster than a person can fill it in, so it was not accepted. "
-                                "Check your answers and send it again.")
+        form.form_errors.append(_("This form was sent faster than a person can fill it in, so it was not accepted. "
+                                  "Check your answers and send it again."))
         return _render_public(statement, form, 400)
     if form.validate_on_submit():
         try:
             # the answer is the same whatever is stored: what differs goes by email to the address given
-            services.sign(statement, form.data)
+            services.sign(statement, form.data, language=current_language())  # its mail speaks the page's language
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
@@ -164,10 +167,10 @@ def resend(slug: str):
     if form.validate_on_submit():
         services.resend_confirmation(statement, form.contact_email.data)
         db.session.commit()
-        flash("If a signature from that address is waiting for confirmation, we sent a new link and code to it. "
-              "Earlier links no longer work.", "success")
+        flash(_("If a signature from that address is waiting for confirmation, we sent a new link and code to it. "
+                "Earlier links no longer work."), "success")
         return ask_to_check_email(statement, form.contact_email.data)
-    flash("Enter the email address you signed with, like name@example.org.", "error")
+    flash(_("Enter the email address you signed with, like name@example.org."), "error")
     return redirect(url_for("signons.public", slug=statement.slug) + "#resend")
 
 
@@ -231,22 +234,36 @@ def link_problem(error: InvalidToken):
     """A confirmation or withdrawal link that cannot be used: say why, and offer a new one on the spot."""
     db.session.rollback()
     statement = db.session.scalar(_STATEMENT_BY_SLUG, {"slug": str((request.view_args or {}).get("slug", ""))[:80]})
+    title = _("This link cannot be used")
     if statement is None or statement.state not in PUBLIC_STATES:
-        return render_error(error.status_code, error.title, error.message)
-    return render_template("signons/link_problem.html", statement=statement, title=error.title, message=error.message,
+        return render_error(error.status_code, title, error.message)
+    return render_template("signons/link_problem.html", statement=statement, title=title, message=error.message,
                            resend_form=ResendForm(prefix="resend"),
                            is_open=statement.state == State.SIGNON_OPEN), error.status_code
+
+
+def by_country_in(language: str, counts: dict) -> list[tuple[str, str, int]]:
+    """The counts by country as (name, code, count), named in a language: most signatures first, then by name."""
+    named = [(country_name(code, language), code, n) for _name, code, n in counts["by_country"]]
+    return sorted(named, key=lambda row: (-row[2], sort_key(row[0])))
 
 
 @bp.route("/s/<slug>/signatories")
 def signatories(slug: str):
     statement = load_public(slug)
+    language = current_language()
     country = request.args.get("country", "")[:2].upper() or None
+    counts = services.counts(statement)
+    by_country = by_country_in(language, counts)
     page = None
     if services.list_is_public(statement):
-        page = paginate(services.public_query(statement, country), LIST_PAGE_SIZE)
-    counts = services.counts(statement)
-    return render_template("signons/signatories.html", statement=statement, counts=counts, page=page,
-                           country=country, entries=[services.public_entry(s) for s in page.items] if page else [],
+        # in English the list keeps the order stored with each row; in another language, its own order of names
+        order = None
+        if language != "en":
+            order = [code for _name, code, _n in sorted(by_country, key=lambda row: sort_key(row[0]))]
+        page = paginate(services.public_query(statement, country, order), LIST_PAGE_SIZE)
+    entries = [services.public_entry(s, language) for s in page.items] if page else []
+    return render_template("signons/signatories.html", statement=statement, counts=counts, by_country=by_country,
+                           page=page, country=country, entries=entries,
                            chart_days=charts.days_chart(services.daily_series(statement)),
-                           chart_countries=charts.countries_chart(counts["by_country"]))
+                           chart_countries=charts.countries_chart(by_country))

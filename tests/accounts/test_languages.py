@@ -39,9 +39,9 @@ def test_the_login_page_speaks_the_browser_s_language(client, headers, language,
 
 
 @pytest.mark.parametrize("headers, summary, field_error", [
-    (SPANISH, "Hay respuestas que corregir. Busque los mensajes más abajo.",
+    (SPANISH, "Hay respuestas que corregir. Vea los mensajes más abajo.",
      "Escriba una dirección de correo electrónico como nombre@ejemplo.org."),
-    (ARABIC, "بعض الإجابات بحاجة إلى تعديل. راجع الرسائل أدناه.", "أدخل عنوان بريد إلكتروني مثل name@example.org."),
+    (ARABIC, "بعض الإجابات تحتاج إلى تصحيح. انظر الرسائل أدناه.", "أدخل عنوان بريد إلكتروني مثل name@example.org."),
 ])
 def test_a_form_error_is_told_in_the_reader_s_language(client, headers, summary, field_error):
     response = client.submit("/login", {"email": "not an address", "password": "x"}, headers=headers)

@@ -75,14 +75,46 @@ def _arabic_statement(app, world) -> str:
     return slug
 
 
-def _fill_the_form(page, name="Red de Mujeres Migrantes", email="contacto@redmujeres.example.net"):
+SPANISH_TITLE = "Pérdidas y daños: financiamiento para las personas que se desplazan"
+
+
+def _spanish_statement(app, world) -> str:
+    """A final Spanish statement of the home group with sign-on open; its address."""
+    with app.app_context():
+        coordinator = db.session.get(User, world.user_ids["coordinator"])
+        statement = drafts.create_statement(coordinator, db.session.get(WorkingGroup, world.group_id), SPANISH_TITLE,
+                                            "perdidas-y-danos", "es", "Un llamado al fondo de pérdidas y daños.",
+                                            "## Exigimos\n\nQue el fondo llegue a las personas que se desplazan.")
+        drafts.transition(coordinator, statement, "final")
+        services.open_signon(coordinator, statement, None, "UTC", True, "", False)
+        db.session.commit()
+        return statement.slug
+
+
+#: the sign-on form's labels and answers, in each language the tests fill it in
+FORM_WORDS = {
+    "en": {"name": "Organization name", "country": "Country", "type": "Type of organization", "contact": "Your name",
+           "email": "Your email address", "authorized": "I am authorized to sign on behalf of this organization",
+           "Guatemala": "Guatemala", "migrant": "Migrant or refugee-led organization"},
+    "es": {"name": "Nombre de la organización", "country": "País", "type": "Tipo de organización",
+           "contact": "Su nombre", "email": "Su dirección de correo electrónico",
+           "authorized": "Tengo autorización para firmar en nombre de esta organización",
+           "Guatemala": "Guatemala", "migrant": "Organización liderada por personas migrantes o refugiadas"},
+    "ar": {"name": "اسم المنظمة", "country": "البلد", "type": "نوع المنظمة", "contact": "اسمك",
+           "email": "عنوان بريدك الإلكتروني", "authorized": "لديّ تفويض بالتوقيع باسم هذه المنظمة",
+           "Guatemala": "غواتيمالا", "migrant": "منظمة يقودها مهاجرون أو لاجئون"},
+}
+
+
+def _fill_the_form(page, name="Red de Mujeres Migrantes", email="contacto@redmujeres.example.net", language="en"):
+    words = FORM_WORDS[language]
     form = page.locator("#sign")
-    form.get_by_label("Organization name").fill(name)
-    form.get_by_label("Country", exact=True).select_option(label="Guatemala")
-    form.get_by_label("Type of organization").select_option(label="Migrant or refugee-led organization")
-    form.get_by_label("Your name").fill("Lucía Pérez")
-    form.get_by_label("Your email address").fill(email)
-    form.get_by_label("I am authorized to sign on behalf of this organization").check()
+    form.get_by_label(words["name"]).fill(name)
+    form.get_by_label(words["country"], exact=True).select_option(label=words["Guatemala"])
+    form.get_by_label(words["type"]).select_option(label=words["migrant"])
+    form.get_by_label(words["contact"]).fill("Lucía Pérez")
+    form.get_by_label(words["email"]).fill(email)
+    form.get_by_label(words["authorized"]).check()
 
 
 PAGES = {}
@@ -106,10 +138,39 @@ def _(page, app, world):
 
 @page_type("sign-on public page in Arabic", heading=ARABIC_TITLE)
 def _(page, app, world):
-    page.goto(f"/s/{_arabic_statement(app, world)}")
+    page.goto(f"/s/{_arabic_statement(app, world)}")  # the statement's language: the page speaks Arabic
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator(".statement-text")).to_have_css("direction", "rtl")
     expect(page.locator(".statement-text li").first).to_have_css("text-align", "start")
+    expect(page.locator("#sign")).to_have_css("direction", "rtl")
+    expect(page.get_by_role("button", name="توقيع البيان")).to_be_visible()
+
+
+@page_type("sign-on public page in Arabic read in English", heading=ARABIC_TITLE)
+def _(page, app, world):
+    page.goto(f"/s/{_arabic_statement(app, world)}")
+    page.locator("#interface-language").select_option("en")
+    page.get_by_role("button", name="تغيير").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".statement-text")).to_have_css("direction", "rtl")
     expect(page.locator("#sign")).to_have_css("direction", "ltr")  # the form, in English, stays left to right
+
+
+@page_type("sign-on public page in Spanish", heading=SPANISH_TITLE)
+def _(page, app, world):
+    page.goto(f"/s/{_spanish_statement(app, world)}")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("button", name="Firmar la declaración")).to_be_visible()
+
+
+@page_type("sign-on form with errors in Arabic", heading=ARABIC_TITLE)
+def _(page, app, world):
+    page.goto(f"/s/{_arabic_statement(app, world)}")
+    page.locator("#sign").get_by_label("الموقع الإلكتروني (اختياري)").fill("redmujeres.org")
+    page.locator("#sign").get_by_label("عنوان بريدك الإلكتروني").fill("ليس عنوانًا")
+    page.get_by_role("button", name="توقيع البيان").click()
+    expect(page.locator("#organization_name-error")).to_have_text("أدخل اسم منظمتك.")
+    expect(page.locator("#sign .field-error")).to_have_count(7)
 
 
 @page_type("sign-on public page closed", heading="Loss and damage for people who move")
@@ -146,6 +207,32 @@ def _(page, app, world):
     page.goto(_public(world))
     _fill_the_form(page)
     page.get_by_role("button", name="Sign the statement").click()
+
+
+@page_type("check your email in Arabic", heading="تحقّق من بريدك الإلكتروني")
+def _(page, app, world):
+    page.goto(f"/s/{_arabic_statement(app, world)}")
+    _fill_the_form(page, language="ar")
+    page.get_by_role("button", name="توقيع البيان").click()
+
+
+@page_type("check your email in Spanish", heading="Revise su correo electrónico")
+def _(page, app, world):
+    page.goto(f"/s/{_spanish_statement(app, world)}")
+    _fill_the_form(page, language="es")
+    page.get_by_role("button", name="Firmar la declaración").click()
+
+
+@page_type("thank you in Arabic", heading="شكرًا: تم تأكيد توقيعك")
+def _(page, app, world):
+    page.goto(sign(app, _arabic_statement(app, world), contact_email="hala@example.org").confirm_path)
+    page.get_by_role("button", name="تأكيد توقيعنا").click()
+
+
+@page_type("thank you in Spanish", heading="Gracias: su firma está confirmada")
+def _(page, app, world):
+    page.goto(sign(app, _spanish_statement(app, world)).confirm_path)
+    page.get_by_role("button", name="Confirmar nuestra firma").click()
 
 
 @page_type("confirm by link", heading="Confirm your signature")
@@ -193,6 +280,18 @@ def _(page, app, world):
     page.goto(f"{_public(world)}/signatories")
     expect(page.locator("figure.chart svg")).to_have_count(2)
     expect(page.locator(".signatory-list li")).to_have_count(5)
+
+
+@page_type("signatories with charts in Arabic", heading="الموقّعون")
+def _(page, app, world):
+    _some_signatories(app, world)
+    page.goto(f"{_public(world)}/signatories")
+    page.locator("#interface-language").select_option("ar")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    # by their Arabic names: Mexico (المكسيك) under alif, before Bangladesh (بنغلاديش)
+    expect(page.locator("h3.country-heading")).to_have_text(["المكسيك", "بنغلاديش", "غواتيمالا", "كينيا"])
+    expect(page.locator("figure.chart svg")).to_have_count(2)
 
 
 # --- staff pages --------------------------------------------------------------------------------

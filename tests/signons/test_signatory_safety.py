@@ -19,7 +19,7 @@ from tests.signons.pages import (add_signon, code_in, confirmation, decide, flas
 
 SECRET_ORG = "Defensoras Sin Nombre"
 ATTACKER = "curious@attacker.example.com"
-CSRF = re.compile(r'(name="csrf_token"[^>]*value=")[^"]+|(name="csrf-token" content=")[^"]+')
+CSRF = re.compile(r'(name="(?:\w+-)?csrf_token"[^>]*value=")[^"]+|(name="csrf-token" content=")[^"]+')
 
 
 def open_statement(app, world, requires_approval: bool, title: str) -> str:

@@ -1,5 +1,6 @@
-"""The public sign-on page of an Arabic statement: its text runs right to left, the form around it left
-to right; names and titles in one script among words in another keep their own direction."""
+"""The public sign-on page of an Arabic statement read in an English interface: its text runs right to
+left, the form around it left to right; names and titles in one script among words in another keep their
+own direction."""
 
 from statements.accounts.models import User
 from statements.drafts import services as drafts
@@ -19,13 +20,21 @@ def in_arabic(app, world) -> None:
         db.session.commit()
 
 
+def in_english(client) -> None:
+    """The visitor chose English with the switcher (else an Arabic statement's page is in Arabic)."""
+    client.submit("/language", {"language": "en", "next": "/"})
+
+
 def test_the_text_of_an_arabic_statement_runs_right_to_left_and_the_form_does_not(app, client, world):
     in_arabic(app, world)
+    in_english(client)
 
     page = text_of(client.get(f"/s/{world.signon_slug}"))
+    assert '<html lang="en" dir="ltr">' in page
     assert opening_tags(page, "statement-text") == ['<div class="statement-text card" lang="ar" dir="rtl">']
-    assert f'<h1 dir="auto">{ARABIC_TITLE}</h1>' in page
-    assert page.count('dir="rtl"') == 1  # the form, its labels and the menus stay left to right
+    assert f'<h1 lang="ar" dir="rtl">{ARABIC_TITLE}</h1>' in page
+    # the title, the summary and the text; the form, its labels and the menus stay left to right
+    assert page.count('dir="rtl"') == 3
     assert "dir=" not in opening_tags(page, 'id="sign"')[0]
 
 
@@ -41,6 +50,7 @@ def test_names_and_titles_among_english_words_are_isolated(app, client, world):
         add_signon(statement_by_slug(world.signon_slug), "جمعية العمال المهاجرين 2", "LB")
         db.session.commit()
 
+    in_english(client)
     page = text_of(client.get(f"/s/{world.signon_slug}/signatories"))
     assert "<bdi>جمعية العمال المهاجرين 2</bdi>" in page  # its number stays at its end
     assert f'dir="auto">{ARABIC_TITLE}</a> › Signatories' in page
