@@ -435,11 +435,11 @@ def confirm(signon: SignOn) -> str:
     return signon.status
 
 
-def _name_holder(signon: SignOn) -> int | None:
-    """The id of another sign-on of the same name already confirmed or approved, if any."""
+def _name_holder(signon: SignOn, statuses=CONFIRMED_STATUSES) -> int | None:
+    """The id of another sign-on of the same name in one of these statuses (approved first), if any."""
     return db.session.scalar(
         select(SignOn.id).where(SignOn.statement_id == signon.statement_id, SignOn.name_key == signon.name_key,
-                                SignOn.id != signon.id, SignOn.status.in_(CONFIRMED_STATUSES))
+                                SignOn.id != signon.id, SignOn.status.in_(statuses))
         .order_by((SignOn.status == SignOnStatus.APPROVED.value).desc(), SignOn.id).limit(1))
 
 
@@ -503,7 +503,7 @@ def decide(actor: User, signons: list[SignOn], approve: bool, note: str = "") ->
     for signon in signons:
         if signon.status not in allowed or signon.status == target.value:
             continue
-        if approve and _approved_name_holder(signon) is not None:
+        if approve and _name_holder(signon, (SignOnStatus.APPROVED.value,)) is not None:
             result.name_taken.append(signon.organization_name)
             continue
         _apply_decision(actor, signon, target, note)
@@ -511,12 +511,6 @@ def decide(actor: User, signons: list[SignOn], approve: bool, note: str = "") ->
     if result.changed and signons:
         _invalidate_counts(signons[0].statement_id)
     return result
-
-
-def _approved_name_holder(signon: SignOn) -> int | None:
-    return db.session.scalar(select(SignOn.id).where(
-        SignOn.statement_id == signon.statement_id, SignOn.name_key == signon.name_key, SignOn.id != signon.id,
-        SignOn.status == SignOnStatus.APPROVED.value).limit(1))
 
 
 def _apply_decision(actor: User, signon: SignOn, target: SignOnStatus, note: str) -> None:

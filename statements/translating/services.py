@@ -13,7 +13,7 @@ from statements.drafts import services as drafts
 from statements.drafts.models import LANGUAGES, Revision, Statement
 from statements.extensions import db
 from statements.translating.models import TranslatedParagraph
-from statements.translating.paragraphs import ParagraphStanding, Standing, paragraphs, standings
+from statements.translating.paragraphs import ParagraphStanding, Standing, changed_positions, paragraphs, standings
 
 LANGUAGE_NAMES = dict(LANGUAGES)
 
@@ -68,8 +68,6 @@ def record_translated_paragraphs(actor: User, translation: Statement, before: st
                                  source_number: int | None) -> None:
     """After a save of a translation: the paragraphs it changed are up to date with the source revision
     the translator worked from (the latest, if the form did not say)."""
-    from statements.translating.paragraphs import changed_positions
-
     source = translation.source
     number = source_number if source_number and 1 <= source_number <= source.latest_number else source.latest_number
     rows = _synced(translation)
@@ -114,15 +112,16 @@ class TranslationState:
 
     @property
     def not_started(self) -> bool:
-        return self.missing == self.total and self.total > 0 or self.total == 0
+        return self.missing == self.total
 
     @property
     def up_to_date(self) -> bool:
         return not self.behind and not self.missing and self.total > 0
 
 
-def state_of(translation: Statement) -> TranslationState:
-    counted = paragraph_standings(translation)
+def state_of(translation: Statement, counted: list[ParagraphStanding] | None = None) -> TranslationState:
+    """How far a translation is from its source; from its paragraph standings, when already at hand."""
+    counted = paragraph_standings(translation) if counted is None else counted
     behind = sum(1 for p in counted if p.standing in (Standing.BEHIND, Standing.SOURCE_GONE))
     missing = sum(1 for p in counted if p.standing == Standing.NOT_STARTED)
     return TranslationState(translation, behind, missing, len(counted))

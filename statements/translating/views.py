@@ -55,7 +55,7 @@ def paragraphs(statement_id: int):
     changes = {p.position: drafts.word_diff(p.translated_from, p.source).ops for p in standings
                if p.standing == Standing.BEHIND and p.translated_from}
     return render_template("translating/paragraphs.html", statement=translation, source=translation.source,
-                           standings=standings, changes=changes, state=services.state_of(translation),
+                           standings=standings, changes=changes, state=services.state_of(translation, standings),
                            source_number=translation.source.latest_number, form=UpToDateForm())
 
 
