@@ -1,11 +1,12 @@
 """The list of countries offered in forms, from ISO 3166 (pycountry), named in the reader's language (CLDR,
 through Babel). The value stored is always the two-letter code."""
 
-import unicodedata
 from functools import cache
 
 import pycountry
 from babel import Locale, UnknownLocaleError
+
+from statements.core.collation import sorted_in
 
 #: the language country names are given in when none is asked for: the one stored data and open data use
 ENGLISH = "en"
@@ -30,18 +31,10 @@ def _names_by_code(language: str) -> dict[str, str]:
     return {code: territories.get(code) or name for code, name in english.items()}
 
 
-def sort_key(name: str) -> str:
-    """Fold a name so that Åland sorts with A and Côte d'Ivoire with C, as readers look for them.
-
-    A simple stand-in for collation: accents and case are set aside and letters then go by code
-    point, which follows the alphabet of Latin and Arabic script (hamza forms fold to alif)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
-
-
 @cache
 def country_choices(language: str = ENGLISH) -> list[tuple[str, str]]:
     """Return (code, name) pairs in a language, sorted by name as readers of it look for them, for select boxes."""
-    return sorted(_names_by_code(language).items(), key=lambda pair: sort_key(pair[1]))
+    return sorted_in(_names_by_code(language).items(), language, lambda pair: pair[1])
 
 
 def country_name(code: str | None, language: str = ENGLISH) -> str:

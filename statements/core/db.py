@@ -1,8 +1,10 @@
 """Declarative base, naming convention, time columns and SQLite connection settings."""
 
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timezone
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -78,12 +80,33 @@ def commit_with_retries(work, attempts: int = 5):
     raise AssertionError("unreachable")
 
 
-def paginate(query, per_page: int):
-    """Paginate a select by the request's ?page=, ignoring page numbers that are not small whole numbers."""
+def _requested_page() -> int:
+    """The request's ?page=, ignoring page numbers that are not small whole numbers."""
     from flask import request
 
+    raw = request.args.get("page", "")
+    return max(int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 else 1, 1)
+
+
+def paginate(query, per_page: int):
+    """Paginate a select by the request's ?page=."""
     from statements.extensions import db
 
-    raw = request.args.get("page", "")
-    page = int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 else 1
-    return db.paginate(query, page=max(page, 1), per_page=per_page, max_per_page=per_page, error_out=False)
+    return db.paginate(query, page=_requested_page(), per_page=per_page, max_per_page=per_page, error_out=False)
+
+
+class _ListPagination(Pagination):
+    """Pages of a list of ids put in order outside the database; only the page shown is loaded."""
+
+    def _query_items(self) -> list:
+        ids = self._query_args["ids"][self._query_offset:self._query_offset + self.per_page]
+        return self._query_args["load"](ids) if ids else []
+
+    def _query_count(self) -> int:
+        return len(self._query_args["ids"])
+
+
+def paginate_ids(ids: list[int], load: Callable[[list[int]], list], per_page: int) -> Pagination:
+    """Paginate ids in a given order by the request's ?page=; `load` gives the rows of a page's ids, in order."""
+    return _ListPagination(page=_requested_page(), per_page=per_page, max_per_page=per_page, error_out=False,
+                           ids=ids, load=load)

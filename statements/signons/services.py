@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from statements.accounts.models import User
 from statements.audit.services import record
+from statements.core import collation
 from statements.core.countries import ENGLISH, country_name
 from statements.core.db import utcnow
 from statements.core.errors import Conflict, InvalidInput, InvalidToken, NotAllowed
@@ -175,9 +176,9 @@ def _fill(signon: SignOn, fields: dict) -> None:
     signon.name_key = duplicates.name_key(name)[:200] or duplicates.fold(name)[:200] or name.casefold()[:200]
     signon.first_word = (signon.name_key.split() or [""])[0][:60]
     signon.acronym = duplicates.acronym(name)[:30]
-    signon.sort_key = duplicates.fold(name)[:200]
+    signon.sort_key = collation.stored_sort_key(name, 200)
     signon.country, signon.org_type = fields["country"], fields["org_type"]
-    signon.country_sort = duplicates.fold(country_name(signon.country))[:80]
+    signon.country_sort = collation.stored_sort_key(country_name(signon.country), 80)
     signon.website = (fields.get("website") or "").strip() or None
     signon.contact_name = " ".join(fields["contact_name"].split())
     signon.contact_email = fields["contact_email"].strip()
@@ -643,23 +644,38 @@ def list_is_public(statement: Statement) -> bool:
     return not statement.signon_list_hidden or statement.state == State.PUBLISHED
 
 
-def public_query(statement: Statement, country: str | None = None, country_order: list[str] | None = None):
-    """Approved sign-ons that may be listed (named or by country), by country then name.
-
-    Countries go in the order of their English names (kept on each row, so a page is read off an index),
-    or in `country_order`, a list of codes in the order of their names in the reader's language.
-    """
-    by_country = SignOn.country_sort
-    if country_order:
-        by_country = case({code: rank for rank, code in enumerate(country_order)}, value=SignOn.country,
-                          else_=len(country_order))
-    query = select(SignOn).where(
-        SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value,
-        SignOn.visibility.in_(appearance.LISTED),
-    ).order_by(by_country, SignOn.visibility, SignOn.sort_key, SignOn.id).options(selectinload(SignOn.revision))
+def _listed(statement: Statement, country: str | None):
+    """The conditions of the public list: approved sign-ons that may be listed (named or by country)."""
+    conditions = [SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value,
+                  SignOn.visibility.in_(appearance.LISTED)]
     if country:
-        query = query.where(SignOn.country == country)
-    return query
+        conditions.append(SignOn.country == country)
+    return conditions
+
+
+def public_query(statement: Statement, country: str | None = None):
+    """The public list in English, by country then name: the order kept on each row (the root collation,
+    which is English's), so that a page is read off an index."""
+    return select(SignOn).where(*_listed(statement, country)).order_by(
+        SignOn.country_sort, SignOn.visibility, SignOn.sort_key, SignOn.id).options(selectinload(SignOn.revision))
+
+
+def public_ids_in(statement: Statement, language: str, country: str | None = None) -> list[int]:
+    """The public list's ids in the alphabetical order of a reader's language: countries by their names in
+    it, then names as its readers sort them (in Spanish ñ after n; for Arabic readers, Arabic script first)."""
+    rows = db.session.execute(select(SignOn.id, SignOn.country, SignOn.visibility, SignOn.organization_name)
+                              .where(*_listed(statement, country))).all()
+    country_keys = {code: collation.sort_key(country_name(code, language), language) for code in {r[1] for r in rows}}
+    key = collation.sort_key
+    rows.sort(key=lambda r: (country_keys[r[1]], r[2], key(r[3], language), r[0]))
+    return [row[0] for row in rows]
+
+
+def signons_by_ids(ids: list[int]) -> list[SignOn]:
+    """The sign-ons with these ids, in the order given."""
+    found = {s.id: s for s in db.session.scalars(select(SignOn).where(SignOn.id.in_(ids))
+                                                 .options(selectinload(SignOn.revision)))}
+    return [found[i] for i in ids if i in found]
 
 
 def public_rows(statement: Statement) -> list[SignOn]:

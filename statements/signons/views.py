@@ -10,10 +10,11 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from statements.core.db import paginate
+from statements.core.db import paginate, paginate_ids
 from statements.core.errors import InvalidInput, InvalidToken, render_error
 from statements.core.forms import add_error
-from statements.core.countries import country_name, sort_key
+from statements.core.collation import sort_key
+from statements.core.countries import ENGLISH, country_name
 from statements.core.i18n import current_language, set_page_language
 from statements.core.page_cache import PageCache
 from statements.drafts import services as drafts
@@ -245,7 +246,7 @@ def link_problem(error: InvalidToken):
 def by_country_in(language: str, counts: dict) -> list[tuple[str, str, int]]:
     """The counts by country as (name, code, count), named in a language: most signatures first, then by name."""
     named = [(country_name(code, language), code, n) for _name, code, n in counts["by_country"]]
-    return sorted(named, key=lambda row: (-row[2], sort_key(row[0])))
+    return sorted(named, key=lambda row: (-row[2], sort_key(row[0], language)))
 
 
 @bp.route("/s/<slug>/signatories")
@@ -257,11 +258,12 @@ def signatories(slug: str):
     by_country = by_country_in(language, counts)
     page = None
     if services.list_is_public(statement):
-        # in English the list keeps the order stored with each row; in another language, its own order of names
-        order = None
-        if language != "en":
-            order = [code for _name, code, _n in sorted(by_country, key=lambda row: sort_key(row[0]))]
-        page = paginate(services.public_query(statement, country, order), LIST_PAGE_SIZE)
+        # in English the list keeps the order stored with each row; in another language, its own order
+        if language == ENGLISH:
+            page = paginate(services.public_query(statement, country), LIST_PAGE_SIZE)
+        else:
+            page = paginate_ids(services.public_ids_in(statement, language, country), services.signons_by_ids,
+                                LIST_PAGE_SIZE)
     entries = [services.public_entry(s, language) for s in page.items] if page else []
     return render_template("signons/signatories.html", statement=statement, counts=counts, by_country=by_country,
                            page=page, country=country, entries=entries,

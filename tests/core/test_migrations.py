@@ -87,3 +87,30 @@ def test_migrations_on_an_empty_postgresql_schema(logging_kept):
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def test_the_collation_migration_rewrites_every_sign_on_s_order_keys_and_undoes_it(tmp_path, logging_kept):
+    from flask_migrate import downgrade as migrate_down
+
+    from statements.core import collation
+    from statements.core.countries import country_name
+    from statements.signons.models import SignOn
+    from tests.operations.installations import fill
+
+    app = migrated_app(f"sqlite:///{tmp_path / 'keys.sqlite3'}")
+    with app.app_context():
+        upgrade()
+        fill(app)
+        before = MIGRATIONS / "versions" / "2026-12-03_0017_sign_on_order_by_collation.py"
+        previous = next(line.split("'")[1] for line in before.read_text().splitlines()
+                        if line.startswith("down_revision"))
+        migrate_down(revision=previous)
+        folded = db.session.execute(text("SELECT organization_name, sort_key FROM signon")).all()
+        assert len(folded) > 300 and all(key != collation.stored_sort_key(name, 200) for name, key in folded)
+        upgrade()
+        signons = db.session.query(SignOn).all()
+        assert signons and all(s.sort_key == collation.stored_sort_key(s.organization_name, 200)
+                               and s.country_sort == collation.stored_sort_key(country_name(s.country), 80)
+                               for s in signons)
+        db.session.remove()
+        db.engine.dispose()

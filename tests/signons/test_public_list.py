@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert
 
+from statements.core import collation
 from statements.core.countries import country_name
 from statements.core.db import utcnow
 from statements.extensions import db
@@ -66,8 +67,8 @@ def many(app, world):
             rows.append({
                 "statement_id": statement.id, "revision_id": statement.final_revision_id,
                 "organization_name": name, "name_key": duplicates.name_key(name), "first_word": "organization",
-                "sort_key": duplicates.fold(name), "acronym": "", "country": country,
-                "country_sort": duplicates.fold(country_name(country)), "org_type": TYPES[n % 3],
+                "sort_key": collation.stored_sort_key(name, 200), "acronym": "", "country": country,
+                "country_sort": collation.stored_sort_key(country_name(country), 80), "org_type": TYPES[n % 3],
                 "website": None, "contact_name": "Private Person", "contact_email": email,
                 "email_key": duplicates.email_key(email), "email_domain": duplicates.email_domain(email),
                 "message": "", "authorized": True, "consent_to_contact": False, "visibility": "named",
