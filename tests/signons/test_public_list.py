@@ -199,3 +199,4 @@ def test_an_empty_list_says_so_without_charts(client, world):
     assert "No organization is listed yet." in page
     assert '<figure class="chart">' not in page
     assert "0 organizations have signed." in plain(page)
+    assert "By country" not in page and "By type of organization" not in page  # no headings over nothing
