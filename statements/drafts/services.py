@@ -93,9 +93,14 @@ def create_statement(actor: User, group: WorkingGroup, title: str, slug: str, la
     return statement
 
 
+def address_can_change(statement: Statement) -> bool:
+    """A statement's short address may change until its text is final: after that, people may have it."""
+    return statement.state_enum in (State.DRAFT, State.COMMENT_PERIOD)
+
+
 def update_details(actor: User, statement: Statement, title: str, slug: str, language: str, summary: str) -> None:
     """Change a statement's title, address, language or summary."""
-    if statement.state_enum not in (State.DRAFT, State.COMMENT_PERIOD) and slug.strip().lower() != statement.slug:
+    if not address_can_change(statement) and slug.strip().lower() != statement.slug:
         raise NotAllowed(_("The address cannot change once the text is final: people may already have it."))
     statement.slug = _check_slug(slug, statement.id)
     statement.title, statement.language, statement.summary = one_line(title), language, (summary or "").strip()

@@ -137,6 +137,9 @@ def _conflict_page(statement: Statement, form: EditForm, result: services.SaveRe
 def details(statement_id: int):
     statement = _load(statement_id, Permission.STATEMENT_TRANSITION)
     form = StatementForm(obj=statement)
+    fixed_address = not services.address_can_change(statement)
+    if fixed_address:  # shown, not offered: the form keeps the address it has
+        form.slug.data = statement.slug
     if form.validate_on_submit():
         try:
             services.update_details(current_user, statement, form.title.data, form.slug.data or "",
@@ -148,7 +151,7 @@ def details(statement_id: int):
         else:
             flash(_("The details are saved."), "success")
             return redirect(url_for("drafts.statement", statement_id=statement.id))
-    return render_template("drafts/details.html", statement=statement, form=form), \
+    return render_template("drafts/details.html", statement=statement, form=form, fixed_address=fixed_address), \
         400 if form.errors or form.form_errors else 200
 
 
