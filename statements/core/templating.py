@@ -15,6 +15,7 @@ from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_name
 from statements.core.i18n import DEFAULT_LANGUAGE, current_language
 from statements.core.languages import text_direction
+from statements.core.excerpts import plain_excerpt
 from statements.core.markdown import render_markdown
 from statements.core.policy import Permission, Role, can, sees_signatory
 
@@ -70,6 +71,7 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.globals["org_type_label"] = lambda code: str(dict(ORGANIZATION_TYPES).get(code, code))
     app.jinja_env.globals["country_name"] = lambda code: country_name(code, current_language())
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["excerpt"] = plain_excerpt
     app.jinja_env.filters["text_direction"] = text_direction
     app.jinja_env.globals["Permission"] = Permission
 
