@@ -7,7 +7,10 @@ from sqlalchemy import select
 
 from statements.accounts.models import User, WorkingGroup
 from statements.audit import bp
+from statements.audit.actions import action_label
 from statements.audit.services import known_actions, query_events
+from statements.core.collation import sorted_in
+from statements.core.i18n import current_language
 from statements.core.loaders import require
 from statements.core.policy import Permission
 from statements.extensions import db
@@ -41,7 +44,8 @@ def log():
     # the page number is read here, bounded, rather than by paginate: a huge one overflows the database's integers
     page = db.paginate(query_events(**filters), page=_int_arg("page") or 1, per_page=50, error_out=False)
     return render_template(
-        "audit/log.html", page=page, actions=known_actions(),
+        "audit/log.html", page=page, action_label=action_label,
+        actions=sorted_in([(a, action_label(a)) for a in known_actions()], current_language(), lambda a: a[1]),
         actors=db.session.scalars(select(User).order_by(User.display_name)).all(),
         groups=db.session.scalars(select(WorkingGroup).order_by(WorkingGroup.name)).all(),
         args=request.args,

@@ -54,14 +54,22 @@ def network_settings() -> NetworkSettings:
 def save_network_settings(actor: User, name: str, logo: bytes | None, remove_logo: bool = False) -> NetworkSettings:
     """Set the network's name and logo; a logo must be a PNG or JPEG image of reasonable size."""
     settings = network_settings()
+    changes = []
+    if name.strip() != settings.name:
+        changes.append(f"changed the name from “{settings.name}” to “{name.strip()}”")
     settings.name = name.strip()
-    if remove_logo:
+    if remove_logo and settings.logo:
+        changes.append("removed the logo")
         settings.logo, settings.logo_type = None, None
     elif logo:
-        settings.logo, settings.logo_type = logo, check_logo(logo)
+        logo_type = check_logo(logo)
+        changes.append(f"{'replaced the logo' if settings.logo else 'added a logo'} ({logo_type}, {len(logo):,} bytes)")
+        settings.logo, settings.logo_type = logo, logo_type
     settings.updated_at = utcnow()
     db.session.add(settings)
-    record(actor, "network.settings_changed", settings, "Changed the network's name or logo")
+    if changes:  # (the log keeps the English it is written in, as every summary does)
+        summary = "; ".join(changes)
+        record(actor, "network.settings_changed", settings, summary[0].upper() + summary[1:])
     return settings
 
 

@@ -53,7 +53,8 @@ def test_staff_see_every_event_with_who_and_when(client, log):
     page = unescape(client.get("/admin/audit").get_data(as_text=True))
     assert shown(client) == SUMMARIES
     assert "01 Mar 2025, 10:00 UTC" in page
-    assert "<code>membership.role_changed</code>" in page
+    assert "<td data-label=\"Action\">Member's role changed</td>" in page  # words, not the internal code
+    assert "membership.role_changed<" not in page and "<code>" not in page
     assert "Coordinator Person" in page
 
 
@@ -62,7 +63,7 @@ def test_filter_by_action(client, log):
     assert shown(client, "?action=invitation.sent") == SUMMARIES[:1]
     assert shown(client, "?action=user.password_changed") == SUMMARIES[4:]
     page = client.get("/admin/audit?action=invitation.sent").get_data(as_text=True)
-    assert '<option value="invitation.sent" selected>' in page  # the filter shows what was chosen
+    assert '<option value="invitation.sent" selected>Invitation sent</option>' in page  # what was chosen, in words
     assert shown(client, "?action=no.such_action") == []
 
 
@@ -135,10 +136,10 @@ def test_long_logs_are_paged_and_the_pages_keep_the_filter(app, client, world):
     client.login(world.emails["admin"])
     first = client.get("/admin/audit?action=invitation.sent").get_data(as_text=True)
     assert "Page 1 of 2" in first
-    assert first.count("<code>invitation.sent</code>") == 50
+    assert first.count("<td data-label=\"Action\">Invitation sent</td>") == 50
     assert 'href="/admin/audit?page=2&amp;action=invitation.sent"' in first
     second = client.get("/admin/audit?page=2&action=invitation.sent").get_data(as_text=True)
-    assert second.count("<code>invitation.sent</code>") == 10
+    assert second.count("<td data-label=\"Action\">Invitation sent</td>") == 10
     assert "Invited person00@example.org" in second  # newest first: the oldest is on the last page
 
 
@@ -155,3 +156,32 @@ def test_anonymous_visitor_is_sent_to_log_in(client, log):
     response = client.get("/admin/audit?action=invitation.sent")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_the_log_speaks_the_reader_s_language_and_names_every_action_the_service_records(client, log):
+    from statements.audit.actions import ACTION_LABELS, action_label
+
+    client.login(log.emails["admin"])
+    client.submit("/language", {"language": "es", "next": "/"})
+    page = unescape(client.get("/admin/audit").get_data(as_text=True))
+    assert ">Invitación enviada</option>" in page and "<td data-label=\"Acción\">Invitación enviada</td>" in page
+    assert action_label("something.new_here") == "Something: new here"  # a code this release does not know
+    assert "network.settings_changed" in ACTION_LABELS
+
+
+def test_every_action_the_service_records_has_a_name_for_readers():
+    import re
+    from pathlib import Path
+
+    from statements.audit.actions import ACTION_LABELS
+    from statements.drafts.services import TRANSITIONS
+    from statements.talking_points.models import PointStatus
+
+    source = "\n".join(p.read_text() for p in Path("statements").rglob("*.py"))
+    recorded = set(re.findall(r'record\([^,()]+, "([a-z_]+\.[a-z_]+)"', source))
+    recorded |= set(re.findall(r'"((?:organization|user)\.[a-z_]+)" if ', source))
+    recorded |= set(re.findall(r' else "((?:organization|user)\.[a-z_]+)"', source))
+    recorded |= {f"statement.{to.value}" for _from, to in TRANSITIONS} | {"signon.approved", "signon.rejected"}
+    recorded |= {f"talking_point.{status.value}" for status in PointStatus}
+    assert len(recorded) > 35
+    assert recorded <= set(ACTION_LABELS), sorted(recorded - set(ACTION_LABELS))

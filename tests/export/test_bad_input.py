@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from statements.drafts.models import Statement
 from statements.export import pdf, services
@@ -192,3 +193,20 @@ def test_a_good_logo_and_name_are_stored_and_printed_on_the_next_file(app, clien
     images = [item.get_object() for item in (first_page["/Resources"].get("/XObject") or {}).values()
               if item.get_object().get("/Subtype") == "/Image"]
     assert [(image["/Width"], image["/Height"]) for image in images] == [(240, 80)]
+
+
+def test_the_audit_log_says_what_changed_in_the_network_settings_from_what_to_what(app, client, world):
+    from statements.audit.models import AuditEvent
+
+    client.login(world.emails["admin"])
+    client.submit("/admin/network", {"name": "Red Global", "logo": (io.BytesIO(_image("PNG")), "logo.png")},
+                  content_type="multipart/form-data")
+    client.submit("/admin/network", {"name": "Red Global"})  # nothing changed: nothing to log
+    client.submit("/admin/network", {"name": "Red Global", "remove_logo": "y"})
+    with app.app_context():
+        summaries = db.session.scalars(select(AuditEvent.summary).where(AuditEvent.action == "network.settings_changed")
+                                       .order_by(AuditEvent.id)).all()
+    default = app.config["NETWORK_NAME"]
+    assert len(summaries) == 2
+    assert summaries[0].startswith(f"Changed the name from “{default}” to “Red Global”; added a logo (image/png, ")
+    assert summaries[1] == "Removed the logo"
