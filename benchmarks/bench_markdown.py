@@ -137,7 +137,7 @@ def best_time(render, text: str, repeat: int, time_limit: float) -> tuple[float 
 
 def shown_as(page: str) -> str:
     notice = getattr(markdown, "AS_TYPED_NOTICE", None)
-    return "as typed" if notice and notice in html.unescape(page) else "formatted"
+    return "as typed" if notice and str(notice) in html.unescape(page) else "formatted"
 
 
 def prose(size: int, seed: int) -> str:
@@ -148,7 +148,7 @@ def prose(size: int, seed: int) -> str:
 def formatted(text: str) -> bool:
     """Tell whether a text is rendered formatted (always, where nothing is limited)."""
     notice = getattr(markdown, "AS_TYPED_NOTICE", None)
-    return notice is None or notice not in html.unescape(str(markdown.render_markdown(text)))
+    return notice is None or str(notice) not in html.unescape(str(markdown.render_markdown(text)))
 
 
 def thinned(unit: str, size: int) -> str:

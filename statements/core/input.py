@@ -4,13 +4,14 @@ no line breaks in titles and names (they end up in mail headers, page titles and
 import re
 
 from flask import Flask, request
+from flask_babel import lazy_gettext as _l
 
 from statements.core.errors import InvalidInput
 
 NUL = "\x00"
-NUL_MESSAGE = ("What you sent contains a NUL character (an invisible control character, usually copied from "
-               "another program or a damaged file), which cannot be stored. Go back, type the text again "
-               "instead of pasting it, and send it again.")
+NUL_MESSAGE = _l("What you sent contains a NUL character (an invisible control character, usually copied from "
+                 "another program or a damaged file), which cannot be stored. Go back, type the text again "
+                 "instead of pasting it, and send it again.")
 #: line breaks, tabs and the other characters that may not stand in a one-line text
 _BREAKS_AND_CONTROLS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
@@ -40,7 +41,7 @@ def refuse_nul_characters() -> None:
         or (request.method in ("POST", "PUT", "PATCH", "DELETE") and _body_has_nul())
     )
     if found:
-        raise InvalidInput(NUL_MESSAGE)
+        raise InvalidInput(str(NUL_MESSAGE))  # in the language of whoever sent it
 
 
 def _body_has_nul() -> bool:

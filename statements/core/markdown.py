@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from functools import cache
 
 import nh3
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from statements.core.i18n import current_language
 from statements.core.markdown_cost import (MAX_NESTING, RenderedTexts, TooCostly, bound, parse_within_budget,
                                            text_key, too_much_markup)
 
@@ -22,15 +25,15 @@ ALLOWED_TAGS = {
     "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td", "del", "s", "sup", "sub",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
-AS_TYPED_NOTICE = ("Shown as typed, without formatting: this text has more Markdown marks (such as * _ [ ] | # >) "
-                   "for its length, or quotes and lists nested deeper, than can be formatted. Use fewer marks to "
-                   "have it formatted.")
+AS_TYPED_NOTICE = _l("Shown as typed, without formatting: this text has more Markdown marks (such as * _ [ ] | # "
+                     ">) for its length, or quotes and lists nested deeper, than can be formatted. Use fewer marks "
+                     "to have it formatted.")
 
 
 def _image_as_text(self, tokens, index, options, env) -> str:
     """Show an image's description instead of loading it from wherever it points."""
     alt = tokens[index].content
-    return escape(f"[image: {alt}]") if alt else ""
+    return escape(_("[image: %(description)s]", description=alt)) if alt else ""
 
 
 @cache
@@ -47,14 +50,17 @@ def _clean(html: str) -> str:
                      link_rel="nofollow noopener noreferrer")
 
 
-_NOTICE_HTML = f"<p><em>{escape(AS_TYPED_NOTICE)}</em></p>\n"
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
+
+
+def _notice_html() -> str:
+    return f"<p><em>{escape(str(AS_TYPED_NOTICE))}</em></p>\n"  # a lazy string would pass as safe HTML
 
 
 def _as_typed(text: str) -> str:
     """Escape a text and keep its paragraphs and line breaks, with a note on why it is not formatted."""
     paragraphs = [part for part in _BLANK_LINES.split(text) if part.strip()]
-    return _NOTICE_HTML + "".join("<p>" + _lines_as_typed(part.strip("\n")) + "</p>\n" for part in paragraphs)
+    return _notice_html() + "".join("<p>" + _lines_as_typed(part.strip("\n")) + "</p>\n" for part in paragraphs)
 
 
 def _lines_as_typed(text: str) -> str:
@@ -73,7 +79,8 @@ def forget_rendered() -> None:
 def render_markdown(text: str) -> Markup:
     """Render user Markdown to HTML that is safe to put in a page."""
     text = text or ""
-    key = ("page", text_key(text))
+    # the words the rendering adds (the notice, an image's description) are in the reader's language
+    key = ("page", text_key(text), current_language())
     html = _rendered.get(key)
     if html is None:
         html = Markup(_render(text))
@@ -187,7 +194,7 @@ def _strip_markers(html: str) -> str:
 def render_blocks(text: str, highlights: list[Highlight] | None = None) -> list[Block]:
     """Render a text block by block (so each can be commented on), highlighting commented passages."""
     text = text or ""
-    key = ("blocks", text_key(text), tuple(highlights or ()))
+    key = ("blocks", text_key(text), tuple(highlights or ()), current_language())
     blocks = _rendered.get(key)
     if blocks is None:
         blocks = _blocks(text, highlights or [])
@@ -243,5 +250,5 @@ def _blocks_as_typed(text: str, highlights: list[Highlight]) -> list[Block]:
                                 "\n".join(text_lines[first:number])))
             first = None
     if blocks:
-        blocks[0].html = Markup(_NOTICE_HTML) + blocks[0].html
+        blocks[0].html = Markup(_notice_html()) + blocks[0].html
     return blocks

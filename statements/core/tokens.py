@@ -1,6 +1,7 @@
 """Signed, expiring tokens for links sent by email. Single use is enforced by what they point at."""
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from statements.core.errors import InvalidToken
@@ -23,11 +24,11 @@ def read_token(purpose: str, token: str, max_age_seconds: int | None) -> dict:
     try:
         payload = _serializer(purpose).loads(token, max_age=max_age_seconds)
     except SignatureExpired:
-        raise InvalidToken("This link has expired. Ask for a new one.") from None
+        raise InvalidToken(_("This link has expired. Ask for a new one.")) from None
     except BadSignature:
-        raise InvalidToken(
+        raise InvalidToken(_(
             "This link is not valid. Check that you copied the whole address from the email, or ask for a new one."
-        ) from None
+        )) from None
     if not isinstance(payload, dict):
-        raise InvalidToken("This link is not valid. Ask for a new one.")
+        raise InvalidToken(_("This link is not valid. Ask for a new one."))
     return payload

@@ -59,23 +59,23 @@ def _org_type(value: str, by_label: dict[str, str]) -> str:
 
 def read_upload(data: bytes, file_name: str) -> str:
     """Return the text of an uploaded CSV file, or say why it cannot be read and what to do."""
-    name = f"“{file_name[:80]}”"
+    name = file_name[:80]
     if len(data) > UPLOAD_MAX_BYTES:
-        raise InvalidInput("The file is larger than 2 MB. Split it into smaller files.", field="rows")
+        raise InvalidInput(_("The file is larger than 2 MB. Split it into smaller files."), field="rows")
     if not data.strip():
-        raise InvalidInput(f"The file {name} is empty. Choose the file with the sign-ons, or paste them in the box.",
-                           field="rows")
+        raise InvalidInput(_("The file “%(name)s” is empty. Choose the file with the sign-ons, or paste them in the "
+                             "box.", name=name), field="rows")
     if b"\x00" in data:  # never in UTF-8 text; always in spreadsheets, UTF-16 files, images and archives
-        raise InvalidInput(f"The file {name} is not a CSV text file (it may be a spreadsheet or saved as UTF-16). "
-                           "In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” and upload that file.",
-                           field="rows")
+        raise InvalidInput(_("The file “%(name)s” is not a CSV text file (it may be a spreadsheet or saved as UTF-16). "
+                             "In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” and upload that file.",
+                             name=name), field="rows")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        raise InvalidInput(f"The file {name} is not in UTF-8: line {line} has a character in another encoding. "
-                           "In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” and upload it again.",
-                           field="rows") from None
+        raise InvalidInput(_("The file “%(name)s” is not in UTF-8: line %(line)s has a character in another "
+                             "encoding. In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” and upload it "
+                             "again.", name=name, line=format_decimal(line)), field="rows") from None
 
 
 def read_rows(text: str, file_name: str | None = None) -> list[Row]:
@@ -84,9 +84,11 @@ def read_rows(text: str, file_name: str | None = None) -> list[Row]:
     if rows:
         return rows
     if not text.strip():
-        raise InvalidInput("Paste at least one line, or choose a CSV file.", field="rows")
-    where = f"The file “{file_name[:80]}”" if file_name else "What you pasted"
-    raise InvalidInput(f"{where} has only a header line. Add one line for each organization under it.",
+        raise InvalidInput(_("Paste at least one line, or choose a CSV file."), field="rows")
+    if file_name:
+        raise InvalidInput(_("The file “%(name)s” has only a header line. Add one line for each organization under "
+                             "it.", name=file_name[:80]), field="rows")
+    raise InvalidInput(_("What you pasted has only a header line. Add one line for each organization under it."),
                        field="rows")
 
 
@@ -123,14 +125,16 @@ def _records(reader, line_of_next):
     try:
         yield from reader
     except csv.Error as error:
-        line = line_of_next()
+        line = format_decimal(line_of_next())
         if "field larger than field limit" in str(error):
-            raise InvalidInput(
-                f"Line {line} could not be read: it has a value longer than {csv.field_size_limit():,} characters. "
-                f"Usually a quotation mark opened on line {line} is never closed, so the rest of the file reads "
-                "as one value. Check the quotation marks on that line, or remove them.", field="rows") from None
-        raise InvalidInput(f"Line {line} could not be read as CSV ({error}). Check that line and try again.",
-                           field="rows") from None
+            raise InvalidInput(_(
+                "Line %(line)s could not be read: it has a value longer than %(limit)s characters. Usually a "
+                "quotation mark opened on line %(line)s is never closed, so the rest of the file reads as one value. "
+                "Check the quotation marks on that line, or remove them.",
+                line=line, limit=format_decimal(csv.field_size_limit())), field="rows") from None
+        # the csv module's own words say what it met, in English
+        raise InvalidInput(_("Line %(line)s could not be read as CSV (%(error)s). Check that line and try again.",
+                             line=line, error=error), field="rows") from None
 
 
 def _row(number: int, cells: list[str], types: dict[str, str]) -> Row:

@@ -35,6 +35,10 @@ COUNT_CACHE_SECONDS = 5
 RESEND_AFTER = timedelta(minutes=10)
 #: wrong codes a sign-on takes, from any address, before only its link confirms it
 CODE_ATTEMPTS = 5
+#: the notes kept, in English, on sign-ons refused without anyone deciding; staff_views.moderation_note
+#: says them in the reader's language (change both together)
+REFUSED_AS_ALREADY_SIGNED = "Refused automatically: {name} had already signed."
+REPLACED_BY_STAFF_ENTRY = "Replaced by a sign-on entered by staff."
 
 
 def wrong_code() -> str:
@@ -333,7 +337,7 @@ def _refuse_by_email(statement: Statement, signon: SignOn, found: Duplicate) -> 
     confirmation and is held for staff when confirmed.
     """
     signon.status = SignOnStatus.REJECTED.value
-    signon.moderation_note = f"Refused automatically: {found.organization_name} had already signed."
+    signon.moderation_note = REFUSED_AS_ALREADY_SIGNED.format(name=found.organization_name)
     signon.code_hash = ""  # no code, no link: this one can never be confirmed
     db.session.add(signon)
     db.session.flush()
@@ -788,4 +792,4 @@ def _replace_unconfirmed(actor: User, statement: Statement, signon_id: int | Non
     signon = db.session.get(SignOn, signon_id or 0)
     if signon is None or signon.statement_id != statement.id or signon.status != SignOnStatus.PENDING.value:
         return  # confirmed or gone meanwhile: the unique index and the preview take it from here
-    _apply_decision(actor, signon, SignOnStatus.REJECTED, "Replaced by a sign-on entered by staff.")
+    _apply_decision(actor, signon, SignOnStatus.REJECTED, REPLACED_BY_STAFF_ENTRY)

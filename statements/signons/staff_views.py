@@ -76,7 +76,7 @@ def moderation(statement_id: int):
     return render_template("signons/moderation.html", statement=statement, page=page, args=args, status=status,
                            statuses=list(SignOnStatus), countries=country_choices(current_language()),
                            form=DecisionForm(), counts=services.counts(statement), signon_expired=services.is_expired,
-                           duplicate_reason=duplicate_reason)
+                           duplicate_reason=duplicate_reason, moderation_note=moderation_note)
 
 
 @bp.route("/statements/<int:statement_id>/signons/decide", methods=["POST"])
@@ -165,6 +165,20 @@ def duplicate_reason(reason: str | None) -> str:
         return _("the same email domain (%(domain)s)", domain=domain.group("domain"))
     words = _REASONS.get(reason)
     return words() if words else reason
+
+
+_REFUSED_AS_ALREADY_SIGNED = re.compile(
+    re.escape(services.REFUSED_AS_ALREADY_SIGNED).replace(re.escape("{name}"), "(?P<name>.*)"), re.DOTALL)
+
+
+def moderation_note(note: str | None) -> str:
+    """Say a sign-on's note in the reader's language when the service wrote it (staff's own notes stay as typed)."""
+    if note == services.REPLACED_BY_STAFF_ENTRY:
+        return _("Replaced by a sign-on entered by staff.")
+    refused = _REFUSED_AS_ALREADY_SIGNED.fullmatch(note or "")
+    if refused:
+        return _("Refused automatically: %(name)s had already signed.", name=refused.group("name"))
+    return note or ""
 
 
 def _hide_unnamed_duplicates(statement: Statement, rows: list) -> None:

@@ -271,7 +271,7 @@ def test_passages_that_overlap_across_bold_text_and_lines_are_each_highlighted_w
 # --- what rendering may cost ---------------------------------------------------------------------------
 
 def _as_typed(rendered) -> bool:
-    return AS_TYPED_NOTICE in html.unescape(str(rendered))
+    return str(AS_TYPED_NOTICE) in html.unescape(str(rendered))
 
 
 @pytest.mark.parametrize("text", ["[" * 20_000, "*_" * 10_000, "![" * 10_000, "`" * 20_000, "<" * 20_000,
@@ -281,10 +281,25 @@ def test_text_with_far_more_marks_than_writing_has_is_shown_as_typed(text):
     rendered = str(render_markdown(text))
     assert _as_typed(rendered)
     assert_safe(rendered)
-    assert "<a " not in rendered and "<em>" not in rendered.replace(f"<em>{html.escape(AS_TYPED_NOTICE)}</em>", "")
+    assert "<a " not in rendered and "<em>" not in rendered.replace(f"<em>{html.escape(str(AS_TYPED_NOTICE))}</em>", "")
     typed = html.unescape(re.sub(r"<[^>]+>", "", rendered.split("</p>", 1)[1]))
     assert typed.replace("\n", "") == text.replace("\n", "")  # nothing lost, nothing added
     assert too_much_markup(text)
+
+
+def test_the_words_rendering_adds_are_in_each_reader_s_language(app):
+    forget_rendered()
+    full_of_marks, image = "*_" * 10_000, "![a map of the region](https://example.org/m.png)"
+    said = {}
+    for language in ("es", "ar", "es"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            said[language] = (str(render_markdown(full_of_marks)), "".join(block.html for block in render_blocks(
+                full_of_marks)), str(render_markdown(image)))
+            assert "Shown as typed" not in said[language][0]  # each reading in its own language, cached or not
+    assert all("Se muestra tal como se escribió, sin formato" in page for page in said["es"][:2])
+    assert all("يُعرض كما كُتب، دون تنسيق" in page for page in said["ar"][:2])
+    assert "[imagen: a map of the region]" in said["es"][2] and "[صورة: a map of the region]" in said["ar"][2]
+    forget_rendered()
 
 
 def test_quotes_nested_deeper_than_the_parser_follows_are_shown_as_typed_with_nothing_lost():

@@ -92,3 +92,13 @@ def test_text_that_only_looks_like_a_nul_is_accepted(app, client, world):
     with app.app_context():
         assert db.session.scalar(select(SignOn.organization_name)) == "Red %00 \\0 \\x00 de Mujeres"
         assert db.session.scalar(select(func.count()).select_from(User)) > 0
+
+
+def test_the_refusal_of_a_nul_is_in_the_reader_s_language(client, world):
+    response = client.get(f"/s/{world.signon_slug}/signatories?country=%00", headers={"Accept-Language": "es"})
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "<h1>Revise lo que escribió</h1>" in page
+    assert ("Lo que ha enviado contiene un carácter NUL" in page
+            and "escriba el texto de nuevo en lugar de pegarlo" in page)
+    assert NUL_MESSAGE not in page

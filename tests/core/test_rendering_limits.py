@@ -94,5 +94,5 @@ def test_a_comment_full_of_marks_is_posted_and_shown_as_typed(app, client, world
     assert response.status_code == 302
     page = client.get(f"/threads/{world.thread_id}")
     assert page.status_code == 200
-    assert AS_TYPED_NOTICE in html.unescape(text_of(page))
+    assert str(AS_TYPED_NOTICE) in html.unescape(text_of(page))
     assert body[-4:] in text_of(page)

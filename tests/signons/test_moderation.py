@@ -215,3 +215,22 @@ def test_the_public_download_neutralizes_formulas_too(app, client, world):
     rows = read_csv(client.get(f"/s/{world.signon_slug}/signatories.csv"))
     assert rows == [{"name": "'=cmd|' /C calc'!A0", "country": "GT", "country_name": "Guatemala",
                      "type": "ngo", "website": "https://calc.example.org"}]
+
+
+def test_the_notes_the_service_wrote_are_read_in_the_reader_s_language(app, staff, statement_id, world):
+    from statements.signons import services
+
+    with app.app_context():
+        statement = statement_by_slug(world.signon_slug)
+        for name, note in (("Red de Mujeres", services.REFUSED_AS_ALREADY_SIGNED.format(name="Red de Mujeres MX")),
+                           ("Casa del Migrante", services.REPLACED_BY_STAFF_ENTRY),
+                           ("Uganda Land Alliance", "Same union as the Asociación")):
+            add_signon(statement, name, "MX", "rejected").moderation_note = note
+        db.session.commit()
+    staff.submit("/language", {"language": "es", "next": "/groups"})
+    page = html.unescape(text_of(staff.get(f"/statements/{statement_id}/signons?status=rejected")))
+    assert "Nota: Rechazada automáticamente: Red de Mujeres MX ya había firmado." in page
+    assert "Nota: Sustituida por una adhesión introducida por el equipo." in page
+    assert "Nota: Same union as the Asociación" in page  # what staff typed stays as typed
+    with app.app_context():  # and is stored as it always was
+        assert signon_named("Casa del Migrante").moderation_note == "Replaced by a sign-on entered by staff."

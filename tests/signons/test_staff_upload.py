@@ -90,3 +90,13 @@ def test_a_binary_file_is_refused(app, staff, statement_id, data, name):
                       "In your spreadsheet, save it as “CSV UTF-8 (comma delimited)” and upload that file.")
     with app.app_context():
         assert count() == 0
+
+
+def test_staff_are_told_why_a_file_is_refused_in_the_language_they_read(app, staff, statement_id):
+    staff.submit("/language", {"language": "fr", "next": "/groups"})
+    response = add(staff, statement_id, TYPED, upload=(io.BytesIO(b""), "vide.csv"), visibility="country")
+    assert field_error(response, "rows") == ("Le fichier « vide.csv » est vide. Choisissez le fichier qui contient "
+                                             "les signatures, ou collez-les dans la zone de texte.")
+    response = add(staff, statement_id, "Organization; Country; Type\n")
+    assert field_error(response, "rows") == \
+        "Ce que vous avez collé ne contient qu’une ligne d’en-tête. Ajoutez en dessous une ligne par organisation."
