@@ -24,7 +24,7 @@ class UpToDateForm(FlaskForm):
 
 class InviteTranslatorForm(FlaskForm):
     email = email_field(_l("Email address of the translator"))
-    language = SelectField(_l("Language to translate into"), choices=[])
+    language = SelectField(_l("Language to translate into"), choices=[], validate_choice=False)  # the service says why
 
 
 class StartInvitedTranslationForm(FlaskForm):

@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from statements.accounts.models import TranslatorGrant
+from statements.accounts.services import INVITATION_DAYS
 from statements.core.errors import InvalidInput, NotAllowed
 from statements.core.forms import add_error
 from statements.core.i18n import language_name
@@ -96,8 +97,8 @@ def _say_invited(outcome: str, email: str, language: str) -> None:
         flash(_("%(email)s has an account: they can translate into %(language)s now, and we told them by email.",
                 email=email, language=language), "success")
     elif outcome == "invited":
-        flash(_("Invitation sent to %(email)s to translate into %(language)s. The link works for 7 days.",
-                email=email, language=language), "success")
+        flash(_("Invitation sent to %(email)s to translate into %(language)s. The link works for %(days)d days.",
+                email=email, language=language, days=INVITATION_DAYS), "success")
     else:
         flash(_("%(email)s is already invited to translate into %(language)s. Nothing more was sent.",
                 email=email, language=language), "info")
