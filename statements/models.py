@@ -1,7 +1,7 @@
 """Import every model so that the metadata (and Alembic) sees them all."""
 
 from statements.accounts.models import (  # noqa: F401
-    EmailChange, Invitation, LoginSession, Membership, Organization, User, WorkingGroup,
+    EmailChange, Invitation, LoginSession, Membership, Organization, TranslatorGrant, User, WorkingGroup,
 )
 from statements.audit.models import AuditEvent  # noqa: F401
 from statements.comments.models import Comment, Thread  # noqa: F401

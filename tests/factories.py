@@ -5,7 +5,7 @@ from itertools import count
 
 from datetime import timedelta
 
-from statements.accounts.models import Invitation, Membership, Organization, User, WorkingGroup
+from statements.accounts.models import Invitation, Membership, Organization, TranslatorGrant, User, WorkingGroup
 from statements.comments import services as comments
 from statements.core.db import utcnow
 from statements.drafts import services as drafts
@@ -70,6 +70,11 @@ class World:
     comment_id: int  # the member's first comment in that thread
     signon_slug: str  # a final statement of the home group with sign-on open
     export_id: int  # a PDF export of the draft statement, not made yet
+    # filled by add_translator:
+    translation_id: int = 0  # the statement's Spanish translation
+    translation_thread_id: int = 0  # a thread the translator opened on it
+    translation_comment_id: int = 0  # the translator's first comment in that thread
+    grant_id: int = 0  # the translator's access to the Spanish translation
 
 
 def build_world() -> World:
@@ -104,6 +109,28 @@ def build_world() -> World:
     db.session.commit()
     return World(home.id, other.id, emails, membership_ids, organization.id, user_ids, invitation.id,
                  statement.id, point.id, thread.id, thread.comments[0].id, open_statement.slug, export.id)
+
+
+def add_translator(world: World) -> World:
+    """Give the world a Spanish translation of its statement, a person invited to translate it (role
+    "translator", in no group) and a thread that person opened on it."""
+    from statements.translating import services as translating
+
+    statement = db.session.get(Statement, world.statement_id)
+    coordinator = db.session.get(User, world.user_ids["coordinator"])
+    translator = make_user("translator@example.org", "Traductora Invitada")
+    grant = TranslatorGrant(statement_id=statement.id, language="es", user=translator, invited_by_id=coordinator.id)
+    db.session.add(grant)
+    translation = translating.start_translation(coordinator, statement, "es", "El desplazamiento climático")
+    drafts.save_revision(coordinator, translation, 1, "Las personas desplazadas por el clima necesitan protección.",
+                         "Primera versión")
+    thread = comments.open_thread(translator, translation, "¿*Necesitan* o *merecen*?", None,
+                                  translation.latest_number, None)
+    db.session.commit()
+    world.emails["translator"], world.user_ids["translator"] = translator.email, translator.id
+    world.translation_id, world.grant_id = translation.id, grant.id
+    world.translation_thread_id, world.translation_comment_id = thread.id, thread.comments[0].id
+    return world
 
 
 def make_open_statement(coordinator: User, group: WorkingGroup, title: str = "Loss and damage for people who move",

@@ -1,7 +1,7 @@
 """sign-ons kept in the order of ICU's root collation (names and English country names)
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-03 22:50:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0013'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 

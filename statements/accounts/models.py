@@ -86,6 +86,10 @@ class User(UserMixin, db.Model):
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    #: the translations this person was invited to work on (read only for those outside the group)
+    translator_grants: Mapped[list["TranslatorGrant"]] = relationship(
+        back_populates="user", foreign_keys="TranslatorGrant.user_id", cascade="all, delete-orphan"
+    )
 
     def set_email(self, email: str) -> None:
         self.email = email.strip()
@@ -219,6 +223,9 @@ class Invitation(db.Model):
     role: Mapped[str | None] = mapped_column(String(20))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"))
     make_admin: Mapped[bool] = mapped_column(default=False)
+    #: for an invitation to translate: the statement and the language (see TranslatorGrant)
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    language: Mapped[str | None] = mapped_column(String(8))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -228,6 +235,7 @@ class Invitation(db.Model):
     group: Mapped[WorkingGroup | None] = relationship()
     organization: Mapped[Organization | None] = relationship()
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+    statement = relationship("Statement")
 
     @property
     def status(self) -> str:
@@ -241,3 +249,30 @@ class Invitation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Invitation {self.id} {self.email_normalized} {self.status}>"
+
+
+class TranslatorGrant(db.Model):
+    """A person invited to translate one statement into one language: they may work on that translation
+    and nothing else of the group (statements.core.policy). Until an invitation is accepted, user_id is None."""
+
+    __tablename__ = "translator_grant"
+    __table_args__ = (UniqueConstraint("statement_id", "language", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the source statement (never a translation)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"), index=True)
+    #: the language of the translation (statements.drafts.models.LANGUAGES)
+    language: Mapped[str] = mapped_column(String(8))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    #: the invitation sent to an address without an account; the grant is the person's once it is accepted
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id", ondelete="CASCADE"))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User | None] = relationship(back_populates="translator_grants", foreign_keys=[user_id])
+    invitation: Mapped[Invitation | None] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+    statement = relationship("Statement")
+
+    def __repr__(self) -> str:
+        return f"<TranslatorGrant {self.statement_id}:{self.language} user={self.user_id}>"

@@ -11,8 +11,8 @@ from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from statements.accounts.models import (
-    EMAIL_MAX, EmailChange, Invitation, LoginSession, Membership, Organization, User, WorkingGroup, normalize_email,
-    session_key_hash,
+    EMAIL_MAX, EmailChange, Invitation, LoginSession, Membership, Organization, TranslatorGrant, User, WorkingGroup,
+    normalize_email, session_key_hash,
 )
 from statements.audit.services import record
 from statements.core.db import utcnow
@@ -148,9 +148,10 @@ def invite(actor: User, email: str, group: WorkingGroup | None = None, role: Rol
         return add_member(actor, existing, group, role or Role.MEMBER)
     for pending in db.session.scalars(
         select(Invitation).where(Invitation.email_normalized == normalize_email(email),
-                                 Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+                                 Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+                                 Invitation.statement_id.is_(None))
     ):
-        pending.revoked_at = utcnow()  # the newest invitation replaces older ones
+        pending.revoked_at = utcnow()  # the newest invitation replaces older ones (not those to translate)
     invitation = Invitation(
         email=email.strip(), email_normalized=normalize_email(email), group=group,
         role=(role or Role.MEMBER).value if group else None, organization=organization,
@@ -179,6 +180,11 @@ def invitation_from_token(token: str) -> Invitation:
     if invitation.accepted_at is not None:
         raise InvalidToken(_("This invitation has already been used. Log in with the email it was sent to, "
                              "or reset your password if you have forgotten it."))
+    if invitation.revoked_at is not None and invitation.statement_id is not None:
+        raise InvalidToken(_("This invitation to translate was withdrawn. Ask the person who invited you if you "
+                             "think this is a mistake."))
+    if invitation.expires_at <= utcnow() and invitation.statement_id is not None:
+        raise InvalidToken(_("This invitation has expired. Ask the person who invited you to send a new one."))
     if invitation.revoked_at is not None:
         if _newer_invitation_exists(invitation):
             raise InvalidToken(_("This invitation was replaced by a newer one. "
@@ -213,8 +219,20 @@ def accept_invitation(invitation: Invitation, display_name: str, password: str) 
     if invitation.group is not None:
         membership = Membership(user=user, group=invitation.group, role=invitation.role)
         db.session.add(membership)
+    _take_up_translations(user, invitation)
     open_login_session(user)
     return user
+
+
+def _take_up_translations(user: User, accepted: Invitation) -> None:
+    """Give a new account each translation its address was invited to, by this invitation or another still open."""
+    for grant in db.session.scalars(
+        select(TranslatorGrant).join(Invitation, TranslatorGrant.invitation_id == Invitation.id)
+        .where(Invitation.email_normalized == user.email_normalized, TranslatorGrant.user_id.is_(None))
+    ):
+        if grant.invitation is accepted or grant.invitation.status == "pending":
+            grant.user = user
+            grant.invitation.accepted_at = grant.invitation.accepted_at or utcnow()
 
 
 #: why an invitation that is no longer pending cannot be revoked, by its status

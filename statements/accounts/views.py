@@ -73,8 +73,11 @@ def _renew_csrf_secret() -> None:
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
+    from statements.translating.services import invited_translations  # translating builds on accounts
+
     memberships = sorted(current_user.memberships, key=lambda m: m.group.name.lower())
-    return render_template("accounts/home.html", memberships=memberships)
+    return render_template("accounts/home.html", memberships=memberships,
+                           translations=invited_translations(current_user))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -167,6 +170,9 @@ def accept_invitation(token: str):
         flash(_("Welcome, %(name)s. Your account is ready.", name=user.display_name), "success")
         if invitation.group_id:
             return redirect(url_for("accounts.group", group_id=invitation.group_id))
+        if invitation.statement_id and invitation.language:
+            return redirect(url_for("translating.start", statement_id=invitation.statement_id,
+                                    language=invitation.language))
         return redirect(url_for("accounts.home"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
 

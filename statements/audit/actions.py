@@ -35,6 +35,8 @@ ACTION_LABELS = {
     "thread.opened": _l("Comment thread opened"),
     "thread.reopened": _l("Comment thread reopened"),
     "thread.resolved": _l("Comment thread resolved"),
+    "translator.invited": _l("Translator invited"),
+    "translator.removed": _l("Translator removed"),
     "user.admin_created": _l("Staff account created"),
     "user.admin_granted": _l("Made network staff"),
     "user.admin_revoked": _l("No longer network staff"),

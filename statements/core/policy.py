@@ -51,16 +51,19 @@ class Permission(StrEnum):
     SIGNON_MANAGE = "signon:manage"
     UNNAMED_SIGNATORY_VIEW = "unnamed_signatory:view"
     STATEMENT_EXPORT = "statement:export"
+    STATEMENT_PRINT = "statement:print"
+    TRANSLATION_START = "translation:start"
+    TRANSLATOR_INVITE = "translator:invite"
     NETWORK_SETTINGS = "network:settings"
 
 
 #: What each role in a group may do there. Staff (admins) may do everything.
 _READ = frozenset({Permission.GROUP_VIEW, Permission.STATEMENT_VIEW, Permission.POINT_VIEW,
-                   Permission.COMMENT_CREATE})
-_WRITE = _READ | {Permission.STATEMENT_EDIT, Permission.POINT_EDIT}
+                   Permission.COMMENT_CREATE, Permission.STATEMENT_PRINT})
+_WRITE = _READ | {Permission.STATEMENT_EDIT, Permission.POINT_EDIT, Permission.TRANSLATION_START}
 _STEER = _WRITE | {Permission.GROUP_MANAGE_MEMBERS, Permission.STATEMENT_CREATE, Permission.STATEMENT_TRANSITION,
                    Permission.POINT_DECIDE, Permission.THREAD_RESOLVE, Permission.SIGNON_MANAGE,
-                   Permission.STATEMENT_EXPORT}
+                   Permission.STATEMENT_EXPORT, Permission.TRANSLATOR_INVITE}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OBSERVER: _READ,
     Role.MEMBER: _WRITE,
@@ -81,6 +84,67 @@ STAFF_ONLY = frozenset({
 
 #: what the author of a thread or comment may do to it, in a group they can comment in
 AUTHOR_PERMISSIONS = frozenset({Permission.THREAD_RESOLVE, Permission.COMMENT_CHANGE})
+
+# --- invited translators ----------------------------------------------------------------------------
+# A person invited to translate a statement into a language (accounts.models.TranslatorGrant) holds no
+# role in the group. On that one translation, and on its threads and comments, they may do what follows;
+# on the source statement, only start the translation in their language when nobody has yet. Nothing else
+# of the group reaches them: its page, other statements and translations, talking points, sign-ons,
+# exports, print views, lifecycle steps, members. GROUP_VIEW on a statement is what load_for asks to show
+# that the statement exists at all; on the group itself it stays refused.
+
+#: what an invited translator may do to their translation
+TRANSLATOR_PERMISSIONS = frozenset({Permission.GROUP_VIEW, Permission.STATEMENT_VIEW, Permission.STATEMENT_EDIT,
+                                    Permission.COMMENT_CREATE})
+#: what an invited translator may do to the source statement
+TRANSLATOR_SOURCE_PERMISSIONS = frozenset({Permission.TRANSLATION_START})
+
+
+def statement_of(target):
+    """Return the statement a target is part of (the statement itself, a thread's, a comment's), or None."""
+    kind = getattr(target, "__tablename__", None)
+    if kind == "statement":
+        return target
+    if kind == "comment_thread":
+        return target.statement
+    if kind == "comment":
+        return target.thread.statement
+    return None
+
+
+def translator_languages(user, source) -> set[str]:
+    """The languages a person was invited to translate a source statement into."""
+    if source is None or source.source_id is not None or not getattr(user, "is_authenticated", False):
+        return set()
+    return {grant.language for grant in user.translator_grants if grant.statement_id == source.id}
+
+
+def translates(user, statement) -> bool:
+    """Say whether a person was invited to work on this translation."""
+    return statement is not None and statement.source_id is not None and \
+        statement.language in translator_languages(user, statement.source)
+
+
+def may_start_translation(user, source, language: str) -> bool:
+    """Say whether the user may open the translation of a source statement into this language."""
+    if not can(user, Permission.TRANSLATION_START, source):
+        return False
+    return role_in(user, source.group) is not None or user.is_admin or language in translator_languages(user, source)
+
+
+def _granted(user, target) -> frozenset[Permission]:
+    """What the user may do to a target by their role in its group, or as a translator invited to it."""
+    role = role_in(user, group_of(target))
+    if role is not None:
+        return ROLE_PERMISSIONS[role]
+    statement = statement_of(target)
+    if statement is None or not user.translator_grants:
+        return frozenset()
+    if translates(user, statement):
+        return TRANSLATOR_PERMISSIONS
+    if translator_languages(user, statement):
+        return TRANSLATOR_SOURCE_PERMISSIONS
+    return frozenset()
 
 
 def group_of(target):
@@ -108,13 +172,11 @@ def can(user, permission: Permission, target=None) -> bool:
         return True
     if permission in STAFF_ONLY:
         return False
-    role = role_in(user, group_of(target))
-    if role is None:
-        return False
-    if permission in ROLE_PERMISSIONS[role]:
+    granted = _granted(user, target)
+    if permission in granted:
         return True
     is_author = getattr(target, "author_id", None) == user.id
-    return is_author and permission in AUTHOR_PERMISSIONS and Permission.COMMENT_CREATE in ROLE_PERMISSIONS[role]
+    return is_author and permission in AUTHOR_PERMISSIONS and Permission.COMMENT_CREATE in granted
 
 
 # --- who sees what of signatories -------------------------------------------------------------------

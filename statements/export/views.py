@@ -104,7 +104,7 @@ def public_pdf(slug: str):
 def print_view(statement_id: int):
     """The PDF's page in the browser, naming signatories to whom the PDF would name them: anyone once the
     list is public, else those who may export the files."""
-    statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
+    statement = load_for(Statement, statement_id, Permission.STATEMENT_PRINT, visible=Permission.STATEMENT_VIEW)
     with_names = list_is_public(statement) or sees_private_list(current_user, statement)
     data, _text = services.export_data(statement, with_names=with_names)
     return render_html(data, request.args.get("group", "country"), "a4")

@@ -1,17 +1,25 @@
 """Translations of a statement: start one, keep each paragraph's standing, bring paragraphs up to date."""
 
+from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import timedelta
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from statements.accounts.models import User
+from statements.accounts import services as accounts
+from statements.accounts.models import Invitation, TranslatorGrant, User, normalize_email
 from statements.audit.services import record
 from statements.core.db import utcnow
 from statements.core.errors import Conflict, InvalidInput, NotAllowed
+from statements.core.i18n import language_name, supported
+from statements.core.policy import Permission, can
+from statements.core.urls import external_url
 from statements.drafts import services as drafts
 from statements.drafts.models import LANGUAGES, Revision, Statement
 from statements.extensions import db
+from statements.mail.services import queue_mail
 from statements.translating.models import TranslatedParagraph
 from statements.translating.paragraphs import ParagraphStanding, Standing, changed_positions, paragraphs, standings
 
@@ -148,3 +156,96 @@ def require_in_step_with_final_source(translation: Statement) -> None:
         raise Conflict(_("This translation is not up to date with the final text: %(behind)d paragraphs behind "
                          "and %(missing)d not translated. Bring them up to date first.",
                          behind=state.behind, missing=state.missing))
+
+
+# --- invited translators ------------------------------------------------------------------------------
+
+def translation_in(source: Statement, language: str) -> Statement | None:
+    """The translation of a statement into a language, if someone started it."""
+    return db.session.scalar(select(Statement).where(Statement.source_id == source.id, Statement.language == language))
+
+
+def translators_of(source: Statement) -> list[TranslatorGrant]:
+    """The people invited to translate a statement, by language, then name or address."""
+    grants = db.session.scalars(select(TranslatorGrant).where(TranslatorGrant.statement_id == source.id)).all()
+    return sorted(grants, key=lambda grant: (grant.language, translator_name(grant).lower()))
+
+
+def translator_name(grant: TranslatorGrant) -> str:
+    return grant.user.display_name if grant.user else grant.invitation.email
+
+
+def invited_translations(user: User) -> list[tuple[TranslatorGrant, Statement | None, "TranslationState | None"]]:
+    """What a person was invited to translate, each with the translation and how far along it is, once started."""
+    found = []
+    for grant in sorted(user.translator_grants, key=lambda grant: grant.id):
+        translation = translation_in(grant.statement, grant.language)
+        found.append((grant, translation, state_of(translation) if translation else None))
+    return found
+
+
+def _already_invited(source: Statement, language: str, email: str) -> TranslatorGrant | None:
+    for grant in db.session.scalars(select(TranslatorGrant).where(TranslatorGrant.statement_id == source.id,
+                                                                   TranslatorGrant.language == language)):
+        if grant.user is not None and grant.user.email_normalized == normalize_email(email):
+            return grant
+        if grant.user is None and grant.invitation.email_normalized == normalize_email(email):
+            if grant.invitation.status == "pending":
+                return grant
+            db.session.delete(grant)  # an expired invitation: a new one replaces it
+    return None
+
+
+def invite_translator(actor: User, source: Statement, language: str, email: str) -> tuple[TranslatorGrant, str]:
+    """Let a person translate a statement into a language: an account gets access at once and a mail
+    saying so; another address gets an invitation. Say which: "added", "invited" or "already"."""
+    if source.source_id is not None:
+        raise InvalidInput(_("Invite translators from the statement the translation is made from."))
+    if language not in LANGUAGE_NAMES or language == source.language:
+        raise InvalidInput(_("Choose a language the statement is not written in."), field="language")
+    existing = accounts.find_user_by_email(email)
+    if existing is not None and can(existing, Permission.STATEMENT_EDIT, source):
+        raise InvalidInput(_("%(name)s can already edit this statement and its translations.",
+                             name=existing.display_name), field="email")
+    already = _already_invited(source, language, email)
+    if already is not None:
+        return already, "already"
+    grant = TranslatorGrant(statement_id=source.id, language=language, user=existing, invited_by_id=actor.id)
+    if existing is None:
+        grant.invitation = Invitation(
+            email=email.strip(), email_normalized=normalize_email(email), statement_id=source.id, language=language,
+            invited_by_id=actor.id, expires_at=utcnow() + timedelta(days=accounts.INVITATION_DAYS))
+    db.session.add(grant)
+    db.session.flush()
+    record(actor, "translator.invited", source, f"Invited {email.strip()} to translate “{source.title}” into "
+                                                f"{LANGUAGE_NAMES[language]}", group_id=source.group_id,
+           language=language)
+    _tell_translator(actor, grant, source, existing)
+    return grant, "invited" if existing is None else "added"
+
+
+def _tell_translator(actor: User, grant: TranslatorGrant, source: Statement, user: User | None) -> None:
+    """Mail the person in their own language, else in the language on the inviting person's screen."""
+    with force_locale(user.language) if user is not None and supported(user.language) else nullcontext():
+        subject = _("You are invited to translate “%(title)s”", title=source.title)
+        language = language_name(grant.language)
+        if user is None:
+            queue_mail(grant.invitation.email, subject, "translator_invitation", source=source, language=language,
+                       inviter=actor, days=accounts.INVITATION_DAYS,
+                       link=external_url("accounts.accept_invitation",
+                                         token=accounts.invitation_token(grant.invitation)))
+        else:
+            queue_mail(user.email, subject, "translator_added", user=user, source=source, language=language,
+                       inviter=actor, link=external_url("translating.start", statement_id=source.id,
+                                                        language=grant.language))
+
+
+def remove_translator(actor: User, grant: TranslatorGrant) -> None:
+    """End a translator's access to a translation at once, or withdraw the invitation not yet accepted."""
+    if grant.invitation is not None and grant.invitation.status == "pending":
+        grant.invitation.revoked_at = utcnow()
+    record(actor, "translator.removed", grant.statement,
+           f"Removed {translator_name(grant)} as translator of “{grant.statement.title}” into "
+           f"{LANGUAGE_NAMES.get(grant.language, grant.language)}", group_id=grant.statement.group_id,
+           language=grant.language)
+    db.session.delete(grant)

@@ -9,16 +9,17 @@ import pytest
 
 from tests.factories import PASSWORD
 
-ROLES = ("anonymous", "observer", "member", "coordinator", "admin", "outsider")
+#: "translator": invited to translate the home statement into Spanish (world.translation_id), in no group
+ROLES = ("anonymous", "observer", "member", "coordinator", "admin", "outsider", "translator")
 ALLOW, LOGIN, FORBID, HIDDEN, BAD_TOKEN = "allow", "login", 403, 404, 400
 
 EVERYONE = dict.fromkeys(ROLES, ALLOW)
 SIGNED_IN = {**EVERYONE, "anonymous": LOGIN}
 STAFF = {role: FORBID for role in ROLES} | {"anonymous": LOGIN, "admin": ALLOW}
 GROUP_MEMBERS = {"anonymous": LOGIN, "observer": ALLOW, "member": ALLOW, "coordinator": ALLOW,
-                 "admin": ALLOW, "outsider": HIDDEN}
+                 "admin": ALLOW, "outsider": HIDDEN, "translator": HIDDEN}
 GROUP_MANAGERS = {"anonymous": LOGIN, "observer": FORBID, "member": FORBID, "coordinator": ALLOW,
-                  "admin": ALLOW, "outsider": HIDDEN}
+                  "admin": ALLOW, "outsider": HIDDEN, "translator": HIDDEN}
 GROUP_WRITERS = {**GROUP_MANAGERS, "member": ALLOW}
 #: the member opened the thread and wrote its first comment; coordinators resolve any thread
 THREAD_AUTHOR_OR_COORDINATOR = GROUP_WRITERS
@@ -68,6 +69,12 @@ EXPECTATIONS = {
     ("translating.translations", "POST"): GROUP_WRITERS,
     ("translating.paragraphs", "GET"): GROUP_MEMBERS,
     ("translating.mark_up_to_date", "POST"): GROUP_WRITERS,
+    ("translating.source_text", "GET"): GROUP_MEMBERS,  # on a source: sends to its own page
+    ("translating.invite_translator", "POST"): GROUP_MANAGERS,
+    ("translating.remove_translator", "POST"): GROUP_MANAGERS,
+    # the Spanish translation exists: those who may start it are sent to it; observers cannot start one
+    ("translating.start", "GET"): {**GROUP_WRITERS, "observer": HIDDEN, "translator": ALLOW},
+    ("translating.start", "POST"): {**GROUP_WRITERS, "observer": HIDDEN, "translator": ALLOW},
     ("drafts.new_statement", "GET"): GROUP_MANAGERS,
     ("drafts.new_statement", "POST"): GROUP_MANAGERS,
     ("drafts.statement", "GET"): GROUP_MEMBERS,
@@ -136,6 +143,49 @@ EXPECTATIONS = {
     ("export.network", "POST"): STAFF,
 }
 
+#: The same routes pointed at the Spanish translation, its translator's thread and comment (every route with a
+#: statement, thread or comment in its address). The translator works on this translation and nothing more.
+TRANSLATION_ROUTE_ARGUMENTS = {"statement_id", "thread_id", "comment_id"}
+TRANSLATOR_WORKS = {
+    ("drafts.statement", "GET"), ("drafts.edit", "GET"), ("drafts.edit", "POST"), ("drafts.preview", "POST"),
+    ("drafts.history", "GET"), ("drafts.revision", "GET"), ("drafts.compare", "GET"), ("drafts.restore", "POST"),
+    ("comments.threads", "GET"), ("comments.new_thread", "GET"), ("comments.new_thread", "POST"),
+    ("comments.thread", "GET"), ("comments.reply", "POST"), ("comments.resolve", "POST"),
+    ("comments.reopen", "POST"), ("comments.edit_comment", "GET"), ("comments.edit_comment", "POST"),
+    ("comments.delete_comment", "POST"),
+    ("translating.paragraphs", "GET"), ("translating.mark_up_to_date", "POST"), ("translating.source_text", "GET"),
+}
+#: the translation is visible to them, so a step they may not take is refused rather than hidden
+TRANSLATOR_REFUSED = {
+    ("drafts.details", "GET"), ("drafts.details", "POST"), ("drafts.transition", "POST"),
+    ("signons.open_signon", "GET"), ("signons.open_signon", "POST"), ("signons.moderation", "GET"),
+    ("signons.decide", "POST"), ("signons.export", "GET"), ("signons.staff_add", "GET"),
+    ("signons.staff_add", "POST"), ("export.export", "GET"), ("export.export", "POST"), ("export.print_view", "GET"),
+    ("translating.invite_translator", "POST"), ("translating.remove_translator", "POST"),
+}
+#: the translator opened the thread and wrote its comment: only its author (and staff) may change the comment,
+#: only its author and the group's coordinators resolve the thread
+ON_TRANSLATION_OVERRIDES = {
+    ("comments.resolve", "POST"): {**GROUP_MANAGERS, "member": FORBID},
+    ("comments.reopen", "POST"): {**GROUP_MANAGERS, "member": FORBID},
+    ("comments.edit_comment", "GET"): {**GROUP_MANAGERS, "coordinator": FORBID},
+    ("comments.edit_comment", "POST"): {**GROUP_MANAGERS, "coordinator": FORBID},
+    ("comments.delete_comment", "POST"): {**GROUP_MANAGERS, "coordinator": FORBID},
+    # a translation's own language is taken: nobody starts it again, and a translation has no translations
+    ("translating.start", "GET"): {**dict.fromkeys(ROLES, HIDDEN), "anonymous": LOGIN},
+    ("translating.start", "POST"): {**dict.fromkeys(ROLES, HIDDEN), "anonymous": LOGIN},
+}
+
+
+def on_translation(endpoint: str, method: str, role: str):
+    """What a role gets from a route pointed at the Spanish translation."""
+    expected = {**EXPECTATIONS[(endpoint, method)], **ON_TRANSLATION_OVERRIDES.get((endpoint, method), {})}
+    if role != "translator":
+        return expected[role]
+    if (endpoint, method) in TRANSLATOR_WORKS:
+        return ALLOW
+    return FORBID if (endpoint, method) in TRANSLATOR_REFUSED else expected["translator"]
+
 #: form fields sent with a POST, beyond the CSRF token, so the check reaches the permission that matters
 FORM_DATA = {
     "talking_points.insert": lambda world: {"statement_id": world.statement_id},
@@ -153,8 +203,9 @@ def routes(app):
             yield rule.endpoint, method, rule
 
 
-def url_for_rule(rule, world) -> str:
-    """Fill a rule's arguments with objects of the home group (or made-up tokens)."""
+def url_for_rule(rule, world, on_translation: bool = False) -> str:
+    """Fill a rule's arguments with objects of the home group (or made-up tokens); or, on_translation, with
+    the Spanish translation, its translator's thread and comment."""
     values = {
         "group_id": world.group_id,
         "membership_id": world.membership_ids["member"],
@@ -170,7 +221,12 @@ def url_for_rule(rule, world) -> str:
         "slug": world.signon_slug,
         "export_id": world.export_id,
         "position": 0,
+        "grant_id": world.grant_id,
+        "language": "es",
     }
+    if on_translation:
+        values |= {"statement_id": world.translation_id, "thread_id": world.translation_thread_id,
+                   "comment_id": world.translation_comment_id}
     path = rule.rule
     for argument in rule.arguments:
         if argument not in values:
@@ -209,22 +265,57 @@ def _check(response, expected, label):
         assert status == expected, f"{label}: expected {expected}, got {status}"
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_what_the_policy_says_on_every_route(app, make_client, world, role, monkeypatch):
+@pytest.fixture
+def world_with_translator(app, world):
+    from tests.factories import add_translator
+
+    with app.app_context():
+        return add_translator(world)
+
+
+def _request(client, world, endpoint, method, url):
+    if method == "GET":
+        return client.get(url)
+    extra = FORM_DATA[endpoint](world) if endpoint in FORM_DATA else {}
+    return client.post(url, data={"csrf_token": client.csrf_token(), **extra})
+
+
+def _allow_many_logins(app, monkeypatch):
     monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ADDRESS", "1000 per minute")
     monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", "1000 per minute")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_policy_says_on_every_route(app, make_client, world_with_translator, role,
+                                                            monkeypatch):
+    world = world_with_translator
+    _allow_many_logins(app, monkeypatch)
     checked = 0
     for endpoint, method, rule in routes(app):
         client = make_client()  # a fresh session per request: a POST must not change the next check's caller
         if role != "anonymous":
             assert client.login(world.emails[role], PASSWORD).status_code == 302
-        token = client.csrf_token()
         url = url_for_rule(rule, world)
-        if method == "GET":
-            response = client.get(url)
-        else:
-            extra = FORM_DATA[endpoint](world) if endpoint in FORM_DATA else {}
-            response = client.post(url, data={"csrf_token": token, **extra})
+        response = _request(client, world, endpoint, method, url)
         _check(response, EXPECTATIONS[(endpoint, method)][role], f"{role} {method} {url} ({endpoint})")
         checked += 1
     assert checked == len(list(routes(app))) >= len(EXPECTATIONS)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_policy_says_on_a_translation_s_routes(app, make_client, world_with_translator,
+                                                                      role, monkeypatch):
+    world = world_with_translator
+    _allow_many_logins(app, monkeypatch)
+    checked = 0
+    for endpoint, method, rule in routes(app):
+        if not TRANSLATION_ROUTE_ARGUMENTS & set(rule.arguments):
+            continue
+        client = make_client()
+        if role != "anonymous":
+            assert client.login(world.emails[role], PASSWORD).status_code == 302
+        url = url_for_rule(rule, world, on_translation=True)
+        response = _request(client, world, endpoint, method, url)
+        _check(response, on_translation(endpoint, method, role), f"{role} {method} {url} ({endpoint}, translation)")
+        checked += 1
+    assert checked >= 40
