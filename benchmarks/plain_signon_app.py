@@ -32,7 +32,7 @@ from wtforms.validators import URL, DataRequired, Email, Length, Optional
 from benchmarks.harness import ServerTiming
 from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_choices
-from statements.signons.forms import LongSelect
+from statements.core.forms import LongSelect
 from statements.signons.models import MESSAGE_MAX, NAME_MAX, Visibility
 
 # The app's choices, limits and select widget, so that both draw the same form; importing them

@@ -8,8 +8,9 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from statements.accounts.models import EMAIL_MAX, NAME_MAX, ORGANIZATION_TYPES, PASSWORD_MIN
 from statements.core.countries import country_choices
-from statements.core.forms import WebAddress, choices, strip_spaces
-from statements.core.i18n import LANGUAGES
+from statements.core.forms import LongSelectField, WebAddress, choices, strip_spaces
+from statements.core.i18n import LANGUAGES, current_language
+from statements.core.timezones import zone_choices
 from statements.core.languages import text_direction
 from statements.core.policy import Role
 
@@ -64,6 +65,28 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Enter your current password."))],
                                      render_kw={"autocomplete": "current-password"})
     password, confirm = new_password_fields()
+
+
+def _id_or_none(value):
+    """A select's value as an id, "" (none chosen) as None; anything else as given, which no choice matches."""
+    if value in ("", None):
+        return None
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else text
+
+
+class ProfileForm(FlaskForm):
+    """A person's own details: the name others see, their organization, the time zone of their dates."""
+
+    display_name = StringField(_l("Your name"), validators=[
+        DataRequired(_l("Enter the name other members will see.")),
+        Length(max=NAME_MAX, message=_l("Use at most %(max)d characters.", max=NAME_MAX)),
+    ], description=_l("Shown to the other members of your working groups."), render_kw={"autocomplete": "name"})
+    organization_id = SelectField(_l("Your organization"), coerce=_id_or_none, validate_choice=True,
+                                  invalid_choice_message=_l("Choose an organization from the list."))
+    time_zone = LongSelectField(_l("Your time zone"), choices=lambda: zone_choices(current_language()),
+                                invalid_choice_message=_l("Choose a time zone from the list."),
+                                description=_l("Dates and times on your pages and in your emails are shown in it."))
 
 
 class ChangeEmailForm(FlaskForm):

@@ -77,6 +77,8 @@ class User(UserMixin, db.Model):
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"))
     #: the language of the interface and of mail for this person (statements.core.i18n.LANGUAGES); None: the browser's
     language: Mapped[str | None] = mapped_column(String(10))
+    #: the IANA time zone dates are shown in for this person (statements.core.timezones); None: UTC
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     #: email me about replies and mentions in comment threads
     notify_comments: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,8 @@ from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from statements.accounts.models import (
-    EMAIL_MAX, EmailChange, Invitation, LoginSession, Membership, Organization, TranslatorGrant, User, WorkingGroup,
+    EMAIL_MAX, NAME_MAX, EmailChange, Invitation, LoginSession, Membership, Organization, TranslatorGrant, User,
+    WorkingGroup,
     normalize_email, session_key_hash,
 )
 from statements.audit.services import record
@@ -19,6 +20,7 @@ from statements.core.db import utcnow
 from statements.core.errors import DomainError, InvalidInput, InvalidToken, NotAllowed
 from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.input import one_line
+from statements.core.timezones import UTC, is_zone
 from statements.core.policy import Role
 from statements.core.tokens import make_token, read_token
 from statements.core.urls import external_url
@@ -316,6 +318,20 @@ def request_email_change(user: User, password: str, new_email: str) -> EmailChan
                    link=external_url("accounts.cancel_email_change",
                                      token=make_token("email-change-cancel", {"change": change.id})))
     return change
+
+
+def update_profile(user: User, display_name: str, organization_id: int | None, time_zone: str) -> None:
+    """Change a person's own name, organization and time zone."""
+    name = one_line(display_name)
+    if not name:
+        raise InvalidInput(_("Enter the name other members will see."), field="display_name")
+    organization = db.session.get(Organization, organization_id) if organization_id is not None else None
+    if organization_id is not None and organization is None:
+        raise InvalidInput(_("Choose an organization from the list."), field="organization_id")
+    if not is_zone(time_zone):
+        raise InvalidInput(_("Choose a time zone from the list."), field="time_zone")
+    user.display_name, user.organization_id = name[:NAME_MAX], organization_id
+    user.time_zone = None if time_zone == UTC else time_zone
 
 
 def set_language(user: User, language: str | None) -> None:

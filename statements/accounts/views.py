@@ -8,17 +8,21 @@ from flask_babel import refresh as refresh_language
 from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from statements.accounts import bp
 from statements.accounts import services
+from statements.accounts.models import Organization
 from statements.accounts.forms import (
     AcceptInvitationForm, ChangeEmailForm, ChangePasswordForm, ForgotPasswordForm, LanguageForm, LoginForm,
-    ResetPasswordForm,
+    ProfileForm, ResetPasswordForm,
 )
 from statements.core.errors import InvalidInput, InvalidToken
 from statements.core.forms import add_error
-from statements.core.i18n import CHOSEN_KEY
+from statements.core.collation import sorted_in
+from statements.core.i18n import CHOSEN_KEY, current_language
+from statements.core.timezones import UTC
 from statements.core.urls import safe_next_url
 from statements.extensions import db, limiter
 
@@ -177,10 +181,20 @@ def accept_invitation(token: str):
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
 
 
-def _account_page(password_form=None, email_form=None, language_form=None):
+def _profile_form(formdata=None) -> ProfileForm:
+    form = ProfileForm(prefix="me", formdata=formdata, data={
+        "display_name": current_user.display_name, "organization_id": current_user.organization_id,
+        "time_zone": current_user.time_zone or UTC})
+    form.organization_id.choices = [("", _("None"))] + [
+        (str(o.id), o.name) for o in sorted_in(db.session.scalars(select(Organization)), current_language(),
+                                               lambda o: o.name)]
+    return form
+
+
+def _account_page(password_form=None, email_form=None, language_form=None, profile_form=None):
     """The account page with its forms: the one sent keeps what was typed, the others start afresh."""
     return render_template(
-        "accounts/account.html",
+        "accounts/account.html", profile_form=profile_form or _profile_form(),
         password_form=password_form or ChangePasswordForm(prefix="pw", formdata=None),
         email_form=email_form or ChangeEmailForm(prefix="em", formdata=None),
         language_form=language_form or LanguageForm(prefix="lang", formdata=None,
@@ -192,6 +206,24 @@ def _account_page(password_form=None, email_form=None, language_form=None):
 @login_required
 def account():
     return _account_page()
+
+
+@bp.route("/account/details", methods=["POST"])
+@login_required
+def change_details():
+    form = _profile_form(request.form)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, form.display_name.data, form.organization_id.data,
+                                    form.time_zone.data)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            add_error(form, error)
+        else:
+            flash(_("Your details are saved."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(profile_form=form), 400
 
 
 @bp.route("/account/language", methods=["POST"])

@@ -8,7 +8,7 @@ from babel import Locale
 from babel.dates import format_datetime as babel_datetime
 from babel.dates import format_skeleton
 from flask import Flask
-from flask_babel import format_decimal
+from flask_babel import format_decimal, gettext as _
 from flask_login import current_user
 
 from statements.accounts.models import ORGANIZATION_TYPES
@@ -18,6 +18,7 @@ from statements.core.languages import text_direction
 from statements.core.excerpts import plain_excerpt
 from statements.core.markdown import render_markdown
 from statements.core.policy import Permission, Role, can, sees_signatory
+from statements.core.timezones import UTC, city_of, reader_zone, zone_info
 
 
 def day_and_time(value: datetime, zone: tzinfo) -> str:
@@ -31,11 +32,20 @@ def day_and_time(value: datetime, zone: tzinfo) -> str:
     return locale.datetime_formats["medium"].format(time, day)
 
 
+def format_utc(value: datetime) -> str:
+    """A time in UTC, unambiguous for readers in any time zone, with the month in the reader's language."""
+    return f"{day_and_time(value, timezone.utc)} UTC"
+
+
 def format_datetime(value: datetime | None) -> str:
-    """Show a time in UTC, unambiguous for readers in any time zone, with the month in the reader's language."""
+    """Show a time in the reader's time zone (UTC unless they chose one), naming the zone by its city."""
     if value is None:
         return ""
-    return f"{day_and_time(value, timezone.utc)} UTC"
+    zone = reader_zone()
+    if zone == UTC:
+        return format_utc(value)
+    return _("%(when)s, %(city)s time", when=day_and_time(value, zone_info(zone)),
+             city=city_of(zone, current_language()))
 
 
 def format_datetime_in(value: datetime | None, zone: str) -> str:
@@ -45,10 +55,10 @@ def format_datetime_in(value: datetime | None, zone: str) -> str:
     try:
         local = value.astimezone(ZoneInfo(zone or "UTC"))
     except (KeyError, ValueError):
-        return format_datetime(value)
+        return format_utc(value)
     if zone in ("UTC", "", None):
-        return format_datetime(value)
-    return f"{day_and_time(local, local.tzinfo)} {zone} ({format_datetime(value)})"
+        return format_utc(value)
+    return f"{day_and_time(local, local.tzinfo)} {zone} ({format_utc(value)})"
 
 
 def role_label(value: str | None) -> str:

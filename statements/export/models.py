@@ -19,6 +19,8 @@ class NetworkSettings(db.Model):
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: image/png or image/jpeg
     logo_type: Mapped[str | None] = mapped_column(String(20))
+    #: the network's own time zone: the one deadlines start from
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

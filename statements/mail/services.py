@@ -15,6 +15,7 @@ from sqlalchemy import event, or_, select, update
 from statements.core import jobs
 from statements.core.db import utcnow
 from statements.core.input import one_line
+from statements.core.timezones import reading_in
 from statements.extensions import db
 from statements.mail.models import OutboxMessage
 from statements.mail.transports import transport_from_config
@@ -25,9 +26,17 @@ MAX_ATTEMPTS = 8
 CLAIM_LEASE = timedelta(minutes=10)
 
 
+def _recipient_zone(address: str) -> str | None:
+    """The time zone of the person with an account at this address, if they chose one."""
+    from statements.accounts.models import User, normalize_email  # (accounts send mail through here)
+
+    return db.session.scalar(select(User.time_zone).where(User.email_normalized == normalize_email(address)))
+
+
 def queue_mail(to_address: str, subject: str, template: str, **context) -> OutboxMessage:
     """Render a plain-text mail and add it to the outbox; it is sent after the transaction commits."""
-    body = render_template(f"mail/{template}.txt", **context)
+    with reading_in(_recipient_zone(to_address)):  # dates in the recipient's time zone, not the sender's
+        body = render_template(f"mail/{template}.txt", **context)
     message = OutboxMessage(to_address=to_address, subject=subject, body_text=body)
     db.session.add(message)
     session = db.session()

@@ -1,53 +1,20 @@
 """Forms for signing on, confirming, and managing sign-ons."""
 
 from functools import cache
-from zoneinfo import available_timezones
 
 from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
-from wtforms.widgets import Select
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from statements.accounts.forms import WebAddress, strip_spaces
 from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_choices
-from statements.core.forms import choices
+from statements.core.forms import LongSelectField, choices
+from statements.core.timezones import zone_choices
 from statements.core.i18n import current_language
 from statements.signons.models import MESSAGE_MAX, NAME_MAX, Visibility
-
-TIMEZONES = sorted(available_timezones() - {"localtime", "Factory"})
-
-
-class LongSelect(Select):
-    """WTForms' select, writing each plain option with one format instead of its general attribute
-    builder: the same HTML, in a fraction of the time a list of 250 countries otherwise takes on
-    every public page."""
-
-    @classmethod
-    def render_option(cls, choice, **kwargs):
-        if kwargs or choice.render_kw or not isinstance(choice.value, str):
-            return super().render_option(choice, **kwargs)
-        selected = "selected " if choice.selected else ""
-        label = escape(choice.label or choice.value)
-        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
-
-
-class LongSelectField(SelectField):
-    """A select over a long fixed list (countries, time zones): drawn with `LongSelect`, and an answer
-    is checked by looking it up among the values instead of walking every option, as WTForms does."""
-
-    widget = LongSelect()
-
-    def __init__(self, label=None, validators=None, choices=None, **kwargs):
-        super().__init__(label, validators, choices=choices, **kwargs)
-        self.values = frozenset(choice.value for choice in self.choices)
-
-    def pre_validate(self, form):
-        if not self.process_errors and self.data not in self.values:
-            raise ValidationError(self.invalid_choice_message or _("Not a valid choice."))
 
 
 def at_most(limit: int) -> Length:
@@ -74,9 +41,9 @@ def _visibilities():
     return choices([(v.value, v.label) for v in Visibility])
 
 
-@cache
 def _time_zones():
-    return choices([(z, z) for z in TIMEZONES])
+    """The time zones by region, each named by its city in the reader's language."""
+    return zone_choices(current_language())
 
 
 #: how an email address is refused, on every form of sign-on
@@ -144,7 +111,7 @@ class OpenSignOnForm(FlaskForm):
     deadline_time = StringField(_l("Deadline: time"), default="23:59", validators=[Optional(), Regexp(
         r"^\d{2}:\d{2}$", message=_l("Write the time as hours:minutes, for example 18:00."))], render_kw={"type": "time"})
     timezone = LongSelectField(_l("Time zone of the deadline"), default="UTC", choices=_time_zones,
-                               invalid_choice_message=_l("Choose a time zone from the list, such as America/Guatemala."))
+                               invalid_choice_message=_l("Choose a time zone from the list."))
     requires_approval = BooleanField(_l("Staff approve each confirmed sign-on before it is listed"), default=True)
     hide_list = BooleanField(_l("Keep the list of names private until the statement is published (the count still "
                                 "shows)"))

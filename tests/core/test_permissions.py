@@ -43,6 +43,7 @@ EXPECTATIONS = {
     ("accounts.account", "GET"): SIGNED_IN,
     ("accounts.change_password", "POST"): SIGNED_IN,
     ("accounts.change_language", "POST"): SIGNED_IN,
+    ("accounts.change_details", "POST"): SIGNED_IN,
     ("accounts.change_email", "POST"): SIGNED_IN,
     ("accounts.cancel_email_change", "GET"): TOKEN_LINK,  # the link sent to the old address; no login needed
     ("accounts.cancel_email_change", "POST"): TOKEN_LINK,
