@@ -138,7 +138,7 @@ def test_the_export_page_of_a_translation_says_what_the_file_holds(make_client, 
                  .get_data(as_text=True))
     assert "The Spanish text, revision 2, with its title and summary; dates, page numbers and country names in " \
            "Spanish." in page
-    assert f"The signatories of {TITLE} , the statement it translates (one list for every version): " \
+    assert f"The signatories of “ {TITLE} ”, the statement it translates (one list for every version): " \
            "3 organizations." in page
     assert "All final versions in one PDF" not in page and "not final" not in page
 
