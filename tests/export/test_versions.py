@@ -314,3 +314,14 @@ def test_a_translation_behind_the_published_text_has_no_public_pdf(app, make_cli
         db.session.commit()
         publish(world, _get(versions["en"]))
     assert make_client().get(f"/s/{versions['es_slug']}/statement.pdf").status_code == 404
+
+
+def test_the_public_page_links_to_both_pdfs_once_published(app, make_client, world, versions):
+    client = make_client()
+    address = f"/s/{versions['slug']}"
+    assert "all-languages.pdf" not in client.get(address).get_data(as_text=True)
+    with app.app_context():
+        publish(world, _get(versions["en"]))
+    page = client.get(address).get_data(as_text=True)
+    assert f'href="/s/{versions["slug"]}/statement.pdf">Download the PDF</a>' in page
+    assert f'href="/s/{versions["slug"]}/all-languages.pdf">Every language in one PDF</a>' in page
