@@ -325,3 +325,22 @@ def test_the_public_page_links_to_both_pdfs_once_published(app, make_client, wor
     page = client.get(address).get_data(as_text=True)
     assert f'href="/s/{versions["slug"]}/statement.pdf">Download the PDF</a>' in page
     assert f'href="/s/{versions["slug"]}/all-languages.pdf">Every language in one PDF</a>' in page
+
+
+@pytest.mark.parametrize("role, status", [("outsider", 404), ("observer", 403), ("member", 403),
+                                          ("anonymous", 302)])
+def test_a_translations_export_page_is_for_its_groups_coordinators_and_staff(make_client, world, versions, role,
+                                                                            status):
+    client = logged_in(make_client, world, role)
+    assert client.get(f"/statements/{versions['es']}/export").status_code == status
+    assert client.post(f"/statements/{versions['es']}/export", data={"versions": "all"}).status_code in (status, 400)
+
+
+def test_a_new_signature_on_the_source_makes_new_files_of_its_translations(app, world, versions):
+    with app.app_context():
+        first = make(_get(versions["es"]))[0].id
+        sign(world, _get(versions["en"]), "Sindicato Nacional de Trabajadoras", "MX")
+        second, content = make(_get(versions["es"]))
+        assert second.id != first
+
+    assert "Sindicato Nacional de Trabajadoras" in text_of(content)
