@@ -15,6 +15,10 @@ class ExportForm(FlaskForm):
     group_by = RadioField(_l("Signatories"), default="country", choices=choices([
         ("country", _l("Grouped by country")), ("alphabetical", _l("One alphabetical list"))]))
     page_size = RadioField(_l("Paper"), default="a4", choices=choices([("a4", _l("A4")), ("letter", _l("US Letter"))]))
+    #: offered on a source with translations final and in step; "one" when the page does not show it
+    versions = RadioField(_l("Languages"), default="one", choices=choices([
+        ("one", _l("This version only")),
+        ("all", _l("All final versions in one PDF, each from a new page, the signatories listed once at the end"))]))
 
 
 class NetworkForm(FlaskForm):

@@ -47,6 +47,9 @@ class ExportData:
     logo_data_uri: str | None = None
     summary: str = ""
     labels: Labels | None = None  # the file's own words (statements.export.labels.file_labels)
+    #: further versions in other languages (a PDF of all versions), each with its own words and no signatories:
+    #: the list is printed once, after the last version, in this version's words
+    translations: list["ExportData"] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -99,7 +102,8 @@ def page_counter_css(wording: str) -> Markup:
 @cache
 def _environment() -> Environment:
     environment = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
-    environment.filters.update(css_string=css_string, page_counter_css=page_counter_css, direction_of=direction_of)
+    environment.filters.update(css_string=css_string, page_counter_css=page_counter_css, direction_of=direction_of,
+                               text_direction=text_direction)
     return environment
 
 
@@ -116,13 +120,35 @@ def grouped(signatories: list[Signatory], group_by: str) -> list[tuple[str, list
     return list(groups.items())
 
 
+@dataclass
+class PrintedVersion:
+    """One version as laid out: its data, and the language and direction of its text and of its own words."""
+
+    data: ExportData
+    page: str  # the name of its pages (CSS named pages), which carry its running header and page numbers
+    direction: str
+    labels_lang: Markup
+
+    @property
+    def start(self) -> str:
+        """The side the running title sits on: where the text starts."""
+        return "right" if self.direction == "rtl" else "left"
+
+    @property
+    def end(self) -> str:
+        return "left" if self.direction == "rtl" else "right"
+
+
 def render_html(data: ExportData, group_by: str = "country", page_size: str = "a4") -> str:
-    """The HTML the PDF is made from (also used for the print view), its own words in the statement's language."""
-    labels = data.labels
-    direction = text_direction(data.language)
+    """The HTML the PDF is made from (also used for the print view), its own words in the statement's language;
+    each further version follows on pages of its own, in its language and direction."""
+    versions = [PrintedVersion(version, f"version-{number}", text_direction(version.language),
+                               labels_attributes(version.labels, version.language))
+                for number, version in enumerate([data, *data.translations], start=1)]
     return _environment().get_template("statement_pdf.html").render(
-        data=data, groups=grouped(data.signatories, group_by), page_size=PAGE_SIZES.get(page_size, "A4"),
-        group_by=group_by, labels=labels, labels_lang=labels_attributes(labels, data.language), direction=direction,
+        data=data, versions=versions, groups=grouped(data.signatories, group_by),
+        page_size=PAGE_SIZES.get(page_size, "A4"), group_by=group_by, labels=data.labels,
+        labels_lang=versions[0].labels_lang, direction=versions[0].direction,
     )
 
 

@@ -35,11 +35,13 @@ LOGO_MAX_PIXELS = 4000 * 4000
 #: a file still "running" after this long was lost with its process: it may be made again
 STALE_AFTER = timedelta(minutes=15)
 #: raised whenever files come out laid out differently, so files made before are made again
-LAYOUT_VERSION = 5
+LAYOUT_VERSION = 6
 KINDS = {"pdf": "application/pdf",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 GROUPINGS = ("country", "alphabetical")
 PAGE_SIZES = ("a4", "letter")
+#: this version alone, or (a PDF of a source) every final version in sequence
+VERSIONS = ("one", "all")
 
 
 # --- the network's look ----------------------------------------------------------------------------
@@ -104,8 +106,22 @@ def exported_revision(statement: Statement):
     return drafts.latest_revision(statement), False
 
 
+def signing_statement(statement: Statement) -> Statement:
+    """The statement whose sign-ons a version lists: its own for a source, its source's for a translation
+    (organizations sign the statement once, whatever language they read it in)."""
+    return statement.source or statement
+
+
+def included_versions(statement: Statement) -> list[Statement]:
+    """The translations a PDF of all versions holds after its source: final, in step with the final source."""
+    from statements.translating.services import final_versions  # translating builds on drafts, as export does
+
+    return final_versions(statement) if statement.source_id is None else []
+
+
 def signatory_version(statement: Statement) -> str:
     """Changes whenever the approved list changes (an approval, a withdrawal, a decision)."""
+    statement = signing_statement(statement)
     row = db.session.execute(
         select(func.count(), func.max(SignOn.approved_at), func.max(SignOn.withdrawn_at), func.max(SignOn.id))
         .where(SignOn.statement_id == statement.id, SignOn.status.in_([SignOnStatus.APPROVED.value,
@@ -113,6 +129,12 @@ def signatory_version(statement: Statement) -> str:
     ).one()
     settings = network_settings()
     return hashlib.sha256(repr((tuple(row), settings.name, settings.updated_at)).encode()).hexdigest()[:16]
+
+
+def signatory_count(statement: Statement) -> int:
+    """How many organizations the statement's files say signed it."""
+    return db.session.scalar(select(func.count()).where(
+        SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value))
 
 
 #: control characters: no font draws them, and a Word document cannot hold them at all
@@ -126,12 +148,13 @@ def printable(text: str) -> str:
 
 def signatories(statement: Statement) -> tuple[list[Signatory], int]:
     """The approved signatories as the public sees them (appearance decides), in the file's words; and
-    how many are only counted."""
+    how many are only counted. A translation lists its source's, in its own language."""
     language = statement.language
     types = {code: str(label) for code, label in ORGANIZATION_TYPES}  # the labels are lazy translations
     approved = db.session.execute(
         select(SignOn.visibility, SignOn.organization_name, SignOn.country, SignOn.org_type)
-        .where(SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)
+        .where(SignOn.statement_id == signing_statement(statement).id,
+               SignOn.status == SignOnStatus.APPROVED.value)
     ).all()
     in_country = in_country_wording(language)
     shown = [appearance(visibility, printable(name), country, kind, None, in_country=in_country,
@@ -144,15 +167,28 @@ def signatories(statement: Statement) -> tuple[list[Signatory], int]:
     return listed, len(approved) - len(listed)
 
 
-def export_data(statement: Statement, with_names: bool = True) -> tuple[ExportData, str]:
+def export_data(statement: Statement, with_names: bool = True, all_versions: bool = False) -> tuple[ExportData, str]:
     """The plain data a PDF or DOCX is made from, and the Markdown text; without names, the signatories
-    are only counted (for a list kept private until publication)."""
-    revision, is_final = exported_revision(statement)
-    text = printable(drafts.revision_text(revision))
+    are only counted (for a list kept private until publication). With all versions, the data of each final
+    translation follows, without signatories of its own."""
+    data, text = _version_data(statement)
     listed, unnamed = signatories(statement)
     withheld = 0 if with_names else len(listed) + unnamed
     if not with_names:
         listed, unnamed = [], 0
+    data.signatories, data.unnamed_count, data.withheld_count = listed, unnamed, withheld
+    # all versions in one file list the signatories once, after the last version, in the source's words: listed
+    # after each version they would repeat a list of thousands of names in every language, names that read the
+    # same in each, for the sake of a heading and a count
+    if all_versions:
+        data.translations = [with_labels(_version_data(translation)[0]) for translation in included_versions(statement)]
+    return with_labels(data), text
+
+
+def _version_data(statement: Statement) -> tuple[ExportData, str]:
+    """One version's text, title, summary and language, and whether it is final; no signatories yet."""
+    revision, is_final = exported_revision(statement)
+    text = printable(drafts.revision_text(revision))
     settings = network_settings()
     logo = (f"data:{settings.logo_type};base64,{base64.b64encode(settings.logo).decode()}"
             if settings.logo else None)
@@ -160,10 +196,9 @@ def export_data(statement: Statement, with_names: bool = True) -> tuple[ExportDa
         network_name=printable(settings.name), title=printable(statement.title), language=statement.language,
         text_html=render_markdown(text), signed_on=(statement.final_revision.created_at if is_final
                                                      else revision.created_at).date(),
-        revision_number=revision.number, is_final=is_final, signatories=listed, unnamed_count=unnamed,
-        withheld_count=withheld, logo_data_uri=logo, summary=printable(statement.summary),
+        revision_number=revision.number, is_final=is_final, logo_data_uri=logo, summary=printable(statement.summary),
     )
-    return with_labels(data), text
+    return data, text
 
 
 def with_labels(data: ExportData) -> ExportData:
@@ -184,22 +219,48 @@ def wording(language: str | None) -> tuple:
 
 # --- making files once ---------------------------------------------------------------------------------
 
-def cache_key(statement: Statement, kind: str, group_by: str, page_size: str) -> str:
-    revision, is_final = exported_revision(statement)
+def _details(statement: Statement) -> tuple:
     # the title, language and summary are printed too, and can change without a new revision; the file's
-    # words in that language are part of it too, so a corrected translation makes new files, as does a new layout
-    details = hashlib.sha256(repr((statement.title, statement.language, statement.summary,
-                                   wording(statement.language), LAYOUT_VERSION)).encode()).hexdigest()[:8]
-    return (f"{statement.id}:{kind}:{group_by}:{page_size}:{revision.id}:{int(is_final)}:"
-            f"{signatory_version(statement)}:{details}")
+    # words in that language are part of it too, so a corrected translation makes new files
+    return statement.title, statement.language, statement.summary, wording(statement.language)
+
+
+def cache_key(statement: Statement, kind: str, group_by: str, page_size: str, versions: str = "one") -> str:
+    revision, is_final = exported_revision(statement)
+    details = [_details(statement), LAYOUT_VERSION]
+    if versions == "all":  # each version in it, as it is now: one made final or falling behind makes a new file
+        details += [(version.id, version.final_revision_id, _details(version))
+                    for version in included_versions(statement)]
+    digest = hashlib.sha256(repr(details).encode()).hexdigest()[:8]
+    return (f"{statement.id}:{kind}:{group_by}:{page_size}:{versions}:{revision.id}:{int(is_final)}:"
+            f"{signatory_version(statement)}:{digest}")
+
+
+def options_of(export: ExportFile) -> tuple[str, str, str, str]:
+    """The kind, grouping, paper and versions a file was asked for (its key says: see cache_key)."""
+    # (a key from before there was a choice of versions has the revision where the choice is now)
+    kind, group_by, page_size, versions = (export.cache_key.split(":") + [""] * 5)[1:5]
+    return kind, group_by, page_size, versions if versions in VERSIONS else "one"
+
+
+def download_name(export: ExportFile, statement: Statement) -> str:
+    """The file name a download is offered under."""
+    kind, _group_by, _page_size, versions = options_of(export)
+    return f"{statement.slug}-all-languages.{kind}" if versions == "all" else f"{statement.slug}.{kind}"
 
 
 def request_export(statement: Statement, kind: str = "pdf", group_by: str = "country",
-                   page_size: str = "a4") -> tuple[ExportFile, bool]:
+                   page_size: str = "a4", versions: str = "one") -> tuple[ExportFile, bool]:
     """Return the file for these options, made or being made; say whether this call started it."""
-    if kind not in KINDS or group_by not in GROUPINGS or page_size not in PAGE_SIZES:
+    if kind not in KINDS or group_by not in GROUPINGS or page_size not in PAGE_SIZES or versions not in VERSIONS:
         raise InvalidInput(_("Choose PDF or DOCX, a grouping and a page size from the form."))
-    key = cache_key(statement, kind, group_by, page_size)
+    if versions == "all" and statement.source_id is not None:
+        raise InvalidInput(_("All versions in one file are exported from the statement they translate: open its "
+                             "Export page."), field="versions")
+    if versions == "all" and kind != "pdf":
+        raise InvalidInput(_("All versions in one file come as a PDF: choose PDF, or this version only."),
+                           field="versions")
+    key = cache_key(statement, kind, group_by, page_size, versions)
     existing = db.session.scalar(select(ExportFile).where(ExportFile.cache_key == key))
     if existing is not None and not _stale(existing):
         return existing, False
@@ -245,8 +306,8 @@ def make_file(export_id: int) -> None:
     db.session.commit()
     try:
         statement = db.session.get(Statement, export.statement_id)
-        kind, group_by, page_size = export.cache_key.split(":")[1:4]
-        data, text = export_data(statement)
+        kind, group_by, page_size, versions = options_of(export)
+        data, text = export_data(statement, all_versions=versions == "all")
         if kind == "pdf":
             from statements.export.pdf import render_pdf
 

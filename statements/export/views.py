@@ -3,29 +3,32 @@
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
+from statements.core.i18n import set_page_language
 from statements.core.loaders import load_for, require
 from statements.core.policy import Permission, sees_private_list
 from statements.core.security import PRIVATE
 from statements.drafts.models import State, Statement
 from statements.export import bp, services
 from statements.export.forms import ExportForm, NetworkForm
-from statements.export.labels import draft_mark
+from statements.export.labels import draft_mark, words_language
 from statements.export.models import ExportFile
 from statements.export.pdf import render_html
 from statements.extensions import db
 from statements.signons.services import list_is_public
 from statements.signons.views import load_public
+from statements.translating import services as translating
 
 
 def _load(statement_id: int) -> Statement:
     return load_for(Statement, statement_id, Permission.STATEMENT_EXPORT, visible=Permission.STATEMENT_VIEW)
 
 
-def _start(statement: Statement, kind: str, group_by: str, page_size: str) -> ExportFile:
-    export, started = services.request_export(statement, kind, group_by, page_size)
+def _start(statement: Statement, kind: str, group_by: str, page_size: str, versions: str = "one") -> ExportFile:
+    export, started = services.request_export(statement, kind, group_by, page_size, versions)
     if started:
         services.make_in_background(current_app._get_current_object(), export.id)
     return export
@@ -37,15 +40,38 @@ def export(statement_id: int):
     form = ExportForm()
     if form.validate_on_submit():
         try:
-            made = _start(statement, form.kind.data, form.group_by.data, form.page_size.data)
+            made = _start(statement, form.kind.data, form.group_by.data, form.page_size.data, form.versions.data)
         except InvalidInput as error:
             add_error(form, error)
         else:
             return redirect(url_for("export.progress", export_id=made.id))
     revision, is_final = services.exported_revision(statement)
+    source = services.signing_statement(statement)
     status = 400 if request.method == "POST" else 200
     return render_template("export/export.html", statement=statement, form=form, revision=revision,
-                           is_final=is_final, draft_mark=draft_mark(statement.language)), status
+                           is_final=is_final, draft_mark=draft_mark(statement.language), source=source,
+                           words_language=words_language(statement.language),
+                           signatories=services.signatory_count(source),
+                           translations=_translations_in_files(statement, is_final)), status
+
+
+def _translations_in_files(statement: Statement, is_final: bool) -> list[tuple[Statement, bool, str]]:
+    """A source's translations, each with whether a PDF of all versions holds it, and why not."""
+    if statement.source_id is not None:
+        return []
+    included = {version.id for version in services.included_versions(statement)}
+    listed = []
+    for translation in translating.translations_of(statement):
+        if translation.id in included:
+            listed.append((translation, True, _("Final and up to date: in the PDF of all versions.")))
+        elif not is_final:
+            listed.append((translation, False, _("Left out until this text is final.")))
+        elif translation.state_enum.text_is_editable or translation.final_revision_id is None:
+            listed.append((translation, False, _("Not final yet: left out.")))
+        else:
+            listed.append((translation, False, _("Behind the final text: left out until it is brought up to date "
+                                                 "and made final again.")))
+    return listed
 
 
 def _load_export(export_id: int) -> tuple[ExportFile, Statement]:
@@ -59,8 +85,9 @@ def _load_export(export_id: int) -> tuple[ExportFile, Statement]:
 def progress(export_id: int):
     """Say how the file is coming along; the page reloads itself until it is ready (no script needed)."""
     export, statement = _load_export(export_id)
-    return render_template("export/progress.html", export=export, statement=statement,
-                           public=False, download=url_for("export.download", export_id=export.id))
+    return render_template("export/progress.html", export=export, statement=statement, public=False,
+                           file_name=services.download_name(export, statement),
+                           download=url_for("export.download", export_id=export.id))
 
 
 @bp.route("/exports/<int:export_id>/download")
@@ -72,29 +99,55 @@ def download(export_id: int):
         flash(_("That file is not ready yet."), "info")
         return redirect(url_for("export.progress", export_id=export.id))
     response = send_file(path, mimetype=services.KINDS[export.kind], as_attachment=True,
-                         download_name=f"{statement.slug}.{export.kind}", conditional=False, etag=False)
+                         download_name=services.download_name(export, statement), conditional=False, etag=False)
     response.headers["Cache-Control"] = PRIVATE
     return response
 
 
+def _published_version(slug: str) -> Statement:
+    """A published statement, or a translation of one that is final and in step with its final text; else 404."""
+    version = db.session.scalar(select(Statement).where(Statement.slug == slug[:80]))
+    if version is not None and version.source_id is not None:
+        if version.source.state != State.PUBLISHED or not translating.in_step_with_final_source(version):
+            abort(404)
+        set_page_language(version.language)
+        return version
+    statement = load_public(slug)
+    if statement.state != State.PUBLISHED:
+        abort(404)
+    return statement
+
+
 @bp.route("/s/<slug>/statement.pdf")
 def public_pdf(slug: str):
-    """The published statement's PDF, for anyone; made once, then served from disk.
+    """The published statement's PDF (or a published version's, in its language), for anyone; made once, then
+    served from disk."""
+    return _public_file(_published_version(slug), "one", url_for("export.public_pdf", slug=slug))
+
+
+@bp.route("/s/<slug>/all-languages.pdf")
+def public_all_versions_pdf(slug: str):
+    """The published statement and each of its final translations, in one PDF; from the source's address only."""
+    statement = _published_version(slug)
+    if statement.source_id is not None:
+        abort(404)
+    return _public_file(statement, "all", url_for("export.public_all_versions_pdf", slug=slug))
+
+
+def _public_file(statement: Statement, versions: str, address: str):
+    """Serve a public PDF, or a page that says it is being made.
 
     Caches keep it, but ask each time whether it is still the one to give: its ETag is the file's own (a
     new file is made when the list of signatories changes), so a withdrawal is never served from a cache.
     """
-    statement = load_public(slug)
-    if statement.state != State.PUBLISHED:
-        abort(404)
-    export = _start(statement, "pdf", "country", "a4")
+    export = _start(statement, "pdf", "country", "a4", versions)
     path = services.file_path(export)
     if path is None:
         page = render_template("export/progress.html", export=export, statement=statement, public=True,
-                               download=url_for("export.public_pdf", slug=slug))
+                               file_name=services.download_name(export, statement), download=address)
         return page, 202, {"Cache-Control": "no-store"}
     response = send_file(path, mimetype=services.KINDS[export.kind], as_attachment=True,
-                         download_name=f"{statement.slug}.{export.kind}", etag=services.file_etag(export),
+                         download_name=services.download_name(export, statement), etag=services.file_etag(export),
                          conditional=True)
     response.headers["Cache-Control"] = "public, no-cache"
     return response
@@ -105,7 +158,8 @@ def print_view(statement_id: int):
     """The PDF's page in the browser, naming signatories to whom the PDF would name them: anyone once the
     list is public, else those who may export the files."""
     statement = load_for(Statement, statement_id, Permission.STATEMENT_PRINT, visible=Permission.STATEMENT_VIEW)
-    with_names = list_is_public(statement) or sees_private_list(current_user, statement)
+    source = services.signing_statement(statement)  # a translation lists its source's signatories, by its rule
+    with_names = list_is_public(source) or sees_private_list(current_user, source)
     data, _text = services.export_data(statement, with_names=with_names)
     return render_html(data, request.args.get("group", "country"), "a4")
 

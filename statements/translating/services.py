@@ -158,6 +158,21 @@ def require_in_step_with_final_source(translation: Statement) -> None:
                          behind=state.behind, missing=state.missing))
 
 
+def in_step_with_final_source(translation: Statement) -> bool:
+    """Whether a translation is final against its source's final text, every paragraph up to date: a version
+    that goes out beside the source."""
+    source = translation.source
+    return (source is not None and translation.final_revision_id is not None
+            and not translation.state_enum.text_is_editable
+            and source.final_revision_id is not None and not source.state_enum.text_is_editable
+            and state_of(translation).up_to_date)
+
+
+def final_versions(source: Statement) -> list[Statement]:
+    """The translations final and in step with the source's final text, by language."""
+    return [translation for translation in translations_of(source) if in_step_with_final_source(translation)]
+
+
 # --- invited translators ------------------------------------------------------------------------------
 
 def translation_in(source: Statement, language: str) -> Statement | None:

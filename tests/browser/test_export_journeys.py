@@ -118,3 +118,43 @@ def _slug(app, statement_id: int) -> str:
 
     with app.app_context():
         return db.session.get(Statement, statement_id).slug
+
+
+def test_a_coordinator_exports_every_final_version_in_one_pdf_from_the_export_page(app, page, world, tmp_path):
+    from tests.export.build import translate
+    from tests.export.test_versions import ARABIC, ARABIC_TITLE, FRENCH, FRENCH_TITLE, SPANISH, SPANISH_TITLE
+
+    with app.app_context():
+        source = open_statement(world, title=TITLE)
+        sign(world, source, "Asociación de Trabajadoras del Hogar", "GT")
+        spanish = translate(world, source, "es", SPANISH_TITLE, SPANISH)
+        translate(world, source, "ar", ARABIC_TITLE, ARABIC)
+        translate(world, source, "fr", FRENCH_TITLE, FRENCH, final=False)
+        statement_id, slug, spanish_id = source.id, source.slug, spanish.id
+    log_in(page, world.emails["coordinator"])
+    page.goto(f"/statements/{statement_id}/export")
+    expect(page.get_by_text("Not final yet: left out.")).to_be_visible()
+    check_page(page, "export form with translations")
+    page.get_by_role("group", name="Languages").get_by_label("All final versions in one PDF").check()
+    page.get_by_role("button", name="Make the file").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your file is ready", timeout=120_000)
+    with page.expect_download() as started:
+        page.get_by_role("link", name=f"Download {slug}-all-languages.pdf").click()
+    path = tmp_path / started.value.suggested_filename
+    started.value.save_as(path)
+
+    text = text_of(path.read_bytes())
+    assert text.index(TITLE) < text.index(ARABIC_TITLE) < text.index(SPANISH_TITLE)
+    assert FRENCH_TITLE not in text and "Asociación de Trabajadoras del Hogar" in text
+
+    # a translation's own page says what its file holds: its text, its source's signatories
+    page.goto(f"/statements/{spanish_id}/export")
+    expect(page.get_by_text("The Spanish text, revision 2")).to_be_visible()
+    check_page(page, "export form of a translation")
+
+    # the page in Arabic, right to left, fits a phone too
+    page.goto(f"/statements/{statement_id}/export")
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    check_page(page, "export form with translations in arabic")

@@ -139,6 +139,7 @@ EXPECTATIONS = {
     ("export.progress", "GET"): GROUP_MANAGERS,
     ("export.download", "GET"): GROUP_MANAGERS,
     ("export.public_pdf", "GET"): dict.fromkeys(ROLES, HIDDEN),  # the world's statement is not published
+    ("export.public_all_versions_pdf", "GET"): dict.fromkeys(ROLES, HIDDEN),
     ("export.print_view", "GET"): GROUP_MEMBERS,
     ("export.network", "GET"): STAFF,
     ("export.network", "POST"): STAFF,

@@ -58,6 +58,21 @@ def sign(world, statement: Statement, name: str, country: str = "GT", org_type: 
     return signon
 
 
+def translate(world, source: Statement, language: str, title: str, text: str, summary: str = "",
+              final: bool = True) -> Statement:
+    """A translation of a final statement, every paragraph translated from its final text; made final too."""
+    from statements.translating import services as translating
+
+    person = coordinator(world)
+    translation = translating.start_translation(person, source, language, title)
+    translation.summary = summary
+    drafts.save_revision(person, translation, translation.latest_number, text, "Translated")
+    if final:
+        drafts.transition(person, translation, "final")
+    db.session.commit()
+    return translation
+
+
 def publish(world, statement: Statement) -> None:
     person = coordinator(world)
     signons.close_signon(person, statement)
@@ -66,9 +81,9 @@ def publish(world, statement: Statement) -> None:
 
 
 def make(statement: Statement, kind: str = "pdf", group_by: str = "country",
-         page_size: str = "a4") -> tuple[ExportFile, bytes]:
+         page_size: str = "a4", versions: str = "one") -> tuple[ExportFile, bytes]:
     """Ask for an export and make it here and now (as the background thread would); return it and the file."""
-    export, started = services.request_export(statement, kind, group_by, page_size)
+    export, started = services.request_export(statement, kind, group_by, page_size, versions)
     if started:
         services.make_file(export.id)
     export = db.session.get(ExportFile, export.id)
