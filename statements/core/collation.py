@@ -34,6 +34,12 @@ def sort_key(text: str, language: str = ROOT) -> bytes:
     return _collator(language).getSortKey(text or "")
 
 
+def sort_key_in(language: str) -> Callable[[str], bytes]:
+    """A key function for texts in the alphabetical order of a language."""
+    collator = _collator(language)
+    return lambda text: collator.getSortKey(text or "")
+
+
 def sorted_in(items: Iterable[T], language: str, text: Callable[[T], str]) -> list[T]:
     """The items sorted by a text of each, in the alphabetical order of a language (ties keep their order)."""
     collator = _collator(language)

@@ -143,7 +143,7 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
         in_labels_direction.append(document.add_paragraph(labels.list_private))
     if not data.count:
         in_labels_direction.append(document.add_paragraph(labels.none_yet))
-    for country, signatories in grouped(data.signatories, group_by):
+    for country, signatories in grouped(data.signatories, group_by, data.language):
         if country:
             in_text_direction.append(
                 document.add_heading(f"{country} ({labels.number(len(signatories))})", level=2))

@@ -14,6 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from statements.core.collation import sort_key_in
 from statements.core.languages import direction_of, primary_language, text_direction
 from statements.export.labels import Labels, page_of_parts
 
@@ -107,15 +108,15 @@ def _environment() -> Environment:
     return environment
 
 
-def grouped(signatories: list[Signatory], group_by: str) -> list[tuple[str, list[Signatory]]]:
-    """Signatories by country (countries and names alphabetical), or one alphabetical list."""
-    from statements.signons.duplicates import fold
-
-    ordered = sorted(signatories, key=lambda s: (fold(s.name), s.name))
+def grouped(signatories: list[Signatory], group_by: str, language: str) -> list[tuple[str, list[Signatory]]]:
+    """Signatories by country (countries and names alphabetical, as readers of the file's language sort
+    them), or one alphabetical list."""
+    by_name = sort_key_in(language)
+    ordered = sorted(signatories, key=lambda s: (by_name(s.name), s.name))
     if group_by != "country":
         return [("", ordered)]
     groups: dict[str, list[Signatory]] = {}
-    for signatory in sorted(ordered, key=lambda s: fold(s.country)):
+    for signatory in sorted(ordered, key=lambda s: by_name(s.country)):
         groups.setdefault(signatory.country, []).append(signatory)
     return list(groups.items())
 
@@ -146,7 +147,7 @@ def render_html(data: ExportData, group_by: str = "country", page_size: str = "a
                                labels_attributes(version.labels, version.language))
                 for number, version in enumerate([data, *data.translations], start=1)]
     return _environment().get_template("statement_pdf.html").render(
-        data=data, versions=versions, groups=grouped(data.signatories, group_by),
+        data=data, versions=versions, groups=grouped(data.signatories, group_by, data.language),
         page_size=PAGE_SIZES.get(page_size, "A4"), group_by=group_by, labels=data.labels,
         labels_lang=versions[0].labels_lang, direction=versions[0].direction,
     )

@@ -78,3 +78,19 @@ def test_a_sign_on_is_stored_with_its_root_collation_keys(app, world):
         signon = db.session.scalar(select(SignOn).where(SignOn.organization_name == "Ñandutí Red"))
         assert signon.sort_key == collation.stored_sort_key("Ñandutí Red", 200)
         assert signon.country_sort == collation.stored_sort_key("Côte d'Ivoire", 80)
+
+
+def test_files_list_signatories_in_the_alphabetical_order_of_their_language():
+    from statements.export.pdf import Signatory, grouped
+
+    people = [Signatory("Nube Colectiva", "Paraguay", "NGO"), Signatory("Ñandutí Red", "Paraguay", "NGO"),
+              Signatory("جمعية النور", "Paraguay", "NGO"), Signatory("Öko Frauen", "Österreich", "NGO"),
+              Signatory("Zeta", "Zambia", "NGO")]
+
+    def names(group_by, language):
+        return [[s.name for s in members] for _country, members in grouped(people, group_by, language)]
+
+    assert names("alphabetical", "en") == [["Ñandutí Red", "Nube Colectiva", "Öko Frauen", "Zeta", "جمعية النور"]]
+    assert names("alphabetical", "es") == [["Nube Colectiva", "Ñandutí Red", "Öko Frauen", "Zeta", "جمعية النور"]]
+    assert names("alphabetical", "ar") == [["جمعية النور", "Ñandutí Red", "Nube Colectiva", "Öko Frauen", "Zeta"]]
+    assert [c for c, _m in grouped(people, "country", "de")] == ["Österreich", "Paraguay", "Zambia"]  # Ö with O
