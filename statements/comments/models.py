@@ -78,3 +78,25 @@ class Comment(db.Model):
 
     def __repr__(self) -> str:
         return f"<Comment {self.id} in thread {self.thread_id}>"
+
+
+class Mention(db.Model):
+    """A person named with @ in a comment: found on their to-do list and told of it."""
+
+    __tablename__ = "comment_mention"
+
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True,
+                                         index=True)
+
+
+class ThreadRead(db.Model):
+    """How far a person has read a thread: the last comment there when they last opened it."""
+
+    __tablename__ = "thread_read"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("comment_thread.id", ondelete="CASCADE"), primary_key=True,
+                                           index=True)
+    last_comment_id: Mapped[int] = mapped_column(default=0)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

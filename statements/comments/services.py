@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from statements.accounts.models import Membership, User
 from statements.audit.services import record
 from statements.comments import anchoring
-from statements.comments.models import BODY_MAX, QUOTE_MAX, Comment, Thread
-from statements.core.db import utcnow
+from statements.comments.models import BODY_MAX, QUOTE_MAX, Comment, Mention, Thread, ThreadRead
+from statements.core.db import upsert, utcnow
 from statements.core.errors import InvalidInput, NotAllowed
 from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.urls import external_url
@@ -125,6 +125,8 @@ def _notify(actor: User, thread: Thread, comment: Comment, new_thread: bool) -> 
         member = by_handle.get(handle.casefold()) or by_handle.get(handle.rstrip(".-").casefold())
         if member is not None:
             mentioned.add(member.id)
+    for member_id in mentioned - {actor.id}:  # kept for the person's to-do list, whatever their mail settings
+        db.session.add(Mention(comment_id=comment.id, user_id=member_id))
     participant_ids = set(db.session.scalars(
         select(Comment.author_id).where(Comment.thread_id == thread.id, Comment.author_id.is_not(None))
     ).all())
@@ -238,3 +240,9 @@ def thread_counts(statement: Statement) -> dict[str, int]:
     for is_open, count in rows:
         counts["open" if is_open else "resolved"] += count
     return counts
+
+
+def mark_thread_read(user: User, thread: Thread) -> None:
+    """Remember that a person has read a thread up to its latest comment."""
+    last = db.session.scalar(select(func.max(Comment.id)).where(Comment.thread_id == thread.id)) or 0
+    upsert(ThreadRead, {"user_id": user.id, "thread_id": thread.id}, {"last_comment_id": last, "read_at": utcnow()})

@@ -72,7 +72,10 @@ def new_thread(statement_id: int):
 @bp.route("/threads/<int:thread_id>")
 def thread(thread_id: int):
     thread = load_for(Thread, thread_id, Permission.STATEMENT_VIEW)
-    return render_template("comments/thread.html", thread=thread, statement=thread.statement, form=CommentForm())
+    page = render_template("comments/thread.html", thread=thread, statement=thread.statement, form=CommentForm())
+    services.mark_thread_read(current_user, thread)
+    db.session.commit()
+    return page
 
 
 @bp.route("/threads/<int:thread_id>/replies", methods=["POST"])

@@ -110,3 +110,16 @@ def paginate_ids(ids: list[int], load: Callable[[list[int]], list], per_page: in
     """Paginate ids in a given order by the request's ?page=; `load` gives the rows of a page's ids, in order."""
     return _ListPagination(page=_requested_page(), per_page=per_page, max_per_page=per_page, error_out=False,
                            ids=ids, load=load)
+
+
+def upsert(model, keys: dict, values: dict) -> None:
+    """Insert a row, or update it where one with the same keys is there already, in one statement: two
+    requests writing the same row at once never collide (INSERT ... ON CONFLICT DO UPDATE)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from statements.extensions import db
+
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(**keys, **values)
+    db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))

@@ -91,6 +91,13 @@ class Statement(db.Model):
     #: keep the list of names private until the statement is published (the count still shows)
     signon_list_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
+    #: when the comment period ends (UTC), shown with a countdown; None: it ends when a coordinator says
+    comment_period_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: at that end the period closes itself (back to draft); otherwise only the coordinators are reminded
+    comment_period_closes_itself: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    #: during its comment period, every member of the network may read and comment, not only the group
+    open_to_network: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+
     final_revision: Mapped["Revision | None"] = relationship(foreign_keys=[final_revision_id], post_update=True)
     #: for a translation: the statement it translates, in another language; None for a source
     source_id: Mapped[int | None] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"), index=True)
@@ -157,3 +164,15 @@ class Transition(db.Model):
 
     def __repr__(self) -> str:
         return f"<Transition {self.statement_id} {self.from_state}->{self.to_state}>"
+
+
+class StatementRead(db.Model):
+    """The latest revision of a statement a person has opened, to tell them when there is a newer one."""
+
+    __tablename__ = "statement_read"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True,
+                                              index=True)
+    revision_number: Mapped[int] = mapped_column(default=0)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

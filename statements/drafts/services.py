@@ -13,14 +13,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from statements.accounts.models import User, WorkingGroup
 from statements.audit.services import record
-from statements.core.db import WriteRace
+from statements.core.db import WriteRace, upsert, utcnow
 from statements.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from statements.core.input import one_line
 from statements.drafts.deltas import apply_delta, make_delta
 from statements.drafts.diffing import WORD_PATTERN, Diff, word_diff
 from statements.drafts.merging import MergeResult, three_way_merge
 from statements.drafts.models import (
-    SNAPSHOT_EVERY, TEXT_MAX, Revision, State, Statement, Transition,
+    SNAPSHOT_EVERY, TEXT_MAX, Revision, State, Statement, StatementRead, Transition,
 )
 from statements.extensions import db
 
@@ -349,3 +349,9 @@ def statements_of(group: WorkingGroup) -> list[Statement]:
     return db.session.scalars(
         select(Statement).where(Statement.group_id == group.id).order_by(Statement.created_at.desc())
     ).all()
+
+
+def mark_statement_read(user: User, statement: Statement) -> None:
+    """Remember that a person has opened a statement's latest revision."""
+    upsert(StatementRead, {"user_id": user.id, "statement_id": statement.id},
+           {"revision_number": statement.latest_number, "read_at": utcnow()})

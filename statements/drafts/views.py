@@ -59,11 +59,14 @@ def statement(statement_id: int):
     threads = comments.threads_of(statement, "open")
     highlights = [Highlight(t.position, t.position + len(t.quote), t.id, t.anchor_status) for t in threads
                   if t.anchor_revision == latest.number and t.anchor_status in ("exact", "fuzzy")]
-    return render_template("drafts/statement.html", statement=statement, revision=latest,
+    page = render_template("drafts/statement.html", statement=statement, revision=latest,
                            blocks=render_blocks(services.revision_text(latest), highlights), threads=threads,
                            thread_counts=comments.thread_counts(statement),
                            transitions=services.available_transitions(statement),
                            history=services.transitions_of(statement))
+    services.mark_statement_read(current_user, statement)
+    db.session.commit()
+    return page
 
 
 @bp.route("/statements/<int:statement_id>/edit", methods=["GET", "POST"])

@@ -106,10 +106,12 @@ def databases(tmp_path):
 
 def fill(app) -> None:
     """Load the demo (statements with many revisions, threads, 321 sign-ons), then rows it has none of."""
-    from statements.accounts.models import EmailChange, Invitation, LoginSession, User, session_key_hash
-    from statements.comments.models import Thread
+    from statements.accounts.models import (
+        EmailChange, Invitation, LoginSession, TranslatorGrant, User, session_key_hash,
+    )
+    from statements.comments.models import Mention, Thread, ThreadRead
     from statements.demo import load_demo
-    from statements.drafts.models import Statement
+    from statements.drafts.models import Statement, StatementRead
     from statements.export.models import ExportFile, NetworkSettings
     from statements.signons.models import SignOn
     from statements.talking_points.models import PointUse, TalkingPoint
@@ -138,6 +140,13 @@ def fill(app) -> None:
                                 inserted_by_id=admin.id))
         thread = db.session.scalar(select(Thread).where(Thread.original_quote.is_not(None)).order_by(Thread.id))
         thread.anchor_status, thread.similarity = "fuzzy", 0.8125
+        db.session.add(StatementRead(user_id=observer.id, statement_id=drafting.id, revision_number=2,
+                                     read_at=signing.created_at))
+        db.session.add(ThreadRead(user_id=observer.id, thread_id=thread.id, last_comment_id=thread.comments[0].id,
+                                  read_at=signing.created_at))
+        db.session.add(Mention(comment_id=thread.comments[0].id, user_id=observer.id))
+        db.session.add(TranslatorGrant(statement_id=drafting.id, language="pt", user_id=observer.id,
+                                       invited_by_id=admin.id))
         first, twin = db.session.scalars(select(SignOn).order_by(SignOn.id).limit(1)).one(), db.session.scalars(
             select(SignOn).order_by(SignOn.id.desc()).limit(1)).one()
         first.possible_duplicate_of_id = twin.id  # a sign-on pointing at a later one: written in a second pass
@@ -154,7 +163,7 @@ def table_rows(app, table) -> list[tuple]:
 
 def check_app_works(app) -> None:
     """Log in as a demo member, open a statement, compare two revisions and read the sign-on count."""
-    from statements.drafts.models import Statement
+    from statements.drafts.models import Statement, StatementRead
     from statements.signons.models import SignOn
 
     with app.app_context():
