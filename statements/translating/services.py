@@ -137,6 +137,18 @@ def translations_behind(source: Statement) -> list[TranslationState]:
     return [state for state in translation_states(source) if not state.up_to_date]
 
 
+def in_step_with_final_source(translation: Statement) -> bool:
+    """Whether a translation's final text translates every paragraph of its source's final text as it
+    reads now (the source may have been made final again, on another text, since)."""
+    source = translation.source
+    if source is None or translation.final_revision_id is None or source.final_revision_id is None:
+        return False
+    synced = {position: (row.source_text, 0) for position, row in _synced(translation).items()}
+    counted = standings(drafts.revision_text(source.final_revision), drafts.revision_text(translation.final_revision),
+                        synced)
+    return state_of(translation, counted).up_to_date
+
+
 def require_in_step_with_final_source(translation: Statement) -> None:
     """Refuse to make a translation final unless its source is final and every paragraph is up to date with it."""
     source = translation.source
