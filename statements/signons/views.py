@@ -67,12 +67,15 @@ def load_public(slug: str) -> Statement:
 
 def in_signers_language(source: Statement, version: Statement, signon: SignOn) -> Statement:
     """A page for one signatory, opened at the statement's own address (as the links in their mail are),
-    speaks the language they signed in, with the version in that language when there is a public one."""
+    shows the public version in the language they signed in, if there is one, and speaks its language."""
     if version is not source or not signon.language or signon.language == source.language:
         return version
-    set_page_language(signon.language)
+    theirs = versions.public_version_in(source, signon.language)
+    if theirs is None:
+        return version
+    set_page_language(theirs.language)
     refresh()  # the interface language may have been read already, for the statement's language
-    return versions.public_version_in(source, signon.language) or source
+    return theirs
 
 
 def alternates(public_versions: list[Statement], endpoint: str) -> list[tuple[str, str]]:

@@ -199,6 +199,23 @@ def test_signing_from_the_spanish_version_signs_the_statement_in_spanish(app, cl
         assert db.session.get(SignOn, signon.id).status == "confirmed"
 
 
+def test_the_confirmation_link_still_works_once_the_version_signed_from_is_no_longer_public(
+        app, world, client, mailbox, versions):
+    client.submit(f"/s/{versions['es']}/sign", form(contact_email=EMAIL))
+    with app.app_context():
+        drafts.transition(coordinator_of(world), statement_by_slug(versions["es"]), "draft")  # reopened
+        db.session.commit()
+    mailbox.deliver()
+    (mail,) = mailbox.to(EMAIL)
+    link = mailbox.link_in(mail, "/confirm/")
+    page = app.test_client().get(link)
+    assert page.status_code == 200 and html_language(text_of(page)) == "en"  # the statement's own page
+    assert app.test_client().submit(link).status_code == 200
+    with app.app_context():
+        (signon,) = signons()
+        assert (signon.status, signon.language) == ("confirmed", "es")
+
+
 def test_a_code_typed_at_the_arabic_version_confirms_the_signature_of_the_statement(app, client, mailbox, versions):
     client.submit(f"/s/{versions['ar']}/sign", form(contact_email=EMAIL))
     mailbox.deliver()
