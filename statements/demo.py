@@ -221,6 +221,36 @@ must support them: people who move within their countries and across borders ali
 - report every year on how much reached people who moved.
 """
 
+#: the sign-on statement's versions, made final in step with it: readers and signers can use either
+SIGNON_TRANSLATIONS = {
+    "es": ("La financiación de pérdidas y daños debe llegar a las personas que se desplazan",
+           "Un llamado a la junta del fondo de pérdidas y daños.",
+           """# La financiación de pérdidas y daños debe llegar a las personas que se desplazan
+
+El cambio climático ya obliga a millones de personas a dejar sus hogares. El nuevo fondo de pérdidas y daños
+debe apoyarlas: tanto a quienes se desplazan dentro de su país como a quienes cruzan fronteras.
+
+## Pedimos a la junta del fondo que
+
+- reserve una parte de cada desembolso para las comunidades desplazadas y reubicadas;
+- permita que las organizaciones comunitarias presenten solicitudes directamente, sin pasar por los gobiernos nacionales;
+- informe cada año de cuánto llegó a las personas que se desplazaron.
+"""),
+    "ar": ("يجب أن يصل تمويل الخسائر والأضرار إلى الناس الذين يتنقلون",
+           "نداء إلى مجلس صندوق الخسائر والأضرار.",
+           """# يجب أن يصل تمويل الخسائر والأضرار إلى الناس الذين يتنقلون
+
+يُجبر تغيّر المناخ ملايين الناس على ترك بيوتهم. على صندوق الخسائر والأضرار الجديد أن يدعمهم:
+من يتنقلون داخل بلدانهم ومن يعبرون الحدود على حدّ سواء.
+
+## ندعو مجلس الصندوق إلى
+
+- تخصيص حصة من كل صرف للمجتمعات النازحة والمُعاد توطينها؛
+- السماح للمنظمات المجتمعية بالتقدم بطلباتها مباشرة، دون المرور بالحكومات الوطنية؛
+- الإبلاغ كل عام عن المبالغ التي وصلت إلى الناس الذين تنقّلوا.
+"""),
+}
+
 _NAME_PARTS = (["Women's", "Migrant", "Domestic Workers'", "Climate", "Coastal", "Rural", "Youth", "Indigenous",
                 "Garment Workers'", "Farmworkers'", "Fisherfolk", "Urban Poor"],
                ["Network", "Union", "Alliance", "Collective", "Association", "Forum", "Coalition", "Centre",
@@ -245,6 +275,7 @@ def _load_signon_statement(group: WorkingGroup, people: dict) -> None:
                                         SIGNON_TEXT)
     drafts.transition(coordinator, statement, "final")
     signons.open_signon(coordinator, statement, None, "UTC", True, "", False)
+    _load_signon_translations(statement, people)
     rng = random.Random(2026)
     names = set()
     while len(names) < 320:
@@ -274,6 +305,20 @@ def _load_signon_statement(group: WorkingGroup, people: dict) -> None:
                          "contact_email": "other@example.net"})
     signons.flag_if_duplicate(statement, twin)
     db.session.add(twin)
+
+
+def _load_signon_translations(statement, people: dict) -> None:
+    """A Spanish and an Arabic version of the sign-on statement, final: public beside it."""
+    from statements.drafts import services as drafts
+    from statements.translating import services as translating
+
+    translator = people["member@example.org"]
+    for language, (title, summary, text) in SIGNON_TRANSLATIONS.items():
+        version = translating.start_translation(translator, statement, language, title)
+        version.summary = summary
+        drafts.save_revision(translator, version, version.latest_number, text,
+                             "Traducción completa" if language == "es" else "ترجمة كاملة")
+        drafts.transition(people["coordinator@example.org"], version, "final")
 
 
 _PLACES = ["Dhaka", "Manila", "Nairobi", "Quetzaltenango", "Oaxaca", "Lagos", "Chennai", "Suva", "Dakar", "Recife",

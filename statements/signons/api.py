@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 from statements.core.db import paginate
 from statements.core.urls import external_url
 from statements.drafts import services as drafts
-from statements.signons import bp, services
-from statements.signons.views import load_public
+from statements.signons import bp, services, versions
+from statements.signons.views import load_public_version
 
 API_PAGE_SIZE = 100
 CACHE_SECONDS = 60
@@ -27,34 +27,44 @@ def _public_response(response, max_age: int = CACHE_SECONDS):
     return response.make_conditional(request)
 
 
-def _statement_json(statement) -> dict:
+def _version_json(link: versions.VersionLink) -> dict:
+    return {"language": link.language, "language_name": link.language_name, "title": link.title, "slug": link.slug,
+            "url": external_url("signons.public", slug=link.slug), "source": link.is_source}
+
+
+def _statement_json(statement, version=None) -> dict:
+    """A statement in one of its versions: that version's words, the source's sign-on and counts."""
+    version = version or statement
     counts = services.counts(statement)
     return {
-        "slug": statement.slug,
-        "title": statement.title,
-        "language": statement.language,
-        "summary": statement.summary,
+        "slug": version.slug,
+        "source_slug": statement.slug,
+        "title": version.title,
+        "language": version.language,
+        "summary": version.summary,
         "state": statement.state,
-        "final_revision": statement.final_revision.number,
-        "text_markdown": drafts.revision_text(statement.final_revision),
+        "final_revision": version.final_revision.number,
+        "text_markdown": drafts.revision_text(version.final_revision),
+        "versions": [_version_json(link) for link in versions.version_links(versions.public_versions(statement))],
         "signon_open": statement.state == "signon_open",
         "signon_deadline": statement.signon_deadline.isoformat() if statement.signon_deadline else None,
         "count": counts["total"],
         "by_country": [{"country": code, "country_name": name, "count": n} for name, code, n in counts["by_country"]],
         "by_type": [{"type": t, "count": n} for t, n in counts["by_type"]],
         "list_public": services.list_is_public(statement),
-        "url": external_url("signons.public", slug=statement.slug),
+        "url": external_url("signons.public", slug=version.slug),
     }
 
 
 @bp.route("/api/v1/statements/<slug>")
 def api_statement(slug: str):
-    return _public_response(jsonify(_statement_json(load_public(slug))))
+    """A statement at its own address or at a public translation's: the text of that version."""
+    return _public_response(jsonify(_statement_json(*load_public_version(slug))))
 
 
 @bp.route("/api/v1/statements/<slug>/signatories")
 def api_signatories(slug: str):
-    statement = load_public(slug)
+    statement, _version = load_public_version(slug)
     if not services.list_is_public(statement):
         return _public_response(jsonify({"count": services.counts(statement)["total"], "list_public": False,
                                          "signatories": [], "page": 1, "pages": 0}))
@@ -86,14 +96,14 @@ def neutralize(cell) -> str:
 
 @bp.route("/s/<slug>/signatories.json")
 def signatories_json(slug: str):
-    statement = load_public(slug)
+    statement, _version = load_public_version(slug)
     entries = [services.public_entry(s) for s in services.public_rows(statement)]
     return _public_response(jsonify({"count": services.counts(statement)["total"], "signatories": entries}))
 
 
 @bp.route("/s/<slug>/signatories.csv")
 def signatories_csv(slug: str):
-    statement = load_public(slug)
+    statement, _version = load_public_version(slug)
     rows = [["name", "country", "country_name", "type", "website"]]
     rows += [[e["name"], e["country"], e["country_name"], e["type"] or "", e["website"] or ""]
              for e in map(services.public_entry, services.public_rows(statement))]
@@ -102,7 +112,7 @@ def signatories_csv(slug: str):
 
 @bp.route("/s/<slug>/series.json")
 def series_json(slug: str):
-    statement = load_public(slug)
+    statement, _version = load_public_version(slug)
     counts = services.counts(statement)
     return _public_response(jsonify({
         "by_day": [{"date": day, "count": n} for day, n in services.daily_series(statement)],
@@ -112,14 +122,14 @@ def series_json(slug: str):
 
 @bp.route("/s/<slug>/series.csv")
 def series_csv(slug: str):
-    statement = load_public(slug)
+    statement, _version = load_public_version(slug)
     rows = [["date", "count"]] + [[day, n] for day, n in services.daily_series(statement)]
     return _public_response(_csv_response(rows, f"{statement.slug}-signons-by-day.csv"))
 
 
 @bp.route("/s/<slug>/badge.svg")
 def badge(slug: str):
-    statement = load_public(slug)
+    statement, _version = load_public_version(slug)
     response = make_response(render_template("signons/badge.svg", statement=statement,
                                              count=services.counts(statement)["total"]))
     response.headers["Content-Type"] = "image/svg+xml; charset=utf-8"
@@ -138,6 +148,13 @@ def openapi_document(server: str) -> dict:
             "schema": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80}}
     not_found = {"description": _("No public statement has this address")}
     refused = {"description": _("The address or the query holds a NUL character, which is refused everywhere")}
+    version = {"type": "object", "required": ["language", "language_name", "title", "slug", "url", "source"],
+               "properties": {
+                   "language": {"type": "string"},
+                   "language_name": {"type": "string", "description": _("The language's name in itself")},
+                   "title": {"type": "string"}, "slug": {"type": "string"}, "url": {"type": "string"},
+                   "source": {"type": "boolean",
+                              "description": _("True for the statement's own text, false for a translation")}}}
     count_item = {"type": "object", "required": ["count"], "properties": {
         "country": {"type": "string"}, "country_name": {"type": "string"}, "type": {"type": "string"},
         "count": {"type": "integer", "minimum": 0}}}
@@ -156,12 +173,20 @@ def openapi_document(server: str) -> dict:
         "paths": {
             "/api/v1/statements/{slug}": {"get": {
                 "summary": _("A statement's final text and its counts"), "operationId": "getStatement",
+                "description": _("At a translation's address: the translation's final text, with the counts "
+                                 "of the statement it translates (one list of signatories for all versions)."),
                 "parameters": [slug],
                 "responses": {"200": {"description": _("The statement"), "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["slug", "title", "count", "text_markdown"], "properties": {
-                        "slug": {"type": "string"}, "title": {"type": "string"}, "language": {"type": "string"},
+                    "type": "object", "required": ["slug", "source_slug", "title", "count", "text_markdown",
+                                                   "versions"], "properties": {
+                        "slug": {"type": "string"},
+                        "source_slug": {"type": "string", "description": _(
+                            "The address of the statement this version translates; its own for the statement")},
+                        "title": {"type": "string"}, "language": {"type": "string"},
                         "summary": {"type": "string"}, "state": {"type": "string"},
                         "final_revision": {"type": "integer"}, "text_markdown": {"type": "string"},
+                        "versions": {"type": "array", "items": version, "description": _(
+                            "The statement and each of its public translations, the statement first")},
                         "signon_open": {"type": "boolean"},
                         "signon_deadline": {"type": "string", "format": "date-time", "nullable": True},
                         "count": {"type": "integer", "minimum": 0},

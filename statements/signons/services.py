@@ -27,6 +27,7 @@ from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.mail.services import queue_mail
 from statements.signons import appearance, duplicates
+from statements.signons.versions import public_version_in
 from statements.signons.models import CONFIRMED_STATUSES, SignOn, SignOnStatus, Visibility
 
 CONFIRM_DAYS = 7
@@ -341,11 +342,12 @@ def _refuse_by_email(statement: Statement, signon: SignOn, found: Duplicate) -> 
     signon.code_hash = ""  # no code, no link: this one can never be confirmed
     db.session.add(signon)
     db.session.flush()
+    shown = shown_to(statement, signon)
     with force_locale(signon.language):
         queue_mail(signon.contact_email, _("Your organization has already signed: %(title)s",
-                                           title=statement.title)[:300],
-                   "signon_already_signed", signon=signon, statement=statement, same_address=found.same_address,
-                   link=external_url("signons.public", slug=statement.slug))
+                                           title=shown.title)[:300],
+                   "signon_already_signed", signon=signon, statement=shown, same_address=found.same_address,
+                   link=external_url("signons.public", slug=shown.slug))
     return signon, None
 
 
@@ -355,11 +357,18 @@ def _new_code(signon: SignOn) -> str:
     return code
 
 
+def shown_to(statement: Statement, signon: SignOn) -> Statement:
+    """The version of a statement a signatory's mail names: the public one in their language, else the statement.
+    (Links that carry a token keep the statement's own address, which stays valid whatever becomes of a version.)"""
+    return public_version_in(statement, signon.language) or statement
+
+
 def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
+    shown = shown_to(statement, signon)
     with force_locale(signon.language):
         queue_mail(signon.contact_email, _("Confirm your organization's signature: %(title)s",
-                                           title=statement.title)[:300],
-                   "signon_confirm", signon=signon, statement=statement, code=code, days=CONFIRM_DAYS,
+                                           title=shown.title)[:300],
+                   "signon_confirm", signon=signon, statement=shown, code=code, days=CONFIRM_DAYS,
                    link=external_url("signons.confirm", slug=statement.slug, token=confirm_token(signon)),
                    code_link=external_url("signons.confirm_code", slug=statement.slug),
                    withdraw_link=external_url("signons.withdraw", slug=statement.slug, token=withdraw_token(signon)))
@@ -525,10 +534,11 @@ def _apply_decision(actor: User, signon: SignOn, target: SignOnStatus, note: str
         signon.moderation_note = note.strip()[:1000]
     if approve:
         signon.approved_at = utcnow()
+        shown = shown_to(signon.statement, signon)
         with force_locale(signon.language):
-            queue_mail(signon.contact_email, _("Your signature is on “%(title)s”", title=signon.statement.title)[:300],
-                       "signon_approved", signon=signon, statement=signon.statement,
-                       link=external_url("signons.public", slug=signon.statement.slug),
+            queue_mail(signon.contact_email, _("Your signature is on “%(title)s”", title=shown.title)[:300],
+                       "signon_approved", signon=signon, statement=shown,
+                       link=external_url("signons.public", slug=shown.slug),
                        withdraw_link=external_url("signons.withdraw", slug=signon.statement.slug,
                                                   token=withdraw_token(signon)))
     record(actor, f"signon.{target.value}", signon,

@@ -4,6 +4,7 @@ import time
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -17,14 +18,15 @@ from statements.core.collation import sort_key
 from statements.core.countries import ENGLISH, country_name
 from statements.core.i18n import current_language, set_page_language
 from statements.core.page_cache import PageCache
+from statements.core.urls import external_url
 from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
 from statements.extensions import db, limiter
-from statements.signons import bp, charts, services
+from statements.signons import bp, charts, services, versions
 from statements.signons.forms import CodeForm, ResendForm, SignOnForm
 from statements.signons.models import SignOn, SignOnStatus
 
-PUBLIC_STATES = (State.SIGNON_OPEN.value, State.SIGNON_CLOSED.value, State.PUBLISHED.value)
+PUBLIC_STATES = versions.PUBLIC_STATES
 LIST_PAGE_SIZE = 500
 _PAGES_KEY = "statements.public_pages"
 
@@ -41,15 +43,49 @@ def public_pages(app=None) -> PageCache:
 _STATEMENT_BY_SLUG = select(Statement).where(Statement.slug == bindparam("slug"))
 
 
-def load_public(slug: str) -> Statement:
-    """A statement the public may read: sign-on open or closed, or published; else 404."""
-    statement = db.session.scalar(_STATEMENT_BY_SLUG, {"slug": slug[:80]})
-    if statement is None or statement.state not in PUBLIC_STATES or statement.final_revision_id is None:
+def load_public_version(slug: str) -> tuple[Statement, Statement]:
+    """A statement the public may read (sign-on open or closed, or published), and the version of it at this
+    address: the statement itself, or a translation of it made final in step with it. Anything else is 404,
+    the same answer as for an address nobody has."""
+    found = db.session.scalar(_STATEMENT_BY_SLUG, {"slug": slug[:80]})
+    if found is None or not versions.is_public_version(found):
         abort(404)
-    set_page_language(statement.language)  # an anonymous reader gets the interface in the statement's language
-    if services.close_if_past_deadline(statement):
+    source = found.source if found.source_id is not None else found
+    set_page_language(found.language)  # an anonymous reader gets the interface in the version's language
+    if services.close_if_past_deadline(source):
         db.session.commit()
+    return source, found
+
+
+def load_public(slug: str) -> Statement:
+    """A statement the public may read at its own address (not a translation's): sign-on open or closed, or
+    published; else 404."""
+    statement, version = load_public_version(slug)
+    if version is not statement:
+        abort(404)
     return statement
+
+
+def in_signers_language(source: Statement, version: Statement, signon: SignOn) -> Statement:
+    """A page for one signatory, opened at the statement's own address (as the links in their mail are),
+    shows the public version in the language they signed in, if there is one, and speaks its language."""
+    if version is not source or not signon.language or signon.language == source.language:
+        return version
+    theirs = versions.public_version_in(source, signon.language)
+    if theirs is None:
+        return version
+    set_page_language(theirs.language)
+    refresh()  # the interface language may have been read already, for the statement's language
+    return theirs
+
+
+def alternates(public_versions: list[Statement], endpoint: str) -> list[tuple[str, str]]:
+    """(hreflang, absolute address) of a page in every public version, and x-default for the source's; none
+    for a statement in one language."""
+    if len(public_versions) < 2:
+        return []
+    links = [(v.language, external_url(endpoint, slug=v.slug)) for v in public_versions]
+    return links + [("x-default", links[0][1])]
 
 
 def _started_serializer() -> URLSafeTimedSerializer:
@@ -70,52 +106,59 @@ def _started_value() -> str:
     return _started_serializer().dumps(time.time())
 
 
-def _render_public(statement: Statement, form: SignOnForm | None = None, status: int = 200,
+def _render_public(statement: Statement, version: Statement, form: SignOnForm | None = None, status: int = 200,
                    started: str | None = None):
+    """The statement's page in one of its versions: that version's final text, the source's sign-on."""
     form = form or SignOnForm()
     form.started.data = started or _started_value()
-    final = statement.final_revision
-    return render_template("signons/public.html", statement=statement, form=form, counts=services.counts(statement),
-                           text=drafts.revision_text(final), final=final, resend_form=ResendForm(prefix="resend"),
-                           is_open=statement.state == State.SIGNON_OPEN), status
+    final = version.final_revision
+    public_versions = versions.public_versions(statement)
+    return render_template("signons/public.html", statement=statement, version=version,
+                           versions=versions.version_links(public_versions),
+                           alternates=alternates(public_versions, "signons.public"), form=form,
+                           counts=services.counts(statement), text=drafts.revision_text(final), final=final,
+                           resend_form=ResendForm(prefix="resend"), is_open=statement.state == State.SIGNON_OPEN), status
 
 
-def _public_page_key(statement: Statement) -> tuple:
-    """Everything the public page shows that can change, so that any change makes a new page."""
+def _public_page_key(statement: Statement, version: Statement | None = None) -> tuple:
+    """Everything the public page of a version shows that can change, so that any change makes a new page."""
     counts = services.counts(statement)
+    version = version or statement
     # (revisions are never deleted, so a final revision's id always means the same text)
     return (statement.id, statement.slug, statement.state, statement.final_revision_id, statement.title,
             statement.summary, statement.language, statement.signon_deadline, statement.signon_timezone,
             statement.signon_requires_approval, statement.signon_closing_message,
-            counts["total"], tuple(counts["by_country"]))
+            counts["total"], tuple(counts["by_country"]),
+            version.id, version.final_revision_id, versions.versions_key(statement))
 
 
 @bp.route("/s/<slug>")
 def public(slug: str):
-    statement = load_public(slug)
+    statement, version = load_public_version(slug)
     if current_user.is_authenticated or session.get("_flashes"):  # a page for this person alone
-        return _render_public(statement)
+        return _render_public(statement, version)
     # the page most visitors get, during a burst of signing: made once, with each visitor's own
     # CSRF token and start time swapped in
     values = {"csrf": generate_csrf(), "started": _started_value()}
-    return public_pages().page((statement.id, current_language()), _public_page_key(statement), values,
-                             lambda: (_render_public(statement, started=values["started"])[0], values))
+    return public_pages().page((version.id, current_language()), _public_page_key(statement, version), values,
+                             lambda: (_render_public(statement, version, started=values["started"])[0], values))
 
 
 @bp.route("/s/<slug>/sign", methods=["POST"])
 @limiter.limit(lambda: current_app.config["SIGNON_LIMIT_PER_ADDRESS"])
 def sign(slug: str):
-    statement = load_public(slug)
+    """Sign the statement from any of its versions: one list of signatories, kept by the source."""
+    statement, version = load_public_version(slug)
     try:
         services.require_open(statement)
     except services.SignOnClosed as closed:  # it closed while the form was open: say so on the statement's page
         flash(closed.message, "error")
-        return _render_public(statement, status=403)
+        return _render_public(statement, version, status=403)
     form = SignOnForm()
     if form.nickname.data or _filled_too_fast(form):
         form.form_errors.append(_("This form was sent faster than a person can fill it in, so it was not accepted. "
                                   "Check your answers and send it again."))
-        return _render_public(statement, form, 400)
+        return _render_public(statement, version, form, 400)
     if form.validate_on_submit():
         try:
             # the answer is the same whatever is stored: what differs goes by email to the address given
@@ -125,8 +168,8 @@ def sign(slug: str):
             db.session.rollback()
             add_error(form, error)
         else:
-            return ask_to_check_email(statement, form.contact_email.data)
-    return _render_public(statement, form, 400)
+            return ask_to_check_email(statement, form.contact_email.data, version)
+    return _render_public(statement, version, form, 400)
 
 
 #: where the address a signer gave waits for the check-your-email page: in the session, never in a URL
@@ -134,16 +177,17 @@ def sign(slug: str):
 _SIGNER_ADDRESS = "signon_check_email"
 
 
-def ask_to_check_email(statement: Statement, email: str):
-    """Send the signer to the check-your-email page, with the address they gave kept in their session."""
+def ask_to_check_email(statement: Statement, email: str, version: Statement | None = None):
+    """Send the signer to the check-your-email page of the version they signed from, with the address they
+    gave kept in their session."""
     session[_SIGNER_ADDRESS] = {"slug": statement.slug, "email": (email or "").strip()[:254]}
-    return redirect(url_for("signons.check_email", slug=statement.slug))
+    return redirect(url_for("signons.check_email", slug=(version or statement).slug))
 
 
-def check_email_page(statement: Statement, email: str = "", status: int = 200):
+def check_email_page(statement: Statement, email: str = "", status: int = 200, version: Statement | None = None):
     """The check-your-email page: the same words whatever became of the sign-on, with the address given."""
-    return render_template("signons/check_email.html", statement=statement, email=email[:254],
-                           resend_form=ResendForm(prefix="resend")), status
+    return render_template("signons/check_email.html", statement=statement, version=version or statement,
+                           email=email[:254], resend_form=ResendForm(prefix="resend")), status
 
 
 def signer_address(statement: Statement) -> str:
@@ -156,38 +200,40 @@ def signer_address(statement: Statement) -> str:
 
 @bp.route("/s/<slug>/check-email")
 def check_email(slug: str):
-    statement = load_public(slug)
-    return check_email_page(statement, signer_address(statement))
+    statement, version = load_public_version(slug)
+    return check_email_page(statement, signer_address(statement), version=version)
 
 
 @bp.route("/s/<slug>/resend", methods=["POST"])
 @limiter.limit(lambda: current_app.config["SIGNON_MAIL_LIMIT_PER_ADDRESS"])
 def resend(slug: str):
-    statement = load_public(slug)
+    statement, version = load_public_version(slug)
     form = ResendForm(prefix="resend")
     if form.validate_on_submit():
         services.resend_confirmation(statement, form.contact_email.data)
         db.session.commit()
         flash(_("If a signature from that address is waiting for confirmation, we sent a new link and code to it. "
                 "Earlier links no longer work."), "success")
-        return ask_to_check_email(statement, form.contact_email.data)
+        return ask_to_check_email(statement, form.contact_email.data, version)
     flash(_("Enter the email address you signed with, like name@example.org."), "error")
-    return redirect(url_for("signons.public", slug=statement.slug) + "#resend")
+    return redirect(url_for("signons.public", slug=version.slug) + "#resend")
 
 
 @bp.route("/s/<slug>/confirm/<token>", methods=["GET", "POST"])
 def confirm(slug: str, token: str):
     """Show a button: mail scanners that follow links must not confirm or use up the link."""
-    statement = load_public(slug)
+    statement, version = load_public_version(slug)
     signon = services.signon_from_confirm_token(statement, token)
+    version = in_signers_language(statement, version, signon)
     if request.method == "GET":
-        return render_template("signons/confirm.html", statement=statement, signon=signon, token=token)
+        return render_template("signons/confirm.html", statement=statement, version=version, signon=signon,
+                               token=token)
     if signon.status == SignOnStatus.PENDING.value or signon.reconfirm_revision_id:
         services.require_open(statement)
-    return _confirm_and_answer(statement, signon)
+    return _confirm_and_answer(statement, signon, version)
 
 
-def _confirm_and_answer(statement: Statement, signon):
+def _confirm_and_answer(statement: Statement, signon, version: Statement):
     """Confirm and commit; if another sign-on of the same name was approved at that moment, hold this one."""
     signon_id = signon.id
     try:
@@ -198,13 +244,14 @@ def _confirm_and_answer(statement: Statement, signon):
         signon = db.session.get(SignOn, signon_id)
         outcome = services.confirm(signon)  # now it sees the other one, and holds this one for staff
         db.session.commit()
-    return render_template("signons/confirmed.html", statement=statement, signon=signon, outcome=outcome)
+    return render_template("signons/confirmed.html", statement=statement, version=version, signon=signon,
+                           outcome=outcome)
 
 
 @bp.route("/s/<slug>/confirm-code", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGNON_LIMIT_PER_ADDRESS"], methods=["POST"])
 def confirm_code(slug: str):
-    statement = load_public(slug)
+    statement, version = load_public_version(slug)
     form = CodeForm()
     if form.validate_on_submit():
         try:
@@ -214,31 +261,36 @@ def confirm_code(slug: str):
             db.session.commit()  # a wrong try counts against the sign-on's code
             add_error(form, error)
         else:
-            return _confirm_and_answer(statement, signon)
+            return _confirm_and_answer(statement, signon, in_signers_language(statement, version, signon))
     status = 400 if request.method == "POST" else 200
-    return render_template("signons/confirm_code.html", statement=statement, form=form), status
+    return render_template("signons/confirm_code.html", statement=statement, version=version, form=form), status
 
 
 @bp.route("/s/<slug>/withdraw/<token>", methods=["GET", "POST"])
 def withdraw(slug: str, token: str):
-    statement = load_public(slug)
+    statement, version = load_public_version(slug)
     signon = services.signon_from_withdraw_token(statement, token)
+    version = in_signers_language(statement, version, signon)
     if request.method == "POST":
         changed = services.withdraw(signon)
         db.session.commit()
-        return render_template("signons/withdrawn.html", statement=statement, signon=signon, changed=changed)
-    return render_template("signons/withdraw.html", statement=statement, signon=signon, token=token)
+        return render_template("signons/withdrawn.html", statement=statement, version=version, signon=signon,
+                               changed=changed)
+    return render_template("signons/withdraw.html", statement=statement, version=version, signon=signon,
+                           token=token)
 
 
 @bp.errorhandler(InvalidToken)
 def link_problem(error: InvalidToken):
     """A confirmation or withdrawal link that cannot be used: say why, and offer a new one on the spot."""
     db.session.rollback()
-    statement = db.session.scalar(_STATEMENT_BY_SLUG, {"slug": str((request.view_args or {}).get("slug", ""))[:80]})
+    version = db.session.scalar(_STATEMENT_BY_SLUG, {"slug": str((request.view_args or {}).get("slug", ""))[:80]})
     title = _("This link cannot be used")
-    if statement is None or statement.state not in PUBLIC_STATES:
+    if version is None or not versions.is_public_version(version):
         return render_error(error.status_code, title, error.message)
-    return render_template("signons/link_problem.html", statement=statement, title=title, message=error.message,
+    statement = version.source if version.source_id is not None else version
+    return render_template("signons/link_problem.html", statement=statement, version=version, title=title,
+                           message=error.message,
                            resend_form=ResendForm(prefix="resend"),
                            is_open=statement.state == State.SIGNON_OPEN), error.status_code
 
@@ -251,7 +303,8 @@ def by_country_in(language: str, counts: dict) -> list[tuple[str, str, int]]:
 
 @bp.route("/s/<slug>/signatories")
 def signatories(slug: str):
-    statement = load_public(slug)
+    """The one list of signatories, from the address of any version, in that version's language."""
+    statement, version = load_public_version(slug)
     language = current_language()
     country = request.args.get("country", "")[:2].upper() or None
     counts = services.counts(statement)
@@ -265,7 +318,11 @@ def signatories(slug: str):
             page = paginate_ids(services.public_ids_in(statement, language, country), services.signons_by_ids,
                                 LIST_PAGE_SIZE)
     entries = [services.public_entry(s, language) for s in page.items] if page else []
-    return render_template("signons/signatories.html", statement=statement, counts=counts, by_country=by_country,
+    public_versions = versions.public_versions(statement)
+    return render_template("signons/signatories.html", statement=statement, version=version,
+                           versions=versions.version_links(public_versions),
+                           alternates=alternates(public_versions, "signons.signatories"),
+                           counts=counts, by_country=by_country,
                            page=page, country=country, entries=entries,
                            chart_days=charts.days_chart(services.daily_series(statement)),
                            chart_countries=charts.countries_chart(by_country))

@@ -159,13 +159,18 @@ def require_in_step_with_final_source(translation: Statement) -> None:
 
 
 def in_step_with_final_source(translation: Statement) -> bool:
-    """Whether a translation is final against its source's final text, every paragraph up to date: a version
-    that goes out beside the source."""
+    """Whether a translation is a version that goes out beside its source: both final (texts no longer
+    editable), and the translation's final text translates every paragraph of the source's final text as it
+    reads now (the source may have been made final again, on another text, since)."""
     source = translation.source
-    return (source is not None and translation.final_revision_id is not None
-            and not translation.state_enum.text_is_editable
-            and source.final_revision_id is not None and not source.state_enum.text_is_editable
-            and state_of(translation).up_to_date)
+    if source is None or translation.final_revision_id is None or source.final_revision_id is None:
+        return False
+    if translation.state_enum.text_is_editable or source.state_enum.text_is_editable:
+        return False
+    synced = {position: (row.source_text, 0) for position, row in _synced(translation).items()}
+    counted = standings(drafts.revision_text(source.final_revision), drafts.revision_text(translation.final_revision),
+                        synced)
+    return state_of(translation, counted).up_to_date
 
 
 def final_versions(source: Statement) -> list[Statement]:

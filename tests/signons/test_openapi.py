@@ -92,6 +92,26 @@ def test_the_promises_hold_while_the_list_is_private(app, signed):
         exercise(operation, slug=signed)
 
 
+def test_the_promises_hold_at_a_translations_address(app, world, signed):
+    from statements.accounts.models import User
+    from statements.drafts import services as drafts
+    from statements.translating import services as translating
+
+    with app.app_context():
+        coordinator = db.session.get(User, world.user_ids["coordinator"])
+        version = translating.start_translation(coordinator, statement_by_slug(signed), "es", "Pérdidas y daños")
+        drafts.save_revision(coordinator, version, version.latest_number,
+                             "# Pérdidas y daños\n\nEl fondo debe llegar a las personas que se desplazan.", "Traducción")
+        drafts.transition(coordinator, version, "final")
+        db.session.commit()
+        slug = version.slug
+    calls = []
+    for operation in operations(app):
+        exercise(operation, slug=slug, calls=calls)
+        exercise(operation, slug=signed)  # the statement's own answer lists the version now
+    assert {status for _, status in calls} == {200}
+
+
 # --- the checks above can fail ------------------------------------------------------------------
 
 def failures(error: FailureGroup) -> str:

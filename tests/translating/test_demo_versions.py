@@ -23,3 +23,20 @@ def test_the_demo_statement_has_a_spanish_version_up_to_date_and_a_french_one_a_
         behind = [p for p in translating.paragraph_standings(states["fr"].translation) if p.standing == "behind"]
         assert [p.source for p in behind] == ["Floods, droughts and rising seas are forcing families from their "
                                               "homes. Most never return home."]
+
+
+def test_the_demo_sign_on_statement_reads_in_spanish_and_arabic_too(databases):
+    from statements.demo import load_demo
+
+    app = databases.app(databases.sqlite("demo"))
+    with app.app_context():
+        load_demo()
+        db.session.commit()
+    client = app.test_client()
+    page = client.get("/s/loss-and-damage").get_data(as_text=True)
+    assert 'hreflang="es"' in page and 'hreflang="ar"' in page
+    arabic = client.get("/s/loss-and-damage-ar")
+    assert arabic.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in arabic.get_data(as_text=True)
+    versions = client.get("/api/v1/statements/loss-and-damage-es").get_json()["versions"]
+    assert [(v["language"], v["source"]) for v in versions] == [("en", True), ("ar", False), ("es", False)]
