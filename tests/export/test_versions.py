@@ -344,3 +344,13 @@ def test_a_new_signature_on_the_source_makes_new_files_of_its_translations(app, 
         assert second.id != first
 
     assert "Sindicato Nacional de Trabajadoras" in text_of(content)
+
+
+def test_a_public_version_s_page_links_to_its_own_pdf_and_to_every_language(app, make_client, world, versions):
+    client = make_client()
+    with app.app_context():
+        publish(world, _get(versions["en"]))
+    page = client.get(f"/s/{versions['es_slug']}").get_data(as_text=True)
+    assert f'href="/s/{versions["es_slug"]}/statement.pdf">' in page  # the Spanish file, from the Spanish page
+    assert f'href="/s/{versions["slug"]}/all-languages.pdf">' in page
+    assert fetched(client, f"/s/{versions['es_slug']}/statement.pdf").status_code == 200
