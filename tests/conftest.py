@@ -105,7 +105,7 @@ def app():
 def _clean_slate(request, app):
     """Give each test empty tables and fresh rate limits."""
     yield
-    from statements.export.services import running_threads
+    from statements.export.services import forget_network_look, running_threads
     from statements.signons.views import public_pages
 
     for thread in list(running_threads):
@@ -116,6 +116,7 @@ def _clean_slate(request, app):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
+        forget_network_look()  # the network's name and logo as the emptied tables have them: none
     public_pages(app).clear()  # ids start again after the tables are emptied
 
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_datetime as babel_datetime
 from babel.dates import format_skeleton
-from flask import Flask
+from flask import Flask, url_for
 from flask_babel import format_decimal, gettext as _
 from flask_login import current_user
 
@@ -66,6 +66,15 @@ def role_label(value: str | None) -> str:
     return Role(value).label if value in set(Role) else (value or "")
 
 
+def _network() -> dict:
+    """The network's name, and its logo's address when staff gave one, for every page and mail."""
+    from statements.export.services import network_look  # (export builds on the core)
+
+    look = network_look()
+    logo = url_for("export.network_logo", v=look.logo_version) if look.logo_version else None
+    return {"network_name": look.name, "network_logo": logo}
+
+
 def register_templating(app: Flask) -> None:
     """Expose the policy and formatting helpers to templates."""
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -90,5 +99,5 @@ def register_templating(app: Flask) -> None:
         return {
             "can": lambda permission, target=None: can(current_user, permission, target),
             "sees_signatory": lambda signon: sees_signatory(current_user, signon),
-            "network_name": app.config["NETWORK_NAME"],
+            **_network(),
         }

@@ -1,12 +1,13 @@
 """Make a .docx of the same content as the PDF, for partners who edit in a word processor. Pure."""
 
+import base64
 import io
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Inches, Mm, Pt
+from docx.shared import Cm, Inches, Mm, Pt
 from markdown_it import MarkdownIt
 
 from statements.core.languages import direction_of, text_direction
@@ -113,6 +114,16 @@ def _set_text_language(document, language: str) -> None:
             default.set(qn("w:bidi"), language)
 
 
+def _add_logo(document, data_uri: str | None) -> None:
+    """The network's logo at the top of the first page, as on the PDF (at most 4 cm wide, 1.5 cm high)."""
+    if not data_uri:
+        return
+    image = base64.b64decode(data_uri.split(",", 1)[1])
+    picture = document.add_paragraph().add_run().add_picture(io.BytesIO(image), height=Cm(1.5))
+    if picture.width > Cm(4):  # a wide logo: keep its proportions within the width instead
+        picture.height, picture.width = int(picture.height * Cm(4) / picture.width), Cm(4)
+
+
 def render_docx(data: ExportData, group_by: str = "country", markdown_text: str = "", page_size: str = "a4") -> bytes:
     """Write the statement and its signatories as a Word document, its own words in the statement's language."""
     labels = data.labels
@@ -127,6 +138,7 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
     section.header.paragraphs[0].text = f"{data.short_title} · {data.network_name}" + (
         "" if data.is_final else f" · {labels.draft}")
     _add_page_numbers(section.footer, labels.page_of)
+    _add_logo(document, data.logo_data_uri)
     # the file's own words run their language's way (English ones in an Arabic text left to right)
     in_labels_direction = [section.footer.paragraphs[0],
                            document.add_paragraph(f"{data.network_name} · {labels.signed_on}")]

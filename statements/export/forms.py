@@ -6,7 +6,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
-from statements.core.forms import choices
+from statements.core.forms import LongSelectField, choices
+from statements.core.i18n import current_language
+from statements.core.timezones import zone_choices
 
 
 class ExportForm(FlaskForm):
@@ -26,3 +28,6 @@ class NetworkForm(FlaskForm):
         DataRequired(_l("Enter the network's name.")), Length(max=120, message=_l("Use at most 120 characters."))])
     logo = FileField(_l("Logo (PNG or JPEG, at most 1 MB)"))
     remove_logo = BooleanField(_l("Remove the current logo"))
+    time_zone = LongSelectField(_l("The network's time zone"), choices=lambda: zone_choices(current_language()),
+                                invalid_choice_message=_l("Choose a time zone from the list."),
+                                description=_l("Deadlines and comment periods start from it."))

@@ -7,6 +7,8 @@ import io
 import os
 import re
 import threading
+import time
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from statements.core import jobs
 from statements.core.db import utcnow
 from statements.core.errors import InvalidInput
 from statements.core.markdown import render_markdown
+from statements.core.timezones import is_zone
 from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
 from statements.export.labels import country_in, file_labels, in_country_wording, organization_type
@@ -53,10 +56,46 @@ def network_settings() -> NetworkSettings:
     return settings
 
 
-def save_network_settings(actor: User, name: str, logo: bytes | None, remove_logo: bool = False) -> NetworkSettings:
-    """Set the network's name and logo; a logo must be a PNG or JPEG image of reasonable size."""
+@dataclass(frozen=True)
+class NetworkLook:
+    """What every page shows of the network: its name, its time zone, and which logo (None: the service's own)."""
+
+    name: str
+    time_zone: str
+    logo_version: str | None
+
+
+#: pages read the network's look from here, not from the database on every request; other processes
+#: see a change within this many seconds
+LOOK_SECONDS = 30
+_LOOK = "statements_network_look"
+
+
+def network_look() -> NetworkLook:
+    """The network's name, time zone and logo version, read at most every LOOK_SECONDS in each process."""
+    kept = current_app.extensions.get(_LOOK)
+    if kept is None or time.monotonic() - kept[0] > LOOK_SECONDS:
+        settings = network_settings()
+        version = settings.updated_at.strftime("%Y%m%d%H%M%S%f") if settings.logo and settings.updated_at else None
+        kept = current_app.extensions[_LOOK] = (time.monotonic(), NetworkLook(
+            settings.name, settings.time_zone or "UTC", version))
+    return kept[1]
+
+
+def forget_network_look() -> None:
+    current_app.extensions.pop(_LOOK, None)
+
+
+def save_network_settings(actor: User, name: str, logo: bytes | None, remove_logo: bool = False,
+                          time_zone: str | None = None) -> NetworkSettings:
+    """Set the network's name, logo and time zone; a logo must be a PNG or JPEG image of reasonable size."""
     settings = network_settings()
     changes = []
+    if time_zone is not None and time_zone != (settings.time_zone or "UTC"):
+        if not is_zone(time_zone):
+            raise InvalidInput(_("Choose a time zone from the list."), field="time_zone")
+        changes.append(f"changed the time zone from {settings.time_zone or 'UTC'} to {time_zone}")
+        settings.time_zone = time_zone
     if name.strip() != settings.name:
         changes.append(f"changed the name from “{settings.name}” to “{name.strip()}”")
     settings.name = name.strip()
@@ -72,6 +111,7 @@ def save_network_settings(actor: User, name: str, logo: bytes | None, remove_log
     if changes:  # (the log keeps the English it is written in, as every summary does)
         summary = "; ".join(changes)
         record(actor, "network.settings_changed", settings, summary[0].upper() + summary[1:])
+    forget_network_look()
     return settings
 
 

@@ -1,6 +1,8 @@
 """Pages to export a statement, follow the export's progress, download it; and the network's look."""
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+import hashlib
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -168,18 +170,32 @@ def print_view(statement_id: int):
 @require(Permission.NETWORK_SETTINGS)
 def network():
     settings = services.network_settings()
-    form = NetworkForm(data={"name": settings.name})
+    form = NetworkForm(data={"name": settings.name, "time_zone": settings.time_zone or "UTC"})
     if form.validate_on_submit():
         upload = form.logo.data
         logo = upload.read(services.LOGO_MAX_BYTES + 1) if upload and getattr(upload, "filename", "") else None
         try:
-            services.save_network_settings(current_user, form.name.data, logo, form.remove_logo.data)
+            services.save_network_settings(current_user, form.name.data, logo, form.remove_logo.data,
+                                           form.time_zone.data)
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
             add_error(form, error)
         else:
-            flash(_("Saved. New exports use this name and logo."), "success")
+            flash(_("Saved. Pages, mail and new exports use this name and logo."), "success")
             return redirect(url_for("export.network"))
     status = 400 if request.method == "POST" else 200
     return render_template("export/network.html", form=form, settings=settings), status
+
+
+@bp.route("/network/logo")
+def network_logo():
+    """The network's logo, for the header of every page and for mail; anyone may have it."""
+    settings = services.network_settings()
+    if not settings.logo:
+        abort(404)
+    response = make_response(settings.logo)
+    response.headers["Content-Type"] = settings.logo_type or "image/png"
+    response.headers["Cache-Control"] = "public, max-age=86400"  # each version has its own address (?v=)
+    response.set_etag(hashlib.sha256(settings.logo).hexdigest()[:32])
+    return response.make_conditional(request)

@@ -120,6 +120,12 @@ def _render_public(statement: Statement, version: Statement, form: SignOnForm | 
                            resend_form=ResendForm(prefix="resend"), is_open=statement.state == State.SIGNON_OPEN), status
 
 
+def _network_look():
+    from statements.export.services import network_look  # (export builds on sign-on)
+
+    return network_look()
+
+
 def _public_page_key(statement: Statement, version: Statement | None = None) -> tuple:
     """Everything the public page of a version shows that can change, so that any change makes a new page."""
     counts = services.counts(statement)
@@ -129,7 +135,7 @@ def _public_page_key(statement: Statement, version: Statement | None = None) -> 
             statement.summary, statement.language, statement.signon_deadline, statement.signon_timezone,
             statement.signon_requires_approval, statement.signon_closing_message,
             counts["total"], tuple(counts["by_country"]),
-            version.id, version.final_revision_id, versions.versions_key(statement))
+            version.id, version.final_revision_id, versions.versions_key(statement), _network_look())
 
 
 @bp.route("/s/<slug>")

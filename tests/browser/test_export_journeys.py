@@ -108,7 +108,7 @@ def test_the_network_settings_page(app, page, world, tmp_path):
     page.get_by_label("The network's name, as printed on statements").fill("Red Global de Mujeres Migrantes")
     page.get_by_label("Logo (PNG or JPEG, at most 1 MB)").set_input_files(str(good))
     page.get_by_role("button", name="Save").click()
-    expect(page.locator(".flash")).to_have_text("Saved. New exports use this name and logo.")
+    expect(page.locator(".flash")).to_have_text("Saved. Pages, mail and new exports use this name and logo.")
     expect(page.get_by_role("img", name="The current logo of Red Global de Mujeres Migrantes")).to_be_visible()
     check_page(page, "network settings with a logo")
 

@@ -76,5 +76,5 @@ def test_the_network_page_saves_in_arabic(client, world):
     assert answer.status_code == 302
     page = client.get("/admin/network", headers=ARABIC).get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page
-    assert "تم الحفظ. ستستخدم عمليات التصدير الجديدة هذا الاسم وهذا الشعار." in page
+    assert "تم الحفظ. تستخدم الصفحات والرسائل والملفات المصدَّرة الجديدة هذا الاسم وهذا الشعار." in page
     assert 'alt="شعار الشبكة العالمية الحالي"' in page and "<h1>اسم الشبكة وشعارها</h1>" in page
