@@ -46,6 +46,14 @@ def _time_zones():
     return zone_choices(current_language())
 
 
+def with_web_scheme(value: str | None) -> str | None:
+    """An address typed as people say it ("www.example.org") gets https:// in front; the rest is left to check."""
+    if isinstance(value, str) and value and "://" not in value and "." in value and " " not in value \
+            and ":" not in value.split("/")[0]:
+        return "https://" + value
+    return value
+
+
 #: how an email address is refused, on every form of sign-on
 _EMAIL_LIKE = _l("Enter an email address like name@example.org.")
 
@@ -63,7 +71,7 @@ class SignOnForm(FlaskForm):
     org_type = SelectField(_l("Type of organization"), choices=_organization_types,
                            validators=[DataRequired(_l("Choose the type of organization."))],
                            invalid_choice_message=_l("Choose the type of organization from the list."))
-    website = StringField(_l("Website (optional)"), filters=[strip_spaces], validators=[
+    website = StringField(_l("Website (optional)"), filters=[strip_spaces, with_web_scheme], validators=[
         Optional(), at_most(300), WebAddress(_l("Enter a full web address starting with https://"))],
         render_kw={"inputmode": "url", "autocomplete": "url", "dir": "ltr"})
     contact_name = StringField(_l("Your name"), validators=[

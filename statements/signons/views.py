@@ -92,14 +92,21 @@ def _started_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="signon-form-started")
 
 
+def _started_at(form: SignOnForm) -> float | None:
+    """When the form was first shown, as signed in it; None when the value is missing, forged or stale."""
+    try:
+        return float(_started_serializer().loads(form.started.data or "", max_age=24 * 3600))
+    except (BadSignature, TypeError, ValueError):
+        return None
+
+
 def _filled_too_fast(form: SignOnForm) -> bool:
     """A person needs some seconds to fill the form; a bot sending it at once does not."""
     minimum = current_app.config["SIGNON_MIN_FILL_SECONDS"]
-    try:
-        started = _started_serializer().loads(form.started.data or "", max_age=24 * 3600)
-    except BadSignature:
+    started = _started_at(form)
+    if started is None:
         return minimum > 0
-    return time.time() - float(started) < minimum
+    return time.time() - started < minimum
 
 
 def _started_value() -> str:
@@ -161,10 +168,14 @@ def sign(slug: str):
         flash(closed.message, "error")
         return _render_public(statement, version, status=403)
     form = SignOnForm()
+    # shown again after a refusal, the form keeps the time it was first shown: a second try is no faster
+    # than the first, and is not taken for a bot's
+    started = form.started.data if _started_at(form) is not None else None
     if form.nickname.data or _filled_too_fast(form):
+        form.validate()  # every other answer to change is said at once, beside its field
         form.form_errors.append(_("This form was sent faster than a person can fill it in, so it was not accepted. "
                                   "Check your answers and send it again."))
-        return _render_public(statement, version, form, 400)
+        return _render_public(statement, version, form, 400, started=started)
     if form.validate_on_submit():
         try:
             # the answer is the same whatever is stored: what differs goes by email to the address given
@@ -175,7 +186,7 @@ def sign(slug: str):
             add_error(form, error)
         else:
             return ask_to_check_email(statement, form.contact_email.data, version)
-    return _render_public(statement, version, form, 400)
+    return _render_public(statement, version, form, 400, started=started)
 
 
 #: where the address a signer gave waits for the check-your-email page: in the session, never in a URL

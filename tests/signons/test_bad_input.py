@@ -78,7 +78,7 @@ def test_over_long_answers_are_refused_by_the_field_and_kept(app, client, world,
     ("contact_email", "maria.lopez", "Enter an email address like name@example.org."),
     ("contact_email", "maria@", "Enter an email address like name@example.org."),
     ("website", "javascript:alert(document.cookie)", "Enter a full web address starting with https://"),
-    ("website", "trabajadoras.example.gt", "Enter a full web address starting with https://"),
+    ("website", "trabajadoras gt", "Enter a full web address starting with https://"),
     ("website", "ftp://trabajadoras.example.gt", "Enter a full web address starting with https://"),
     ("website", "https://localhost", "Enter a full web address starting with https://"),
     ("country", "XX", "Choose the country where your organization is based from the list."),
@@ -156,7 +156,7 @@ def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused(app, client, wo
     with app.app_context():
         assert stored() == 0
 
-    # the page sent back carries a fresh time; a few seconds later the same answers go through
+    # the page sent back after a forged time carries a fresh one; a few seconds later the same answers go through
     started = re.search(r'name="started" type="hidden" value="([^"]+)"', text_of(response)).group(1)
     later = SimpleNamespace(time=lambda: time.time() + 4)
     monkeypatch.setattr(views, "time", later)
@@ -247,3 +247,37 @@ def test_markup_typed_into_every_field_is_shown_as_text_everywhere(app, client, 
         assert download.headers["Content-Disposition"].startswith("attachment;")
         rows = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
         assert rows[1][rows[0].index("organization" if "organization" in rows[0] else "name")] == f"Red {SCRIPT}"
+
+
+def test_a_second_try_after_a_refusal_counts_from_when_the_form_was_first_shown(app, client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNON_MIN_FILL_SECONDS", 3)
+    started = started_token(client, world.signon_slug)
+    later = SimpleNamespace(time=lambda: time.time() + 5)
+    monkeypatch.setattr(views, "time", later)  # five seconds to fill the form in, with one answer missing
+    refused = sign(client, world.signon_slug, started=started, contact_name="")
+    assert refused.status_code == 400 and TOO_FAST not in form_errors(refused)
+    kept = html.unescape(re.search(r'name="started" type="hidden" value="([^"]+)"', text_of(refused)).group(1))
+    assert kept == started  # the page sent back keeps the first time, so a quick correction is not a bot's
+    assert sign(client, world.signon_slug, started=kept).status_code == 302
+    with app.app_context():
+        assert stored() == 1
+
+
+def test_a_form_sent_too_fast_also_says_every_other_answer_to_change(app, client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNON_MIN_FILL_SECONDS", 3)
+    response = sign(client, world.signon_slug, started=started_token(client, world.signon_slug), contact_name="",
+                    contact_email="not an address")
+    assert TOO_FAST in form_errors(response)
+    assert field_error(response, "contact_name") == "Enter the name of the person signing for the organization."
+    assert field_error(response, "contact_email") == "Enter an email address like name@example.org."
+
+
+@pytest.mark.parametrize("typed_address, stored_address", [
+    ("trabajadoras.example.gt", "https://trabajadoras.example.gt"),
+    ("www.redmujeres.org/quienes-somos", "https://www.redmujeres.org/quienes-somos"),
+    ("  http://redmujeres.example.mx ", "http://redmujeres.example.mx"),
+])
+def test_a_website_typed_without_https_gets_it(app, client, world, typed_address, stored_address):
+    assert sign(client, world.signon_slug, website=typed_address).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(SignOn.website)) == stored_address
