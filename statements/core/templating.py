@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_datetime as babel_datetime
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 from flask import Flask, url_for
 from flask_babel import format_decimal, gettext as _
@@ -48,6 +49,13 @@ def format_datetime(value: datetime | None) -> str:
              city=city_of(zone, current_language()))
 
 
+def format_day(value: datetime | None) -> str:
+    """A day, written out in the reader's language ("3 December 2026", "3 de diciembre de 2026"), in UTC."""
+    if value is None:
+        return ""
+    return babel_format_date(value.astimezone(timezone.utc).date(), "long", locale=current_language())
+
+
 def format_datetime_in(value: datetime | None, zone: str) -> str:
     """Show a time in the time zone it was given in, with UTC beside it."""
     if value is None:
@@ -84,6 +92,7 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["datetime_in"] = format_datetime_in
+    app.jinja_env.filters["day"] = format_day
     app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode()
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["number"] = format_decimal  # 1,234 in English, 1.234 in Spanish, 1 234 in French

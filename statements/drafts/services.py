@@ -6,9 +6,10 @@ import threading
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from statements.accounts.models import User, WorkingGroup
@@ -337,6 +338,14 @@ def transition(actor: User | None, statement: Statement, to_state: str) -> Trans
     record(actor, f"statement.{target.value}", statement, summary, group_id=statement.group_id,
            from_state=current.value, to_state=target.value, revision=revision_number)
     return step
+
+
+def published_on(statement: Statement) -> datetime | None:
+    """When the statement was last published (None while it is not)."""
+    if statement.state_enum != State.PUBLISHED:
+        return None
+    return db.session.scalar(select(func.max(Transition.created_at)).where(
+        Transition.statement_id == statement.id, Transition.to_state == State.PUBLISHED.value))
 
 
 def transitions_of(statement: Statement) -> list[Transition]:

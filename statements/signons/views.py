@@ -124,7 +124,9 @@ def _render_public(statement: Statement, version: Statement, form: SignOnForm | 
                            versions=versions.version_links(public_versions),
                            alternates=alternates(public_versions, "signons.public"), form=form,
                            counts=services.counts(statement), text=drafts.revision_text(final), final=final,
-                           resend_form=ResendForm(prefix="resend"), is_open=statement.state == State.SIGNON_OPEN), status
+                           resend_form=ResendForm(prefix="resend"), is_open=statement.state == State.SIGNON_OPEN,
+                           published_on=drafts.published_on(statement),
+                           share_url=external_url("signons.public", slug=version.slug)), status
 
 
 def _network_look():
