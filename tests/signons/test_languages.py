@@ -182,7 +182,7 @@ def test_the_signatories_list_and_its_counts_name_countries_in_the_reader_s_lang
 
 def test_the_form_refuses_in_spanish_next_to_each_field(client, spanish):
     response = sign_in(client, spanish, organization_name="", country="XX", contact_email="no es una dirección",
-                       authorized=None, website="redmujeres.org", message="palabra " * 251)
+                       authorized=None, website="redmujeres org", message="palabra " * 251)
     assert response.status_code == 400
     page = text_of(response)
     assert page_language(page) == ("es", "ltr")
