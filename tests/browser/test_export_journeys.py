@@ -158,3 +158,16 @@ def test_a_coordinator_exports_every_final_version_in_one_pdf_from_the_export_pa
     page.get_by_role("button", name="Change").click()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     check_page(page, "export form with translations in arabic")
+
+
+def test_the_print_view_reads_well_on_screen_and_passes_axe(app, page, world):
+    with app.app_context():
+        statement = open_statement(world, title="Protection for people who move")
+        sign(world, statement, "Asociación de Trabajadoras del Hogar", "GT")
+        statement_id = statement.id
+    log_in(page, world.emails["coordinator"])
+    page.goto(f"/statements/{statement_id}/print")
+    expect(page.get_by_role("main")).to_contain_text("Asociación de Trabajadoras del Hogar")
+    box = page.locator("body").bounding_box()
+    assert box["x"] > 100  # margins on a desktop screen, not text from edge to edge
+    check_page(page, "print view")
