@@ -48,7 +48,8 @@ if __package__ in (None, ""):
 
 from benchmarks.bench_pages import PostgresSchema, app_environment, flask_command, with_search_path  # noqa: E402
 from benchmarks.bench_signons import (  # noqa: E402
-    STATEMENT_TEXT, form_fields, organizations, send, session_cookies, sign_on_form,
+    DEFAULT_REDIS, STATEMENT_TEXT, empty_redis, form_fields, organizations, redis_database, send, session_cookies,
+    sign_on_form,
 )
 from benchmarks.harness import (  # noqa: E402
     PROJECT_ROOT, Browser, GunicornServer, _memory_kb, add_app_threads_argument, csrf_token, gunicorn_version, log_in,
@@ -385,7 +386,8 @@ def check_database(url: str, ids: dict, tally: Tally) -> dict:
 def report(args, tally: Tally, duration: float, memory: MemoryWatch, master: int, start_rss: dict, end_rss: dict,
            hello, check: dict, ids: dict, schema: str, server_log: str) -> None:
     out(f"== Mixed load for {duration:.0f} s from {args.concurrency} clients: PostgreSQL (schema {schema}), "
-        f"{workers_text(args.workers, args.app_threads)} ==")
+        f"{'Redis on' if args.redis else 'Redis OFF'}, {workers_text(args.workers, args.app_threads)} "
+        "(the hello-world the same) ==")
     out(f"mix by operation: {', '.join(f'{name} {weight}%' for name, weight in OPERATIONS)}")
     out(f"{'request':<38} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
     all_latencies, total_errors = [], 0
@@ -451,6 +453,8 @@ def run(args) -> None:
         schema.__enter__()
         url = with_search_path(schema.url, schema.name)
         env = app_environment(instance, url)
+        if args.redis:
+            env["REDIS_URL"] = args.redis
         note(f"migrating schema {schema.name} ...")
         flask_command(env, "db", "upgrade")
         note(f"seeding: {args.concurrency} members, a draft with {args.threads} threads, "
@@ -490,7 +494,9 @@ def run(args) -> None:
             tally.merge(client.tally)
 
         note(f"hello-world for {args.hello_seconds:.0f} s ...")
-        with GunicornServer(HELLO_TARGET, workers=args.workers, env=env, extra_args=("--timeout", "120")) as hello_server:
+        # the same worker class and threads as the app's, so that the baseline gets no lighter worker
+        with GunicornServer(HELLO_TARGET, workers=args.workers, env=env, extra_args=("--timeout", "120"),
+                            **worker_options(args.app_threads)) as hello_server:
             run_load(hello_server.port, "/", requests=None, concurrency=args.concurrency, time_limit=2)
             hello = run_load(hello_server.port, "/", requests=None, concurrency=args.concurrency,
                              time_limit=args.hello_seconds)
@@ -504,6 +510,7 @@ def run(args) -> None:
             schema.__exit__(None, None, None)
         finally:
             shutil.rmtree(instance, ignore_errors=True)
+            empty_redis(args.redis)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -521,6 +528,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database-url", default=DEFAULT_POSTGRES,
                         help=f"PostgreSQL database for a fresh schema (default {DEFAULT_POSTGRES})")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the generated organizations (default 2026)")
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS,
+                        help=f"an empty Redis database for the app, as production has one (default {DEFAULT_REDIS}; "
+                             "emptied at the end; 'none': without Redis)")
     args = parser.parse_args(argv)
     if min(args.concurrency, args.workers, args.threads) < 1 or args.seconds <= 0 or args.hello_seconds <= 0 \
             or min(args.signatories, args.warmup_seconds) < 0:
@@ -531,6 +541,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    args.redis = None if args.redis_url.lower() == "none" else redis_database(args.redis_url)
     out(f"Statements mixed-load benchmark: gunicorn {gunicorn_version()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, 127.0.0.1; app {APP_TARGET} (minimum fill time 0 s, per-address limit off)")
     out(f"seeded: {args.signatories:,} approved sign-ons on the open statement, a draft with {args.threads} "

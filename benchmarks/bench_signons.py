@@ -30,6 +30,7 @@ It prints plain lines; nothing asserts a timing. Everything it created is remove
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import math
@@ -57,13 +58,15 @@ if __package__ in (None, ""):
 
 from benchmarks.bench_pages import PostgresSchema, app_environment, flask_command, with_search_path  # noqa: E402
 from benchmarks.harness import (  # noqa: E402
-    HOST, PROJECT_ROOT, USER_AGENT, GunicornServer, add_app_threads_argument, csrf_token, gunicorn_version,
-    percentile, worker_options, workers_text,
+    HOST, PROJECT_ROOT, USER_AGENT, GunicornServer, _cpu_seconds as cpu_seconds, add_app_threads_argument,
+    csrf_token, gunicorn_version, percentile, worker_options, workers_text,
 )
 
 APP_TARGET = "benchmarks.signon_app:app"
 HELLO_TARGET = "benchmarks.hello_app:app"
 PLAIN_TARGET = "benchmarks.plain_signon_app:app"
+MINIMAL_TARGET = "benchmarks.minimal_signon_app:app"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/12"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 STARTED_INPUT = re.compile(r'<input[^>]*\bname="started"[^>]*>')
 VALUE_ATTRIBUTE = re.compile(r'\bvalue="([^"]*)"')
@@ -272,6 +275,7 @@ def setup_in_instance(statements_json: str) -> None:
             signons.open_signon(coordinator, statement, None, "UTC", True, "", False)
             db.session.flush()
             made[slug] = statement.id
+            made[f"{slug}:revision"] = statement.final_revision_id
         db.session.commit()
     print(json.dumps(made))
 
@@ -460,10 +464,12 @@ class Burst:
         return self.answered(kind) / self.duration_s if self.duration_s else 0.0
 
 
-def run_burst(label: str, units: list, concurrency: int, time_limit: float, work, prepare=None) -> Burst:
+def run_burst(label: str, units: list, concurrency: int, time_limit: float, work, prepare=None,
+              ready=None) -> Burst:
     """Run work(unit, recorder, prepared) for every unit from `concurrency` threads.
 
-    prepare(), when given, runs once per thread before the clock starts (fetching a form, say).
+    prepare(), when given, runs once per thread before the clock starts (fetching a form, say);
+    ready(), when given, runs once all threads are prepared, just before the clock starts.
     The burst stops after the last unit, or at the time limit, whichever comes first.
     """
     burst = Burst(label, len(units), concurrency)
@@ -500,6 +506,8 @@ def run_burst(label: str, units: list, concurrency: int, time_limit: float, work
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
+    if ready is not None:
+        ready()
     cpu_started = time.process_time()
     started = time.perf_counter()
     deadline[0] = started + time_limit
@@ -512,6 +520,52 @@ def run_burst(label: str, units: list, concurrency: int, time_limit: float, work
         burst.merge(recorder)
     burst.client_cpu_s = time.process_time() - cpu_started
     return burst
+
+
+def run_burst_in_processes(label: str, units: list, concurrency: int, time_limit: float, work, prepare=None,
+                           processes: int = 1) -> Burst:
+    """run_burst from several client processes (forked), `concurrency` threads in all.
+
+    One Python process sending requests is held back by its own interpreter lock long before a
+    fast server is: several processes keep the client from being what is measured. The rate is
+    over the wall time from the moment every process is ready to the end of the last; the
+    client's CPU time is the sum over the processes (so its share may pass one CPU).
+    """
+    import multiprocessing
+
+    processes = max(1, min(processes, concurrency, len(units) or 1))
+    if processes == 1:
+        return run_burst(label, units, concurrency, time_limit, work, prepare)
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(processes + 1)
+    chunks = split(units, processes)
+    threads = split(list(range(concurrency)), processes)
+    pipes, children = [], []
+
+    def child(chunk: list, thread_count: int, sender) -> None:
+        burst = run_burst(label, chunk, thread_count, time_limit, work, prepare, ready=barrier.wait)
+        sender.send(burst)
+        sender.close()
+
+    for chunk, thread_ids in zip(chunks, threads):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=child, args=(chunk, len(thread_ids), sender), daemon=True)
+        process.start()
+        sender.close()
+        pipes.append(receiver)
+        children.append(process)
+    barrier.wait(timeout=120)
+    started = time.perf_counter()
+    bursts = [receiver.recv() for receiver in pipes]
+    duration = time.perf_counter() - started
+    for process in children:
+        process.join(timeout=30)
+    total = Burst(label, len(units), concurrency)
+    for burst in bursts:
+        burst.duration_s = 0.0
+        total.merge(burst)  # adds up the processes' CPU time
+    total.duration_s = duration
+    return total
 
 
 def pair_work(port: int, slug: str):
@@ -644,6 +698,77 @@ def check_plain_stored(engine_url: str, accepted: list[str], sent: list[str]) ->
             "stored_not_sent": len(stored - set(sent))}
 
 
+# --- the database's own CPU time ------------------------------------------------------------------
+
+def named_connections(url: str, server: str) -> str:
+    """The URL with an application_name on PostgreSQL, so that each server's backends can be found."""
+    if not url.startswith("postgresql"):
+        return url
+    return f"{url}{'&' if '?' in url else '?'}application_name=bench-signons-{server}-{os.getpid()}"
+
+
+class BackendCpu:
+    """CPU time of the PostgreSQL backend processes that serve one server's connections.
+
+    Each backend is a process on this machine; pg_stat_activity names it by the application_name
+    of its connection, and /proc/<pid>/stat says how much CPU it has used. A backend opened during
+    a burst counts from zero; one closed during a burst is lost (the pools keep theirs open).
+    """
+
+    def __init__(self, url: str):
+        import psycopg
+
+        self.connection = psycopg.connect(re.sub(r"^postgresql\+\w+://", "postgresql://", url.split("?")[0]),
+                                          autocommit=True)
+
+    def snapshot(self, server: str) -> dict[int, float]:
+        name = f"bench-signons-{server}-{os.getpid()}"
+        pids = [pid for (pid,) in self.connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (name,))]
+        return {pid: cpu_seconds(pid) for pid in pids}
+
+    def used_since(self, server: str, before: dict[int, float]) -> float:
+        return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in self.snapshot(server).items())
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+# --- Redis, as production has it ------------------------------------------------------------------
+
+def redis_database(url: str) -> str | None:
+    """Return url when that Redis answers and its database is empty; None (said why) when it is absent."""
+    from redis import Redis
+    from redis.exceptions import RedisError
+
+    client = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        client.ping()
+        keys = client.dbsize()
+    except RedisError as error:
+        note(f"Redis does not answer at {url} ({error}): measuring WITHOUT Redis (rate limits in each worker's "
+             "memory, mail jobs run in process); production runs with Redis")
+        return None
+    finally:
+        client.close()
+    if keys:
+        raise SystemExit(f"Redis database {url} holds {keys} keys: the benchmark empties its database at the end, "
+                         "so give it an unused one with --redis-url redis://127.0.0.1:6379/<another number>")
+    return url
+
+
+def empty_redis(url: str | None) -> None:
+    if not url:
+        return
+    from redis import Redis
+
+    client = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
+
+
 # --- reporting helpers ----------------------------------------------------------------------------
 
 def figures(values: list[float]) -> str:
@@ -671,36 +796,60 @@ def note(line: str) -> None:
 # --- part 1 and 2: the burst ----------------------------------------------------------------------
 
 def burst_section(args, env: dict, workers: int, database: str, ids: dict, engine_url: str, number: int) -> dict:
-    pair_slug, post_slug = "burst-pairs", "burst-posts"
+    pair_slug, post_slug, minimal_slug = "burst-pairs", "burst-posts", "burst-minimal"
     taken: set[str] = set()
     pair_orgs = organizations(args.signons, args.seed, taken)
     post_orgs = organizations(args.post_signons, args.seed + 7, taken) if args.post_signons else []
+    # organizations of their own (same kind, another seed): the minimal app writes to the same tables
+    minimal_orgs = organizations(args.signons, args.seed + 13, taken)
     rounds = max(1, args.rounds)
     # the plain stack writes to a table of its own in the same database, made before its workers start
-    plain_env = dict(env, DATABASE_URL=engine_url)
+    plain_env = dict(env, DATABASE_URL=named_connections(engine_url, "plain"))
     in_instance(plain_env, "plain_table_in_instance()")
-    with (GunicornServer(APP_TARGET, workers=workers, env=env, ready_path=f"/s/{pair_slug}",
-                         **worker_options(args.app_threads)) as app_server,
-          GunicornServer(PLAIN_TARGET, workers=workers, env=plain_env, ready_path=f"/s/{pair_slug}",
-                         **worker_options(args.app_threads)) as plain_server,
-          GunicornServer(HELLO_TARGET, workers=workers, env=env) as hello_server):
+    app_env = dict(env, DATABASE_URL=named_connections(env.get("DATABASE_URL", ""), "app")) \
+        if env.get("DATABASE_URL") else env
+    options = worker_options(args.app_threads)
+    backends = BackendCpu(engine_url) if engine_url.startswith("postgresql") else None
+    with contextlib.ExitStack() as stack:
+        app_server = stack.enter_context(GunicornServer(APP_TARGET, workers=workers, env=app_env,
+                                                        ready_path=f"/s/{pair_slug}", **options))
+        # the minimal app serves the app's own page bytes, fetched once here
+        page_file = Path(env["STATEMENTS_INSTANCE"]) / "minimal-signon-page.html"
+        page_file.write_bytes(send(app_server.port, "GET", f"/s/{pair_slug}").text.encode())
+        minimal_env = dict(env, DATABASE_URL=named_connections(engine_url, "minimal"),
+                           MINIMAL_SIGNON_PAGE=str(page_file), MINIMAL_SIGNON_STATEMENT_ID=str(ids[minimal_slug]),
+                           MINIMAL_SIGNON_REVISION_ID=str(ids[f"{minimal_slug}:revision"]))
+        minimal_server = stack.enter_context(GunicornServer(MINIMAL_TARGET, workers=workers, env=minimal_env,
+                                                            ready_path=f"/s/{pair_slug}", **options))
+        plain_server = stack.enter_context(GunicornServer(PLAIN_TARGET, workers=workers, env=plain_env,
+                                                          ready_path=f"/s/{pair_slug}", **options)) \
+            if args.plain else None
+        # the same worker class and threads as the app: the baseline is not favoured by a lighter worker
+        hello_server = stack.enter_context(GunicornServer(HELLO_TARGET, workers=workers, env=env, **options))
         # a few uncounted requests, so that no worker's first request is measured as a sign-on
         for _ in range(4 * workers):
-            send(app_server.port, "GET", f"/s/{pair_slug}")
-            send(plain_server.port, "GET", f"/s/{pair_slug}")
+            for server in (app_server, minimal_server, plain_server):
+                if server:
+                    send(server.port, "GET", f"/s/{pair_slug}")
             send(hello_server.port, "GET", "/")
         pair_chunks, post_chunks = split(pair_orgs, rounds), split(post_orgs, rounds) if post_orgs else []
-        hello_chunks = split(list(range(2 * args.signons)), rounds)
-        pairs, plains, posts, hellos = [], [], [], []
+        minimal_chunks = split(minimal_orgs, rounds)
+        hello_chunks = split(list(range(args.hello_requests or 4 * args.signons)), rounds)
+        pairs, plains, minimals, posts, hellos = [], [], [], [], []
         cpu = Counter()  # CPU seconds the workers used during each kind of burst
+        db_cpu = Counter()  # CPU seconds the database's backend processes used for each kind
         limit = args.time_limit / rounds
 
         def timed(label: str, units: list, work, server=None, cpu_key: str = "", prepare=None):
-            """One burst; with a server, the CPU time its workers used is added up under cpu_key."""
+            """One burst; with a server, the CPU time its workers (and its database backends) used is added up."""
             before = server.cpu_seconds() if server else 0.0
-            burst = run_burst(label, units, args.concurrency, limit, work, prepare)
+            backends_before = backends.snapshot(cpu_key) if backends and server else {}
+            burst = run_burst_in_processes(label, units, args.concurrency, limit, work, prepare,
+                                           processes=args.client_processes)
             if server:
                 cpu[cpu_key] += server.cpu_seconds() - before
+                if backends:
+                    db_cpu[cpu_key] += backends.used_since(cpu_key, backends_before)
             return burst
 
         def posts_alone(chunk: list):
@@ -710,14 +859,18 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         # kind: (the bursts made, its chunks, what progress says, the burst for one chunk)
         turns = {
             "pairs": (pairs, pair_chunks, "sign-ons (GET + POST)", lambda chunk: timed(
-                "sign-on", chunk, pair_work(app_server.port, pair_slug), app_server, "sign-on")),
-            # the same organizations: each server stores them in its own table
-            "plain": (plains, pair_chunks, "plain stack sign-ons", lambda chunk: timed(
-                "plain stack sign-on", chunk, pair_work(plain_server.port, pair_slug), plain_server, "plain")),
-            "posts": (posts, post_chunks, "POSTs alone", posts_alone),
+                "sign-on", chunk, pair_work(app_server.port, pair_slug), app_server, "app")),
+            "minimal": (minimals, minimal_chunks, "minimal app sign-ons", lambda chunk: timed(
+                "minimal sign-on", chunk, pair_work(minimal_server.port, minimal_slug), minimal_server, "minimal")),
             "hello": (hellos, hello_chunks, "hello-world requests", lambda chunk: timed(
                 "hello-world", chunk, hello_work(hello_server.port), hello_server, "hello")),
         }
+        if plain_server:
+            # the same organizations as the app's: each server stores them in its own table
+            turns["plain"] = (plains, pair_chunks, "plain stack sign-ons", lambda chunk: timed(
+                "plain stack sign-on", chunk, pair_work(plain_server.port, pair_slug), plain_server, "plain"))
+        if post_chunks:
+            turns["posts"] = (posts, post_chunks, "POSTs alone", posts_alone)
         for index in range(rounds):
             steps = list(turns)
             for kind in steps[index % len(steps):] + steps[:index % len(steps)]:
@@ -725,17 +878,26 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
                 if index < len(chunks):
                     note(f"round {index + 1}/{rounds}: {len(chunks[index])} {what} ...")
                     made.append(burst(chunks[index]))
-        memory = {"Statements": app_server.memory(), "plain stack": plain_server.memory(),
+        memory = {"Statements": app_server.memory(), "minimal app": minimal_server.memory(),
                   "hello-world": hello_server.memory()}
-        logs = {"the app server": app_server.log_text(), "the plain stack's server": plain_server.log_text()}
+        logs = {"the app server": app_server.log_text(), "the minimal app's server": minimal_server.log_text()}
+        if plain_server:
+            memory["plain stack"] = plain_server.memory()
+            logs["the plain stack's server"] = plain_server.log_text()
+    if backends:
+        backends.close()
 
-    pair, plain, hello = combine(pairs), combine(plains), combine(hellos)
+    pair, minimal, hello = combine(pairs), combine(minimals), combine(hellos)
+    plain = combine(plains) if plains else None
     post = combine(posts) if posts else None
-    out(f"== {number}. Sign-on burst: {database}, {workers_text(workers, args.app_threads)} "
-        f"(plain stack the same, hello-world: {workers} sync), {args.concurrency} clients ==")
+    redis = "Redis on" if env.get("REDIS_URL") else "Redis OFF"
+    out(f"== {number}. Sign-on burst: {database}, {redis}; every server (app, minimal app, hello-world"
+        f"{', plain stack' if plain else ''}): {workers_text(workers, args.app_threads)}; {args.concurrency} clients "
+        f"in {args.client_processes} client process{'es' if args.client_processes > 1 else ''} ==")
     out("A sign-on = GET /s/<slug> (form, CSRF token, session cookie, signed start time) + POST /s/<slug>/sign "
         "with a new organization; the rate counts sign-ons (pairs), not requests.")
-    out(f"{rounds} rounds; the sign-ons, the plain stack's sign-ons, the POSTs alone and the hello-world take turns")
+    out(f"{rounds} rounds; {', '.join(turns)} take turns. client CPU: the load generator's processes together, "
+        "as a share of one CPU")
     out(f"{'what':<30} {'asked':>6} {'done':>6} {'errors':>6} {'rate/s':>8} {'p50 ms':>8} {'p90 ms':>8} "
         f"{'p99 ms':>8} {'srv p50':>8} {'client CPU':>10}  statuses")
 
@@ -748,68 +910,69 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
             f"{statuses or statuses_text(burst.statuses.get(kind, Counter()))}"
             + ("  (stopped at the time limit)" if main and burst.time_limit_reached else ""))
 
-    pair_rate = len(pair.accepted) / pair.duration_s if pair.duration_s else 0.0
-    line("sign-on (GET+POST)", pair, "sign-on", pair.requested, pair.units_done, pair_rate,
-         f"accepted {len(pair.accepted)}, not accepted {pair.units_done - len(pair.accepted)}")
-    line("  of which GET /s/<slug>", pair, "GET form", "", pair.answered("GET form"), None, main=False)
-    line("  of which POST /s/<slug>/sign", pair, "POST form", "", pair.answered("POST form"), None, main=False)
-    requests_rate = (pair.answered("GET form") + pair.answered("POST form")) / pair.duration_s if pair.duration_s else 0
-    plain_rate = accepted_rate(plain)
-    line("plain stack sign-on (GET+POST)", plain, "sign-on", plain.requested, plain.units_done, plain_rate,
-         f"accepted {len(plain.accepted)}, not accepted {plain.units_done - len(plain.accepted)}")
-    line("  of which GET /s/<slug>", plain, "GET form", "", plain.answered("GET form"), None, main=False)
-    line("  of which POST /s/<slug>/sign", plain, "POST form", "", plain.answered("POST form"), None, main=False)
-    if post:
-        line("POST alone (form fetched once)", post, "POST form", post.requested, post.units_done,
-             len(post.accepted) / post.duration_s if post.duration_s else 0.0)
-    line("hello-world GET /", hello, "GET /", hello.requested, hello.units_done, hello.rate("GET /"))
-    hello_rate = hello.rate("GET /")
-    ratio = pair_rate / hello_rate if hello_rate else 0.0
-    per_round = [len(p.accepted) / p.duration_s / h.rate("GET /") for p, h in zip(pairs, hellos)
-                 if p.duration_s and h.rate("GET /")]
-    spread = f", rounds {min(per_round):.3f}-{max(per_round):.3f}" if len(per_round) > 1 else ""
-    out(f"ratio sign-ons/s / hello-world req/s: {ratio:.3f}{spread} (goal >= 0.15)")
-    out(f"ratio plain stack sign-ons/s / hello-world req/s: {plain_rate / hello_rate if hello_rate else 0:.3f}"
-        f"{round_spread(plains, hellos, lambda b: b.rate('GET /'))}")
-    out(f"ratio Statements sign-ons/s / plain stack sign-ons/s: {pair_rate / plain_rate if plain_rate else 0:.3f}"
-        f"{round_spread(pairs, plains, accepted_rate)}")
-    out(f"ratio HTTP requests/s during the sign-ons ({requests_rate:.1f}) / hello-world req/s: "
-        f"{requests_rate / hello_rate if hello_rate else 0:.3f}")
-    if post:
-        post_rate = len(post.accepted) / post.duration_s if post.duration_s else 0.0
-        out(f"ratio POSTs alone/s / hello-world req/s: {post_rate / hello_rate if hello_rate else 0:.3f}")
-    server_get = statistics.median(pair.server.get("GET form", [0])) if pair.server.get("GET form") else 0
-    server_post = statistics.median(pair.server.get("POST form", [0])) if pair.server.get("POST form") else 0
-    out(f"server time per sign-on (median GET + median POST, from Server-Timing): {server_get:.1f} + "
-        f"{server_post:.1f} = {server_get + server_post:.1f} ms; with {workers} worker{'s' if workers > 1 else ''} "
-        f"at most {1000 * workers / (server_get + server_post) if server_get + server_post else 0:.0f} sign-ons/s "
-        "if the workers had the CPUs to themselves")
-    plain_get, plain_post = median_of(plain.server, "GET form"), median_of(plain.server, "POST form")
-    out(f"server time per plain stack sign-on (the same): {plain_get:.1f} + {plain_post:.1f} = "
-        f"{plain_get + plain_post:.1f} ms")
-    hello_answered, pairs_done = hello.answered("GET /"), len(pair.accepted)
-    if hello_answered and pairs_done and cpu["hello"] and cpu["sign-on"]:
-        per_signon, per_hello = 1000 * cpu["sign-on"] / pairs_done, 1000 * cpu["hello"] / hello_answered
-        out(f"worker CPU per sign-on {per_signon:.2f} ms, per hello-world request {per_hello:.3f} ms: "
-            f"ratio hello/sign-on {per_hello / per_signon:.3f} (the throughput ratio if the workers were the only "
-            "cost; steady whatever else the machine does)")
-    if pairs_done and plain.accepted and cpu["sign-on"] and cpu["plain"]:
-        per_signon, per_plain = 1000 * cpu["sign-on"] / pairs_done, 1000 * cpu["plain"] / len(plain.accepted)
-        out(f"worker CPU per plain stack sign-on {per_plain:.2f} ms, per Statements sign-on {per_signon:.2f} ms: "
-            f"ratio plain stack/Statements {per_plain / per_signon:.3f}")
+    def pair_lines(label: str, burst: Burst) -> None:
+        line(label, burst, "sign-on", burst.requested, burst.units_done, accepted_rate(burst),
+             f"accepted {len(burst.accepted)}, not accepted {burst.units_done - len(burst.accepted)}")
+        line("  of which GET /s/<slug>", burst, "GET form", "", burst.answered("GET form"), None, main=False)
+        line("  of which POST /s/<slug>/sign", burst, "POST form", "", burst.answered("POST form"), None, main=False)
 
-    sent_pairs = [o["organization_name"] for o in pair_orgs]
-    check = check_stored(engine_url, ids[pair_slug], pair.accepted, sent_pairs)
-    report_check("sign-ons (GET+POST)", check, args.signons)
-    report_check("plain stack sign-ons (table plain_signon)",
-                 check_plain_stored(engine_url, plain.accepted, sent_pairs), args.signons)
+    pair_lines("Statements sign-on (GET+POST)", pair)
+    pair_lines("minimal app sign-on (GET+POST)", minimal)
+    if plain:
+        pair_lines("plain stack sign-on (GET+POST)", plain)
+    if post:
+        line("POST alone (form fetched once)", post, "POST form", post.requested, post.units_done, accepted_rate(post))
+    line("hello-world GET /", hello, "GET /", hello.requested, hello.units_done, hello.rate("GET /"))
+
+    hello_rate, pair_rate, minimal_rate = hello.rate("GET /"), accepted_rate(pair), accepted_rate(minimal)
+    out()
+    out("CPU per sign-on (the headline: it hardly changes with what else the machine does), in ms: "
+        "gunicorn workers + database backend processes"
+        + ("" if backends else " (SQLite: in the workers, no separate backend)"))
+    per_unit = {}
+    for key, label, count in (("app", "Statements", len(pair.accepted)), ("minimal", "minimal app",
+                              len(minimal.accepted)), ("plain", "plain stack", len(plain.accepted) if plain else 0),
+                              ("hello", "hello-world (per request)", hello.answered("GET /"))):
+        if not count or key not in cpu:
+            continue
+        worker_ms, db_ms = 1000 * cpu[key] / count, 1000 * db_cpu[key] / count
+        per_unit[key] = worker_ms + db_ms
+        out(f"  {label:<26} {worker_ms:8.2f} + {db_ms:6.2f} = {worker_ms + db_ms:8.2f} ms")
+    if "app" in per_unit and "minimal" in per_unit and minimal_rate:
+        out(f"ratio Statements / minimal app: sign-ons/s {pair_rate / minimal_rate:.3f}"
+            f"{round_spread(pairs, minimals, accepted_rate)} (goal >= 0.5); CPU per sign-on "
+            f"{per_unit['app'] / per_unit['minimal']:.2f}x (goal <= 2)")
+    if hello_rate:
+        out(f"ratio sign-ons/s / hello-world req/s: Statements {pair_rate / hello_rate:.3f}"
+            f"{round_spread(pairs, hellos, lambda b: b.rate('GET /'))}, minimal app {minimal_rate / hello_rate:.3f}"
+            f"{round_spread(minimals, hellos, lambda b: b.rate('GET /'))}")
+    if plain:
+        plain_rate = accepted_rate(plain)
+        out(f"ratio Statements / plain stack sign-ons/s: {pair_rate / plain_rate if plain_rate else 0:.3f}"
+            f"{round_spread(pairs, plains, accepted_rate)}")
+    hello_share = hello.client_cpu_s / hello.duration_s if hello.duration_s else 0.0
+    out(f"client CPU during the hello-world: {hello_share:.0%} of one CPU over {args.client_processes} "
+        f"process{'es' if args.client_processes > 1 else ''} (of {os.cpu_count()} CPUs shared with the servers)")
+    for label, burst in (("Statements", pair), ("minimal app", minimal)):
+        get, post_ms = median_of(burst.server, "GET form"), median_of(burst.server, "POST form")
+        out(f"server time per sign-on, {label} (median GET + median POST, Server-Timing): "
+            f"{get:.1f} + {post_ms:.1f} = {get + post_ms:.1f} ms")
+
+    check = check_stored(engine_url, ids[pair_slug], pair.accepted, [o["organization_name"] for o in pair_orgs])
+    report_check("Statements sign-ons (GET+POST)", check, args.signons)
+    report_check("minimal app sign-ons", check_stored(engine_url, ids[minimal_slug], minimal.accepted,
+                                                      [o["organization_name"] for o in minimal_orgs]), args.signons)
+    if plain:
+        report_check("plain stack sign-ons (table plain_signon)",
+                     check_plain_stored(engine_url, plain.accepted, [o["organization_name"] for o in pair_orgs]),
+                     args.signons)
     if post:
         report_check("POSTs alone", check_stored(engine_url, ids[post_slug], post.accepted,
                                                  [o["organization_name"] for o in post_orgs]), args.post_signons)
     for name, figures_ in memory.items():
         peaks = ", ".join(f"{w['peak_kb'] / 1024:.1f} MB" for w in figures_["workers"])
         out(f"peak RSS {name}: workers {peaks or '?'}")
-    bursts = [b for b in (pair, plain, post, hello) if b]
+    bursts = [b for b in (pair, minimal, plain, post, hello) if b]
     problems = [b for b in bursts if b.errors or any(
         status >= 500 for counter in b.statuses.values() for status in counter)]
     for burst in bursts:
@@ -821,7 +984,7 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
             for log_line in log.strip().splitlines()[-20:]:
                 out("  " + log_line)
     out()
-    return {"ratio": ratio, "pair_rate": pair_rate, "plain_rate": plain_rate, "hello_rate": hello_rate}
+    return {"pair_rate": pair_rate, "minimal_rate": minimal_rate, "hello_rate": hello_rate, "cpu_ms": per_unit}
 
 
 def accepted_rate(burst: Burst) -> float:
@@ -855,6 +1018,20 @@ def report_check(label: str, check: dict, asked: int) -> None:
 
 # --- part 3: the pages ----------------------------------------------------------------------------
 
+def services_cache_seconds() -> float:
+    from statements.signons import services
+
+    return services.COUNT_CACHE_SECONDS
+
+
+def requests_for(port: int, path: str, count: int, seconds: float) -> list[Reply]:
+    """One request after another until `count` are done and `seconds` have passed (the cache expires inside)."""
+    replies, until = [], time.perf_counter() + seconds
+    while len(replies) < count or time.perf_counter() < until:
+        replies.append(send(port, "GET", path, timeout=120))
+    return replies
+
+
 def page_section(args, env: dict, database: str, number: int, listing: dict) -> None:
     slug = "many-signatories"
     listable = listing["listable"]
@@ -870,10 +1047,12 @@ def page_section(args, env: dict, database: str, number: int, listing: dict) -> 
     ]
     results = {}
     for label, path in pages:
-        note(f"{label}: first request of a fresh server, then {args.page_requests} ...")
+        note(f"{label}: first request of a fresh server, then the steady state ...")
         with GunicornServer(APP_TARGET, workers=1, env=env, ready_path="/api/openapi.json") as server:
             first = send(server.port, "GET", path, timeout=120)
-            steady = [send(server.port, "GET", path, timeout=120) for _ in range(args.page_requests)]
+            # the public page across the count cache's expiry; the others for a fixed count
+            seconds = args.page_seconds if label == "public page" or args.all_pages_seconds else 0
+            steady = requests_for(server.port, path, args.page_requests, seconds)
         results[label] = {"first": first, "steady": steady}
     no_cache = dict(env, SIGNON_BENCH_COUNT_CACHE_SECONDS="0")
     with GunicornServer(APP_TARGET, workers=1, env=no_cache, ready_path="/api/openapi.json") as server:
@@ -887,10 +1066,13 @@ def page_section(args, env: dict, database: str, number: int, listing: dict) -> 
     out(f"== {number}. Pages with {listing['inserted']:,} approved sign-ons ({listable:,} listed): {database}, "
         f"1 sync worker, 1 client ==")
     out(f"bulk insert: {listing['inserted']:,} rows in {listing['seconds']:.1f} s. Server time = Server-Timing "
-        f"(the app, from request to body); client = to the last byte over loopback. "
-        f"{args.page_requests} requests each.")
-    out(f"{'page':<34} {'status':>6} {'KB':>6} {'first srv':>9} {'first cl':>9} "
-        f"{'srv p50':>8} {'srv p90':>8} {'cl p50':>8} {'nocache p50':>11} {'nocache p90':>11}")
+        f"(the app, from request to body); client = to the last byte over loopback. Steady state: one request "
+        f"after another, for {args.page_seconds:.0f} s on the public page{' and every page' if args.all_pages_seconds else ''} "
+        f"(the count cache lives {services_cache_seconds():.0f} s, so its misses are among them), else "
+        f"{args.page_requests} requests; no cache: {args.page_requests} requests with the count cache off.")
+    out(f"{'page':<34} {'status':>6} {'KB':>6} {'first srv':>9} {'first cl':>9} {'reqs':>5} "
+        f"{'srv p50':>8} {'srv p99':>8} {'srv max':>8} {'cl p50':>8} {'cl p99':>8} {'nocache p50':>11} "
+        f"{'nocache p90':>11}")
     for label, _ in pages:
         result = results[label]
         first, steady, uncached = result["first"], result["steady"], result["uncached"]
@@ -900,8 +1082,9 @@ def page_section(args, env: dict, database: str, number: int, listing: dict) -> 
         nocache = sorted(r.server_ms for r in uncached if r.server_ms is not None)
         status_text = str(first.status) if len(statuses) == 1 else statuses_text(statuses)
         out(f"{label:<34} {status_text:>6} {len(first.text.encode()) / 1024:>6.0f} "
-            f"{first.server_ms or 0:>9.1f} {first.latency_ms:>9.1f} {percentile(server, 50):>8.1f} "
-            f"{percentile(server, 90):>8.1f} {percentile(client, 50):>8.1f} {percentile(nocache, 50):>11.1f} "
+            f"{first.server_ms or 0:>9.1f} {first.latency_ms:>9.1f} {len(steady):>5} {percentile(server, 50):>8.1f} "
+            f"{percentile(server, 99):>8.1f} {server[-1] if server else 0:>8.1f} {percentile(client, 50):>8.1f} "
+            f"{percentile(client, 99):>8.1f} {percentile(nocache, 50):>11.1f} "
             f"{percentile(nocache, 90):>11.1f}")
     out()
 
@@ -924,11 +1107,14 @@ def run_database(args, kind: str, number: int) -> None:
             engine_url = f"sqlite:///{Path(instance) / 'statements.sqlite3'}"
             workers = args.sqlite_workers
             database = "SQLite (WAL, temporary instance folder)"
+        if args.redis:
+            env["REDIS_URL"] = args.redis
         note(f"preparing {database} ...")
         flask_command(env, "db", "upgrade")
         statements = [("burst-pairs", "Loss and damage finance must reach the people who move"),
                       ("burst-posts", "Loss and damage finance: a second call"),
-                      ("many-signatories", "Loss and damage finance: the campaign")]
+                      ("many-signatories", "Loss and damage finance: the campaign"),
+                      ("burst-minimal", "Loss and damage finance: the limit of this machine")]
         ids = in_instance(env, f"setup_in_instance({json.dumps(json.dumps(statements))})")
         if args.signons:
             burst_section(args, env, workers, database, ids, engine_url, number)
@@ -942,18 +1128,35 @@ def run_database(args, kind: str, number: int) -> None:
                 schema.__exit__(None, None, None)
         finally:
             shutil.rmtree(instance, ignore_errors=True)
+            empty_redis(args.redis)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--signons", type=int, default=2000, help="sign-ons in the burst, GET + POST (default 2000)")
-    parser.add_argument("--post-signons", type=int, default=2000,
-                        help="sign-ons sent as POSTs alone, on another statement (default 2000; 0: none)")
+    parser.add_argument("--signons", type=int, default=1000,
+                        help="sign-ons in the burst, GET + POST, for the app and for the minimal app (default 1000)")
+    parser.add_argument("--post-signons", type=int, default=0,
+                        help="sign-ons sent as POSTs alone, on another statement (default 0: none)")
+    parser.add_argument("--hello-requests", type=int, default=0,
+                        help="hello-world requests (default 0: four per sign-on)")
+    parser.add_argument("--plain", action="store_true",
+                        help="also serve the plain stack (bare Flask, Flask-WTF, SQLAlchemy Core)")
+    parser.add_argument("--client-processes", type=int, default=4,
+                        help="processes the clients are spread over (default 4)")
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS,
+                        help=f"an empty Redis database for the app, as production has one (default {DEFAULT_REDIS}; "
+                             "emptied at the end; 'none': without Redis)")
+    cache_life = services_cache_seconds()
+    parser.add_argument("--page-seconds", type=float, default=2 * cache_life + 1,
+                        help="time each page is asked for, longer than the count cache lives "
+                             f"({cache_life:g} s; default {2 * cache_life + 1:g})")
+    parser.add_argument("--all-pages-seconds", action="store_true",
+                        help="ask for every page for --page-seconds, not only the public page")
     parser.add_argument("--concurrency", type=int, default=16, help="simultaneous clients (default 16)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds in which the bursts take turns (default 2)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers on PostgreSQL (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers on PostgreSQL (default 2)")
     add_app_threads_argument(parser)
-    parser.add_argument("--sqlite-workers", type=int, default=1, help="gunicorn sync workers on SQLite (default 1)")
+    parser.add_argument("--sqlite-workers", type=int, default=1, help="gunicorn workers on SQLite (default 1)")
     parser.add_argument("--time-limit", type=float, default=900.0,
                         help="stop a burst after this many seconds in all, whatever remains (default 900)")
     parser.add_argument("--listed", type=int, default=20000,
@@ -964,7 +1167,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--only", choices=["postgresql", "sqlite"], help="run one database only")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the generated organizations (default 2026)")
     args = parser.parse_args(argv)
-    if min(args.concurrency, args.workers, args.sqlite_workers, args.page_requests, args.rounds) < 1 or \
+    if min(args.concurrency, args.workers, args.sqlite_workers, args.page_requests, args.rounds,
+           args.client_processes) < 1 or args.page_seconds < 0 or \
             min(args.signons, args.post_signons, args.listed) < 0 or args.time_limit <= 0:
         parser.error("concurrency, workers, page requests and rounds must be at least 1, counts not negative")
     return args
@@ -976,6 +1180,7 @@ def main(argv: list[str] | None = None) -> int:
     out(f"Statements sign-on benchmark: gunicorn {gunicorn_version()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs, 127.0.0.1; app {APP_TARGET} (minimum fill time 0 s, per-address limit off)")
     out()
+    args.redis = None if args.redis_url.lower() == "none" else redis_database(args.redis_url)
     kinds = [args.only] if args.only else ["postgresql", "sqlite"]
     for index, kind in enumerate(kinds):
         run_database(args, kind, 1 + index)
