@@ -8,7 +8,7 @@ from babel import Locale
 from babel.dates import format_datetime as babel_datetime
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
-from flask import Flask, url_for
+from flask import Flask, has_request_context, url_for
 from flask_babel import format_decimal, gettext as _
 from flask_login import current_user
 
@@ -79,7 +79,8 @@ def _network() -> dict:
     from statements.export.services import network_look  # (export builds on the core)
 
     look = network_look()
-    logo = url_for("export.network_logo", v=look.logo_version) if look.logo_version else None
+    # (mail rendered outside a request is plain text: no logo there)
+    logo = url_for("export.network_logo", v=look.logo_version) if look.logo_version and has_request_context() else None
     return {"network_name": look.name, "network_logo": logo}
 
 

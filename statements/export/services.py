@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import format_decimal, gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from statements.accounts.models import ORGANIZATION_TYPES, User
 from statements.audit.services import record
@@ -75,7 +75,11 @@ def network_look() -> NetworkLook:
     """The network's name, time zone and logo version, read at most every LOOK_SECONDS in each process."""
     kept = current_app.extensions.get(_LOOK)
     if kept is None or time.monotonic() - kept[0] > LOOK_SECONDS:
-        settings = network_settings()
+        try:
+            settings = network_settings()
+        except SQLAlchemyError:  # the database is away: every page, the error page too, still shows a name
+            db.session.rollback()
+            return NetworkLook(current_app.config["NETWORK_NAME"], "UTC", None)
         version = settings.updated_at.strftime("%Y%m%d%H%M%S%f") if settings.logo and settings.updated_at else None
         kept = current_app.extensions[_LOOK] = (time.monotonic(), NetworkLook(
             settings.name, settings.time_zone or "UTC", version))
