@@ -121,7 +121,7 @@ def test_a_member_selects_words_with_the_mouse_and_comments_on_them(app, page, w
     expect(passage(page, thread_id)).to_have_count(1)
     item = page.locator(f"#thread-{thread_id}")
     expect(item.locator("blockquote")).to_have_text("stay within their own country")
-    expect(item).to_contain_text("Member Person: Say *internally displaced* here")
+    expect(item).to_contain_text("Member Person: Say internally displaced here")  # the excerpt reads as words
     expect(page.locator(".threads-panel")).to_contain_text("1 open · 0 resolved")
 
 
