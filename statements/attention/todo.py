@@ -201,22 +201,22 @@ def _threads(scope: _Scope) -> list[Item]:
     took_part = or_(Thread.author_id == me, my_last.is_not(None))
     last = func.max(Comment.id)
     query = (
-        select(Thread.id, Statement, func.count(Comment.id), func.count(Mention.user_id), last)
+        select(Thread.id, Statement, WorkingGroup.name, func.count(Comment.id), func.count(Mention.user_id), last)
         .join(Comment, Comment.thread_id == Thread.id)
         .join(Statement, Statement.id == Thread.statement_id)
+        .join(WorkingGroup, WorkingGroup.id == Statement.group_id)
         .outerjoin(ThreadRead, and_(ThreadRead.thread_id == Thread.id, ThreadRead.user_id == me))
         .outerjoin(Mention, and_(Mention.comment_id == Comment.id, Mention.user_id == me))
         .where(Comment.id > func.coalesce(ThreadRead.last_comment_id, 0), Comment.id > func.coalesce(my_last, 0),
                Comment.deleted_at.is_(None),
                or_(Comment.author_id.is_(None), Comment.author_id != me),
                or_(Mention.user_id.is_not(None), took_part), scope.statements_seen())
-        .group_by(Thread.id, Statement.id).order_by(last.desc()).limit(THREAD_LIMIT)
+        .group_by(Thread.id, Statement.id, WorkingGroup.name).order_by(last.desc()).limit(THREAD_LIMIT)
     )
     items = []
-    for thread_id, statement, unread, mentions, _last in db.session.execute(query):
-        items.append(Item(Kind.THREAD, statement.id, statement.title, statement.language, thread_id=thread_id,
-                          count=unread, mentioned=mentions > 0,
-                          from_network=not scope.in_group(statement.group_id)))
+    for thread_id, statement, group_name, unread, mentions, _last in db.session.execute(query):
+        items.append(_item(Kind.THREAD, statement, group_name, thread_id=thread_id, count=unread,
+                           mentioned=mentions > 0, from_network=not scope.in_group(statement.group_id)))
     return items
 
 
