@@ -29,9 +29,10 @@ DEADLINE_NEAR_DAYS = 7
 MAIL_FAILING_DAYS = 7
 #: invitations that expired this recently (in days) are on staff's list, to send again or let go
 INVITATION_EXPIRED_DAYS = 30
-_NEVER = datetime.max.replace(tzinfo=timezone.utc)
 #: at most this many threads with unread replies are listed, newest activity first
 THREAD_LIMIT = 30
+#: where a comment period without an end date sorts: after every dated one
+_NEVER = datetime.max.replace(tzinfo=timezone.utc)
 
 
 class Kind:
