@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from statements.accounts.models import Membership, Organization, User, WorkingGroup
+from statements.accounts.models import Invitation, Membership, Organization, User, WorkingGroup
 from statements.audit.services import record
 from statements.core.policy import Role
 from statements.extensions import db
@@ -64,6 +64,8 @@ def load_demo() -> bool:
     db.session.flush()
     _load_talking_points(climate, people)
     _load_statement(climate, people)
+    _load_labour_statements(labour, people)
+    _load_invitations(climate, people)
     record(None, "demo.loaded", climate, "Loaded the demo data", group_id=climate.id)
     return True
 
@@ -144,6 +146,7 @@ def _load_statement(group: WorkingGroup, people: dict) -> None:
         drafts.save_revision(people[editors[index % 3]], statement, statement.latest_number, text, note)
     _load_translations(statement, people)
     drafts.transition(people["coordinator@example.org"], statement, "comment_period")
+    statement.comment_period_ends_at = _days_from_now(4)
     _load_threads(statement, people)
     _load_signon_statement(group, people)
 
@@ -205,8 +208,65 @@ def _load_threads(statement, people: dict) -> None:
                                   "Good.", "safe and regular pathways", number, text)
     comments.reply(member2, thread, "Agreed, keeping it.")
     comments.resolve(coordinator, thread)
-    comments.open_thread(member2, statement, "Should the statement be shorter? Ministries read the first "
-                         "paragraph only.")
+    thread = comments.open_thread(member2, statement, "Should the statement be shorter? Ministries read the first "
+                                  "paragraph only.")
+    comments.reply(coordinator, thread, "@NgoziMember I would keep it: the summary is what ministries read first.")
+    comments.reply(observer, thread, "A short version for social media would help, though.")
+
+
+def _days_from_now(days: int):
+    """A date some days ahead, at noon UTC: demo deadlines stay ahead of whoever loads the demo."""
+    from statements.core.db import utcnow
+
+    return (utcnow() + timedelta(days=days)).replace(hour=12, minute=0, second=0, microsecond=0)
+
+
+LABOUR_TEXT = """# Domestic work is work
+
+Domestic workers care for our homes and families. Many of them are migrants, and most have no contract,
+no rest day and no minimum wage.
+
+## We ask every government to
+
+- ratify ILO Convention 189 and apply it to every domestic worker, whatever their status;
+- let domestic workers join and form unions;
+- inspect working conditions in private homes, with the workers' consent.
+"""
+
+
+def _load_labour_statements(group: WorkingGroup, people: dict) -> None:
+    """Labour Rights: a statement whose sign-on has closed, ready to publish, and one in a comment period
+    open to the whole network, where a member of another group has commented."""
+    from statements.comments import services as comments
+    from statements.drafts import services as drafts
+    from statements.signons import services as signons
+
+    labour = people["labour@example.org"]
+    closed = drafts.create_statement(labour, group, "Domestic work is work", "domestic-work-is-work", "en",
+                                     "A call to ratify ILO Convention 189.", LABOUR_TEXT)
+    drafts.transition(labour, closed, "final")
+    signons.open_signon(labour, closed, None, "UTC", True, "", False)
+    signons.close_signon(labour, closed)
+    shared = drafts.create_statement(labour, group, "Decent work for people displaced by climate change",
+                                     "decent-work-climate", "en", "Labour rights for people who move.",
+                                     "# Decent work for people displaced by climate change\n\nPeople who move "
+                                     "because of climate change must be able to work legally, with the same "
+                                     "rights as every other worker.")
+    drafts.transition(labour, shared, "comment_period")
+    shared.comment_period_ends_at, shared.open_to_network = _days_from_now(9), True
+    comments.open_thread(people["member2@example.org"], shared, "From Climate and Displacement: could we name "
+                         "planned relocation too?")
+
+
+def _load_invitations(group: WorkingGroup, people: dict) -> None:
+    """An invitation not yet accepted, and one that expired unanswered."""
+    from statements.core.db import utcnow
+
+    staff = people["admin@example.org"]
+    for email, expires in (("new.member@example.org", 10), ("late.reply@example.org", -3)):
+        db.session.add(Invitation(email=email, email_normalized=email, group=group, role=Role.MEMBER.value,
+                                  invited_by=staff, created_at=utcnow() + timedelta(days=expires - 14),
+                                  expires_at=utcnow() + timedelta(days=expires)))
 
 
 SIGNON_TEXT = """# Loss and damage finance must reach the people who move
@@ -274,7 +334,7 @@ def _load_signon_statement(group: WorkingGroup, people: dict) -> None:
                                         "loss-and-damage", "en", "A call to the loss and damage fund's board.",
                                         SIGNON_TEXT)
     drafts.transition(coordinator, statement, "final")
-    signons.open_signon(coordinator, statement, None, "UTC", True, "", False)
+    signons.open_signon(coordinator, statement, _days_from_now(6), "UTC", True, "", False)
     _load_signon_translations(statement, people)
     rng = random.Random(2026)
     names = set()

@@ -502,3 +502,9 @@ def create_admin(email: str, display_name: str, password: str) -> User:
     db.session.flush()
     record(None, "user.admin_created", user, f"Created staff account {user.email} from the command line")
     return user
+
+
+def load_groups_of(user: User) -> list[WorkingGroup]:
+    """Load the groups of a person's memberships in one query (each membership then finds its own at once)."""
+    ids = [membership.group_id for membership in user.memberships]
+    return list(db.session.scalars(select(WorkingGroup).where(WorkingGroup.id.in_(ids)))) if ids else []

@@ -22,7 +22,7 @@ from statements.core.errors import InvalidInput, InvalidToken
 from statements.core.forms import add_error
 from statements.core.collation import sorted_in
 from statements.core.i18n import CHOSEN_KEY, current_language
-from statements.core.timezones import UTC
+from statements.core.timezones import UTC, reader_zone
 from statements.core.urls import safe_next_url
 from statements.extensions import db, limiter
 
@@ -77,10 +77,14 @@ def _renew_csrf_secret() -> None:
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    from statements.translating.services import invited_translations  # translating builds on accounts
+    # attention and translating build on accounts
+    from statements.attention.todo import Kind, todo_items
+    from statements.translating.services import invited_translations
 
-    memberships = sorted(current_user.memberships, key=lambda m: m.group.name.lower())
-    return render_template("accounts/home.html", memberships=memberships,
+    services.load_groups_of(current_user)
+    memberships = sorted_in(current_user.memberships, current_language(), lambda m: m.group.name)
+    return render_template("accounts/home.html", memberships=memberships, todo_kinds=Kind,
+                           todo=todo_items(current_user, reader_zone()),
                            translations=invited_translations(current_user))
 
 

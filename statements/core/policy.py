@@ -132,19 +132,40 @@ def may_start_translation(user, source, language: str) -> bool:
     return role_in(user, source.group) is not None or user.is_admin or language in translator_languages(user, source)
 
 
+# --- reading across the network ---------------------------------------------------------------------
+# A coordinator may open a statement's comment period to the whole network (Statement.open_to_network).
+# While that comment period lasts, every member of the network (a person in at least one working group)
+# may read the statement and its threads and comment, as an observer of the group would; nothing else of
+# the group reaches them. Once the period ends the statement is hidden from them again.
+
+#: what a member of another group may do to a statement open to the network, and to its threads and comments
+NETWORK_READER_PERMISSIONS = frozenset({Permission.GROUP_VIEW, Permission.STATEMENT_VIEW,
+                                        Permission.COMMENT_CREATE})
+
+
+def open_to_network_now(statement) -> bool:
+    """Say whether a statement is in a comment period open to every member of the network."""
+    return bool(statement.open_to_network) and statement.state == "comment_period"  # drafts.models.State
+
+
 def _granted(user, target) -> frozenset[Permission]:
-    """What the user may do to a target by their role in its group, or as a translator invited to it."""
+    """What the user may do to a target by their role in its group, as a translator invited to it, or as a
+    member of the network reading a statement open to all of it."""
     role = role_in(user, group_of(target))
     if role is not None:
         return ROLE_PERMISSIONS[role]
     statement = statement_of(target)
-    if statement is None or not user.translator_grants:
+    if statement is None:
         return frozenset()
-    if translates(user, statement):
-        return TRANSLATOR_PERMISSIONS
-    if translator_languages(user, statement):
-        return TRANSLATOR_SOURCE_PERMISSIONS
-    return frozenset()
+    granted = frozenset()
+    if user.translator_grants:
+        if translates(user, statement):
+            return TRANSLATOR_PERMISSIONS
+        if translator_languages(user, statement):
+            granted = TRANSLATOR_SOURCE_PERMISSIONS
+    if user.memberships and open_to_network_now(statement):
+        granted |= NETWORK_READER_PERMISSIONS
+    return granted
 
 
 def group_of(target):

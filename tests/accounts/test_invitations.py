@@ -115,7 +115,8 @@ def test_invitation_to_staff_without_a_group_lands_on_the_home_page(app, client,
     response = accept(invitee, link, name="Amara Okafor")
     assert response.headers["Location"] == "/"
     page = invitee.get("/").get_data(as_text=True)
-    assert "You are not in a working group yet" in page
+    assert "You are not in a working group yet" not in page  # staff get the network's to-do list instead
+    assert "What needs you across the network" in page and "See all working groups" in page
     assert "Audit log" in page  # staff see the staff pages
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email_normalized == "amara@example.org"))

@@ -323,3 +323,63 @@ def test_each_role_gets_what_the_policy_says_on_a_translation_s_routes(app, make
         _check(response, on_translation(endpoint, method, role), f"{role} {method} {url} ({endpoint}, translation)")
         checked += 1
     assert checked >= 40
+
+
+# --- reading across the network ----------------------------------------------------------------------
+#: while the home statement's comment period is open to the network, a member of another group (the outsider)
+#: reads it and comments as an observer would, and is refused what else an observer may do (print, translate);
+#: the rest of the group's work stays out of their sight
+NETWORK_READS = {
+    ("drafts.statement", "GET"), ("drafts.history", "GET"), ("drafts.revision", "GET"), ("drafts.compare", "GET"),
+    ("comments.threads", "GET"), ("comments.new_thread", "GET"), ("comments.new_thread", "POST"),
+    ("comments.thread", "GET"), ("comments.reply", "POST"), ("translating.translations", "GET"),
+    ("translating.source_text", "GET"), ("translating.paragraphs", "GET"),  # on a source: send to its page
+}
+STATEMENT_ROUTE_ARGUMENTS = {"statement_id", "thread_id", "comment_id"}
+
+
+def open_to_network(endpoint: str, method: str, role: str):
+    """What a role gets from a route on the home statement while its comment period is open to the network."""
+    if role != "outsider":
+        return EXPECTATIONS[(endpoint, method)][role]
+    if (endpoint, method) in NETWORK_READS:
+        return ALLOW
+    as_observer = EXPECTATIONS[(endpoint, method)]["observer"]
+    return FORBID if as_observer == ALLOW else as_observer
+
+
+def _open_home_statement_to_network(world, open_: bool = True) -> None:
+    from statements.accounts.models import User
+    from statements.drafts import services as drafts
+    from statements.drafts.models import Statement
+    from statements.extensions import db
+
+    statement = db.session.get(Statement, world.statement_id)
+    drafts.transition(db.session.get(User, world.user_ids["coordinator"]), statement, "comment_period")
+    statement.open_to_network = True
+    if not open_:  # the period ends: back to a draft, still marked open to the network for its next period
+        drafts.transition(db.session.get(User, world.user_ids["coordinator"]), statement, "draft")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("period_open", [True, False], ids=["period open", "period over"])
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_on_a_statement_open_to_the_network(app, make_client, world_with_translator, role, period_open,
+                                                      monkeypatch):
+    world = world_with_translator
+    with app.app_context():
+        _open_home_statement_to_network(world, period_open)
+    _allow_many_logins(app, monkeypatch)
+    checked = 0
+    for endpoint, method, rule in routes(app):
+        if not STATEMENT_ROUTE_ARGUMENTS & set(rule.arguments) or "slug" in rule.arguments:
+            continue
+        client = make_client()
+        if role != "anonymous":
+            assert client.login(world.emails[role], PASSWORD).status_code == 302
+        url = url_for_rule(rule, world)
+        response = _request(client, world, endpoint, method, url)
+        expected = open_to_network(endpoint, method, role) if period_open else EXPECTATIONS[(endpoint, method)][role]
+        _check(response, expected, f"{role} {method} {url} ({endpoint}, open to the network)")
+        checked += 1
+    assert checked >= 40
