@@ -4,7 +4,7 @@ import time
 
 import click
 from flask import Flask, current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask.cli import AppGroup
 from redis.exceptions import RedisError
 
