@@ -245,14 +245,18 @@ def unsubscribe_token(person: User, kind: str) -> str:
     return make_token(UNSUBSCRIBE, {"u": person.id, "k": kind})
 
 
-def _unsubscribe_headers(person: User, kind: str) -> dict[str, str]:
-    url = external_url("notifications.unsubscribe", token=unsubscribe_token(person, kind))
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+def _unsubscribe_link(person: User, kind: str) -> str:
+    return external_url("notifications.unsubscribe", token=unsubscribe_token(person, kind))
+
+
+def _unsubscribe_headers(link: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: mail programs POST to the link."""
+    return {"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def _mail_context(person: User, kind: str) -> dict:
-    return {"member": person, "unsubscribe_link": external_url("notifications.unsubscribe",
-                                                              token=unsubscribe_token(person, kind)),
+    link = _unsubscribe_link(person, kind)
+    return {"member": person, "unsubscribe_link": link, "headers": _unsubscribe_headers(link),
             "settings_link": external_url("notifications.preferences")}
 
 
@@ -271,13 +275,12 @@ def _mail_now(n: Notification) -> None:
                 subject = _("%(name)s replied in a thread you took part in on “%(title)s”",
                             name=actor_name, title=statement.title)
             queue_mail(person.email, subject[:300], "comment", mentioned=n.kind == k.MENTION, actor=n.actor,
-                       actor_name=actor_name, comment=n.comment, headers=_unsubscribe_headers(person, n.kind),
-                       **context)
+                       actor_name=actor_name, comment=n.comment, **context)
         else:
             what = describe(n)
             subject = _("“%(title)s”: %(what)s", title=statement.title, what=what)
             queue_mail(person.email, subject[:300], "notification", what=what, kind_label=str(k.KINDS[n.kind]),
-                       headers=_unsubscribe_headers(person, n.kind), **context)
+                       **context)
     n.emailed_at = utcnow()
 
 
@@ -393,8 +396,7 @@ def _mail_digest(person: User, rows: list[Notification]) -> None:
         sections = digest_sections(rows)
         subject = ngettext("Your daily digest: news on %(num)d statement",
                            "Your daily digest: news on %(num)d statements", len(sections))
-        queue_mail(person.email, subject, "digest", sections=sections,
-                   headers=_unsubscribe_headers(person, k.ALL_DIGEST), **_mail_context(person, k.ALL_DIGEST))
+        queue_mail(person.email, subject, "digest", sections=sections, **_mail_context(person, k.ALL_DIGEST))
 
 
 # --- the clock ------------------------------------------------------------------------------------
