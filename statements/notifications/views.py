@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_date, gettext as _
 from flask_login import current_user, login_required
 
+from statements.core.policy import Role
 from statements.core.timezones import reader_zone, zone_info
 from statements.extensions import csrf, db
 from statements.notifications import bp, kinds, services
@@ -64,7 +65,9 @@ def preferences():
         flash(_("Your choices of emails are saved."), "success")
         return redirect(url_for("notifications.preferences"))
     choices = services.choices_of(current_user)
-    rows = [(kind, str(label), choices[kind]) for kind, label in kinds.KINDS.items()]
+    steers = current_user.is_admin or any(m.role == Role.COORDINATOR.value for m in current_user.memberships)
+    rows = [(kind, str(label), choices[kind]) for kind, label in kinds.KINDS.items()
+            if steers or kind not in kinds.FOR_COORDINATORS]  # what only coordinators hear of, to them alone
     return render_template("notifications/preferences.html", rows=rows,
                            options=[(choice, str(label)) for choice, label in kinds.CHOICE_LABELS.items()])
 
