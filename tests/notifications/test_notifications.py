@@ -446,3 +446,31 @@ def test_a_deadline_reminder_counts_real_hours_across_a_daylight_saving_change(a
 
     [message] = mailbox.to(world.emails["coordinator"])
     assert "15 Mar 2027, 12:00, New York time" in message["Subject"]
+
+
+def test_a_mail_at_once_is_in_the_reader_s_language_and_time_zone(app, world, mailbox, make_client):
+    ends = utcnow().replace(microsecond=0) + timedelta(days=3)
+    set_statement(app, world.statement_id, comment_period_ends_at=ends)
+    set_zone(app, world.emails["member"], "Africa/Nairobi", "es")
+    member = logged_in(make_client, world.emails["member"])
+    choose(member, period_opened="now")
+    open_comment_period(logged_in(make_client, world.emails["coordinator"]), world.statement_id)
+    mailbox.deliver()
+
+    [message] = mailbox.to(world.emails["member"])
+    assert "El periodo de comentarios está abierto hasta el" in message["Subject"]
+    body = mailbox.body(message)
+    assert "Hola, Member Person:" in body and "Nairobi" in body
+    assert "Para dejar de recibir estos correos, con un clic:" in body
+
+
+def test_the_unsubscribe_token_stays_out_of_the_request_log(app, world, caplog):
+    with app.app_context():
+        from statements.notifications.services import unsubscribe_token
+
+        token = unsubscribe_token(db.session.get(User, world.user_ids["member"]), "mention")
+    client = app.test_client()
+    with caplog.at_level("INFO", logger="statements.requests"):
+        client.get(f"/unsubscribe/{token}")
+        client.post(f"/unsubscribe/{token}")
+    assert token not in caplog.text and "/unsubscribe/(token)" in caplog.text
