@@ -229,3 +229,4 @@ def mark_thread_read(user: User, thread: Thread) -> None:
     """Remember that a person has read a thread up to its latest comment."""
     last = db.session.scalar(select(func.max(Comment.id)).where(Comment.thread_id == thread.id)) or 0
     upsert(ThreadRead, {"user_id": user.id, "thread_id": thread.id}, {"last_comment_id": last, "read_at": utcnow()})
+    notifications.mark_read_about(user, thread=thread)

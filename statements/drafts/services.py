@@ -364,3 +364,4 @@ def mark_statement_read(user: User, statement: Statement) -> None:
     """Remember that a person has opened a statement's latest revision."""
     upsert(StatementRead, {"user_id": user.id, "statement_id": statement.id},
            {"revision_number": statement.latest_number, "read_at": utcnow()})
+    notifications.mark_read_about(user, statement=statement)

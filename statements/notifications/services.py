@@ -306,6 +306,20 @@ def mark_read(notification: Notification) -> None:
         notification.read_at = utcnow()
 
 
+#: kinds read by opening the statement's page
+READ_ON_THE_STATEMENT = frozenset({k.PERIOD_OPENED, k.PERIOD_ENDING, k.NEW_REVISION, k.MADE_FINAL, k.SIGNON_OPENED,
+                                   k.PUBLISHED})
+
+
+def mark_read_about(user: User, statement: Statement | None = None, thread: Thread | None = None) -> None:
+    """Mark read what a person's notifications told of, once they open the thread or statement itself."""
+    about = Notification.thread_id == thread.id if thread is not None else and_(
+        Notification.statement_id == statement.id, Notification.kind.in_(READ_ON_THE_STATEMENT))
+    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None),
+                                                  about)
+                       .values(read_at=utcnow()).execution_options(synchronize_session=False))
+
+
 def mark_all_read(user: User) -> int:
     """Mark every unread notification of a person read; return how many."""
     return db.session.execute(update(Notification).where(Notification.user_id == user.id,

@@ -474,3 +474,16 @@ def test_the_unsubscribe_token_stays_out_of_the_request_log(app, world, caplog):
         client.get(f"/unsubscribe/{token}")
         client.post(f"/unsubscribe/{token}")
     assert token not in caplog.text and "/unsubscribe/(token)" in caplog.text
+
+
+def test_opening_the_thread_or_the_statement_itself_marks_what_told_of_it_read(app, world, mailbox, make_client):
+    coordinator = logged_in(make_client, world.emails["coordinator"])
+    coordinator.submit(f"/threads/{world.thread_id}/replies", {"body": "@ObserverPerson here"})
+    open_comment_period(coordinator, world.statement_id)
+    observer = logged_in(make_client, world.emails["observer"])
+    assert unread_badge(observer) == "2"
+
+    observer.get(f"/threads/{world.thread_id}")  # from the mail, say
+    assert unread_badge(observer) == "1"
+    observer.get(f"/statements/{world.statement_id}")
+    assert unread_badge(observer) is None
