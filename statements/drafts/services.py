@@ -339,7 +339,8 @@ def transition(actor: User | None, statement: Statement, to_state: str) -> Trans
         summary += f" (revision {revision_number})"
     record(actor, f"statement.{target.value}", statement, summary, group_id=statement.group_id,
            from_state=current.value, to_state=target.value, revision=revision_number)
-    notifications.notify(notifications.STATE_KINDS.get(target.value), statement, actor=actor, due_at=_date_of(statement))
+    notifications.notify(notifications.STATE_KINDS.get(target.value), statement, actor=actor,
+                         due_at=_date_of(statement))
     return step
 
 

@@ -184,9 +184,9 @@ def _tell(person, kind, statement, actor, thread, comment, due_at, count, choice
         row.count = count if count is not None else row.count + 1
         row.updated_at, row.read_at, row.actor_id = utcnow(), None, getattr(actor, "id", None)
     else:
-        row = Notification(user_id=person.id, kind=kind, statement_id=statement.id, thread_id=getattr(thread, "id", None),
-                           comment_id=getattr(comment, "id", None), actor_id=getattr(actor, "id", None),
-                           due_at=due_at, count=count or 1)
+        row = Notification(user_id=person.id, kind=kind, statement_id=statement.id,
+                           thread_id=getattr(thread, "id", None), comment_id=getattr(comment, "id", None),
+                           actor_id=getattr(actor, "id", None), due_at=due_at, count=count or 1)
         db.session.add(row)
     db.session.flush()
     if choice == k.NOW and row.emailed_at is None:  # a batched row is mailed once a day
