@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from statements.core.language_views import bp as language_bp
     from statements.comments import bp as comments_bp
     from statements.export import bp as export_bp
+    from statements.notifications import bp as notifications_bp
     from statements.signons import bp as signons_bp
     from statements.drafts import bp as drafts_bp
     from statements.talking_points import bp as talking_points_bp
@@ -92,3 +93,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(signons_bp)
     app.register_blueprint(export_bp)
     app.register_blueprint(translating_bp)
+    app.register_blueprint(notifications_bp)

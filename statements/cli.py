@@ -4,7 +4,7 @@ import time
 
 import click
 from flask import Flask, current_app
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask.cli import AppGroup
 from redis.exceptions import RedisError
 
@@ -23,6 +23,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(notifications_command)
 
 
 @click.command("create-admin")
@@ -74,6 +75,33 @@ def send_mail_command(loop: bool, interval: float) -> None:
         if not loop:
             return
         time.sleep(interval)
+
+
+@click.group("notifications", cls=AppGroup)
+def notifications_command() -> None:
+    """Send the daily digests and the reminders that are due."""
+
+
+@notifications_command.command("digest")
+def digest_command() -> None:
+    """Queue one digest mail for each person with something new since their last digest (run once a day)."""
+    from statements.notifications.services import send_digests
+
+    count = send_digests()
+    click.echo(ngettext("%(num)d digest queued", "%(num)d digests queued", count))
+
+
+@notifications_command.command("tick")
+def tick_command() -> None:
+    """Send due reminders once each and end comment periods whose date has passed (run every few minutes)."""
+    from statements.notifications.services import tick
+
+    done = tick()
+    db.session.commit()
+    click.echo(_("reminders of comment periods ending: %(ending)s; comment periods closed: %(closed)s; "
+                 "coordinators told a period ended: %(ended)s; sign-on deadline reminders: %(near)s; "
+                 "sign-ons closed: %(signon)s", ending=done["period_ending"], closed=done["period_closed"],
+                 ended=done["period_ended"], near=done["deadline_near"], signon=done["signon_closed"]))
 
 
 @click.command("worker")

@@ -11,3 +11,4 @@ from statements.mail.models import OutboxMessage  # noqa: F401
 from statements.signons.models import SignOn  # noqa: F401
 from statements.export.models import ExportFile, NetworkSettings  # noqa: F401
 from statements.translating.models import TranslatedParagraph  # noqa: F401
+from statements.notifications.models import Notification, NotificationPreference, ReminderSent  # noqa: F401

@@ -7,7 +7,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -79,8 +78,6 @@ class User(UserMixin, db.Model):
     language: Mapped[str | None] = mapped_column(String(10))
     #: the IANA time zone dates are shown in for this person (statements.core.timezones); None: UTC
     time_zone: Mapped[str | None] = mapped_column(String(64))
-    #: email me about replies and mentions in comment threads
-    notify_comments: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

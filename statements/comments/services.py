@@ -1,9 +1,9 @@
 """Comment threads: open, reply, resolve, reopen, edit, delete; anchors follow new revisions;
-participants and mentioned members hear of it by email."""
+participants and mentioned members are notified."""
 
 import re
 
-from flask_babel import force_locale, format_decimal, gettext as _
+from flask_babel import format_decimal, gettext as _
 from sqlalchemy import func, select
 
 from statements.accounts.models import Membership, User
@@ -12,11 +12,10 @@ from statements.comments import anchoring
 from statements.comments.models import BODY_MAX, QUOTE_MAX, Comment, Mention, Thread, ThreadRead
 from statements.core.db import upsert, utcnow
 from statements.core.errors import InvalidInput, NotAllowed
-from statements.core.i18n import DEFAULT_LANGUAGE, supported
-from statements.core.urls import external_url
 from statements.drafts.models import Statement
 from statements.extensions import db
-from statements.mail.services import queue_mail
+from statements.notifications import services as notifications
+from statements.notifications.kinds import MENTION, REPLY, THREAD_RESOLVED
 
 MENTION_PATTERN = re.compile(r"(?<![\w@])@([\w.\-]{2,60})", re.UNICODE)
 #: characters Markdown uses for emphasis and code, ignored when finding selected words in the source
@@ -113,7 +112,7 @@ def _add_comment(actor: User, thread: Thread, body: str, new_thread: bool = Fals
 
 
 def _notify(actor: User, thread: Thread, comment: Comment, new_thread: bool) -> None:
-    """Email the thread's participants and anyone mentioned, except the writer and those who opted out."""
+    """Tell the thread's participants and anyone mentioned, except the writer."""
     statement = thread.statement
     members = db.session.scalars(
         select(User).join(Membership, Membership.user_id == User.id).where(Membership.group_id == statement.group_id)
@@ -127,34 +126,18 @@ def _notify(actor: User, thread: Thread, comment: Comment, new_thread: bool) -> 
             mentioned.add(member.id)
     for member_id in mentioned - {actor.id}:  # kept for the person's to-do list, whatever their mail settings
         db.session.add(Mention(comment_id=comment.id, user_id=member_id))
-    participant_ids = set(db.session.scalars(
-        select(Comment.author_id).where(Comment.thread_id == thread.id, Comment.author_id.is_not(None))
-    ).all())
-    link = external_url("comments.thread", thread_id=thread.id)
-    for member in members:
-        if member.id == actor.id or not member.notify_comments or not member.is_active:
-            continue
-        if member.id in mentioned:
-            mentioned_them = True
-        elif member.id in participant_ids and not new_thread:
-            mentioned_them = False
-        else:
-            continue
-        with force_locale(supported(member.language) or DEFAULT_LANGUAGE):  # the reader's language, not the writer's
-            if mentioned_them:
-                subject = _("%(name)s mentioned you on “%(title)s”", name=actor.display_name, title=statement.title)
-            else:
-                subject = _("%(name)s replied in a thread you took part in on “%(title)s”",
-                            name=actor.display_name, title=statement.title)
-            queue_mail(member.email, subject[:300], "comment", member=member, actor=actor,
-                       mentioned=mentioned_them, statement=statement, comment=comment, link=link,
-                       settings_link=external_url("accounts.account"))
+    mentioned_people = [m for m in members if m.id in mentioned]
+    participants = [] if new_thread else [p for p in notifications.audience(REPLY, statement, thread)
+                                          if p.id not in mentioned]
+    notifications.notify(MENTION, statement, actor=actor, thread=thread, comment=comment, recipients=mentioned_people)
+    notifications.notify(REPLY, statement, actor=actor, thread=thread, comment=comment, recipients=participants)
 
 
 def resolve(actor: User, thread: Thread) -> None:
     if thread.resolved_at is not None:
         raise InvalidInput(_("This thread is already resolved."))
     thread.resolved_at, thread.resolved_by_id = utcnow(), actor.id
+    notifications.notify(THREAD_RESOLVED, thread.statement, actor=actor, thread=thread)
     record(actor, "thread.resolved", thread, f"{actor.display_name} resolved a thread on “{thread.statement.title}”",
            group_id=thread.statement.group_id)
 
@@ -246,3 +229,4 @@ def mark_thread_read(user: User, thread: Thread) -> None:
     """Remember that a person has read a thread up to its latest comment."""
     last = db.session.scalar(select(func.max(Comment.id)).where(Comment.thread_id == thread.id)) or 0
     upsert(ThreadRead, {"user_id": user.id, "thread_id": thread.id}, {"last_comment_id": last, "read_at": utcnow()})
+    notifications.mark_read_about(user, thread=thread)

@@ -141,13 +141,3 @@ def delete_comment(comment_id: int):
     db.session.commit()
     flash(_("Your comment is deleted. A note that it was there stays in the thread."), "success")
     return redirect(_thread_url(comment.thread))
-
-
-@bp.route("/account/notifications", methods=["POST"])
-@login_required
-def notifications():
-    current_user.notify_comments = request.form.get("notify_comments") == "1"
-    db.session.commit()
-    flash(_("Emails about comments are on.") if current_user.notify_comments else _("Emails about comments are off."),
-          "success")
-    return redirect(url_for("accounts.account"))

@@ -24,6 +24,8 @@ from statements.drafts.models import (
     SNAPSHOT_EVERY, TEXT_MAX, Revision, State, Statement, StatementRead, Transition,
 )
 from statements.extensions import db
+from statements.notifications import services as notifications
+from statements.notifications.kinds import NEW_REVISION
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -229,6 +231,7 @@ def _write_revision(statement: Statement, author: User, text: str, note: str, ba
         from statements.translating.services import record_translated_paragraphs  # translating builds on drafts
 
         record_translated_paragraphs(author, statement, previous_text or "", text, source_number)
+    notifications.notify(NEW_REVISION, statement, actor=author)
     return revision
 
 
@@ -337,6 +340,8 @@ def transition(actor: User | None, statement: Statement, to_state: str) -> Trans
         summary += f" (revision {revision_number})"
     record(actor, f"statement.{target.value}", statement, summary, group_id=statement.group_id,
            from_state=current.value, to_state=target.value, revision=revision_number)
+    notifications.notify(notifications.STATE_KINDS.get(target.value), statement, actor=actor,
+                         due_at=_date_of(statement))
     return step
 
 
@@ -346,6 +351,11 @@ def published_on(statement: Statement) -> datetime | None:
         return None
     return db.session.scalar(select(func.max(Transition.created_at)).where(
         Transition.statement_id == statement.id, Transition.to_state == State.PUBLISHED.value))
+
+
+def _date_of(statement: Statement):
+    """The date a step is told with: when the comment period ends, when sign-on closes."""
+    return statement.comment_period_ends_at if statement.state == State.COMMENT_PERIOD else statement.signon_deadline
 
 
 def transitions_of(statement: Statement) -> list[Transition]:
@@ -364,3 +374,4 @@ def mark_statement_read(user: User, statement: Statement) -> None:
     """Remember that a person has opened a statement's latest revision."""
     upsert(StatementRead, {"user_id": user.id, "statement_id": statement.id},
            {"revision_number": statement.latest_number, "read_at": utcnow()})
+    notifications.mark_read_about(user, statement=statement)

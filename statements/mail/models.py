@@ -29,6 +29,8 @@ class OutboxMessage(db.Model):
     #: half-way leaves a claim that lapses, and another sender takes the message again
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: more headers, as a JSON object of name -> value (List-Unsubscribe on notifications)
+    headers: Mapped[str | None] = mapped_column(Text)
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} to={self.to_address} {self.status}>"

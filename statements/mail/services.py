@@ -1,5 +1,6 @@
 """Queue mail with the change that causes it, and deliver the outbox with retries."""
 
+import json
 import os
 import socket
 import threading
@@ -33,11 +34,13 @@ def _recipient_zone(address: str) -> str | None:
     return db.session.scalar(select(User.time_zone).where(User.email_normalized == normalize_email(address)))
 
 
-def queue_mail(to_address: str, subject: str, template: str, **context) -> OutboxMessage:
+def queue_mail(to_address: str, subject: str, template: str, headers: dict[str, str] | None = None,
+               **context) -> OutboxMessage:
     """Render a plain-text mail and add it to the outbox; it is sent after the transaction commits."""
     with reading_in(_recipient_zone(to_address)):  # dates in the recipient's time zone, not the sender's
         body = render_template(f"mail/{template}.txt", **context)
-    message = OutboxMessage(to_address=to_address, subject=subject, body_text=body)
+    message = OutboxMessage(to_address=to_address, subject=subject, body_text=body,
+                            headers=json.dumps(headers) if headers else None)
     db.session.add(message)
     session = db.session()
     if not event.contains(session, "after_commit", _deliver_soon):
@@ -75,6 +78,8 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["To"] = header_value(message.to_address)
     email["Subject"] = header_value(message.subject)
     email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain="statements")
+    for name, value in json.loads(message.headers or "{}").items():
+        email[name] = header_value(value)
     email.set_content(_encodable(message.body_text or ""))
     return email
 
@@ -166,7 +171,7 @@ def give_up_on_abandoned() -> None:
 def _read_claimed(message_id: int) -> OutboxMessage:
     """Read a claimed message into a copy outside the session, ending the transaction before SMTP is reached."""
     columns = (OutboxMessage.id, OutboxMessage.to_address, OutboxMessage.subject, OutboxMessage.body_text,
-               OutboxMessage.attempts)
+               OutboxMessage.attempts, OutboxMessage.headers)
     row = db.session.execute(select(*columns).where(OutboxMessage.id == message_id)).one()
     db.session.commit()
     return OutboxMessage(**row._mapping)

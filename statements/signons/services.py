@@ -26,6 +26,8 @@ from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.mail.services import queue_mail
+from statements.notifications import services as notifications
+from statements.notifications.kinds import SIGNONS_WAITING
 from statements.signons import appearance, duplicates
 from statements.signons.versions import public_version_in
 from statements.signons.models import CONFIRMED_STATUSES, SignOn, SignOnStatus, Visibility
@@ -440,6 +442,8 @@ def confirm(signon: SignOn) -> str:
         signon.status = SignOnStatus.CONFIRMED.value
     else:
         signon.status, signon.approved_at = SignOnStatus.APPROVED.value, utcnow()
+    if signon.status == SignOnStatus.CONFIRMED.value:
+        notifications.notify(SIGNONS_WAITING, statement, count=waiting_count(statement))
     if signon.revision_id != statement.final_revision_id:
         # the final text changed while this confirmation waited: the signature stands for the text
         # it was given to, shown as such on the list, until the changes are read and agreed to
@@ -447,6 +451,12 @@ def confirm(signon: SignOn) -> str:
         _ask_to_confirm_again(statement, signon, final, drafts.revision_text(final))
     _invalidate_counts(statement.id)
     return signon.status
+
+
+def waiting_count(statement: Statement) -> int:
+    """How many confirmed sign-ons wait for a decision."""
+    return db.session.scalar(select(func.count()).select_from(SignOn).where(
+        SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.CONFIRMED.value)) or 0
 
 
 def _name_holder(signon: SignOn, statuses=CONFIRMED_STATUSES) -> int | None:

@@ -1,5 +1,5 @@
 """Emails about comments: replies reach the thread's earlier participants and mentions reach the
-member named, through the outbox and a real SMTP server, unless they turned such emails off."""
+member named, through the outbox and a real SMTP server, unless they turned such emails off; each with a one-click unsubscribe."""
 
 from statements.accounts.models import WorkingGroup
 from statements.core.policy import Role
@@ -108,10 +108,10 @@ def test_a_mention_of_someone_outside_the_group_sends_nothing(app, world, mailbo
 
 def test_a_member_who_turned_comment_emails_off_gets_none(app, world, mailbox, make_client):
     member = logged_in(make_client, world.emails["member"])
-    response = member.submit("/account/notifications", {})  # the box unticked
+    response = member.submit("/account/notifications", {"mention": "off", "reply": "off"})
     page = member.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Emails about comments are off." in flashes(page)
-    assert 'name="notify_comments" value="1" >' in page  # shown unticked
+    assert "Your choices of emails are saved." in flashes(page)
+    assert 'id="mention-off" value="off" checked' in page and 'id="reply-off" value="off" checked' in page
     coordinator = logged_in(make_client, world.emails["coordinator"])
 
     reply(coordinator, world, "A reply, and a mention too: @MemberPerson")
@@ -120,7 +120,7 @@ def test_a_member_who_turned_comment_emails_off_gets_none(app, world, mailbox, m
     assert mailbox.to(world.emails["member"]) == []
     assert [m["to"] for m in outbox(app)] == []
 
-    member.submit("/account/notifications", {"notify_comments": "1"})
+    member.submit("/account/notifications", {"mention": "now", "reply": "now"})
     reply(coordinator, world, "Now you hear of it, @MemberPerson.")
     mailbox.deliver()
     assert len(mailbox.to(world.emails["member"])) == 1

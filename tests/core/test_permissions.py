@@ -107,7 +107,14 @@ EXPECTATIONS = {
     ("comments.edit_comment", "GET"): COMMENT_AUTHOR,
     ("comments.edit_comment", "POST"): COMMENT_AUTHOR,
     ("comments.delete_comment", "POST"): COMMENT_AUTHOR,
-    ("comments.notifications", "POST"): SIGNED_IN,
+    ("notifications.index", "GET"): SIGNED_IN,
+    # someone else's or an unknown notification leads back to one's own list (no 404 trail)
+    ("notifications.open", "GET"): SIGNED_IN,
+    ("notifications.mark_all_read", "POST"): SIGNED_IN,
+    ("notifications.preferences", "GET"): SIGNED_IN,
+    ("notifications.preferences", "POST"): SIGNED_IN,
+    ("notifications.unsubscribe", "GET"): TOKEN_LINK,  # only shows a button; the POST acts, with no login
+    ("notifications.unsubscribe", "POST"): TOKEN_LINK,
     ("signons.public", "GET"): EVERYONE,
     ("signons.sign", "POST"): EVERYONE,
     ("signons.check_email", "GET"): EVERYONE,
@@ -227,6 +234,7 @@ def url_for_rule(rule, world, on_translation: bool = False) -> str:
         "position": 0,
         "grant_id": world.grant_id,
         "language": "es",
+        "notification_id": 1,
     }
     if on_translation:
         values |= {"statement_id": world.translation_id, "thread_id": world.translation_thread_id,

@@ -113,6 +113,7 @@ def fill(app) -> None:
     from statements.demo import load_demo
     from statements.drafts.models import Statement, StatementRead
     from statements.export.models import ExportFile, NetworkSettings
+    from statements.notifications.models import Notification, NotificationPreference, ReminderSent
     from statements.signons.models import SignOn
     from statements.talking_points.models import PointUse, TalkingPoint
 
@@ -121,8 +122,8 @@ def fill(app) -> None:
         db.session.flush()
         admin = db.session.scalar(select(User).where(User.email_normalized == "admin@example.org"))
         observer = db.session.scalar(select(User).where(User.email_normalized == "observer@example.org"))
-        observer.notify_comments, observer.last_login_at = False, datetime(2026, 3, 1, 12, 30, 15, 123456,
-                                                                             tzinfo=timezone(timedelta(hours=5)))
+        observer.last_login_at = datetime(2026, 3, 1, 12, 30, 15, 123456,
+                                          tzinfo=timezone(timedelta(hours=5)))
         signing = db.session.scalar(select(Statement).where(Statement.slug == "loss-and-damage"))
         drafting = db.session.scalar(select(Statement).where(Statement.slug == "no-one-left-behind"))
         db.session.add(NetworkSettings(name="Réseau · شبكة", logo=LOGO, logo_type="image/png"))
@@ -145,6 +146,10 @@ def fill(app) -> None:
         db.session.add(ThreadRead(user_id=observer.id, thread_id=thread.id, last_comment_id=thread.comments[0].id,
                                   read_at=signing.created_at))
         db.session.add(Mention(comment_id=thread.comments[0].id, user_id=observer.id))
+        db.session.add(NotificationPreference(user_id=observer.id, kind="mention", choice="off"))
+        db.session.add(ReminderSent(statement_id=signing.id, kind="deadline_near", due_at=signing.created_at))
+        db.session.add(Notification(user_id=observer.id, kind="mention", statement_id=drafting.id,
+                                    thread_id=thread.id, comment_id=thread.comments[0].id, digest_pending=True))
         db.session.add(TranslatorGrant(statement_id=drafting.id, language="pt", user_id=observer.id,
                                        invited_by_id=admin.id))
         first, twin = db.session.scalars(select(SignOn).order_by(SignOn.id).limit(1)).one(), db.session.scalars(

@@ -50,7 +50,8 @@ def test_the_export_is_the_documented_format(exported):
     assert base64.b64decode(settings["logo"]) == LOGO and settings["name"] == "Réseau · شبكة"
     observer = next(u for u in document["tables"]["user_account"] if u["email"] == "observer@example.org")
     assert observer["last_login_at"] == "2026-03-01T07:30:15.123456+00:00"  # given at +05:00, kept in UTC
-    assert observer["notify_comments"] is False and observer["password_hash"].startswith("pbkdf2:")
+    assert observer["password_hash"].startswith("pbkdf2:")
+    assert {"user_id": observer["id"], "kind": "mention", "choice": "off"} in document["tables"]["notification_preference"]
     assert isinstance(document["tables"]["audit_event"][0]["details"], dict)
     assert path.stat().st_mode & 0o077 == 0, "the export holds password hashes: owner only"
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -65,7 +66,7 @@ def test_export_import_export_gives_the_same_document_and_the_app_works(exported
     result = import_(target, path)
 
     assert result.exit_code == 0, result.output
-    assert "Imported 485 rows" in result.output
+    assert "Imported 513 rows" in result.output
     second = export(target, tmp_path / "again.json")
     first.pop("exported_at"), second.pop("exported_at")
     assert second == first
