@@ -140,6 +140,28 @@ def _changes_text(ops) -> str:
     return "".join(pieces)
 
 
+# --- corrections of a published statement --------------------------------------------------------
+
+def correct_published_text(actor: User, statement: Statement, base_number: int, text: str, note: str) -> int:
+    """Publish a corrected text and tell each approved signatory by mail, in their language; return how many
+    were told. The list of signatories stays as it is: they signed the statement, not one wording of it."""
+    correction = drafts.correct_published(actor, statement, base_number, text, note)
+    diff = drafts.word_diff(drafts.revision_text(correction.previous_revision), drafts.revision_text(correction.revision))
+    changes = _changes_text(diff.ops)
+    told = db.session.scalars(select(SignOn).where(
+        SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value,
+        SignOn.contact_email != "").order_by(SignOn.id)).all()
+    for signon in told:
+        with force_locale(signon.language):
+            queue_mail(signon.contact_email, _("The published statement “%(title)s” was corrected",
+                                               title=statement.title),
+                       "signon_corrected", signon=signon, statement=statement, correction=correction,
+                       changes=changes, link=external_url("signons.corrections", slug=statement.slug),
+                       withdraw_link=external_url("signons.withdraw", slug=statement.slug,
+                                                  token=withdraw_token(signon)))
+    return len(told)
+
+
 # --- signing -------------------------------------------------------------------------------------
 
 class SignOnClosed(NotAllowed):

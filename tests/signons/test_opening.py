@@ -20,7 +20,7 @@ OPEN = {"deadline_date": "", "deadline_time": "23:59", "timezone": "UTC", "requi
 @pytest.fixture
 def final_id(app, coordinator, world):
     """The home group's draft, frozen as final (revision 2)."""
-    response = coordinator.submit(f"/statements/{world.statement_id}/transition", {"to": "final"})
+    response = coordinator.submit(f"/statements/{world.statement_id}/transition", {"to": "final", "confirmed": "yes"})
     assert response.status_code == 302
     return world.statement_id
 
