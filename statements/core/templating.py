@@ -81,10 +81,10 @@ def countdown(ends_at: datetime | None, now: datetime | None = None) -> str:
         if days == 0:
             return _("ended today — waiting for the coordinator")
         return ngettext("ended %(num)s day ago — waiting for the coordinator",
-                        "ended %(num)s days ago — waiting for the coordinator", -days, num=format_decimal(-days))
+                        "ended %(num)s days ago — waiting for the coordinator", -days)
     if days == 0:
         return _("ends today")
-    return ngettext("%(num)s day left", "%(num)s days left", days, num=format_decimal(days))
+    return ngettext("%(num)s day left", "%(num)s days left", days)
 
 
 def role_label(value: str | None) -> str:
