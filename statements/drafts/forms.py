@@ -56,7 +56,7 @@ class CommentPeriodForm(FlaskForm):
     ends_date = StringField(_l("Ends on (optional)"), validators=[Optional(), Regexp(
         r"^\d{4}-\d{2}-\d{2}$", message=_l("Write the date as year-month-day, for example 2027-03-08."))],
         render_kw={"type": "date"}, description=_l("Leave empty to end the comment period by hand."))
-    ends_time = StringField(_l("At"), default="18:00", validators=[Optional(), Regexp(
+    ends_time = StringField(_l("Time"), default="18:00", validators=[Optional(), Regexp(
         r"^\d{2}:\d{2}$", message=_l("Write the time as hours:minutes, for example 18:00."))],
         render_kw={"type": "time"})
     time_zone = LongSelectField(_l("Time zone of the end"), default="UTC",

@@ -257,6 +257,10 @@ NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
     (NOW + timedelta(hours=5), "en", "ends today"),
     (NOW - timedelta(hours=2), "en", "ended today — waiting for the coordinator"),
     (NOW - timedelta(days=2), "en", "ended 2 days ago — waiting for the coordinator"),
+    (NOW + timedelta(days=1), "es", "queda 1 día"),
+    (NOW + timedelta(days=3), "es", "quedan 3 días"),
+    (NOW + timedelta(days=2), "ar", "بقي يومان"),
+    (NOW - timedelta(days=5), "fr", "terminée depuis 5 jours — en attente de la coordination"),
 ])
 def test_the_countdown_counts_days_of_the_reader_s_calendar(app, ends_at, language, words):
     with app.test_request_context(), force_locale(language):

@@ -135,7 +135,8 @@ def test_approved_signatories_are_told_by_mail_in_their_language(app, coordinato
     assert NOTE in body and "{+fires+}" in body.replace("{+, fires+}", "{+fires+}").replace("{+fires, +}", "{+fires+}")
     assert "/s/protection-for-people-who-move/corrections" in body and "/withdraw/" in body
     [spanish] = mailbox.to("lucia@sindicato.example")
-    assert "corregid" in spanish["Subject"] and "Hola" in mailbox.body(spanish)
+    assert spanish["Subject"] == "Se corrigió la declaración publicada «Protection for people who move»"
+    assert "Hola" in mailbox.body(spanish) and "Qué se corrigió: " + NOTE in mailbox.body(spanish)
 
 
 @pytest.mark.parametrize("text, note, message", [
