@@ -20,6 +20,7 @@ from statements.core.countries import ENGLISH, country_name
 from statements.core.db import utcnow
 from statements.core.errors import Conflict, InvalidInput, InvalidToken, NotAllowed
 from statements.core.i18n import DEFAULT_LANGUAGE, supported
+from statements.core.timezones import NoSuchLocalTime, local_to_utc
 from statements.core.tokens import make_token, read_token
 from statements.core.urls import external_url
 from statements.drafts import services as drafts
@@ -62,11 +63,14 @@ def parse_deadline(date_text: str, time_text: str, zone: str) -> datetime | None
         return None
     try:
         local = datetime.strptime(f"{date_text} {time_text or '23:59'}", "%Y-%m-%d %H:%M")
-        tz = ZoneInfo(zone)
-    except (ValueError, KeyError):
+        ZoneInfo(zone)
+        return local_to_utc(local, zone)
+    except NoSuchLocalTime:
+        raise InvalidInput(_("The clocks skip this time in this time zone (summer time starts then). "
+                             "Choose a time an hour later."), field="deadline_time") from None
+    except (ValueError, KeyError, OverflowError):
         raise InvalidInput(_("Give the deadline as a date and a time, with a time zone from the list."),
                            field="deadline_date") from None
-    return local.replace(tzinfo=tz).astimezone(ZoneInfo("UTC"))
 
 
 def open_signon(actor: User, statement: Statement, deadline: datetime | None, timezone: str,
