@@ -266,7 +266,6 @@ PREVIEW_NAMES = 200
 @bp.route("/statements/<int:statement_id>/publish")
 def publish(statement_id: int):
     """Show exactly what publishing makes public, and ask to go on."""
-    from statements.export.services import signatories  # (export builds on sign-on)
     from statements.signons import versions
 
     statement = _load_to_steer(statement_id)
@@ -274,12 +273,18 @@ def publish(statement_id: int):
         flash(_("This statement is %(state)s: it cannot be published from there.",
                 state=statement.state_enum.label.lower()), "error")
         return redirect(url_for("drafts.statement", statement_id=statement.id))
-    listed, unnamed = signatories(statement)
+    language = current_language()
+    counts = services.counts(statement)
+    # the public list as its page will show it: the same entries, named and ordered in the reader's language
+    ids = services.public_ids_in(statement, language)
+    entries = [services.public_entry(signon, language)
+               for signon in services.signons_by_ids(ids[:PREVIEW_NAMES])]
     return render_template("signons/publish.html", statement=statement, final=statement.final_revision,
-                           text=drafts.revision_text(statement.final_revision), counts=services.counts(statement),
-                           listed=listed[:PREVIEW_NAMES], listed_count=len(listed), unnamed=unnamed,
+                           text=drafts.revision_text(statement.final_revision), counts=counts,
+                           entries=[entry for entry in entries if entry], listed_count=len(ids),
+                           unnamed=counts["total"] - len(ids),
                            also_in=format_list([language_name(v.language) for v in versions.public_versions(statement)[1:]],
-                                               locale=current_language()))
+                                               locale=language))
 
 
 @bp.route("/statements/<int:statement_id>/correct", methods=["GET", "POST"])
