@@ -225,7 +225,10 @@ def transition(statement_id: int):
             asked = _ask_first(statement, target)
             if asked is not None:
                 return asked
-    step = services.transition(current_user, statement, target)
+    if target == State.COMMENT_PERIOD.value and target in possible:  # a bare button: no end, none left from before
+        step = services.open_comment_period(current_user, statement, None, False, False)
+    else:
+        step = services.transition(current_user, statement, target)
     db.session.commit()
     messages = {
         "final": _("Revision %(number)s is frozen as the final text.", number=step.revision_number),

@@ -265,3 +265,15 @@ NOW = datetime(2027, 3, 10, 12, 0, tzinfo=UTC)
 def test_the_countdown_counts_days_of_the_reader_s_calendar(app, ends_at, language, words):
     with app.test_request_context(), force_locale(language):
         assert words in countdown(ends_at, now=NOW)
+
+
+def test_a_period_opened_again_keeps_nothing_of_the_last_one(app, coordinator, world):
+    coordinator.submit(form_url(world), period_form(local_day(3), at_the_end="close", network=True))
+    coordinator.submit(f"/statements/{world.statement_id}/transition", {"to": "draft"})
+    assert coordinator.submit(f"/statements/{world.statement_id}/transition", {"to": "comment_period"}) \
+        .status_code == 302
+    assert stored(app, world.statement_id) == {"state": "comment_period", "ends_at": None, "closes_itself": False,
+                                               "network": False}
+    coordinator.submit(f"/statements/{world.statement_id}/transition", {"to": "draft"})
+    form = coordinator.get(form_url(world)).get_data(as_text=True)
+    assert 'name="ends_date" type="date" value=""' in form or f'value="{local_day(3)}"' not in form
