@@ -148,6 +148,7 @@ def test_a_coordinator_corrects_the_published_text_and_the_public_page_says_so(a
     expect(public.locator(".correction-note")).to_contain_text("Corrected on")
     expect(public.locator(".correction-note")).to_contain_text("Added fires to the list of disasters")
     expect(public.locator(".statement-text")).to_contain_text("droughts, fires and rising seas")
+    check_page(public, "public page of a corrected statement")
     public.get_by_role("link", name="See what changed").click()
     expect(public.locator("ins").first).to_contain_text("fires")
     check_page(public, "corrections of the published text")

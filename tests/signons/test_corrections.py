@@ -86,6 +86,7 @@ def test_a_correction_publishes_a_new_revision_and_keeps_the_one_list(app, coord
 
 
 def test_the_public_page_says_corrected_on_and_shows_the_changes(app, client, coordinator, published):
+    assert "Corrected on" not in words(client.get("/s/protection-for-people-who-move"))  # kept for visitors
     correct(coordinator, published)
     page = words(client.get("/s/protection-for-people-who-move"))
     assert "Corrected on" in page and NOTE in page and "See what changed" in page
