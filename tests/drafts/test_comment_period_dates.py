@@ -9,7 +9,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from statements.accounts.models import User
+from statements.accounts.models import User, WorkingGroup
 from statements.audit.models import AuditEvent
 from statements.core.templating import countdown
 from statements.core.timezones import NoSuchLocalTime, local_to_utc
@@ -233,13 +233,9 @@ def test_only_coordinators_set_the_comment_period(app, client, world, role, stat
 
 def test_a_statement_of_another_group_is_not_found(app, coordinator, world):
     with app.app_context():
-        other = db.session.get(User, world.user_ids["other_coordinator"]) if "other_coordinator" in world.user_ids \
-            else None
-        from statements.accounts.models import WorkingGroup
-
         group = db.session.get(WorkingGroup, world.other_group_id)
-        author = other or db.session.get(User, world.user_ids["admin"])
-        theirs = drafts.create_statement(author, group, "Their statement", "", "en", "", "Text")
+        theirs = drafts.create_statement(db.session.get(User, world.user_ids["admin"]), group, "Their statement", "",
+                                         "en", "", "Text")
         db.session.commit()
         theirs_id = theirs.id
     assert coordinator.get(f"/statements/{theirs_id}/comment-period").status_code == 404
