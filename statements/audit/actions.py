@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "signon.rejected": _l("Sign-on rejected"),
     "signon.withdrawn": _l("Sign-on withdrawn"),
     "statement.comment_period": _l("Comment period opened"),
+    "statement.comment_period_changed": _l("Comment period changed"),
+    "statement.corrected": _l("Published text corrected"),
     "statement.created": _l("Statement created"),
     "statement.details_changed": _l("Statement details changed"),
     "statement.draft": _l("Statement back to draft"),

@@ -8,12 +8,15 @@ from flask_login import current_user
 from statements.core.policy import Permission, can
 from statements.extensions import db, login_manager
 
+#: the largest id an integer column holds on PostgreSQL: a larger one in an address names nothing
+LARGEST_ID = 2**31 - 1
+
 
 def load_for(model, object_id: int, permission: Permission, visible: Permission = Permission.GROUP_VIEW):
     """Return the object, or answer 404 when the user cannot see it and 403 when they cannot act on it."""
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    obj = db.session.get(model, object_id)
+    obj = db.session.get(model, object_id) if 0 < object_id <= LARGEST_ID else None
     if obj is None or not can(current_user, visible, obj):
         abort(404)
     if not can(current_user, permission, obj):

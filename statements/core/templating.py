@@ -9,7 +9,7 @@ from babel.dates import format_datetime as babel_datetime
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 from flask import Flask, has_request_context, url_for
-from flask_babel import format_decimal, gettext as _
+from flask_babel import format_decimal, gettext as _, ngettext
 from flask_login import current_user
 
 from statements.accounts.models import ORGANIZATION_TYPES
@@ -69,6 +69,24 @@ def format_datetime_in(value: datetime | None, zone: str) -> str:
     return f"{day_and_time(local, local.tzinfo)} {zone} ({format_utc(value)})"
 
 
+def countdown(ends_at: datetime | None, now: datetime | None = None) -> str:
+    """How long until a date, counted in days of the reader's calendar: "3 days left", "ends today",
+    "ended 2 days ago"."""
+    if ends_at is None:
+        return ""
+    zone = zone_info(reader_zone())
+    now = now or datetime.now(timezone.utc)
+    days = (ends_at.astimezone(zone).date() - now.astimezone(zone).date()).days
+    if ends_at <= now:
+        if days == 0:
+            return _("ended today — waiting for the coordinator")
+        return ngettext("ended %(num)s day ago — waiting for the coordinator",
+                        "ended %(num)s days ago — waiting for the coordinator", -days)
+    if days == 0:
+        return _("ends today")
+    return ngettext("%(num)s day left", "%(num)s days left", days)
+
+
 def role_label(value: str | None) -> str:
     """The name of a role ("coordinator") in the reader's language."""
     return Role(value).label if value in set(Role) else (value or "")
@@ -94,6 +112,7 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["datetime_in"] = format_datetime_in
     app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["countdown"] = countdown
     app.jinja_env.filters["b64encode"] = lambda data: base64.b64encode(data).decode()
     app.jinja_env.filters["role_label"] = role_label
     app.jinja_env.filters["number"] = format_decimal  # 1,234 in English, 1.234 in Spanish, 1 234 in French

@@ -2,6 +2,7 @@
 (CLDR, through Babel), in the reader's alphabetical order; the value kept is the IANA name."""
 
 from contextlib import contextmanager
+from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -94,3 +95,20 @@ def reader_zone() -> str:
         if is_zone(zone):
             return zone
     return UTC
+
+
+class NoSuchLocalTime(ValueError):
+    """A wall-clock time that a zone skips (the hour clocks jump over when summer time starts)."""
+
+
+def local_to_utc(local: datetime, zone: str) -> datetime:
+    """A wall-clock time in a zone, as an aware UTC time.
+
+    A time the clocks skip is refused (NoSuchLocalTime), so nobody gets a moment they did not mean; a time the
+    clocks pass twice (when summer time ends) is taken at its first passing, the earlier of the two."""
+    tz = zone_info(zone)
+    aware = local.replace(tzinfo=tz, fold=0)
+    # a skipped time does not come back the same from a trip through UTC
+    if aware.astimezone(ZoneInfo(UTC)).astimezone(tz).replace(tzinfo=None) != local:
+        raise NoSuchLocalTime(local)
+    return aware.astimezone(ZoneInfo(UTC))

@@ -176,3 +176,27 @@ class StatementRead(db.Model):
                                               index=True)
     revision_number: Mapped[int] = mapped_column(default=0)
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Correction(db.Model):
+    """A change to the text of a published statement: a new final revision, with a note the public reads."""
+
+    __tablename__ = "statement_correction"
+    __table_args__ = (Index("ix_statement_correction_statement", "statement_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    #: the revision published before the correction, and the one published by it
+    previous_revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revision.id", ondelete="CASCADE"))
+    #: what was corrected and why, in the coordinator's words (shown publicly)
+    note: Mapped[str] = mapped_column(String(NOTE_MAX))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    previous_revision: Mapped[Revision] = relationship(foreign_keys=[previous_revision_id])
+    revision: Mapped[Revision] = relationship(foreign_keys=[revision_id])
+    actor: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Correction {self.statement_id} r{self.revision_id}>"

@@ -6,7 +6,7 @@ import threading
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select, update
@@ -21,7 +21,7 @@ from statements.drafts.deltas import apply_delta, make_delta
 from statements.drafts.diffing import WORD_PATTERN, Diff, word_diff
 from statements.drafts.merging import MergeResult, three_way_merge
 from statements.drafts.models import (
-    SNAPSHOT_EVERY, TEXT_MAX, Revision, State, Statement, StatementRead, Transition,
+    NOTE_MAX, SNAPSHOT_EVERY, TEXT_MAX, Correction, Revision, State, Statement, StatementRead, Transition,
 )
 from statements.extensions import db
 from statements.notifications import services as notifications
@@ -31,7 +31,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 #: (from, to) -> the button's words. Who may take them: policy's STATEMENT_TRANSITION.
 TRANSITIONS: dict[tuple[State, State], str] = {
-    (State.DRAFT, State.COMMENT_PERIOD): _l("Open the comment period"),
+    (State.DRAFT, State.COMMENT_PERIOD): _l("Open the comment period…"),
     (State.COMMENT_PERIOD, State.DRAFT): _l("End the comment period"),
     (State.DRAFT, State.FINAL): _l("Freeze the latest revision as final"),
     (State.COMMENT_PERIOD, State.FINAL): _l("Freeze the latest revision as final"),
@@ -41,11 +41,14 @@ TRANSITIONS: dict[tuple[State, State], str] = {
     (State.SIGNON_OPEN, State.DRAFT): _l("Close sign-on and reopen the draft"),
     (State.SIGNON_CLOSED, State.SIGNON_OPEN): _l("Reopen sign-on…"),
     (State.SIGNON_CLOSED, State.DRAFT): _l("Reopen the draft"),
-    (State.SIGNON_CLOSED, State.PUBLISHED): _l("Publish"),
-    (State.FINAL, State.PUBLISHED): _l("Publish without sign-on"),
+    (State.SIGNON_CLOSED, State.PUBLISHED): _l("Publish…"),
+    (State.FINAL, State.PUBLISHED): _l("Publish without sign-on…"),
 }
 #: transitions that need a form of their own (the sign-on settings), not just a button
 NEEDS_SETTINGS = {State.SIGNON_OPEN}
+#: transitions that first show what they will do and ask to go on: the open threads a final text leaves
+#: behind, what publishing makes public
+ASKS_FIRST = {State.FINAL, State.PUBLISHED}
 #: a translation is drafted, commented and made final; sign-on and publication are its source's
 TRANSLATION_STEPS = {(State.DRAFT, State.COMMENT_PERIOD), (State.COMMENT_PERIOD, State.DRAFT),
                      (State.DRAFT, State.FINAL), (State.COMMENT_PERIOD, State.FINAL), (State.FINAL, State.DRAFT)}
@@ -375,3 +378,114 @@ def mark_statement_read(user: User, statement: Statement) -> None:
     upsert(StatementRead, {"user_id": user.id, "statement_id": statement.id},
            {"revision_number": statement.latest_number, "read_at": utcnow()})
     notifications.mark_read_about(user, statement=statement)
+
+
+# --- dates on the comment period ---------------------------------------------------------------
+
+#: the furthest a comment period may be set to end: beyond it, a date is a typing mistake
+COMMENT_PERIOD_MAX_DAYS = 366
+
+
+def comment_period_end(date_text: str, time_text: str, zone: str, now: datetime | None = None) -> datetime | None:
+    """Read the end of a comment period given as a local date, time and zone; return it in UTC (None: no end)."""
+    from statements.core.timezones import NoSuchLocalTime, is_zone, local_to_utc  # (core holds the zone list)
+
+    if not (date_text or "").strip():
+        return None
+    if not is_zone(zone):
+        raise InvalidInput(_("Choose a time zone from the list."), field="time_zone")
+    try:
+        local = datetime.strptime(f"{date_text.strip()} {(time_text or '').strip() or '23:59'}", "%Y-%m-%d %H:%M")
+        ends_at = local_to_utc(local, zone)
+    except NoSuchLocalTime:
+        raise InvalidInput(_("The clocks skip this time in this time zone (summer time starts then). "
+                             "Choose a time an hour later."), field="ends_time") from None
+    except (ValueError, OverflowError):
+        raise InvalidInput(_("Give the end as a date like 2027-03-08 and a time like 18:00."),
+                           field="ends_date") from None
+    now = now or utcnow()
+    if ends_at <= now:
+        raise InvalidInput(_("This date and time has already passed. Choose a later one, or leave the date empty."),
+                           field="ends_date")
+    if ends_at > now + timedelta(days=COMMENT_PERIOD_MAX_DAYS):
+        raise InvalidInput(_("A comment period can last at most a year. Choose an earlier date."), field="ends_date")
+    return ends_at
+
+
+def open_comment_period(actor: User, statement: Statement, ends_at: datetime | None, closes_itself: bool,
+                        open_to_network: bool) -> Transition:
+    """Open the comment period with its end (or none), what happens at the end, and who may take part."""
+    _set_comment_period(statement, ends_at, closes_itself, open_to_network)
+    return transition(actor, statement, State.COMMENT_PERIOD.value)
+
+
+def change_comment_period(actor: User, statement: Statement, ends_at: datetime | None, closes_itself: bool,
+                          open_to_network: bool) -> None:
+    """Change or remove the end of a comment period under way, and who may take part in it."""
+    lock_for_writing(statement)
+    if statement.state_enum != State.COMMENT_PERIOD:
+        raise Conflict(_("The comment period is no longer open, so its end cannot change. "
+                         "Reload the page to see what can be done now."))
+    before = statement.comment_period_ends_at
+    _set_comment_period(statement, ends_at, closes_itself, open_to_network)
+    record(actor, "statement.comment_period_changed", statement,
+           f"Changed the comment period of “{statement.title}”: ends "
+           f"{_utc_words(ends_at)} (was {_utc_words(before)})"
+           f"{', closes itself' if closes_itself else ', reminds the coordinators'}"
+           f"{', open to the whole network' if open_to_network else ', open to the group'}",
+           group_id=statement.group_id)
+
+
+def _utc_words(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "when a coordinator ends it"
+
+
+def _set_comment_period(statement: Statement, ends_at: datetime | None, closes_itself: bool,
+                        open_to_network: bool) -> None:
+    statement.comment_period_ends_at = ends_at
+    statement.comment_period_closes_itself = bool(closes_itself and ends_at)
+    statement.open_to_network = bool(open_to_network)
+
+
+# --- corrections of a published statement -----------------------------------------------------------
+
+def correct_published(actor: User, statement: Statement, base_number: int, text: str, note: str) -> Correction:
+    """Publish a corrected text of a published statement: a new revision made final, with a note saying why.
+
+    The sign-on list stays the statement's one list; signatories are told by the caller."""
+    lock_for_writing(statement)
+    if statement.state_enum != State.PUBLISHED or statement.source_id is not None:
+        raise Conflict(_("Only the text of a published statement can be corrected this way. "
+                         "Reload the page to see what can be done now."))
+    note = one_line(note or "")
+    if not note:
+        raise InvalidInput(_("Say what you corrected and why: readers see this note."), field="note")
+    if len(note) > NOTE_MAX:
+        raise InvalidInput(_("Use at most %(max)s characters.", max=format_decimal(NOTE_MAX)), field="note")
+    text = check_text(text)
+    previous = statement.final_revision
+    if base_number != statement.latest_number:
+        raise Conflict(_("Someone corrected this text while you were editing. Your text is kept below: "
+                         "compare it with the published text and send it again."))
+    previous_text = revision_text(previous)
+    if text == previous_text:
+        raise InvalidInput(_("The text is the same as the published text: there is nothing to correct."),
+                           field="text")
+    revision = _write_revision(statement, actor, text, note, base_number=previous.number,
+                               previous_text=revision_text(latest_revision(statement)))
+    statement.final_revision_id = revision.id
+    statement.final_revision = revision
+    correction = Correction(statement_id=statement.id, previous_revision_id=previous.id, revision_id=revision.id,
+                            note=note, actor_id=actor.id)
+    db.session.add(correction)
+    db.session.flush()
+    record(actor, "statement.corrected", statement,
+           f"Corrected the published text of “{statement.title}” (revision {previous.number} to {revision.number}): "
+           f"{note}", group_id=statement.group_id, revision=revision.number)
+    return correction
+
+
+def corrections_of(statement: Statement) -> list[Correction]:
+    """The corrections of a published statement, the latest first."""
+    return db.session.scalars(select(Correction).where(Correction.statement_id == statement.id)
+                              .order_by(Correction.created_at.desc(), Correction.id.desc())).all()

@@ -19,8 +19,8 @@ from statements.comments import services as comments
 from statements.drafts import bp
 from statements.drafts import services
 from statements.drafts.diffing import count_words, rows
-from statements.drafts.forms import EditForm, NewStatementForm, StatementForm
-from statements.drafts.models import TEXT_MAX, Revision, Statement
+from statements.drafts.forms import CommentPeriodForm, EditForm, NewStatementForm, StatementForm
+from statements.drafts.models import TEXT_MAX, Revision, State, Statement
 from statements.extensions import db, preview_limit
 
 HISTORY_PAGE_SIZE = 25
@@ -63,7 +63,7 @@ def statement(statement_id: int):
                            blocks=render_blocks(services.revision_text(latest), highlights), threads=threads,
                            thread_counts=comments.thread_counts(statement),
                            transitions=services.available_transitions(statement),
-                           history=services.transitions_of(statement))
+                           history=services.transitions_of(statement), corrections=services.corrections_of(statement))
     services.mark_statement_read(current_user, statement)
     db.session.commit()
     return page
@@ -217,10 +217,18 @@ def restore(statement_id: int, number: int):
 def transition(statement_id: int):
     statement = _load(statement_id, Permission.STATEMENT_TRANSITION)
     target = request.form.get("to", "")
-    if any(to.value == target for to in services.NEEDS_SETTINGS) and \
-            target in {to.value for to, _label in services.available_transitions(statement)}:
-        return redirect(url_for("signons.open_signon", statement_id=statement.id))
-    step = services.transition(current_user, statement, target)
+    possible = {to.value for to, _label in services.available_transitions(statement)}
+    if target in possible:
+        if target in {to.value for to in services.NEEDS_SETTINGS}:
+            return redirect(url_for("signons.open_signon", statement_id=statement.id))
+        if target in {to.value for to in services.ASKS_FIRST} and request.form.get("confirmed") != "yes":
+            asked = _ask_first(statement, target)
+            if asked is not None:
+                return asked
+    if target == State.COMMENT_PERIOD.value and target in possible:  # a bare button: no end, none left from before
+        step = services.open_comment_period(current_user, statement, None, False, False)
+    else:
+        step = services.transition(current_user, statement, target)
     db.session.commit()
     messages = {
         "final": _("Revision %(number)s is frozen as the final text.", number=step.revision_number),
@@ -231,6 +239,73 @@ def transition(statement_id: int):
     }
     flash(messages.get(step.to_state, _("The statement moved on.")), "success")
     return redirect(url_for("drafts.statement", statement_id=statement.id))
+
+
+def _ask_first(statement: Statement, target: str):
+    """The page that asks before a step: open threads before a final text, a preview before publishing.
+    None when there is nothing to ask (no open threads): the step goes ahead as asked."""
+    if target == State.PUBLISHED.value:
+        return redirect(url_for("signons.publish", statement_id=statement.id))
+    threads = comments.threads_of(statement, "open")
+    if not threads:
+        return None
+    return render_template("drafts/confirm_final.html", statement=statement, threads=threads,
+                           revision=services.latest_revision(statement))
+
+
+def _default_zone() -> str:
+    """The zone a coordinator gives dates in unless they choose another: their own, else the network's."""
+    from statements.core.timezones import is_zone
+    from statements.export.services import network_settings  # (the network's settings live with its look)
+
+    own = getattr(current_user, "time_zone", None)
+    return own if is_zone(own) else (network_settings().time_zone or "UTC")
+
+
+@bp.route("/statements/<int:statement_id>/comment-period", methods=["GET", "POST"])
+def comment_period(statement_id: int):
+    """Open the comment period with its end date, or change the end of one under way."""
+    statement = _load(statement_id, Permission.STATEMENT_TRANSITION)
+    opening = State.COMMENT_PERIOD in {to for to, _label in services.available_transitions(statement)}
+    if not opening and statement.state_enum != State.COMMENT_PERIOD:
+        flash(_("This statement is %(state)s: a comment period can open only on a draft.",
+                state=statement.state_enum.label.lower()), "error")
+        return redirect(url_for("drafts.statement", statement_id=statement.id))
+    form = CommentPeriodForm(data=_comment_period_data(statement, opening))
+    if form.validate_on_submit():
+        try:
+            ends_at = services.comment_period_end(form.ends_date.data, form.ends_time.data, form.time_zone.data)
+            closes_itself = form.at_the_end.data == "close"
+            if statement.state_enum == State.COMMENT_PERIOD:  # also a second press of the button that opened it
+                services.change_comment_period(current_user, statement, ends_at, closes_itself,
+                                               form.open_to_network.data)
+                message = _("The comment period's settings are saved.")
+            else:
+                services.open_comment_period(current_user, statement, ends_at, closes_itself,
+                                             form.open_to_network.data)
+                message = _("The comment period is open: members are invited to comment.")
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            add_error(form, error)
+        else:
+            flash(message, "success")
+            return redirect(url_for("drafts.statement", statement_id=statement.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("drafts/comment_period.html", statement=statement, form=form, opening=opening), status
+
+
+def _comment_period_data(statement: Statement, opening: bool) -> dict:
+    """The form's starting values: the end set now (in the coordinator's zone), else none."""
+    from statements.core.timezones import zone_info
+
+    zone = _default_zone()
+    data = {"time_zone": zone, "at_the_end": "close" if statement.comment_period_closes_itself else "remind",
+            "open_to_network": statement.open_to_network}
+    if not opening and statement.comment_period_ends_at:
+        local = statement.comment_period_ends_at.astimezone(zone_info(zone))
+        data |= {"ends_date": local.strftime("%Y-%m-%d"), "ends_time": local.strftime("%H:%M")}
+    return data
 
 
 @bp.route("/statements/<int:statement_id>/preview", methods=["POST"])

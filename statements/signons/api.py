@@ -32,6 +32,11 @@ def _version_json(link: versions.VersionLink) -> dict:
             "url": external_url("signons.public", slug=link.slug), "source": link.is_source}
 
 
+def _corrected_at(statement) -> str | None:
+    last = next(iter(drafts.corrections_of(statement)), None)
+    return last.created_at.isoformat() if last else None
+
+
 def _statement_json(statement, version=None) -> dict:
     """A statement in one of its versions: that version's words, the source's sign-on and counts."""
     version = version or statement
@@ -44,6 +49,7 @@ def _statement_json(statement, version=None) -> dict:
         "summary": version.summary,
         "state": statement.state,
         "final_revision": version.final_revision.number,
+        "corrected_at": _corrected_at(statement) if version is statement else None,
         "text_markdown": drafts.revision_text(version.final_revision),
         "versions": [_version_json(link) for link in versions.version_links(versions.public_versions(statement))],
         "signon_open": statement.state == "signon_open",
@@ -185,6 +191,8 @@ def openapi_document(server: str) -> dict:
                         "title": {"type": "string"}, "language": {"type": "string"},
                         "summary": {"type": "string"}, "state": {"type": "string"},
                         "final_revision": {"type": "integer"}, "text_markdown": {"type": "string"},
+                        "corrected_at": {"type": "string", "format": "date-time", "nullable": True, "description": _(
+                            "When the published text was last corrected (final_revision is the corrected text)")},
                         "versions": {"type": "array", "items": version, "description": _(
                             "The statement and each of its public translations, the statement first")},
                         "signon_open": {"type": "boolean"},

@@ -20,6 +20,7 @@ from statements.core.countries import ENGLISH, country_name
 from statements.core.db import utcnow
 from statements.core.errors import Conflict, InvalidInput, InvalidToken, NotAllowed
 from statements.core.i18n import DEFAULT_LANGUAGE, supported
+from statements.core.timezones import NoSuchLocalTime, local_to_utc
 from statements.core.tokens import make_token, read_token
 from statements.core.urls import external_url
 from statements.drafts import services as drafts
@@ -64,11 +65,14 @@ def parse_deadline(date_text: str, time_text: str, zone: str) -> datetime | None
         return None
     try:
         local = datetime.strptime(f"{date_text} {time_text or '23:59'}", "%Y-%m-%d %H:%M")
-        tz = ZoneInfo(zone)
-    except (ValueError, KeyError):
+        ZoneInfo(zone)
+        return local_to_utc(local, zone)
+    except NoSuchLocalTime:
+        raise InvalidInput(_("The clocks skip this time in this time zone (summer time starts then). "
+                             "Choose a time an hour later."), field="deadline_time") from None
+    except (ValueError, KeyError, OverflowError):
         raise InvalidInput(_("Give the deadline as a date and a time, with a time zone from the list."),
                            field="deadline_date") from None
-    return local.replace(tzinfo=tz).astimezone(ZoneInfo("UTC"))
 
 
 def open_signon(actor: User, statement: Statement, deadline: datetime | None, timezone: str,
@@ -140,6 +144,28 @@ def _changes_text(ops) -> str:
     for op, text in ops:
         pieces.append(text if op == 0 else (f"[-{text}-]" if op < 0 else f"{{+{text}+}}"))
     return "".join(pieces)
+
+
+# --- corrections of a published statement --------------------------------------------------------
+
+def correct_published_text(actor: User, statement: Statement, base_number: int, text: str, note: str) -> int:
+    """Publish a corrected text and tell each approved signatory by mail, in their language; return how many
+    were told. The list of signatories stays as it is: they signed the statement, not one wording of it."""
+    correction = drafts.correct_published(actor, statement, base_number, text, note)
+    diff = drafts.word_diff(drafts.revision_text(correction.previous_revision), drafts.revision_text(correction.revision))
+    changes = _changes_text(diff.ops)
+    told = db.session.scalars(select(SignOn).where(
+        SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value,
+        SignOn.contact_email != "").order_by(SignOn.id)).all()
+    for signon in told:
+        with force_locale(signon.language):
+            queue_mail(signon.contact_email, _("The published statement “%(title)s” was corrected",
+                                               title=statement.title),
+                       "signon_corrected", signon=signon, statement=statement, correction=correction,
+                       changes=changes, link=external_url("signons.corrections", slug=statement.slug),
+                       withdraw_link=external_url("signons.withdraw", slug=statement.slug,
+                                                  token=withdraw_token(signon)))
+    return len(told)
 
 
 # --- signing -------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import re
 
+from babel.lists import format_list
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
@@ -10,12 +11,14 @@ from sqlalchemy.exc import IntegrityError
 
 from statements.core.countries import country_choices
 from statements.core.db import paginate
-from statements.core.errors import InvalidInput
+from statements.core.errors import Conflict, InvalidInput
 from statements.core.forms import add_error
-from statements.core.i18n import current_language
+from statements.core.i18n import current_language, language_name
 from statements.core.loaders import load_for
 from statements.core.policy import Permission, sees_signatory, sees_unnamed_signatories
 from statements.core.security import PRIVATE
+from statements.drafts import services as drafts
+from statements.drafts.forms import CorrectionForm
 from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.signons import bp, entry, services
@@ -37,7 +40,7 @@ def open_signon(statement_id: int):
     form = OpenSignOnForm(data={"requires_approval": statement.signon_requires_approval,
                                 "hide_list": statement.signon_list_hidden,
                                 "closing_message": statement.signon_closing_message,
-                                "timezone": statement.signon_timezone or "UTC"})
+                                "timezone": _deadline_zone(statement)})
     if statement.state not in (State.FINAL.value, State.SIGNON_CLOSED.value):
         flash(_("Sign-on can only open on a final text. Freeze a revision as final first."), "error")
         return redirect(url_for("drafts.statement", statement_id=statement.id))
@@ -62,6 +65,15 @@ def open_signon(statement_id: int):
     status = 400 if request.method == "POST" else 200
     return render_template("signons/open.html", statement=statement, form=form,
                            translations_behind=translations_behind(statement)), status
+
+
+def _deadline_zone(statement: Statement) -> str:
+    """The zone the deadline was given in; before there has been one, the network's."""
+    from statements.export.services import network_settings  # (the network's settings live with its look)
+
+    if statement.signon_deadline is not None and statement.signon_timezone:
+        return statement.signon_timezone
+    return network_settings().time_zone or "UTC"
 
 
 @bp.route("/statements/<int:statement_id>/signons")
@@ -241,3 +253,69 @@ def staff_add(statement_id: int):
     return render_template("signons/staff_add.html", statement=statement, form=form, rows=rows,
                            replace_unconfirmed=replace_unconfirmed,
                            unconfirmed_holder=services.UNCONFIRMED_HOLDER, duplicate_reason=duplicate_reason), status
+
+
+def _load_to_steer(statement_id: int) -> Statement:
+    return load_for(Statement, statement_id, Permission.STATEMENT_TRANSITION)
+
+
+#: how many names the preview of publication lists before it says how many more there are
+PREVIEW_NAMES = 200
+
+
+@bp.route("/statements/<int:statement_id>/publish")
+def publish(statement_id: int):
+    """Show exactly what publishing makes public, and ask to go on."""
+    from statements.signons import versions
+
+    statement = _load_to_steer(statement_id)
+    if State.PUBLISHED not in {to for to, _label in drafts.available_transitions(statement)}:
+        flash(_("This statement is %(state)s: it cannot be published from there.",
+                state=statement.state_enum.label.lower()), "error")
+        return redirect(url_for("drafts.statement", statement_id=statement.id))
+    language = current_language()
+    counts = services.counts(statement)
+    # the public list as its page will show it: the same entries, named and ordered in the reader's language
+    ids = services.public_ids_in(statement, language)
+    entries = [services.public_entry(signon, language)
+               for signon in services.signons_by_ids(ids[:PREVIEW_NAMES])]
+    return render_template("signons/publish.html", statement=statement, final=statement.final_revision,
+                           text=drafts.revision_text(statement.final_revision), counts=counts,
+                           entries=[entry for entry in entries if entry], listed_count=len(ids),
+                           unnamed=counts["total"] - len(ids),
+                           also_in=format_list([language_name(v.language) for v in versions.public_versions(statement)[1:]],
+                                               locale=language))
+
+
+@bp.route("/statements/<int:statement_id>/correct", methods=["GET", "POST"])
+def correct(statement_id: int):
+    """Correct the text of a published statement: a new published revision, with a note for readers."""
+    statement = _load_to_steer(statement_id)
+    if statement.state != State.PUBLISHED.value or statement.source_id is not None:
+        flash(_("Only the text of a published statement can be corrected. While the text is not published, "
+                "reopen the draft to change it."), "error")
+        return redirect(url_for("drafts.statement", statement_id=statement.id))
+    form = CorrectionForm()
+    if request.method == "GET":
+        form.base.data, form.text.data = statement.latest_number, drafts.revision_text(statement.final_revision)
+        return render_template("signons/correct.html", statement=statement, form=form)
+    if form.validate_on_submit():
+        try:
+            told = services.correct_published_text(current_user, statement, form.base.data, form.text.data or "",
+                                                   form.note.data)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            add_error(form, error)
+        except Conflict as error:  # corrected by someone else meanwhile: keep this text to compare and resend
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            form.base.data, form.base.raw_data = statement.latest_number, [str(statement.latest_number)]
+            return render_template("signons/correct.html", statement=statement, form=form), 409
+        else:
+            flash(_("The corrected text is published as revision %(number)s.", number=statement.latest_number)
+                  + " " + ngettext("%(num)s signatory was told by email.", "%(num)s signatories were told by email.",
+                                   told), "success")
+            return redirect(url_for("drafts.statement", statement_id=statement.id))
+    form.form_errors.extend(form.base.errors)
+    return render_template("signons/correct.html", statement=statement, form=form), 400

@@ -126,6 +126,7 @@ def _render_public(statement: Statement, version: Statement, form: SignOnForm | 
                            counts=services.counts(statement), text=drafts.revision_text(final), final=final,
                            resend_form=ResendForm(prefix="resend"), is_open=statement.state == State.SIGNON_OPEN,
                            published_on=drafts.published_on(statement),
+                           last_correction=next(iter(drafts.corrections_of(statement)), None),
                            share_url=external_url("signons.public", slug=version.slug)), status
 
 
@@ -157,6 +158,20 @@ def public(slug: str):
     values = {"csrf": generate_csrf(), "started": _started_value()}
     return public_pages().page((version.id, current_language()), _public_page_key(statement, version), values,
                              lambda: (_render_public(statement, version, started=values["started"])[0], values))
+
+
+@bp.route("/s/<slug>/corrections")
+def corrections(slug: str):
+    """What was corrected in the published text, when and why, word by word."""
+    from statements.drafts.diffing import count_words, rows
+
+    statement, version = load_public_version(slug)
+    changes = []
+    for correction in drafts.corrections_of(statement):
+        diff = drafts.word_diff(drafts.revision_text(correction.previous_revision),
+                                drafts.revision_text(correction.revision))
+        changes.append((correction, rows(diff.ops), *count_words(diff.ops)))
+    return render_template("signons/corrections.html", statement=statement, version=version, changes=changes)
 
 
 @bp.route("/s/<slug>/sign", methods=["POST"])

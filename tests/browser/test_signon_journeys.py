@@ -75,6 +75,7 @@ def test_a_coordinator_freezes_the_final_text_and_opens_sign_on_with_a_deadline_
     log_in(page, world.emails["coordinator"])
     page.goto(f"/statements/{world.statement_id}")
     page.get_by_role("button", name="Freeze the latest revision as final").click()
+    page.get_by_role("button", name="Freeze as final anyway").click()  # past the member's open thread
     expect(flash(page)).to_have_text("Revision 2 is frozen as the final text.")
     expect(page.locator(".state")).to_have_text("Final")
 

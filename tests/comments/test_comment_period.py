@@ -6,7 +6,7 @@ BANNER = "The comment period is open: read the draft and comment on it."
 
 
 def move(client, world, to: str):
-    response = client.submit(f"/statements/{world.statement_id}/transition", {"to": to})
+    response = client.submit(f"/statements/{world.statement_id}/transition", {"to": to, "confirmed": "yes"})
     assert response.status_code == 302
     return client.get(response.headers["Location"]).get_data(as_text=True)
 

@@ -89,6 +89,12 @@ EXPECTATIONS = {
     ("drafts.compare", "GET"): GROUP_MEMBERS,
     ("drafts.restore", "POST"): GROUP_WRITERS,
     ("drafts.transition", "POST"): GROUP_MANAGERS,
+    ("drafts.comment_period", "GET"): GROUP_MANAGERS,
+    ("drafts.comment_period", "POST"): GROUP_MANAGERS,
+    ("signons.publish", "GET"): GROUP_MANAGERS,  # the world's statement is a draft: sent back to it, with why
+    ("signons.correct", "GET"): GROUP_MANAGERS,
+    ("signons.correct", "POST"): GROUP_MANAGERS,
+    ("signons.corrections", "GET"): EVERYONE,
     ("talking_points.points", "GET"): GROUP_MEMBERS,
     ("talking_points.new_point", "GET"): GROUP_WRITERS,
     ("talking_points.new_point", "POST"): GROUP_WRITERS,
@@ -169,6 +175,8 @@ TRANSLATOR_WORKS = {
 #: the translation is visible to them, so a step they may not take is refused rather than hidden
 TRANSLATOR_REFUSED = {
     ("drafts.details", "GET"), ("drafts.details", "POST"), ("drafts.transition", "POST"),
+    ("drafts.comment_period", "GET"), ("drafts.comment_period", "POST"), ("signons.publish", "GET"),
+    ("signons.correct", "GET"), ("signons.correct", "POST"),
     ("signons.open_signon", "GET"), ("signons.open_signon", "POST"), ("signons.moderation", "GET"),
     ("signons.decide", "POST"), ("signons.export", "GET"), ("signons.staff_add", "GET"),
     ("signons.staff_add", "POST"), ("export.export", "GET"), ("export.export", "POST"), ("export.print_view", "GET"),

@@ -154,7 +154,7 @@ def test_a_save_that_arrives_just_after_the_text_was_frozen_is_refused(app, clie
     def freeze_then_save(*args, **kwargs):
         if not frozen:
             frozen.append(in_another_request(
-                lambda: other.submit(f"/statements/{statement_id}/transition", {"to": "final"}).status_code))
+                lambda: other.submit(f"/statements/{statement_id}/transition", {"to": "final", "confirmed": "yes"}).status_code))
         return original(*args, **kwargs)
 
     monkeypatch.setattr(services, "save_revision", freeze_then_save)
@@ -180,7 +180,7 @@ def test_freezing_just_after_a_save_freezes_that_save(app, client, other, world,
         return original(*args, **kwargs)
 
     monkeypatch.setattr(services, "transition", save_then_freeze)
-    response = other.submit(f"/statements/{statement_id}/transition", {"to": "final"})
+    response = other.submit(f"/statements/{statement_id}/transition", {"to": "final", "confirmed": "yes"})
     assert saved == [302]
     assert response.status_code == 302
     assert "Revision 2 is frozen as the final text." in flashes(other.get(response.headers["Location"])

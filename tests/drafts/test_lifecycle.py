@@ -12,7 +12,7 @@ LATEST = "People displaced by climate change need legal protection now."
 
 
 def move(client, world, to: str):
-    return client.submit(f"/statements/{world.statement_id}/transition", {"to": to})
+    return client.submit(f"/statements/{world.statement_id}/transition", {"to": to, "confirmed": "yes"})
 
 
 def transitions(app, statement_id) -> list[tuple]:

@@ -190,7 +190,7 @@ def test_members_cannot_change_the_details(app, client, world):
 
 def test_the_address_cannot_change_once_the_text_is_final(app, client, world):
     client.login(world.emails["coordinator"])
-    client.submit(f"/statements/{world.statement_id}/transition", {"to": "final"})
+    client.submit(f"/statements/{world.statement_id}/transition", {"to": "final", "confirmed": "yes"})
     slug = stored_statement(app, world.statement_id)["slug"]
     page = client.get(f"/statements/{world.statement_id}/details").get_data(as_text=True)
     assert 'name="slug"' not in page  # shown, not offered

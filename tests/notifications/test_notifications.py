@@ -65,8 +65,22 @@ def set_zone(app, email: str, zone: str, language: str | None = None) -> None:
 
 
 def open_comment_period(coordinator, statement_id: int):
-    response = coordinator.submit(f"/statements/{statement_id}/transition", {"to": "comment_period"})
+    """Open the comment period through its form, with the end and the reach set on the statement beforehand."""
+    with _app_of(coordinator).app_context():
+        statement = db.session.get(Statement, statement_id)
+        ends, network = statement.comment_period_ends_at, statement.open_to_network
+        if ends is not None and ends <= utcnow():  # left from an earlier period: this one opens without an end
+            ends = None
+    data = {"ends_date": ends.strftime("%Y-%m-%d") if ends else "", "ends_time": ends.strftime("%H:%M") if ends else "",
+            "time_zone": "UTC", "at_the_end": "remind"}
+    if network:
+        data["open_to_network"] = "y"
+    response = coordinator.submit(f"/statements/{statement_id}/comment-period", data)
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def _app_of(client):
+    return client.application
 
 
 # --- who hears of what ----------------------------------------------------------------------------
@@ -190,7 +204,7 @@ def test_sign_ons_waiting_reach_the_coordinators_once_a_day_with_the_count(app, 
 
 def test_each_lifecycle_step_reaches_the_group(app, world, mailbox, make_client):
     coordinator = logged_in(make_client, world.emails["coordinator"])
-    coordinator.submit(f"/statements/{world.statement_id}/transition", {"to": "final"})
+    coordinator.submit(f"/statements/{world.statement_id}/transition", {"to": "final", "confirmed": "yes"})
 
     member = logged_in(make_client, world.emails["member"])
     assert any("The text was made final." in line for line in listed(member))
@@ -283,7 +297,7 @@ def test_the_digest_has_one_entry_per_statement_and_goes_once(app, world, mailbo
         signing = db.session.scalar(select(Statement).where(Statement.slug == world.signon_slug))
         signing_id = signing.id
     coordinator.submit(f"/statements/{signing_id}/transition", {"to": "signon_closed"})
-    coordinator.submit(f"/statements/{signing_id}/transition", {"to": "published"})
+    coordinator.submit(f"/statements/{signing_id}/transition", {"to": "published", "confirmed": "yes"})
 
     result = app.test_cli_runner().invoke(args=["notifications", "digest"])
     assert result.exit_code == 0 and "digests queued" in result.output

@@ -111,7 +111,7 @@ def fill(app) -> None:
     )
     from statements.comments.models import Mention, Thread, ThreadRead
     from statements.demo import load_demo
-    from statements.drafts.models import Statement, StatementRead
+    from statements.drafts.models import Correction, Revision, Statement, StatementRead
     from statements.export.models import ExportFile, NetworkSettings
     from statements.notifications.models import Notification, NotificationPreference, ReminderSent
     from statements.signons.models import SignOn
@@ -146,6 +146,10 @@ def fill(app) -> None:
         db.session.add(ThreadRead(user_id=observer.id, thread_id=thread.id, last_comment_id=thread.comments[0].id,
                                   read_at=signing.created_at))
         db.session.add(Mention(comment_id=thread.comments[0].id, user_id=observer.id))
+        first_two = db.session.scalars(select(Revision).where(Revision.statement_id == drafting.id)
+                                       .order_by(Revision.number).limit(2)).all()
+        db.session.add(Correction(statement_id=drafting.id, previous_revision_id=first_two[0].id,
+                                  revision_id=first_two[1].id, note="A name spelt right", actor_id=admin.id))
         db.session.add(NotificationPreference(user_id=observer.id, kind="mention", choice="off"))
         db.session.add(ReminderSent(statement_id=signing.id, kind="deadline_near", due_at=signing.created_at))
         db.session.add(Notification(user_id=observer.id, kind="mention", statement_id=drafting.id,
@@ -168,7 +172,7 @@ def table_rows(app, table) -> list[tuple]:
 
 def check_app_works(app) -> None:
     """Log in as a demo member, open a statement, compare two revisions and read the sign-on count."""
-    from statements.drafts.models import Statement, StatementRead
+    from statements.drafts.models import Correction, Revision, Statement, StatementRead
     from statements.signons.models import SignOn
 
     with app.app_context():

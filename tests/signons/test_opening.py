@@ -11,7 +11,7 @@ from statements.core.db import utcnow
 from statements.drafts import services as drafts
 from statements.drafts.models import Statement, Transition
 from statements.extensions import db
-from tests.signons.pages import confirmation, field_error, flashes, plain, sign, signons, text_of
+from tests.signons.pages import confirmation, field_error, flashes, plain, selected, sign, signons, text_of
 
 OPEN = {"deadline_date": "", "deadline_time": "23:59", "timezone": "UTC", "requires_approval": "y",
         "closing_message": ""}
@@ -20,7 +20,7 @@ OPEN = {"deadline_date": "", "deadline_time": "23:59", "timezone": "UTC", "requi
 @pytest.fixture
 def final_id(app, coordinator, world):
     """The home group's draft, frozen as final (revision 2)."""
-    response = coordinator.submit(f"/statements/{world.statement_id}/transition", {"to": "final"})
+    response = coordinator.submit(f"/statements/{world.statement_id}/transition", {"to": "final", "confirmed": "yes"})
     assert response.status_code == 302
     return world.statement_id
 
@@ -304,3 +304,29 @@ def test_a_draft_or_unknown_slug_has_no_public_page(app, client, world):
             assert client.get(f"/s/{slug}{path}").status_code == 404, path
         assert client.get(f"/api/v1/statements/{slug}").status_code == 404
         assert sign(client, slug).status_code == 404
+
+
+def test_the_deadline_zone_offered_first_is_the_network_s(app, coordinator, final_id):
+    from statements.export.models import NetworkSettings
+
+    assert selected(coordinator.get(f"/statements/{final_id}/signon/open"), "timezone") == "UTC"
+    with app.app_context():
+        db.session.merge(NetworkSettings(id=1, name="Network", time_zone="America/Santiago"))
+        db.session.commit()
+    form = coordinator.get(f"/statements/{final_id}/signon/open")
+    assert selected(form, "timezone") == "America/Santiago"
+    assert '<optgroup label="Americas">' in form.get_data(as_text=True)  # grouped by region
+    # once a deadline was given, its own zone comes back when sign-on reopens
+    open_form(coordinator, final_id, deadline_date="2099-03-08", timezone="Asia/Manila")
+    coordinator.submit(f"/statements/{final_id}/transition", {"to": "signon_closed"})
+    assert selected(coordinator.get(f"/statements/{final_id}/signon/open"), "timezone") == "Asia/Manila"
+
+
+def test_a_deadline_at_a_time_the_clocks_skip_is_refused(app, coordinator, final_id):
+    # in Santiago summer time starts at midnight on the first Sunday of September: 00:30 does not exist
+    response = open_form(coordinator, final_id, deadline_date="2099-09-06", deadline_time="00:30",
+                         timezone="America/Santiago")
+    assert response.status_code == 400
+    assert "The clocks skip this time in this time zone" in field_error(response, "deadline_time")
+    with app.app_context():
+        assert db.session.get(Statement, final_id).state == "final"

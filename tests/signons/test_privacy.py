@@ -117,7 +117,7 @@ def test_a_hidden_list_shows_the_count_but_no_names_until_the_statement_is_publi
     coordinator = make_client()
     coordinator.login(world.emails["coordinator"])
     for step in ("signon_closed", "published"):
-        assert coordinator.submit(f"/statements/{signed}/transition", {"to": step}).status_code == 302
+        assert coordinator.submit(f"/statements/{signed}/transition", {"to": step, "confirmed": "yes"}).status_code == 302
     assert listed_names(client, slug) == ["Kenya Domestic Workers Union", "An organization in Mexico"]
     assert len(client.get(f"/s/{slug}/signatories.json").get_json()["signatories"]) == 2
     assert client.get(f"/api/v1/statements/{slug}/signatories").get_json()["list_public"] is True

@@ -34,7 +34,7 @@ def change_the_final_text(coordinator, statement_id, text=NEW_TEXT):
     assert coordinator.submit(f"/statements/{statement_id}/transition", {"to": "draft"}).status_code == 302
     saved = coordinator.submit(f"/statements/{statement_id}/edit", {"base": "1", "text": text, "note": "Hosts too"})
     assert saved.status_code == 302
-    assert coordinator.submit(f"/statements/{statement_id}/transition", {"to": "final"}).status_code == 302
+    assert coordinator.submit(f"/statements/{statement_id}/transition", {"to": "final", "confirmed": "yes"}).status_code == 302
     opened = coordinator.submit(f"/statements/{statement_id}/signon/open",
                                 {"deadline_date": "", "deadline_time": "23:59", "timezone": "UTC",
                                  "requires_approval": "y", "closing_message": ""})

@@ -182,7 +182,7 @@ def test_opening_sign_on_with_a_translation_behind_warns_and_names_it(app, make_
     coordinator = logged_in(make_client, world, "coordinator")
     french = start_french(coordinator, source_id)
     save(coordinator, french, FRENCH.split("\n\n")[0])  # only the heading translated
-    coordinator.submit(f"/statements/{source_id}/transition", {"to": "final"})
+    coordinator.submit(f"/statements/{source_id}/transition", {"to": "final", "confirmed": "yes"})
     with app.app_context():
         assert db.session.get(Statement, source_id).state == "final"
     page = words(coordinator.get(f"/statements/{source_id}/signon/open"))
@@ -207,15 +207,15 @@ def test_a_translation_is_made_final_only_against_the_final_source_and_up_to_dat
     coordinator = logged_in(make_client, world, "coordinator")
     french = start_french(coordinator, source_id)
     save(coordinator, french, FRENCH.split("\n\n")[0])
-    refused = coordinator.submit(f"/statements/{french}/transition", {"to": "final"})
+    refused = coordinator.submit(f"/statements/{french}/transition", {"to": "final", "confirmed": "yes"})
     assert refused.status_code == 409
     assert "freeze the source as final first" in words(refused)
-    coordinator.submit(f"/statements/{source_id}/transition", {"to": "final"})
-    refused = coordinator.submit(f"/statements/{french}/transition", {"to": "final"})
+    coordinator.submit(f"/statements/{source_id}/transition", {"to": "final", "confirmed": "yes"})
+    refused = coordinator.submit(f"/statements/{french}/transition", {"to": "final", "confirmed": "yes"})
     assert refused.status_code == 409 and "2 paragraphs behind" not in words(refused)
     assert "0 paragraphs behind and 2 not translated" in words(refused)
     save(coordinator, french, FRENCH)
-    assert coordinator.submit(f"/statements/{french}/transition", {"to": "final"}).status_code == 302
+    assert coordinator.submit(f"/statements/{french}/transition", {"to": "final", "confirmed": "yes"}).status_code == 302
     with app.app_context():
         translation = db.session.get(Statement, french)
         assert translation.state == "final" and translation.final_revision_id is not None
