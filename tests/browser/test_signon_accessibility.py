@@ -166,7 +166,7 @@ def _(page, app, world):
 @page_type("sign-on form with errors in Arabic", heading=ARABIC_TITLE)
 def _(page, app, world):
     page.goto(f"/s/{_arabic_statement(app, world)}")
-    page.locator("#sign").get_by_label("الموقع الإلكتروني (اختياري)").fill("redmujeres.org")
+    page.locator("#sign").get_by_label("الموقع الإلكتروني (اختياري)").fill("redmujeres org")
     page.locator("#sign").get_by_label("عنوان بريدك الإلكتروني").fill("ليس عنوانًا")
     page.get_by_role("button", name="توقيع البيان").click()
     expect(page.locator("#organization_name-error")).to_have_text("أدخل اسم منظمتك.")
@@ -185,7 +185,7 @@ def _(page, app, world):
 @page_type("sign-on form with errors", heading="Loss and damage for people who move")
 def _(page, app, world):
     page.goto(_public(world))
-    page.locator("#sign").get_by_label("Website (optional)").fill("redmujeres.org")
+    page.locator("#sign").get_by_label("Website (optional)").fill("redmujeres org")
     page.locator("#sign").get_by_label("Your email address").fill("not an address")
     page.get_by_role("button", name="Sign the statement").click()
     expect(page.locator("#sign .field-error")).to_have_count(7)
