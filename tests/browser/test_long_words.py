@@ -10,7 +10,7 @@ from tests.browser.conftest import PHONE, assert_fits_width, log_in
 from tests.factories import make_statement
 from tests.signons.pages import add_signon
 
-LONG_TITLE = "Solidarity" * 30  # 300 letters and no space
+LONG_TITLE = "Solidarity" * 20  # 200 letters (the most a title holds) and no space
 LONG_NAME = "Organisation" * 15
 
 
