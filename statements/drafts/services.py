@@ -17,6 +17,7 @@ from statements.audit.services import record
 from statements.core.db import WriteRace, upsert, utcnow
 from statements.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from statements.core.input import one_line
+from statements.drafts import events
 from statements.drafts.deltas import apply_delta, make_delta
 from statements.drafts.diffing import WORD_PATTERN, Diff, word_diff
 from statements.drafts.merging import MergeResult, three_way_merge
@@ -345,6 +346,7 @@ def transition(actor: User | None, statement: Statement, to_state: str) -> Trans
            from_state=current.value, to_state=target.value, revision=revision_number)
     notifications.notify(notifications.STATE_KINDS.get(target.value), statement, actor=actor,
                          due_at=_date_of(statement))
+    events.state_changed.send(statement, actor=actor, from_state=current, to_state=target)
     return step
 
 

@@ -127,6 +127,12 @@ def public_pdf(slug: str):
     return _public_file(_published_version(slug), "one", url_for("export.public_pdf", slug=slug))
 
 
+@bp.route("/s/<slug>/statement.docx")
+def public_docx(slug: str):
+    """The published statement as a Word file, for those who quote or reformat it; made once, like the PDF."""
+    return _public_file(_published_version(slug), "one", url_for("export.public_docx", slug=slug), kind="docx")
+
+
 @bp.route("/s/<slug>/all-languages.pdf")
 def public_all_versions_pdf(slug: str):
     """The published statement and each of its final translations, in one PDF; from the source's address only."""
@@ -136,13 +142,13 @@ def public_all_versions_pdf(slug: str):
     return _public_file(statement, "all", url_for("export.public_all_versions_pdf", slug=slug))
 
 
-def _public_file(statement: Statement, versions: str, address: str):
-    """Serve a public PDF, or a page that says it is being made.
+def _public_file(statement: Statement, versions: str, address: str, kind: str = "pdf"):
+    """Serve a public PDF or Word file, or a page that says it is being made.
 
     Caches keep it, but ask each time whether it is still the one to give: its ETag is the file's own (a
     new file is made when the list of signatories changes), so a withdrawal is never served from a cache.
     """
-    export = _start(statement, "pdf", "country", "a4", versions)
+    export = _start(statement, kind, "country", "a4", versions)
     path = services.file_path(export)
     if path is None:
         page = render_template("export/progress.html", export=export, statement=statement, public=True,

@@ -23,7 +23,7 @@ from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.timezones import NoSuchLocalTime, local_to_utc
 from statements.core.tokens import make_token, read_token
 from statements.core.urls import external_url
-from statements.drafts import services as drafts
+from statements.drafts import events, services as drafts
 from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.mail.services import queue_mail
@@ -163,6 +163,33 @@ def correct_published_text(actor: User, statement: Statement, base_number: int, 
                                                title=statement.title),
                        "signon_corrected", signon=signon, statement=statement, correction=correction,
                        changes=changes, link=external_url("signons.corrections", slug=statement.slug),
+                       withdraw_link=external_url("signons.withdraw", slug=statement.slug,
+                                                  token=withdraw_token(signon)))
+    return len(told)
+
+
+# --- publication -------------------------------------------------------------------------------
+
+@events.state_changed.connect
+def _tell_signatories_when_published(statement: Statement, to_state: State, **_ignored) -> None:
+    if to_state == State.PUBLISHED and statement.source_id is None:
+        tell_signatories_published(statement)
+
+
+def tell_signatories_published(statement: Statement) -> int:
+    """Mail each approved signatory, in the language they signed in, that the statement they signed is
+    published, with its public link; return how many were told. Organizations counted without being named
+    are told too: the mail goes only to their own contact."""
+    told = db.session.scalars(select(SignOn).where(
+        SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value,
+        SignOn.contact_email != "").order_by(SignOn.id)).all()
+    for signon in told:
+        version = shown_to(statement, signon)  # the published text in their language, where there is one
+        with force_locale(signon.language):
+            queue_mail(signon.contact_email, _("“%(title)s” is published", title=version.title),
+                       "signon_published", signon=signon, statement=version,
+                       link=external_url("signons.public", slug=version.slug),
+                       pdf_link=external_url("export.public_pdf", slug=version.slug),
                        withdraw_link=external_url("signons.withdraw", slug=statement.slug,
                                                   token=withdraw_token(signon)))
     return len(told)

@@ -152,6 +152,7 @@ EXPECTATIONS = {
     ("export.progress", "GET"): GROUP_MANAGERS,
     ("export.download", "GET"): GROUP_MANAGERS,
     ("export.public_pdf", "GET"): dict.fromkeys(ROLES, HIDDEN),  # the world's statement is not published
+    ("export.public_docx", "GET"): dict.fromkeys(ROLES, HIDDEN),
     # the world's network has no logo; once it has one, anyone gets it (tests/export/test_network_look.py)
     ("export.network_logo", "GET"): dict.fromkeys(ROLES, HIDDEN),
     ("export.public_all_versions_pdf", "GET"): dict.fromkeys(ROLES, HIDDEN),
