@@ -370,6 +370,37 @@ def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused_and_kept(app, p
         assert [s.organization_name for s in signons_stored()] == ["Red de Mujeres Migrantes"]
 
 
+def test_a_country_is_found_by_typing_part_of_its_name_without_accents(app, page, world):
+    page.set_viewport_size(PHONE)
+    page.goto(f"/s/{world.signon_slug}")
+    form = page.locator("#sign")
+    country = form.get_by_label("Country", exact=True)
+    finder = form.get_by_label("Find it by typing its name")
+    finder.fill("cote d")  # Côte d’Ivoire, typed without its accent
+    expect(country).to_have_value("CI")
+    finder.fill("guatem")
+    expect(country).to_have_value("GT")
+    finder.fill("gu")  # Guatemala, Guinea, Guyana...: the list keeps the last one found, for the person to choose
+    expect(country).to_have_value("GT")
+    fill_the_form(page, country="Guatemala")
+    finder.fill("Mexico")
+    expect(country).to_have_value("MX")
+    page.screenshot(path="test-artifacts/country-finder-phone.png", full_page=False)
+    assert send_the_form(page).status == 302
+    with app.app_context():
+        assert [s.country for s in signons_stored()] == ["MX"]
+
+
+def test_the_country_list_alone_works_without_javascript(app, new_context, world):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(f"/s/{world.signon_slug}")
+    expect(page.locator("#sign").get_by_label("Find it by typing its name")).to_have_count(0)
+    fill_the_form(page, country="Kenya")
+    assert send_the_form(page).status == 302
+    with app.app_context():
+        assert [s.country for s in signons_stored()] == ["KE"]
+
+
 # --- the deadline --------------------------------------------------------------------------------
 
 def test_when_the_deadline_passes_the_page_says_sign_on_is_closed_and_a_late_form_is_not_added(
