@@ -17,12 +17,12 @@
           // the public address answers with the file itself once it is made: fetch it for real
           if (response.body) { response.body.cancel(); }
           var heading = document.createElement("h1");
-          heading.textContent = "Your file is ready";
+          heading.textContent = box.dataset.readyHeading;
           var line = document.createElement("p");
           var link = document.createElement("a");
           link.className = "button";
           link.href = address;
-          link.textContent = "Download it";
+          link.textContent = box.dataset.downloadLabel;
           line.appendChild(link);
           box.replaceChildren(heading, line);
           window.location.assign(address);

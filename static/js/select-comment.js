@@ -6,7 +6,7 @@
   if (!article || !window.getSelection) { return; }
   var button = document.createElement("a");
   button.className = "button button-small selection-comment";
-  button.textContent = "Comment on the selected words";
+  button.textContent = article.dataset.selectionLabel;
   button.hidden = true;
   article.insertBefore(button, article.firstChild);
 
@@ -15,7 +15,13 @@
     if (!selection || selection.isCollapsed || selection.rangeCount === 0) { return ""; }
     var range = selection.getRangeAt(0);
     if (!article.contains(range.commonAncestorContainer)) { return ""; }
-    return selection.toString().replace(/\s+/g, " ").replace(/Comment on this passage:.*$/, "").trim();
+    // the words alone: not the paragraphs' own Comment links, whatever language they are in
+    var words = range.cloneContents();
+    Array.prototype.forEach.call(words.querySelectorAll(".block-comment, .selection-comment"),
+                                 function (link) { link.remove(); });
+    Array.prototype.forEach.call(words.querySelectorAll("p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th"),
+                                 function (block) { block.append(" "); });
+    return words.textContent.replace(/\s+/g, " ").trim();
   }
 
   function update() {

@@ -154,6 +154,27 @@ def test_a_selection_made_in_script_opens_a_thread_on_exactly_those_words(app, p
     expect(passage(page, thread_id)).to_have_text(["must act", " before the next"])  # inside and after the bold
 
 
+def test_a_selection_across_paragraphs_in_french_quotes_the_words_alone(app, page, world):
+    """The button speaks the reader's language, and the paragraphs' own Comment links stay out of the quote."""
+    statement_id = new_statement(app, world, ["Floods force people from their homes.\n\nGovernments must act."])
+    with app.app_context():
+        db.session.get(User, world.user_ids["member"]).language = "fr"
+        db.session.commit()
+    log_in(page, world.emails["member"])
+    page.goto(f"/statements/{statement_id}")
+    page.evaluate("""() => {
+        const paragraphs = document.querySelectorAll('#statement-text p');
+        const range = document.createRange();
+        range.setStart(paragraphs[0].firstChild, 'Floods force people from '.length);
+        range.setEnd(paragraphs[1].firstChild, 'Governments must'.length);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+    }""")
+    page.get_by_role("link", name="Commenter les mots sélectionnés").click()
+    expect(page.locator("blockquote.quote")).to_have_text("their homes. Governments must")
+
+
 def test_without_javascript_a_paragraphs_comment_link_opens_a_thread_on_it(app, new_context, world):
     statement_id = new_statement(app, world, ["\n\n".join(PARAGRAPHS)])
     page = new_context(java_script_enabled=False).new_page()
