@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    from statements.core.compression import register_compression
     from statements.core.errors import register_error_handlers
     from statements.core.i18n import register_i18n
     from statements.core.input import register_input_checks
@@ -38,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     from statements.cli import register_cli
 
     register_request_log(app)
+    register_compression(app)
     register_i18n(app)
     register_input_checks(app)
     register_security(app)

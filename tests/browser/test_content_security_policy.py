@@ -84,6 +84,10 @@ def test_the_public_signon_page_and_its_charts_refuse_nothing(app, page, world, 
              organization_name=f"Workers' Collective {number}", contact_email=f"contact{number}@example.com")
     page.goto(f"/s/{world.signon_slug}")
     expect(page.get_by_role("button", name="Sign the statement")).to_be_visible()
+    # styled by the stylesheet written into the page (the site header's colour comes from it alone)
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.site-header')).backgroundColor") \
+        not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert page.evaluate("() => document.querySelectorAll('link[rel=stylesheet]').length") == 0
     page.goto(f"/s/{world.signon_slug}/signatories")
     expect(page.locator("figure.chart svg")).to_have_count(2)
     expect(page.locator("figure.chart polyline")).to_have_count(1)

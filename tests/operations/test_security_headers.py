@@ -1,15 +1,20 @@
 """Security headers on every response: pages, data, files, errors; the badge alone may be framed;
 HSTS only when configured and only over HTTPS; the proxy's word on the scheme only when trusted."""
 
+import base64
+import hashlib
 import logging
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.factories import PASSWORD
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "css" / "app.css"
+STYLESHEET_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(STYLESHEET.read_bytes()).digest()).decode() + "'"
+CSP = (f"default-src 'self'; script-src 'self'; style-src 'self' {STYLESHEET_HASH}; img-src 'self' data:; "
+       "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 YEAR = 31536000
 
 
@@ -46,6 +51,7 @@ def test_pages_hold_no_inline_script_style_or_event_handler(client, world):
     for url in ("/login", f"/s/{world.signon_slug}", f"/statements/{world.statement_id}",
                 f"/statements/{world.statement_id}/edit", f"/exports/{world.export_id}", "/groups"):
         page = client.get(url).get_data(as_text=True)
+        page = page.replace(f"<style>{STYLESHEET.read_text()}</style>", "")  # the site's own stylesheet, hashed
         assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", page), url
         assert not re.search(r"<style|\sstyle=|\son[a-z]+=", page, re.IGNORECASE), url
 
@@ -55,7 +61,7 @@ def test_the_print_view_may_use_its_own_stylesheet_but_no_inline_script(client, 
     response = client.get(f"/statements/{world.statement_id}/print")
     assert response.status_code == 200
     assert "<style>" in response.get_data(as_text=True)  # page size and running headers, shared with the PDF
-    assert response.headers["Content-Security-Policy"] == CSP.replace("style-src 'self'",
+    assert response.headers["Content-Security-Policy"] == CSP.replace(f"style-src 'self' {STYLESHEET_HASH}",
                                                                       "style-src 'self' 'unsafe-inline'")
     assert response.headers["X-Frame-Options"] == "DENY"
 
@@ -131,3 +137,14 @@ def test_bad_settings_refuse_to_start(monkeypatch, tmp_path, variable, value):
     monkeypatch.setenv(variable, value)
     with pytest.raises(ConfigError, match=f"Refusing to start: {variable} must be"):
         create_app()
+
+
+def test_the_public_page_carries_the_stylesheet_inline_and_the_policy_allows_that_one_alone(client, world):
+    """A first visitor on a slow connection gets a styled page without a second round trip; the policy's hash
+    is the hash of exactly what is inline, so a browser applies it, and no other inline style."""
+    page = client.get(f"/s/{world.signon_slug}")
+    styles = re.findall(r"<style>(.*?)</style>", page.get_data(as_text=True), re.S)
+    assert len(styles) == 1 and 'rel="stylesheet"' not in page.get_data(as_text=True)
+    inline_hash = "'sha256-" + base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode() + "'"
+    assert inline_hash == STYLESHEET_HASH and inline_hash in page.headers["Content-Security-Policy"]
+    assert 'rel="stylesheet"' in client.get("/login").get_data(as_text=True)  # other pages link it, cached
