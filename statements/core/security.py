@@ -1,9 +1,9 @@
 """Security headers on every response, and trust in the proxy in front for the scheme and address.
 
 Pages load scripts, styles, fonts and images from this site only, with no inline script and no
-inline style but the print view's and the site's own stylesheet (so markup that slipped into a page
-could not run or restyle it),
-and no site may frame them except the count badge, which partners embed.
+inline style but the print view's and the site's own files written into a page (allowed by their
+hashes), so markup that slipped into a page could not run or restyle it; and no site may frame
+them except the count badge, which partners embed.
 """
 
 import base64
@@ -16,26 +16,31 @@ from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from statements.accounts.models import User
-STYLESHEET = Path(__file__).resolve().parents[2] / "static" / "css" / "app.css"
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+#: the site's own files a page may carry inline, for visitors on slow connections: each costs a round trip
+#: when linked (two seconds on a slow mobile connection), and is allowed inline by its hash alone
+INLINE_STYLES = ("css/app.css",)
+INLINE_SCRIPTS = ("js/country-finder.js",)
 
 
 @cache
-def inline_stylesheet() -> Markup:
-    """The site's stylesheet, to write into a page whose first visitors may be on a slow connection: the page
-    then paints without waiting another round trip for app.css."""
-    return Markup(STYLESHEET.read_text(encoding="utf-8"))
+def inline_static(name: str) -> Markup:
+    """One of the site's own files, to write into a page inside <style> or <script>."""
+    if name not in INLINE_STYLES + INLINE_SCRIPTS:
+        raise ValueError(f"{name} is not allowed inline")
+    return Markup((STATIC / name).read_text(encoding="utf-8"))
 
 
-def _stylesheet_hash() -> str:
-    digest = hashlib.sha256(str(inline_stylesheet()).encode("utf-8")).digest()
-    return f"'sha256-{base64.b64encode(digest).decode()}'"
+def _hashes(names: tuple[str, ...]) -> str:
+    return " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(str(inline_static(name)).encode()).digest()).decode()}'"
+                    for name in names)
 
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
-    "script-src 'self'",
-    # the site's own stylesheet may also come inline (inline_stylesheet), and nothing else inline
-    f"style-src 'self' {_stylesheet_hash()}",
+    f"script-src 'self' {_hashes(INLINE_SCRIPTS)}",
+    f"style-src 'self' {_hashes(INLINE_STYLES)}",
     "img-src 'self' data:",  # data: for the logo preview on the network settings page
     "font-src 'self'",
     "object-src 'none'",
@@ -48,7 +53,7 @@ OWN_POLICIES = {
     # partners embed the count badge: an SVG document of shapes and text that needs nothing loaded
     "signons.badge": "default-src 'none'; frame-ancestors *",
     # the print view is the PDF's own HTML, whose page size and running headers are an inline stylesheet
-    "export.print_view": CONTENT_SECURITY_POLICY.replace(f"style-src 'self' {_stylesheet_hash()}",
+    "export.print_view": CONTENT_SECURITY_POLICY.replace(f"style-src 'self' {_hashes(INLINE_STYLES)}",
                                                          "style-src 'self' 'unsafe-inline'"),
 }
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (

@@ -19,7 +19,7 @@ from statements.core.languages import text_direction
 from statements.core.excerpts import plain_excerpt
 from statements.core.markdown import render_markdown
 from statements.core.policy import Permission, Role, can, sees_signatory
-from statements.core.security import inline_stylesheet
+from statements.core.security import inline_static
 from statements.core.timezones import UTC, city_of, reader_zone, zone_info
 
 
@@ -123,7 +123,7 @@ def register_templating(app: Flask) -> None:
     app.jinja_env.filters["excerpt"] = plain_excerpt
     app.jinja_env.filters["text_direction"] = text_direction
     app.jinja_env.globals["Permission"] = Permission
-    app.jinja_env.globals["inline_stylesheet"] = inline_stylesheet
+    app.jinja_env.globals["inline_static"] = inline_static
 
     @app.context_processor
     def inject_policy():

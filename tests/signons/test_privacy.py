@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from statements.core.security import inline_stylesheet
+from statements.core.security import inline_static
 from statements.extensions import db
 from tests.signons.pages import add_signon, listed_names, plain, public_count, statement_by_slug, text_of
 
@@ -45,7 +45,7 @@ def test_contact_details_and_messages_appear_on_no_public_page_or_data(app, clie
     responses = public_responses(client, world.signon_slug)
     for path, response in responses.items():
         assert response.status_code == 200, path
-        body = response.get_data(as_text=True).replace(str(inline_stylesheet()), "")  # (its @media rules)
+        body = response.get_data(as_text=True).replace(str(inline_static("css/app.css")), "")  # (its @media rules)
         for private in (CONTACT_NAME, "hidden-union.example.net", "secreta", MESSAGE, "@"):
             assert private not in body, (path, private)
         assert "Waiting Group" not in body, path  # not approved yet
