@@ -71,3 +71,12 @@ def test_percentiles_use_the_nearest_rank():
     assert percentile(values, 50) == 2.0
     assert percentile(values, 90) == 4.0
     assert percentile([], 50) == 0.0
+
+
+def test_the_page_weight_statement_is_real_prose_of_the_length_asked():
+    from benchmarks.bench_page_weight import prose
+
+    text = prose(3000)
+    assert len(text.split()) == 3000
+    assert "```" not in text and "|" not in text
+    assert len(set(text.split())) > 600  # varied words, compressing as a real text does
