@@ -12,6 +12,7 @@ from statements.comments import anchoring
 from statements.comments.models import BODY_MAX, QUOTE_MAX, Comment, Mention, Thread, ThreadRead
 from statements.core.db import upsert, utcnow
 from statements.core.errors import InvalidInput, NotAllowed
+from statements.drafts import events
 from statements.drafts.models import Statement
 from statements.extensions import db
 from statements.notifications import services as notifications
@@ -172,6 +173,13 @@ def delete_comment(actor: User, comment: Comment) -> None:
            group_id=comment.thread.statement.group_id)
 
 
+@events.revision_saved.connect
+def _place_threads_in_new_revision(statement: Statement, number: int, previous_text: str | None, text: str,
+                                   **_ignored) -> None:
+    if previous_text is not None:
+        reanchor_open_threads(statement.id, previous_text, text, number)
+
+
 def reanchor_open_threads(statement_id: int, old_text: str, new_text: str, revision_number: int) -> None:
     """Place every open anchored thread again in a new revision; a passage that is gone is marked removed."""
     threads = db.session.scalars(
@@ -199,7 +207,7 @@ def _catch_up(thread: Thread) -> None:
     if not thread.is_anchored or thread.anchor_status == anchoring.REMOVED \
             or thread.anchor_revision == statement.latest_number:
         return
-    from statements.drafts import services as drafts  # drafts call back into this module when saving
+    from statements.drafts import services as drafts  # (its views show threads: imported late to avoid a cycle)
 
     old_text = drafts.revision_text(drafts.get_revision(statement, thread.anchor_revision))
     _place_again([thread], old_text, drafts.current_text(statement), statement.latest_number)

@@ -227,14 +227,8 @@ def _write_revision(statement: Statement, author: User, text: str, note: str, ba
     db.session.add(revision)
     db.session.flush()
     _remember_text((revision.id, revision.created_at), text)
-    if previous_text is not None:
-        from statements.comments.services import reanchor_open_threads  # comments build on drafts
-
-        reanchor_open_threads(statement.id, previous_text, text, number)
-    if statement.source_id is not None:
-        from statements.translating.services import record_translated_paragraphs  # translating builds on drafts
-
-        record_translated_paragraphs(author, statement, previous_text or "", text, source_number)
+    events.revision_saved.send(statement, author=author, number=number, previous_text=previous_text, text=text,
+                               source_number=source_number)
     notifications.notify(NEW_REVISION, statement, actor=author)
     return revision
 
@@ -327,10 +321,7 @@ def transition(actor: User | None, statement: Statement, to_state: str) -> Trans
         transition(actor, statement, State.SIGNON_CLOSED.value)  # reopening the draft closes sign-on first
         current = statement.state_enum
     revision_number = None
-    if target == State.FINAL and statement.source_id is not None:
-        from statements.translating.services import require_in_step_with_final_source  # builds on drafts
-
-        require_in_step_with_final_source(statement)
+    events.state_changing.send(statement, actor=actor, from_state=current, to_state=target)  # a listener may refuse
     if target == State.FINAL:
         final = latest_revision(statement)
         statement.final_revision_id = final.id

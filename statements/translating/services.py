@@ -16,8 +16,8 @@ from statements.core.errors import Conflict, InvalidInput, NotAllowed
 from statements.core.i18n import language_name, supported
 from statements.core.policy import Permission, can
 from statements.core.urls import external_url
-from statements.drafts import services as drafts
-from statements.drafts.models import LANGUAGES, Revision, Statement
+from statements.drafts import events, services as drafts
+from statements.drafts.models import LANGUAGES, Revision, State, Statement
 from statements.extensions import db
 from statements.mail.services import queue_mail
 from statements.translating.models import TranslatedParagraph
@@ -70,6 +70,19 @@ def _bring_up_to_date(actor: User | None, translation: Statement, positions: lis
         row.source_text = source_blocks[position] if position < len(source_blocks) else ""
         row.updated_at, row.updated_by_id = utcnow(), getattr(actor, "id", None)
         db.session.add(row)
+
+
+@events.revision_saved.connect
+def _record_paragraphs_of_saved_translation(statement: Statement, author: User, previous_text: str | None,
+                                            text: str, source_number: int | None, **_ignored) -> None:
+    if statement.source_id is not None:
+        record_translated_paragraphs(author, statement, previous_text or "", text, source_number)
+
+
+@events.state_changing.connect
+def _refuse_final_translation_out_of_step(statement: Statement, to_state: State, **_ignored) -> None:
+    if to_state == State.FINAL and statement.source_id is not None:
+        require_in_step_with_final_source(statement)
 
 
 def record_translated_paragraphs(actor: User, translation: Statement, before: str, after: str,
