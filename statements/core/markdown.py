@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import nh3
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _, ngettext
 from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
@@ -252,3 +252,130 @@ def _blocks_as_typed(text: str, highlights: list[Highlight]) -> list[Block]:
     if blocks:
         blocks[0].html = Markup(_notice_html()) + blocks[0].html
     return blocks
+
+
+# --- a text with its changes marked, as readers see it -----------------------------------------
+
+_INSERTED, _DELETED, _UNCHANGED = "\ue004", "\ue005", "\ue006"
+_CHANGE_PIECE = re.compile("(<[^>]*>|[\ue004\ue005\ue006])")
+#: the private characters markers are made of, as typed or as a link's address encodes them
+_PRIVATE = re.compile("[\ue000-\ue006]|%EE%80%8[0-6]", re.IGNORECASE)
+#: inline Markdown marks: in deleted words they would format the words around them, which no revision does
+_INLINE_MARKS = re.compile(r"[*_`~\[\]|]")
+_EMPHASIS_AROUND = re.compile(r"([*_~]*)(.*?)([*_~]*)", re.S)
+#: a link's address, where a mark would change where it leads: it gets the newer address, unmarked
+_LINK_ADDRESS = re.compile(r"\]\(([^)]*)\)")
+_DELETED_WORDS = re.compile(_DELETED + "[^" + _UNCHANGED + "]*" + _UNCHANGED)
+
+
+def render_changes(ops: list[tuple[int, str]]) -> Markup | None:
+    """Render a diff (diff-match-patch ops between two texts) as readers see the newer text, its added words
+    in <ins> and the removed ones, as they were, in <del>. None when the text cannot be formatted (too much
+    Markup for its length): show the changes as typed instead."""
+    source = _changes_source(ops)
+    key = ("changes", text_key(source), current_language())
+    html = _rendered.get(key)
+    if html is None:
+        html = _render_changes(source)
+        _rendered.put(key, html, len(html or ""))
+    return html
+
+
+def _changes_source(ops: list[tuple[int, str]]) -> str:
+    """The newer text with the older one's removed words in it, each change between markers, line by line and
+    after any line's Markdown prefix (a heading's #, a list item's -), so blocks keep their kind."""
+    pieces: list[str] = []
+    at_line_start = True
+    for op, text in ops:
+        text = _PRIVATE.sub("", text)
+        if not text:
+            continue
+        if op == 0:
+            pieces.append(text)
+        else:
+            marker = _INSERTED if op > 0 else _DELETED
+            lines = (_INLINE_MARKS.sub("", text) if op < 0 else text).split("\n")
+            marked = []
+            for number, line in enumerate(lines):
+                prefix = _LINE_PREFIX.match(line).end() if (number or at_line_start) else 0
+                body = line[prefix:]
+                if body.strip():
+                    # emphasis marks stay outside the markers, where CommonMark still sees them open and close
+                    opening, words, closing = _EMPHASIS_AROUND.fullmatch(body).groups()
+                    body = f"{opening}{marker}{words}{_UNCHANGED}{closing}" if words else body
+                marked.append(line[:prefix] + body)
+            pieces.append("\n".join(marked))
+        at_line_start = text.endswith("\n")
+    return _LINK_ADDRESS.sub(lambda link: "](" + _PRIVATE.sub("", _DELETED_WORDS.sub("", link.group(1))) + ")",
+                             "".join(pieces))
+
+
+#: unchanged blocks shown around a change; longer stretches of unchanged ones are folded away
+CHANGE_CONTEXT = 1
+
+
+def _render_changes(source: str) -> Markup | None:
+    if too_much_markup(source):
+        return None
+    parser = _parser()
+    try:
+        tokens = parse_within_budget(parser, source)
+    except TooCostly:
+        return None
+    pieces, group = [], []
+    for token in tokens:  # one piece per top-level block, as render_blocks cuts them
+        group.append(token)
+        if token.level == 0 and token.nesting in (0, -1):
+            pieces.append(parser.renderer.render(group, parser.options, {}))
+            group = []
+    changed = [_INSERTED in piece or _DELETED in piece for piece in pieces]
+    return Markup(_folded([_restore_changes(html) for html in _clean_each(pieces)], changed))
+
+
+def _folded(blocks: list[str], changed: list[bool]) -> str:
+    """Join the blocks, folding each stretch of unchanged ones away from a change into a <details> that opens
+    on a click (no script needed)."""
+    near = [any(changed[max(0, i - CHANGE_CONTEXT):i + CHANGE_CONTEXT + 1]) for i in range(len(blocks))]
+    html, stretch = [], []
+
+    def fold() -> None:
+        if len(stretch) > 1:
+            summary = escape(ngettext("%(count)s unchanged paragraph", "%(count)s unchanged paragraphs", len(stretch),
+                                      count=format_decimal(len(stretch))))
+            html.append(f'<details class="diff-fold"><summary>… {summary} …</summary>{"".join(stretch)}</details>\n')
+        else:
+            html.extend(stretch)
+        stretch.clear()
+
+    for block, keep in zip(blocks, near):
+        if keep:
+            fold()
+            html.append(block)
+        else:
+            stretch.append(block)
+    fold()
+    return "".join(html)
+
+
+def _restore_changes(html: str) -> str:
+    """Turn the markers into <ins> and <del> that nest properly: closed before each tag and opened again
+    after it, so a change that begins inside bold words and ends after them is marked in both."""
+    pieces: list[str] = []
+    change, is_open = None, False
+    for piece in _CHANGE_PIECE.split(html):
+        if piece in (_INSERTED, _DELETED, _UNCHANGED) or piece.startswith("<"):
+            if is_open:
+                pieces.append("</ins>" if change == _INSERTED else "</del>")
+                is_open = False
+            if piece.startswith("<"):
+                pieces.append(_PRIVATE.sub("", piece))  # never a mark inside a tag (a link's address)
+            else:
+                change = None if piece == _UNCHANGED else piece
+        elif piece:
+            if change and not is_open and (piece.strip() or "\n" not in piece):  # not between block tags
+                pieces.append("<ins>" if change == _INSERTED else "<del>")
+                is_open = True
+            pieces.append(piece)
+    if is_open:
+        pieces.append("</ins>" if change == _INSERTED else "</del>")
+    return "".join(pieces)

@@ -366,6 +366,12 @@ def statements_of(group: WorkingGroup) -> list[Statement]:
     ).all()
 
 
+def last_read_number(user: User, statement: Statement) -> int | None:
+    """The latest revision a person had opened when they last opened the statement (None: never opened)."""
+    return db.session.scalar(select(StatementRead.revision_number).where(
+        StatementRead.user_id == user.id, StatementRead.statement_id == statement.id))
+
+
 def mark_statement_read(user: User, statement: Statement) -> None:
     """Remember that a person has opened a statement's latest revision."""
     upsert(StatementRead, {"user_id": user.id, "statement_id": statement.id},

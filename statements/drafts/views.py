@@ -13,7 +13,7 @@ from statements.core.errors import InvalidInput, NotAllowed
 from statements.core.forms import add_error
 from statements.core.i18n import current_language
 from statements.core.loaders import load_for
-from statements.core.markdown import Highlight, render_blocks, render_markdown
+from statements.core.markdown import Highlight, render_blocks, render_changes, render_markdown
 from statements.core.policy import Permission
 from statements.comments import services as comments
 from statements.drafts import bp
@@ -63,7 +63,8 @@ def statement(statement_id: int):
                            blocks=render_blocks(services.revision_text(latest), highlights), threads=threads,
                            thread_counts=comments.thread_counts(statement),
                            transitions=services.available_transitions(statement),
-                           history=services.transitions_of(statement), corrections=services.corrections_of(statement))
+                           history=services.transitions_of(statement), corrections=services.corrections_of(statement),
+                           last_read=services.last_read_number(current_user, statement))
     services.mark_statement_read(current_user, statement)
     db.session.commit()
     return page
@@ -170,8 +171,12 @@ def history(statement_id: int):
 def revision(statement_id: int, number: int):
     statement = _load(statement_id)
     revision = services.get_revision(statement, number)
+    # what this revision changed, marked in the text as readers see it (?marks=off: the text alone)
+    changes = None
+    if number > 1 and request.args.get("marks") != "off":
+        changes = render_changes(services.compare(statement, number - 1, number).ops)
     return render_template("drafts/revision.html", statement=statement, revision=revision,
-                           text=services.revision_text(revision))
+                           text=services.revision_text(revision), changes=changes)
 
 
 def _number_arg(name: str, default: int) -> int:
@@ -184,16 +189,24 @@ def _number_arg(name: str, default: int) -> int:
     return int(value)
 
 
+#: as readers see the text, with changes marked; or its Markdown source, inline or side by side
+COMPARE_VIEWS = ("rendered", "inline", "side")
+
+
 @bp.route("/statements/<int:statement_id>/compare")
 def compare(statement_id: int):
     statement = _load(statement_id)
     latest = statement.latest_number
     from_number = _number_arg("from", max(latest - 1, 1))
     to_number = _number_arg("to", latest)
-    view = "side" if request.args.get("view") == "side" else "inline"
+    view = request.args.get("view") if request.args.get("view") in COMPARE_VIEWS else "rendered"
     diff = services.compare(statement, from_number, to_number)
     added, removed = count_words(diff.ops)
-    return render_template("drafts/compare.html", statement=statement, view=view, diff=diff, rows=rows(diff.ops),
+    rendered = render_changes(diff.ops) if view == "rendered" else None
+    if view == "rendered" and rendered is None:  # too much Markdown to format: the source, as typed
+        view = "inline"
+    return render_template("drafts/compare.html", statement=statement, view=view, diff=diff,
+                           rows=rows(diff.ops) if view != "rendered" else [], rendered=rendered,
                            added=added, removed=removed,
                            old=services.get_revision(statement, from_number),
                            new=services.get_revision(statement, to_number))

@@ -319,9 +319,21 @@ def _(page, app, world):
     expect(page.get_by_role("button", name="Restore this revision")).to_be_visible()
 
 
-@page_type("compare inline", who="member", heading=TITLE)
+@page_type("revision with its changes marked", who="member", heading=TITLE)
+def _(page, app, world):
+    page.goto(f"/statements/{_drafted_statement(app, world)}/revisions/3")
+    expect(page.locator(".diff-rendered ins").first).to_be_visible()
+
+
+@page_type("compare as readers see it", who="member", heading=TITLE)
 def _(page, app, world):
     page.goto(f"/statements/{_drafted_statement(app, world)}/compare?from=1&to=3")
+    expect(page.locator(".diff-rendered ins").first).to_be_visible()
+
+
+@page_type("compare inline", who="member", heading=TITLE)
+def _(page, app, world):
+    page.goto(f"/statements/{_drafted_statement(app, world)}/compare?from=1&to=3&view=inline")
     expect(page.locator(".diff-inline ins").first).to_be_visible()
 
 

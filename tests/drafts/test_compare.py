@@ -75,7 +75,7 @@ def test_side_by_side_puts_the_old_words_left_and_the_new_words_right(client, wo
 def test_unchanged_stretches_are_folded(client, world, long_history):
     statement_id, texts = long_history
     client.login(world.emails["observer"])
-    page = compare(client, statement_id, from_=1, to=2).get_data(as_text=True)
+    page = compare(client, statement_id, from_=1, to=2, view="inline").get_data(as_text=True)
     assert "one" in shown_words(page, "del") and "1" in shown_words(page, "ins")  # "one demand" -> "demand 1"
     assert "… 17 unchanged paragraphs …" in page
     assert "Paragraph 1 explains" in page and "Paragraph 3 explains" in page  # context around the change
@@ -162,3 +162,46 @@ def test_word_counts_count_only_the_words_that_changed(app, client, world, old, 
         statement_id = statement.id
     client.login(world.emails["observer"])
     assert counts(compare(client, statement_id, from_=1, to=2).get_data(as_text=True)) == expected
+
+
+def test_the_changes_are_shown_as_readers_see_the_text_by_default(client, world, long_history):
+    """Headings, lists and emphasis rendered, added words in <ins>, removed ones in <del>; far from a change,
+    unchanged paragraphs fold into a <details> a click opens (no script needed)."""
+    statement_id, texts = long_history
+    client.login(world.emails["observer"])
+    page = compare(client, statement_id, from_=1, to=2).get_data(as_text=True)
+    assert '<option value="rendered" selected>As readers see it</option>' in page
+    article = page.split('class="statement-text card diff-rendered"', 1)[1].split("</article>", 1)[0]
+    assert "one" in shown_words(article, "del") and "1" in shown_words(article, "ins")
+    assert "**" not in article and "<p>" in article
+    assert '<details class="diff-fold"><summary>… 17 unchanged paragraphs …</summary>' in article
+    assert "Paragraph 1 explains" in article.split("<details", 1)[0]  # the change's neighbour, outside the fold
+    source = compare(client, statement_id, from_=1, to=2, view="inline").get_data(as_text=True)
+    assert 'class="diff diff-inline"' in source and "diff-rendered" not in source
+
+
+def test_a_member_sees_what_changed_since_their_last_visit(app, make_client, world, long_history):
+    statement_id, texts = long_history
+    member = make_client()
+    member.login(world.emails["member"])
+    first = member.get(f"/statements/{statement_id}").get_data(as_text=True)
+    assert "Changed since you last read it" not in first  # the first visit: nothing to compare with
+    with app.app_context():
+        from statements.accounts.models import User
+        from statements.drafts import services
+        from statements.drafts.models import Statement
+        from statements.extensions import db
+
+        statement = db.session.get(Statement, statement_id)
+        seen = statement.latest_number
+        author = db.session.get(User, world.user_ids["coordinator"])
+        for extra in (1, 2):
+            text = services.current_text(statement) + f"\n\nA new paragraph {extra}."
+            services.save_revision(author, statement, statement.latest_number, text, f"Addition {extra}")
+        db.session.commit()
+    again = member.get(f"/statements/{statement_id}").get_data(as_text=True)
+    assert f"Changed since you last read it, in 2 revisions up to revision {seen + 2}." in again
+    assert f'href="/statements/{statement_id}/compare?from={seen}&amp;to={seen + 2}"' in again
+    changes = member.get(f"/statements/{statement_id}/compare?from={seen}&to={seen + 2}").get_data(as_text=True)
+    assert "<p><ins>A new paragraph 1.</ins></p>" in changes and "<p><ins>A new paragraph 2.</ins></p>" in changes
+    assert "Changed since you last read it" not in member.get(f"/statements/{statement_id}").get_data(as_text=True)

@@ -44,8 +44,11 @@ def test_an_arabic_statement_runs_right_to_left_and_its_page_does_not(app, clien
     compare = client.get(f"/statements/{statement_id}/compare?from=1&to=2&view=side").get_data(as_text=True)
     cells = opening_tags(compare, "<td")
     assert cells and set(cells) == {'<td lang="ar" dir="rtl">'}
-    inline = client.get(f"/statements/{statement_id}/compare?from=1&to=2").get_data(as_text=True)
+    inline = client.get(f"/statements/{statement_id}/compare?from=1&to=2&view=inline").get_data(as_text=True)
     assert opening_tags(inline, 'class="diff-row')[0].endswith(' lang="ar" dir="rtl">')
+    rendered = client.get(f"/statements/{statement_id}/compare?from=1&to=2").get_data(as_text=True)
+    assert opening_tags(rendered, 'class="statement-text')[0] == (
+        '<article class="statement-text card diff-rendered" lang="ar" dir="rtl">')
 
 
 def test_the_arabic_text_is_typed_right_to_left_and_previewed_so(app, client, world):
