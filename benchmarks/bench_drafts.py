@@ -10,8 +10,9 @@ its words changed in many places. Creates the app on a temporary SQLite file (or
 in the PostgreSQL database given with --database-url, dropped at the end), a working group and a
 logged-in coordinator, creates the statements through the services, and measures in one run:
 
-1. the compare page (GET /statements/<id>/compare, Flask test client), cold (revision text cache
-   cleared before each run) and warm, beside plain diff-match-patch on the same two texts
+1. the compare page (GET /statements/<id>/compare, Flask test client: the text as readers see it,
+   changes marked), cold (revision texts and rendered texts forgotten before each run) and warm, and
+   its Markdown source view (?view=inline) cold, beside plain diff-match-patch on the same two texts
    (character level: diff_main with checklines=False, then diff_cleanupSemantic);
 2. the compare page for a total rewrite, and whether it fell back to the line diff;
 3. saving a revision: the edit form's POST, and services.save_revision alone;
@@ -513,9 +514,12 @@ class Bench:
 
 
 def clear_text_cache() -> None:
+    """Forget the revisions' texts and what was rendered of them: a cold page does all its work."""
+    from statements.core.markdown import forget_rendered
     from statements.drafts import services
 
     services._text_cache.clear()
+    forget_rendered()
 
 
 def page_cold_warm(bench: Bench, path: str, runs: int) -> tuple[list[float], list[float], str]:
@@ -539,7 +543,7 @@ def compare_section(bench: Bench, old: str, new: str, runs: int, lines: list[str
     # The page (cold, then warm) and plain diff-match-patch take turns, so that the machine's
     # drift during the run falls on all three alike.
     cold, warm, cold_cpu, warm_cpu, dmp_main, dmp_total, dmp_ops = [], [], [], [], [], [], 0
-    words, words_cpu, word_ops = [], [], 0
+    words, words_cpu, word_ops, source_cpu = [], [], 0, []
     for _ in range(runs):
         cpu = time.process_time()
         words += timed(1, lambda: dmp_word_level(old, new))
@@ -553,6 +557,9 @@ def compare_section(bench: Bench, old: str, new: str, runs: int, lines: list[str
         main, total, dmp_ops = plain_dmp(old, new, timeout)
         dmp_main.append(main)
         dmp_total.append(total)
+        cpu = time.process_time()
+        timed(1, lambda: bench.get(path + "&view=inline"), before=clear_text_cache)
+        source_cpu.append(time.process_time() - cpu)
     timed_out = timeout > 0 and any(main >= timeout for main in dmp_main)
     word_ops = len(dmp_word_level(old, new))
 
@@ -582,6 +589,8 @@ def compare_section(bench: Bench, old: str, new: str, runs: int, lines: list[str
         f"     CPU time:                                                {milliseconds(words_cpu)}",
         f"   ratio page / word-level baseline, CPU time (medians; the headline, goal at most 0.5): "
         f"cold {statistics.median(cold_cpu) / baseline_cpu:.3f}, warm {statistics.median(warm_cpu) / baseline_cpu:.3f}",
+        f"   the Markdown source view (?view=inline), cold, CPU time: {milliseconds(source_cpu)}; ratio to the "
+        f"baseline {statistics.median(source_cpu) / baseline_cpu:.3f}",
         f"   ratio page / word-level baseline, wall time (medians): cold {page_cold / statistics.median(words):.3f}, "
         f"warm {page_warm / statistics.median(words):.3f}",
         f"   for reference, plain diff-match-patch on the same texts, character level, diff_main(checklines=False)"
