@@ -80,6 +80,7 @@ def test_the_print_view_of_a_corrected_statement_says_so(app, make_client, world
     assert page.status_code == 200
     words = plain(page.get_data(as_text=True)).replace(" :", ":")  # (a tag ends before the colon)
     assert f"Corrected on {day}: {NOTE}" in words and ADDRESS in words
+    assert f'<a href="{ADDRESS}">{ADDRESS}</a>' in page.get_data(as_text=True)
 
 
 def test_a_note_is_printed_as_text_not_markup(app, world, published):

@@ -43,7 +43,7 @@ def test_the_preview_shows_the_differences_and_the_email_and_stores_nothing(app,
     # the email, in the coordinator's language, with stand-ins for each signatory's own details
     assert "It goes to 2 approved signatories, each in the language they signed in" in words
     assert "Subject: The published statement “Protection for people who move” was corrected" in words
-    mail = plain(page.split('class="mail-body"', 1)[1].split("</pre>", 1)[0])
+    mail = plain(page.split('class="mail-body"', 1)[1].split("</section>", 1)[0])
     assert "Hello [the contact person's name]," in mail and f"What was corrected: {NOTE}" in mail
     assert "{+fires+}" in mail.replace("{+, fires+}", "{+fires+}").replace("{+fires, +}", "{+fires+}")
     assert "/s/protection-for-people-who-move/corrections" in mail and "[a link of their own]" in mail
