@@ -14,7 +14,6 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, event, func, or_, select, update
 
-from statements.audit.services import record
 from statements.core import jobs
 from statements.core.db import utcnow
 from statements.core.errors import Conflict, NotFound
@@ -350,6 +349,8 @@ def _change_unsent(message_id: int, now: datetime, **values) -> OutboxMessage:
 
 def retry_message(actor, message_id: int) -> OutboxMessage:
     """Put an email that failed back in the outbox, to be tried again at once (one attempt more)."""
+    from statements.audit.services import record  # (the audit log's areas send mail through here)
+
     now = utcnow()
     message = _change_unsent(message_id, now, status="pending", next_attempt_at=now)
     record(actor, "mail.retried", message, f"Tried again to send “{one_line(message.subject)}” to "
@@ -360,6 +361,8 @@ def retry_message(actor, message_id: int) -> OutboxMessage:
 
 def discard_message(actor, message_id: int) -> OutboxMessage:
     """Take an unsent email out of the outbox for good: it is kept, marked discarded, and never sent."""
+    from statements.audit.services import record  # (the audit log's areas send mail through here)
+
     message = _change_unsent(message_id, utcnow(), status="discarded")
     record(actor, "mail.discarded", message, f"Discarded “{one_line(message.subject)}” to {message.to_address} "
            f"(after {message.attempts} attempts: {message.last_error or 'no error'})"[:500])

@@ -196,7 +196,8 @@ def preview_correction(statement: Statement, base_number: int, text: str, note: 
     diff = drafts.word_diff(previous_text, text)
     body = render_template("mail/signon_corrected.txt", contact_name=_("[the contact person's name]"),
                            organization=_("[the organization's name]"), statement=statement, note=note,
-                           changes=_changes_text(diff.ops), link=external_url("signons.corrections", slug=statement.slug),
+                           changes=_changes_text(diff.ops),
+                           link=external_url("signons.corrections", slug=statement.slug),
                            withdraw_link=_("[a link of their own]"))
     recipients = db.session.scalar(select(func.count()).select_from(SignOn).where(*_told_of_corrections(statement)))
     return CorrectionPreview(diff.ops, recipients, _correction_subject(statement), body)

@@ -18,15 +18,14 @@ from statements.core.i18n import current_language, language_name
 from statements.core.loaders import load_for
 from statements.core.policy import Permission, sees_signatory, sees_unnamed_signatories
 from statements.core.security import PRIVATE
-from statements.drafts import services as drafts
+from statements.drafts import diffing, services as drafts
 from statements.drafts.forms import CorrectionForm
 from statements.drafts.models import State, Statement
 from statements.extensions import db
-from statements.signons import bp, entry, services
+from statements.signons import bp, entry, services, versions
 from statements.signons.api import _csv_response
 from statements.signons.forms import DecisionForm, OpenSignOnForm, StaffAddForm
 from statements.signons.models import SignOn, SignOnStatus
-from statements.drafts import diffing
 from statements.translating.services import translations_behind, translations_of
 
 QUEUE_PAGE_SIZE = 50
@@ -297,15 +296,14 @@ def previewed_key(base: int | None, text: str | None, note: str | None) -> str:
 
 def _render_correction(statement: Statement, form: CorrectionForm, preview=None, status: int = 200):
     """The correction form; with a preview, the differences and the mail, and the button that sends it."""
-    from statements.signons import versions  # (versions reads translating, which builds on signons' models)
-
     if preview is not None:
         form.previewed.data = previewed_key(form.base.data, form.text.data, form.note.data)
     public = {version.id for version in versions.public_versions(statement)[1:]}
     translations = [(translation, translation.id in public) for translation in translations_of(statement)]
     return render_template("signons/correct.html", statement=statement, form=form, preview=preview,
                            rows=diffing.rows(preview.ops) if preview else [],
-                           counts=diffing.count_words(preview.ops) if preview else None, translations=translations), status
+                           counts=diffing.count_words(preview.ops) if preview else None,
+                           translations=translations), status
 
 
 @bp.route("/statements/<int:statement_id>/correct", methods=["GET", "POST"])

@@ -117,7 +117,8 @@ def test_the_form_warns_that_translations_leave_the_public_site(client, coordina
     assert "the translation leaves the public site until its draft is reopened" in words
     assert "Pérdidas y daños (Spanish) · on the public site now · Update the Spanish translation" in words
     assert "Pertes et préjudices (French) · not on the public site" in words
-    assert f'href="/statements/{spanish_id}/paragraphs"' in page and f'href="/statements/{french_id}/paragraphs"' in page
+    assert f'href="/statements/{spanish_id}/paragraphs"' in page
+    assert f'href="/statements/{french_id}/paragraphs"' in page
     # and it is so: once corrected, the Spanish version is off the public site, its paragraph behind
     assert correct(coordinator, statement_id, text=SOURCE + " Now.", note="Said when").status_code == 302
     assert client.get(f"/s/{spanish_slug}").status_code == 404
