@@ -11,6 +11,7 @@ from statements.core.db import utcnow
 from statements.drafts import services as drafts
 from statements.drafts.models import Statement
 from statements.export.models import ExportFile
+from statements.mail.models import OutboxMessage
 from statements.signons import services as signons
 from statements.talking_points import services as talking_points
 from statements.core.policy import Role
@@ -131,6 +132,17 @@ def add_translator(world: World) -> World:
     world.translation_id, world.grant_id = translation.id, grant.id
     world.translation_thread_id, world.translation_comment_id = thread.id, thread.comments[0].id
     return world
+
+
+def add_failed_mail(to_address: str = "unreachable@example.net", subject: str = "Your sign-on is confirmed",
+                    attempts: int = 8, error: str = "ConnectionRefusedError: [Errno 111] Connection refused",
+                    status: str = "failed", **values) -> int:
+    """An email the outbox gave up on (or, with status "pending", is still retrying); return its id."""
+    message = OutboxMessage(to_address=to_address, subject=subject, body_text="Hello.", status=status,
+                            attempts=attempts, last_error=error, **values)
+    db.session.add(message)
+    db.session.commit()
+    return message.id
 
 
 def make_open_statement(coordinator: User, group: WorkingGroup, title: str = "Loss and damage for people who move",

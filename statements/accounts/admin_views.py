@@ -1,4 +1,4 @@
-"""Network staff pages: invitations, member organizations and accounts."""
+"""Network staff pages: invitations, member organizations, accounts and the outbox."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,11 +8,13 @@ from sqlalchemy import select
 from statements.accounts import bp, services
 from statements.accounts.forms import InvitationForm, OrganizationForm
 from statements.accounts.models import Invitation, Organization, User, WorkingGroup
-from statements.core.errors import InvalidInput, NotFound
+from statements.core.db import paginate, utcnow
+from statements.core.errors import Conflict, InvalidInput, NotFound
 from statements.core.forms import add_error, choices
 from statements.core.loaders import require
 from statements.core.policy import Permission, Role
 from statements.extensions import db
+from statements.mail import services as mail
 
 
 def _invitation_form() -> InvitationForm:
@@ -112,3 +114,52 @@ def set_staff(user_id: int):
     else:
         flash(_("%(name)s is no longer network staff.", name=user.display_name), "success")
     return redirect(url_for("accounts.users"))
+
+
+# --- the outbox ---------------------------------------------------------------------------------------
+
+MAIL_PAGE_SIZE = 50
+
+
+def _mail_view() -> str:
+    """The view of the outbox asked for (failing unless another one of the list is named)."""
+    asked = request.values.get("show", "")
+    return asked if asked in mail.OUTBOX_VIEWS else "failing"
+
+
+@bp.route("/admin/mail")
+@require(Permission.MAIL_MANAGE)
+def mail_outbox():
+    view = _mail_view()
+    now = utcnow()
+    return render_template("admin/mail.html", view=view, counts=mail.outbox_counts(now),
+                           page=paginate(mail.outbox_query(view, now), MAIL_PAGE_SIZE), now=now,
+                           plain_error=mail.plain_error, is_stuck=mail.is_stuck,
+                           max_attempts=mail.MAX_ATTEMPTS)
+
+
+def _change_mail(change, message_id: int, done):
+    """Retry or discard one email, say how it went, and come back to the list it was on."""
+    try:
+        message = change(current_user, message_id)
+        db.session.commit()
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(done(message), "success")
+    return redirect(url_for("accounts.mail_outbox", show=_mail_view()))
+
+
+@bp.route("/admin/mail/<int:message_id>/retry", methods=["POST"])
+@require(Permission.MAIL_MANAGE)
+def retry_mail(message_id: int):
+    return _change_mail(mail.retry_message, message_id, lambda message: _(
+        "The email to %(address)s is back in the outbox and is tried again now.", address=message.to_address))
+
+
+@bp.route("/admin/mail/<int:message_id>/discard", methods=["POST"])
+@require(Permission.MAIL_MANAGE)
+def discard_mail(message_id: int):
+    return _change_mail(mail.discard_message, message_id, lambda message: _(
+        "The email to %(address)s is discarded: it will not be sent.", address=message.to_address))

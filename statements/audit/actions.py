@@ -9,6 +9,8 @@ ACTION_LABELS = {
     "invitation.accepted": _l("Invitation accepted"),
     "invitation.revoked": _l("Invitation withdrawn"),
     "invitation.sent": _l("Invitation sent"),
+    "mail.discarded": _l("Email discarded"),
+    "mail.retried": _l("Email tried again"),
     "membership.added": _l("Member added"),
     "membership.removed": _l("Member removed"),
     "membership.role_changed": _l("Member's role changed"),

@@ -55,6 +55,7 @@ class Permission(StrEnum):
     TRANSLATION_START = "translation:start"
     TRANSLATOR_INVITE = "translator:invite"
     NETWORK_SETTINGS = "network:settings"
+    MAIL_MANAGE = "mail:manage"
 
 
 #: What each role in a group may do there. Staff (admins) may do everything.
@@ -77,6 +78,8 @@ STAFF_ONLY = frozenset({
     Permission.AUDIT_READ,
     Permission.USER_MANAGE,
     Permission.NETWORK_SETTINGS,
+    # the outbox holds every address mail goes to, signatories' contacts among them
+    Permission.MAIL_MANAGE,
     # who signed when it chose to be counted without being named: network staff alone know it
     Permission.UNNAMED_SIGNATORY_VIEW,
 })

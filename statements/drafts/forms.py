@@ -2,7 +2,7 @@
 
 from flask_babel import LazyString, format_decimal, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
@@ -82,3 +82,6 @@ class CorrectionForm(FlaskForm):
         Length(max=NOTE_MAX, message=at_most(NOTE_MAX))],
         description=_l("Shown on the public page beside the date of the correction, for example "
                        "“Corrected the name of the fund”."))
+    #: what the coordinator last saw previewed (statements.signons.staff_views.previewed_key): sent only when
+    #: the text and note are the ones they saw
+    previewed = HiddenField()

@@ -448,11 +448,9 @@ def _set_comment_period(statement: Statement, ends_at: datetime | None, closes_i
 
 # --- corrections of a published statement -----------------------------------------------------------
 
-def correct_published(actor: User, statement: Statement, base_number: int, text: str, note: str) -> Correction:
-    """Publish a corrected text of a published statement: a new revision made final, with a note saying why.
-
-    The sign-on list stays the statement's one list; signatories are told by the caller."""
-    lock_for_writing(statement)
+def check_correction(statement: Statement, base_number: int, text: str, note: str) -> tuple[str, str, str]:
+    """Refuse a correction that cannot be made; return the corrected text and note as they would be stored,
+    and the published text they correct."""
     if statement.state_enum != State.PUBLISHED or statement.source_id is not None:
         raise Conflict(_("Only the text of a published statement can be corrected this way. "
                          "Reload the page to see what can be done now."))
@@ -462,14 +460,30 @@ def correct_published(actor: User, statement: Statement, base_number: int, text:
     if len(note) > NOTE_MAX:
         raise InvalidInput(_("Use at most %(max)s characters.", max=format_decimal(NOTE_MAX)), field="note")
     text = check_text(text)
-    previous = statement.final_revision
     if base_number != statement.latest_number:
         raise Conflict(_("Someone corrected this text while you were editing. Your text is kept below: "
                          "compare it with the published text and send it again."))
-    previous_text = revision_text(previous)
+    previous_text = revision_text(statement.final_revision)
     if text == previous_text:
         raise InvalidInput(_("The text is the same as the published text: there is nothing to correct."),
                            field="text")
+    return text, note, previous_text
+
+
+def already_corrected(actor: User, statement: Statement, base_number: int, text: str, note: str) -> bool:
+    """Whether this person's latest correction of the statement is this very one (a form sent twice)."""
+    latest = next(iter(corrections_of(statement)), None)
+    return (latest is not None and latest.actor_id == actor.id and latest.previous_revision.number == base_number
+            and latest.note == one_line(note or "") and revision_text(latest.revision) == check_text(text))
+
+
+def correct_published(actor: User, statement: Statement, base_number: int, text: str, note: str) -> Correction:
+    """Publish a corrected text of a published statement: a new revision made final, with a note saying why.
+
+    The sign-on list stays the statement's one list; signatories are told by the caller."""
+    lock_for_writing(statement)
+    text, note, previous_text = check_correction(statement, base_number, text, note)
+    previous = statement.final_revision
     revision = _write_revision(statement, actor, text, note, base_number=previous.number,
                                previous_text=revision_text(latest_revision(statement)))
     statement.final_revision_id = revision.id

@@ -124,6 +124,17 @@ def _add_logo(document, data_uri: str | None) -> None:
         picture.height, picture.width = int(picture.height * Cm(4) / picture.width), Cm(4)
 
 
+def _add_correction(document, data: ExportData) -> list:
+    """"Corrected on <day>: <note>", and where the corrections are listed; return the paragraphs added."""
+    paragraph = document.add_paragraph()
+    paragraph.add_run(data.labels.corrected_on).bold = True
+    if data.correction_note:
+        paragraph.add_run(f": {data.correction_note}")
+    where = document.add_paragraph()
+    where.add_run(data.labels.corrections_at).font.size = Pt(8.5)
+    return [paragraph, where]
+
+
 def render_docx(data: ExportData, group_by: str = "country", markdown_text: str = "", page_size: str = "a4") -> bytes:
     """Write the statement and its signatories as a Word document, its own words in the statement's language."""
     labels = data.labels
@@ -144,6 +155,8 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
                            document.add_paragraph(f"{data.network_name} · {labels.signed_on}")]
     if not data.is_final:
         in_labels_direction.append(document.add_paragraph(labels.draft_note))
+    if data.corrected_on:
+        in_labels_direction += _add_correction(document, data)
     # the header, the text and the list of names run the text's way
     in_text_direction = [section.header.paragraphs[0], document.add_heading(data.title, level=0),
                          *_add_markdown(document, markdown_text)]

@@ -36,6 +36,9 @@ class Labels:
     list_private: str
     none_yet: str
     logo: str
+    #: "Corrected on <day>" and where the corrections are listed, for a corrected published text; else ""
+    corrected_on: str = ""
+    corrections_at: str = ""
 
     def number(self, value: int) -> str:
         """A number as the words' language writes it: 1,234 in English, 1 234 in French."""
@@ -49,7 +52,7 @@ def words_language(language: str | None) -> str:
 
 
 def file_labels(language: str | None, *, count: int, unnamed_count: int, revision_number: int, signed_on: date,
-                network_name: str) -> Labels:
+                network_name: str, corrected_on: date | None = None, corrections_url: str = "") -> Labels:
     """The words of a file of a statement in this language (run in an app context: they come from its catalogs)."""
     code = words_language(language)
 
@@ -71,6 +74,10 @@ def file_labels(language: str | None, *, count: int, unnamed_count: int, revisio
             list_private=_("The list of signatory organizations is kept private until the statement is published."),
             none_yet=_("No organization has signed yet."),
             logo=_("%(network)s logo", network=network_name),
+            corrected_on=_("Corrected on %(day)s", day=format_date(corrected_on, format="long", locale=code))
+            if corrected_on else "",
+            corrections_at=_("Every correction, word by word: %(address)s", address=corrections_url)
+            if corrected_on else "",
         )
 
 

@@ -47,6 +47,11 @@ class ExportData:
     withheld_count: int = 0  # organizations counted, their names left out while the list is kept private
     logo_data_uri: str | None = None
     summary: str = ""
+    #: the published text was corrected: on this day (the latest correction), with its note, and where the
+    #: corrections are listed for the public
+    corrected_on: date | None = None
+    correction_note: str = ""
+    corrections_url: str = ""
     labels: Labels | None = None  # the file's own words (statements.export.labels.file_labels)
     #: further versions in other languages (a PDF of all versions), each with its own words and no signatories:
     #: the list is printed once, after the last version, in this version's words

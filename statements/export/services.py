@@ -24,6 +24,7 @@ from statements.core.db import utcnow
 from statements.core.errors import InvalidInput
 from statements.core.markdown import render_markdown
 from statements.core.timezones import is_zone
+from statements.core.urls import external_url
 from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
 from statements.export.labels import country_in, file_labels, in_country_wording, organization_type
@@ -38,7 +39,7 @@ LOGO_MAX_PIXELS = 4000 * 4000
 #: a file still "running" after this long was lost with its process: it may be made again
 STALE_AFTER = timedelta(minutes=15)
 #: raised whenever files come out laid out differently, so files made before are made again
-LAYOUT_VERSION = 6
+LAYOUT_VERSION = 7
 KINDS = {"pdf": "application/pdf",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 GROUPINGS = ("country", "alphabetical")
@@ -233,6 +234,7 @@ def _version_data(statement: Statement) -> tuple[ExportData, str]:
     """One version's text, title, summary and language, and whether it is final; no signatories yet."""
     revision, is_final = exported_revision(statement)
     text = printable(drafts.revision_text(revision))
+    correction = corrected(statement) if is_final else None
     settings = network_settings()
     logo = (f"data:{settings.logo_type};base64,{base64.b64encode(settings.logo).decode()}"
             if settings.logo else None)
@@ -242,21 +244,48 @@ def _version_data(statement: Statement) -> tuple[ExportData, str]:
                                                      else revision.created_at).date(),
         revision_number=revision.number, is_final=is_final, logo_data_uri=logo, summary=printable(statement.summary),
     )
+    if correction is not None:  # dated the day it was first published, and marked with the latest correction
+        data.signed_on = correction.first_published_on
+        data.corrected_on, data.correction_note, data.corrections_url = correction.day, correction.note, correction.url
     return data, text
+
+
+@dataclass(frozen=True)
+class CorrectionMark:
+    """What a file of a corrected published text says of it."""
+
+    day: date
+    note: str
+    url: str
+    first_published_on: date
+
+
+def corrected(statement: Statement) -> CorrectionMark | None:
+    """The latest correction of a published statement, as its files print it; None if it was never corrected."""
+    if statement.source_id is not None or statement.state != State.PUBLISHED.value:
+        return None
+    corrections = drafts.corrections_of(statement)
+    if not corrections:
+        return None
+    latest, first = corrections[0], corrections[-1]
+    return CorrectionMark(latest.created_at.date(), printable(latest.note),
+                          external_url("signons.corrections", slug=statement.slug),
+                          first.previous_revision.created_at.date())
 
 
 def with_labels(data: ExportData) -> ExportData:
     """Give the data the file's own words, in its language."""
     data.labels = file_labels(data.language, count=data.count, unnamed_count=data.unnamed_count,
                               revision_number=data.revision_number, signed_on=data.signed_on,
-                              network_name=data.network_name)
+                              network_name=data.network_name, corrected_on=data.corrected_on,
+                              corrections_url=data.corrections_url)
     return data
 
 
 def wording(language: str | None) -> tuple:
     """All the words a file in this language adds (with sample numbers): they change when a translation does."""
     sample = file_labels(language, count=2, unnamed_count=2, revision_number=1, signed_on=date(2000, 1, 1),
-                         network_name="")
+                         network_name="", corrected_on=date(2000, 1, 2))
     kinds = [organization_type(label, language) for _code, label in ORGANIZATION_TYPES]
     return sample, in_country_wording(language), kinds
 
@@ -271,7 +300,7 @@ def _details(statement: Statement) -> tuple:
 
 def cache_key(statement: Statement, kind: str, group_by: str, page_size: str, versions: str = "one") -> str:
     revision, is_final = exported_revision(statement)
-    details = [_details(statement), LAYOUT_VERSION]
+    details = [_details(statement), LAYOUT_VERSION, corrected(statement) if is_final else None]
     if versions == "all":  # each version in it, as it is now: one made final or falling behind makes a new file
         details += [(version.id, version.final_revision_id, _details(version))
                     for version in included_versions(statement)]

@@ -19,7 +19,7 @@ class OutboxMessage(db.Model):
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
-    #: pending, sent, or failed (gave up after MAX_ATTEMPTS)
+    #: pending, sent, failed (gave up after MAX_ATTEMPTS), or discarded (by staff, never to be sent)
     status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

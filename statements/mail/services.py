@@ -11,10 +11,12 @@ from email.utils import make_msgid
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
-from sqlalchemy import event, or_, select, update
+from flask_babel import gettext as _
+from sqlalchemy import and_, case, event, func, or_, select, update
 
 from statements.core import jobs
 from statements.core.db import utcnow
+from statements.core.errors import Conflict, NotFound
 from statements.core.input import one_line
 from statements.core.timezones import reading_in
 from statements.extensions import db
@@ -42,11 +44,16 @@ def queue_mail(to_address: str, subject: str, template: str, headers: dict[str, 
     message = OutboxMessage(to_address=to_address, subject=subject, body_text=body,
                             headers=json.dumps(headers) if headers else None)
     db.session.add(message)
+    _deliver_after_commit()
+    return message
+
+
+def _deliver_after_commit() -> None:
+    """Have the outbox delivered once the current transaction commits."""
     session = db.session()
     if not event.contains(session, "after_commit", _deliver_soon):
         event.listen(session, "after_commit", _deliver_soon)
     session.info["mail_queued"] = True
-    return message
 
 
 def _deliver_soon(session) -> None:
@@ -234,3 +241,129 @@ def start_background_sender(app, interval_seconds: float = 3.0) -> threading.Thr
     thread = threading.Thread(target=run, name="mail-sender", daemon=True)
     thread.start()
     return thread
+
+
+# --- the outbox as staff see it -------------------------------------------------------------------------
+
+#: what the outbox page lists: mail that failed or is being retried, mail waiting for its first attempt,
+#: and mail sent lately
+OUTBOX_VIEWS = ("failing", "waiting", "sent")
+#: how far back the list of sent mail goes
+SENT_RECENT = timedelta(days=7)
+#: a message still waiting this long after its time came was taken by no sender: is one running?
+STUCK_AFTER = timedelta(minutes=15)
+#: states a message can be tried again or discarded in
+_UNSENT = ("pending", "failed")
+
+
+def _failing():
+    """Messages that failed: given up on, or waiting to be tried again after a failure."""
+    return or_(OutboxMessage.status == "failed", and_(OutboxMessage.status == "pending", OutboxMessage.attempts > 0))
+
+
+def _in_view(view: str, now: datetime):
+    if view == "waiting":
+        return and_(OutboxMessage.status == "pending", OutboxMessage.attempts == 0)
+    if view == "sent":
+        return and_(OutboxMessage.status == "sent", OutboxMessage.sent_at > now - SENT_RECENT)
+    return _failing()
+
+
+def outbox_query(view: str, now: datetime | None = None):
+    """The messages of one view of the outbox: failing and sent ones newest first, waiting ones oldest first."""
+    now = now or utcnow()
+    query = select(OutboxMessage).where(_in_view(view, now))
+    if view == "waiting":
+        return query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    if view == "sent":
+        return query.order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+    return query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+
+
+def outbox_counts(now: datetime | None = None) -> dict[str, int]:
+    """How many messages each view of the outbox lists, in one query."""
+    now = now or utcnow()
+    row = db.session.execute(select(*[func.coalesce(func.sum(case((_in_view(view, now), 1), else_=0)), 0)
+                                      for view in OUTBOX_VIEWS])).one()
+    return dict(zip(OUTBOX_VIEWS, row))
+
+
+def is_stuck(message: OutboxMessage, now: datetime | None = None) -> bool:
+    """Whether a message waits long past its time: no sender took it (none is running, or all are failing)."""
+    now = now or utcnow()
+    return message.status == "pending" and message.next_attempt_at < now - STUCK_AFTER
+
+
+def plain_error(last_error: str | None) -> str:
+    """Say in plain words why a message was not delivered (the technical text stays for the curious)."""
+    error = last_error or ""
+    if error.startswith("Not sent: the sender stopped"):
+        return _("The sender stopped while delivering it, on its last allowed attempt.")
+    if error.startswith("Not sent: "):
+        return _("The recipient's address cannot receive mail: it is empty, broken or not an email address. "
+                 "Discard this email, and correct the address where it came from.")
+    kind = error.split(":", 1)[0]
+    if kind == "SMTPRecipientsRefused":
+        return _("The mail server refused the recipient's address. It may not exist any more, or its mailbox "
+                 "may be full.")
+    if kind == "SMTPSenderRefused":
+        return _("The mail server refused the address mail is sent from. Check the sender address in the "
+                 "service's settings.")
+    if kind == "SMTPAuthenticationError":
+        return _("The mail server refused the service's user name or password. Check the mail settings.")
+    if kind in ("SMTPDataError", "SMTPResponseException", "SMTPHeloError", "SMTPNotSupportedError"):
+        return _("The mail server refused the message.")
+    if kind in ("ConnectionRefusedError", "ConnectionResetError", "SMTPConnectError", "SMTPServerDisconnected",
+                "TimeoutError", "timeout", "gaierror", "OSError", "ConnectionError", "SSLError"):
+        return _("The mail server could not be reached. It may be down, or the mail settings may be wrong; "
+                 "it is tried again by itself.")
+    return _("The message could not be delivered.")
+
+
+def _unsent(message_id: int) -> OutboxMessage:
+    """Read a message as it is now, and refuse one that was sent or discarded meanwhile."""
+    message = db.session.execute(select(OutboxMessage).where(OutboxMessage.id == message_id)
+                                 .execution_options(populate_existing=True)).scalar_one_or_none()
+    if message is None:
+        raise NotFound(_("That email is not in the outbox."))
+    if message.status == "sent":
+        raise Conflict(_("This email was sent meanwhile: there is nothing to do."))
+    if message.status == "discarded":
+        raise Conflict(_("This email was discarded: it will not be sent."))
+    return message
+
+
+def _change_unsent(message_id: int, now: datetime, **values) -> OutboxMessage:
+    """Change a message not sent and held by no sender, in one conditional UPDATE (a sender may take it at once)."""
+    _unsent(message_id)
+    changed = db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status.in_(_UNSENT),
+                                    _claim_free(now))
+        .values(claimed_by=None, claimed_until=None, **values).execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        _unsent(message_id)  # sent or discarded a moment ago: say so
+        raise Conflict(_("This email is being delivered right now. Look again in a minute."))
+    return db.session.execute(select(OutboxMessage).where(OutboxMessage.id == message_id)
+                              .execution_options(populate_existing=True)).scalar_one()
+
+
+def retry_message(actor, message_id: int) -> OutboxMessage:
+    """Put an email that failed back in the outbox, to be tried again at once (one attempt more)."""
+    from statements.audit.services import record  # (the audit log's areas send mail through here)
+
+    now = utcnow()
+    message = _change_unsent(message_id, now, status="pending", next_attempt_at=now)
+    record(actor, "mail.retried", message, f"Tried again to send “{one_line(message.subject)}” to "
+           f"{message.to_address} (after {message.attempts} attempts: {message.last_error or 'no error'})"[:500])
+    _deliver_after_commit()
+    return message
+
+
+def discard_message(actor, message_id: int) -> OutboxMessage:
+    """Take an unsent email out of the outbox for good: it is kept, marked discarded, and never sent."""
+    from statements.audit.services import record  # (the audit log's areas send mail through here)
+
+    message = _change_unsent(message_id, utcnow(), status="discarded")
+    record(actor, "mail.discarded", message, f"Discarded “{one_line(message.subject)}” to {message.to_address} "
+           f"(after {message.attempts} attempts: {message.last_error or 'no error'})"[:500])
+    return message

@@ -148,24 +148,59 @@ def _changes_text(ops) -> str:
 
 # --- corrections of a published statement --------------------------------------------------------
 
+def _told_of_corrections(statement: Statement):
+    """The signatories told of a correction: approved, with an address to write to."""
+    return (SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value,
+            SignOn.contact_email != "")
+
+
+def _correction_subject(statement: Statement) -> str:
+    return _("The published statement “%(title)s” was corrected", title=statement.title)
+
+
 def correct_published_text(actor: User, statement: Statement, base_number: int, text: str, note: str) -> int:
     """Publish a corrected text and tell each approved signatory by mail, in their language; return how many
     were told. The list of signatories stays as it is: they signed the statement, not one wording of it."""
     correction = drafts.correct_published(actor, statement, base_number, text, note)
     diff = drafts.word_diff(drafts.revision_text(correction.previous_revision), drafts.revision_text(correction.revision))
     changes = _changes_text(diff.ops)
-    told = db.session.scalars(select(SignOn).where(
-        SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value,
-        SignOn.contact_email != "").order_by(SignOn.id)).all()
+    told = db.session.scalars(select(SignOn).where(*_told_of_corrections(statement)).order_by(SignOn.id)).all()
     for signon in told:
         with force_locale(signon.language):
-            queue_mail(signon.contact_email, _("The published statement “%(title)s” was corrected",
-                                               title=statement.title),
-                       "signon_corrected", signon=signon, statement=statement, correction=correction,
-                       changes=changes, link=external_url("signons.corrections", slug=statement.slug),
+            queue_mail(signon.contact_email, _correction_subject(statement), "signon_corrected",
+                       contact_name=signon.contact_name, organization=signon.organization_name, statement=statement,
+                       note=correction.note, changes=changes,
+                       link=external_url("signons.corrections", slug=statement.slug),
                        withdraw_link=external_url("signons.withdraw", slug=statement.slug,
                                                   token=withdraw_token(signon)))
     return len(told)
+
+
+@dataclass
+class CorrectionPreview:
+    """What sending a correction would do: the word diff of the texts, and the mail signatories would get."""
+
+    ops: list
+    recipients: int
+    subject: str
+    body: str
+
+
+def preview_correction(statement: Statement, base_number: int, text: str, note: str) -> CorrectionPreview:
+    """Check a correction and show what it would change and tell, without storing or sending anything.
+
+    The mail is in the reader's language, with stand-ins for what differs from one signatory to the next."""
+    from flask import render_template  # (the mail's own template, as queue_mail renders it)
+
+    text, note, previous_text = drafts.check_correction(statement, base_number, text, note)
+    diff = drafts.word_diff(previous_text, text)
+    body = render_template("mail/signon_corrected.txt", contact_name=_("[the contact person's name]"),
+                           organization=_("[the organization's name]"), statement=statement, note=note,
+                           changes=_changes_text(diff.ops),
+                           link=external_url("signons.corrections", slug=statement.slug),
+                           withdraw_link=_("[a link of their own]"))
+    recipients = db.session.scalar(select(func.count()).select_from(SignOn).where(*_told_of_corrections(statement)))
+    return CorrectionPreview(diff.ops, recipients, _correction_subject(statement), body)
 
 
 # --- publication -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Pages for coordinators and staff: open sign-on, moderate, add sign-ons by hand, export with contacts."""
 
+import hashlib
 import re
 
 from babel.lists import format_list
@@ -17,15 +18,15 @@ from statements.core.i18n import current_language, language_name
 from statements.core.loaders import load_for
 from statements.core.policy import Permission, sees_signatory, sees_unnamed_signatories
 from statements.core.security import PRIVATE
-from statements.drafts import services as drafts
+from statements.drafts import diffing, services as drafts
 from statements.drafts.forms import CorrectionForm
 from statements.drafts.models import State, Statement
 from statements.extensions import db
-from statements.signons import bp, entry, services
+from statements.signons import bp, entry, services, versions
 from statements.signons.api import _csv_response
 from statements.signons.forms import DecisionForm, OpenSignOnForm, StaffAddForm
 from statements.signons.models import SignOn, SignOnStatus
-from statements.translating.services import translations_behind
+from statements.translating.services import translations_behind, translations_of
 
 QUEUE_PAGE_SIZE = 50
 
@@ -287,9 +288,28 @@ def publish(statement_id: int):
                                                locale=language))
 
 
+def previewed_key(base: int | None, text: str | None, note: str | None) -> str:
+    """A digest of what a correction's preview showed: the send button sends only what was previewed."""
+    shown = (base, (text or "").replace("\r\n", "\n"), (note or "").strip())
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+
+
+def _render_correction(statement: Statement, form: CorrectionForm, preview=None, status: int = 200):
+    """The correction form; with a preview, the differences and the mail, and the button that sends it."""
+    if preview is not None:
+        form.previewed.data = previewed_key(form.base.data, form.text.data, form.note.data)
+    public = {version.id for version in versions.public_versions(statement)[1:]}
+    translations = [(translation, translation.id in public) for translation in translations_of(statement)]
+    return render_template("signons/correct.html", statement=statement, form=form, preview=preview,
+                           rows=diffing.rows(preview.ops) if preview else [],
+                           counts=diffing.count_words(preview.ops) if preview else None,
+                           translations=translations), status
+
+
 @bp.route("/statements/<int:statement_id>/correct", methods=["GET", "POST"])
 def correct(statement_id: int):
-    """Correct the text of a published statement: a new published revision, with a note for readers."""
+    """Correct the text of a published statement: preview the differences and the mail, then send; a new
+    published revision, with a note for readers."""
     statement = _load_to_steer(statement_id)
     if statement.state != State.PUBLISHED.value or statement.source_id is not None:
         flash(_("Only the text of a published statement can be corrected. While the text is not published, "
@@ -298,24 +318,35 @@ def correct(statement_id: int):
     form = CorrectionForm()
     if request.method == "GET":
         form.base.data, form.text.data = statement.latest_number, drafts.revision_text(statement.final_revision)
-        return render_template("signons/correct.html", statement=statement, form=form)
-    if form.validate_on_submit():
-        try:
-            told = services.correct_published_text(current_user, statement, form.base.data, form.text.data or "",
-                                                   form.note.data)
+        return _render_correction(statement, form)
+    if not form.validate_on_submit():
+        form.form_errors.extend(form.base.errors)
+        return _render_correction(statement, form, status=400)
+    text, note = form.text.data or "", form.note.data
+    sending = "send" in request.form
+    try:
+        if sending and form.previewed.data == previewed_key(form.base.data, text, note):
+            told = services.correct_published_text(current_user, statement, form.base.data, text, note)
             db.session.commit()
-        except InvalidInput as error:
-            db.session.rollback()
-            add_error(form, error)
-        except Conflict as error:  # corrected by someone else meanwhile: keep this text to compare and resend
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            form.base.data, form.base.raw_data = statement.latest_number, [str(statement.latest_number)]
-            return render_template("signons/correct.html", statement=statement, form=form), 409
-        else:
             flash(_("The corrected text is published as revision %(number)s.", number=statement.latest_number)
                   + " " + ngettext("%(num)s signatory was told by email.", "%(num)s signatories were told by email.",
                                    told), "success")
             return redirect(url_for("drafts.statement", statement_id=statement.id))
-    form.form_errors.extend(form.base.errors)
-    return render_template("signons/correct.html", statement=statement, form=form), 400
+        preview = services.preview_correction(statement, form.base.data, text, note)
+    except InvalidInput as error:
+        db.session.rollback()
+        add_error(form, error)
+        return _render_correction(statement, form, status=400)
+    except Conflict as error:
+        db.session.rollback()
+        if drafts.already_corrected(current_user, statement, form.base.data, text, note):  # sent twice
+            flash(_("This correction is already published."), "success")
+            return redirect(url_for("drafts.statement", statement_id=statement.id))
+        # corrected by someone else meanwhile: keep this text to compare and preview again
+        form.form_errors.append(error.message)
+        form.base.data, form.base.raw_data = statement.latest_number, [str(statement.latest_number)]
+        return _render_correction(statement, form, status=409)
+    if sending:  # the text or the note changed after the preview: show what would be sent now
+        form.form_errors.append(_("The text or the note changed after the preview. Check the differences and "
+                                  "the email below again, then send the correction."))
+    return _render_correction(statement, form, preview)

@@ -18,7 +18,7 @@ from statements.mail.models import OutboxMessage
 from statements.talking_points import services as points
 from statements.talking_points.models import TalkingPoint
 from tests.browser.conftest import check_page, log_in
-from tests.factories import make_statement
+from tests.factories import add_failed_mail, make_statement
 
 
 def _link_in_outbox(address: str, path_part: str) -> str:
@@ -175,6 +175,16 @@ def _(page, app, world):
 def _(page, app, world):
     _some_history(app, world)
     page.goto("/admin/users")
+
+
+@page_type("outbox", who="admin", heading="Outgoing mail")
+def _(page, app, world):
+    with app.app_context():
+        add_failed_mail("maria.confirm@redmujeres.example", "Confirm the sign-on of Red de Mujeres Migrantes")
+        add_failed_mail("old-contact@example.net", "A comment mentions you", attempts=3, status="pending",
+                        error="SMTPRecipientsRefused: {'old-contact@example.net': (550, b'No such user')}")
+    page.goto("/admin/mail")
+    expect(page.locator(".outbox-message")).to_have_count(2)
 
 
 @page_type("audit log", who="admin", heading="Audit log")
@@ -481,6 +491,8 @@ IN_OTHER_LANGUAGES = [
     ("organizations", "ar", "المنظمات الأعضاء"),
     ("people", "es", "Personas"),
     ("audit log", "ar", "سجل التدقيق"),
+    ("outbox", "ar", "البريد الصادر"),
+    ("outbox", "es", "Correo saliente"),
     ("not found", "ar", "الصفحة غير موجودة"),
     ("not found logged out", "es", "Página no encontrada"),
 ]

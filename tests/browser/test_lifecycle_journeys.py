@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from statements.accounts.models import User
 from statements.drafts import services as drafts
@@ -24,12 +25,17 @@ def flash(page):
     return page.locator(".flash")
 
 
-def _published(app, world) -> int:
-    """A published statement with a named signatory, through the services."""
+def _published(app, world, translated: bool = False) -> int:
+    """A published statement with a named signatory (and a public Spanish version), through the services."""
     with app.app_context():
         statement = open_statement(world, title="Protection for people who move",
                                    slug="protection-for-people-who-move")
         sign(world, statement, "Red de Mujeres Migrantes", contact_email="maria.published@redmujeres.example")
+        statement_id = statement.id
+    if translated:
+        _translate(app, world, statement_id)
+    with app.app_context():
+        statement = db.session.get(Statement, statement_id)
         coordinator = db.session.get(User, world.user_ids["coordinator"])
         signons.close_signon(coordinator, statement)
         drafts.transition(coordinator, statement, "published")
@@ -125,21 +131,62 @@ def test_a_coordinator_publishes_after_the_preview(app, page, world):
     expect(page.locator(".title-row .state")).to_have_text("Published")
 
 
+def _translate(app, world, statement_id: int) -> tuple[int, str]:
+    """Give a statement a final Spanish translation in step with its final text (a public version)."""
+    from statements.translating import services as translating
+
+    with app.app_context():
+        coordinator = db.session.get(User, world.user_ids["coordinator"])
+        source = db.session.get(Statement, statement_id)
+        spanish = translating.start_translation(coordinator, source, "es", "Protección para quienes se desplazan")
+        drafts.save_revision(coordinator, spanish, spanish.latest_number, SPANISH, "Traducción")
+        drafts.transition(coordinator, spanish, "final")
+        db.session.commit()
+        return spanish.id, spanish.slug
+
+
+SPANISH = """# Protección para las personas desplazadas por el cambio climático
+
+Los gobiernos deben **garantizar** protección legal a quienes se desplazan por inundaciones, sequías y la subida
+del mar. Esto significa un estatus *regular*, trabajo digno y el derecho a traer a sus familias.
+
+- Abrir vías regulares para las personas desplazadas por desastres.
+- Contar el desplazamiento en cada plan nacional de adaptación."""
+
+
 def test_a_coordinator_corrects_the_published_text_and_the_public_page_says_so(app, page, new_context, world):
-    statement_id = _published(app, world)
+    statement_id = _published(app, world, translated=True)
+    with app.app_context():
+        spanish = db.session.scalar(select(Statement).where(Statement.source_id == statement_id))
+        spanish_id, spanish_slug = spanish.id, spanish.slug
     log_in(page, world.emails["coordinator"])
     page.goto(f"/statements/{statement_id}")
     page.get_by_role("link", name="Correct the published text").click()
+    # the translation that leaves the public site once the correction is published, with a way to update it
+    warning = page.locator(".correction-translations")
+    expect(warning).to_contain_text("This statement has translations")
+    expect(warning).to_contain_text("Protección para quienes se desplazan (Spanish) · on the public site now")
+    expect(warning.get_by_role("link", name="Update the Spanish translation")).to_have_attribute(
+        "href", f"/statements/{spanish_id}/paragraphs")
+    expect(page.get_by_role("button", name="Send correction")).to_have_count(0)  # a preview comes first
     text = page.get_by_label("Corrected text (Markdown)")
     text.fill(text.input_value().replace("droughts and", "droughts, fires and"))
-    page.get_by_role("button", name="Publish the corrected text").click()
+    page.get_by_role("button", name="Preview", exact=True).click()
     expect(page.locator("#note-error")).to_have_text("Say what you corrected and why: readers see this note.")
-    expect(page.get_by_label("Corrected text (Markdown)")).to_have_value(
-        page.get_by_label("Corrected text (Markdown)").input_value())
     check_page(page, "correct the published text with errors")
     assert "fires" in page.get_by_label("Corrected text (Markdown)").input_value()
     page.get_by_label("What did you correct, and why?").fill("Added fires to the list of disasters")
-    page.get_by_role("button", name="Publish the corrected text").click()
+    page.get_by_role("button", name="Preview", exact=True).click()
+    # the differences, marked as on the compare page, and the email the signatory will get
+    expect(page.locator(".correction-preview ins").first).to_contain_text("fires")
+    expect(page.locator(".correction-preview").first).to_contain_text("1 word added, 0 words removed.")
+    mail = page.locator(".mail-body")
+    expect(mail).to_contain_text("What was corrected: Added fires to the list of disasters")
+    expect(mail).to_contain_text("{+")
+    expect(page.locator(".correction-preview").nth(1)).to_contain_text("It goes to 1 approved signatory")
+    assert "fires" in page.get_by_label("Corrected text (Markdown)").input_value()  # the text as typed
+    check_page(page, "correct the published text preview")
+    page.get_by_role("button", name="Send correction").click()
     expect(flash(page)).to_have_text("The corrected text is published as revision 2. "
                                      "1 signatory was told by email.")
 
@@ -152,6 +199,7 @@ def test_a_coordinator_corrects_the_published_text_and_the_public_page_says_so(a
     public.get_by_role("link", name="See what changed").click()
     expect(public.locator("ins").first).to_contain_text("fires")
     check_page(public, "corrections of the published text")
+    assert public.goto(f"/s/{spanish_slug}").status == 404  # off the public site until brought up to date
 
 
 @pytest.mark.parametrize("language", ["es", "ar"])
@@ -172,6 +220,12 @@ def test_the_new_pages_in_other_languages_have_no_accessibility_violations(app, 
         expect(page.locator("html")).to_have_attribute("lang", language)
         expect(page.locator("html")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
         check_page(page, f"{name} {language}")
+    text = page.locator("textarea[name=text]")  # the correction form is the last page opened
+    text.fill(text.input_value() + "\n\nAnd one more.")
+    page.locator("input[name=note]").fill("Una línea más")
+    page.locator("button[name=preview]").click()
+    expect(page.locator(".mail-body")).to_be_visible()
+    check_page(page, f"correct the published text preview {language}")
     page.goto(f"/statements/{world.statement_id}")
     page.locator(f"form[action='/statements/{world.statement_id}/transition'] button").first.click()
     expect(page.locator("html")).to_have_attribute("lang", language)

@@ -63,6 +63,9 @@ EXPECTATIONS = {
     ("accounts.edit_organization", "POST"): STAFF,
     ("accounts.users", "GET"): STAFF,
     ("accounts.set_staff", "POST"): STAFF,
+    ("accounts.mail_outbox", "GET"): STAFF,
+    ("accounts.retry_mail", "POST"): STAFF,
+    ("accounts.discard_mail", "POST"): STAFF,
     ("audit.log", "GET"): STAFF,
     ("health.health", "GET"): EVERYONE,  # for load balancers and monitors
     ("language.choose", "POST"): EVERYONE,  # the language switcher on every page
@@ -244,6 +247,7 @@ def url_for_rule(rule, world, on_translation: bool = False) -> str:
         "grant_id": world.grant_id,
         "language": "es",
         "notification_id": 1,
+        "message_id": getattr(world, "message_id", 0),
     }
     if on_translation:
         values |= {"statement_id": world.translation_id, "thread_id": world.translation_thread_id,
@@ -288,10 +292,12 @@ def _check(response, expected, label):
 
 @pytest.fixture
 def world_with_translator(app, world):
-    from tests.factories import add_translator
+    from tests.factories import add_failed_mail, add_translator
 
     with app.app_context():
-        return add_translator(world)
+        world = add_translator(world)
+        world.message_id = add_failed_mail()
+        return world
 
 
 def _request(client, world, endpoint, method, url):

@@ -46,11 +46,26 @@ def coordinator(make_client, world):
     return client
 
 
-def correct(client, statement_id: int, text: str = CORRECTED, note: str = NOTE, base: str | None = None):
+def hidden_value(page: str, name: str) -> str:
+    return page.split(f'name="{name}"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+
+
+def preview(client, statement_id: int, text: str = CORRECTED, note: str = NOTE, base: str | None = None):
     if base is None:
-        base = client.get(f"/statements/{statement_id}/correct").get_data(as_text=True) \
-            .split('name="base"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
-    return client.submit(f"/statements/{statement_id}/correct", {"base": base, "text": text, "note": note})
+        base = hidden_value(client.get(f"/statements/{statement_id}/correct").get_data(as_text=True), "base")
+    return client.submit(f"/statements/{statement_id}/correct",
+                         {"base": base, "text": text, "note": note, "preview": "1"})
+
+
+def correct(client, statement_id: int, text: str = CORRECTED, note: str = NOTE, base: str | None = None):
+    """Preview the correction, then send it as previewed (the answer to the preview when it is refused)."""
+    shown = preview(client, statement_id, text, note, base)
+    if shown.status_code != 200:
+        return shown
+    page = shown.get_data(as_text=True)
+    return client.submit(f"/statements/{statement_id}/correct",
+                         {"base": hidden_value(page, "base"), "text": text, "note": note,
+                          "previewed": hidden_value(page, "previewed"), "send": "1"})
 
 
 def stored(app, statement_id: int) -> dict:
@@ -164,12 +179,36 @@ def test_a_broken_form_is_refused(app, coordinator, published, base):
     assert stored(app, published)["corrections"] == 0
 
 
+def _send_as_previewed(client, statement_id: int, page: str, text: str = CORRECTED, note: str = NOTE):
+    return client.submit(f"/statements/{statement_id}/correct",
+                         {"base": hidden_value(page, "base"), "text": text, "note": note,
+                          "previewed": hidden_value(page, "previewed"), "send": "1"})
+
+
 def test_sending_the_correction_twice_makes_one(app, coordinator, published, mailbox):
-    assert correct(coordinator, published, base="1").status_code == 302
-    again = correct(coordinator, published, base="1")
+    mailbox.deliver()
+    mailbox.messages.clear()
+    page = preview(coordinator, published).get_data(as_text=True)
+    first = _send_as_previewed(coordinator, published, page)
+    again = _send_as_previewed(coordinator, published, page)  # a second click on the same button
+    assert first.status_code == 302 and again.status_code == 302
+    assert "This correction is already published." in flashes(
+        coordinator.get(again.headers["Location"]).get_data(as_text=True))
+    assert stored(app, published)["corrections"] == 1 and stored(app, published)["latest"] == 2
+    mailbox.deliver()
+    assert len(mailbox.messages) == 2  # each signatory told once
+
+
+def test_a_correction_made_by_someone_else_meanwhile_keeps_this_text(app, make_client, world, coordinator,
+                                                                      published):
+    page = preview(coordinator, published, text=CORRECTED + "\nMine.\n").get_data(as_text=True)
+    staff = make_client()
+    staff.login(world.emails["admin"])
+    assert correct(staff, published).status_code == 302
+    again = _send_as_previewed(coordinator, published, page, text=CORRECTED + "\nMine.\n")
     assert again.status_code == 409
     assert "Someone corrected this text while you were editing." in words(again)
-    assert "fires" in again.get_data(as_text=True)  # kept, to compare and send again
+    assert "Mine." in again.get_data(as_text=True)  # kept, to compare and send again
     assert stored(app, published)["corrections"] == 1
 
 
