@@ -49,6 +49,8 @@ class Permission(StrEnum):
     THREAD_RESOLVE = "thread:resolve"
     COMMENT_CHANGE = "comment:change"
     SIGNON_MANAGE = "signon:manage"
+    #: the campaign panel's public link, QR code and count (its goal, sources and partner links: SIGNON_MANAGE)
+    CAMPAIGN_VIEW = "campaign:view"
     UNNAMED_SIGNATORY_VIEW = "unnamed_signatory:view"
     STATEMENT_EXPORT = "statement:export"
     STATEMENT_PRINT = "statement:print"
@@ -60,7 +62,7 @@ class Permission(StrEnum):
 
 #: What each role in a group may do there. Staff (admins) may do everything.
 _READ = frozenset({Permission.GROUP_VIEW, Permission.STATEMENT_VIEW, Permission.POINT_VIEW,
-                   Permission.COMMENT_CREATE, Permission.STATEMENT_PRINT})
+                   Permission.COMMENT_CREATE, Permission.STATEMENT_PRINT, Permission.CAMPAIGN_VIEW})
 _WRITE = _READ | {Permission.STATEMENT_EDIT, Permission.POINT_EDIT, Permission.TRANSLATION_START}
 _STEER = _WRITE | {Permission.GROUP_MANAGE_MEMBERS, Permission.STATEMENT_CREATE, Permission.STATEMENT_TRANSITION,
                    Permission.POINT_DECIDE, Permission.THREAD_RESOLVE, Permission.SIGNON_MANAGE,

@@ -3,7 +3,7 @@
 Pages load scripts, styles, fonts and images from this site only, with no inline script and no
 inline style but the print view's and the site's own files written into a page (allowed by their
 hashes), so markup that slipped into a page could not run or restyle it; and no site may frame
-them except the count badge, which partners embed.
+them except the count badge and the sign-on widget, which partners embed.
 """
 
 import base64
@@ -52,6 +52,8 @@ CONTENT_SECURITY_POLICY = "; ".join([
 OWN_POLICIES = {
     # partners embed the count badge: an SVG document of shapes and text that needs nothing loaded
     "signons.badge": "default-src 'none'; frame-ancestors *",
+    # ...and the sign-on widget: a page like any other, but any site may frame it
+    "signons.embed": CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *"),
     # the print view is the PDF's own HTML, whose page size and running headers are an inline stylesheet
     "export.print_view": CONTENT_SECURITY_POLICY.replace(f"style-src 'self' {_hashes(INLINE_STYLES)}",
                                                          "style-src 'self' 'unsafe-inline'"),

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import gettext as _
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -90,6 +90,8 @@ class Statement(db.Model):
     signon_closing_message: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: keep the list of names private until the statement is published (the count still shows)
     signon_list_hidden: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    #: how many sign-ons the coordinators aim for, shown on the campaign panel; None: no goal
+    signon_goal: Mapped[int | None] = mapped_column(Integer)
 
     #: when the comment period ends (UTC), shown with a countdown; None: it ends when a coordinator says
     comment_period_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

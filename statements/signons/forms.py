@@ -14,7 +14,7 @@ from statements.core.countries import country_choices
 from statements.core.forms import LongSelectField, choices
 from statements.core.timezones import zone_choices
 from statements.core.i18n import current_language
-from statements.signons.models import MESSAGE_MAX, NAME_MAX, Visibility
+from statements.signons.models import MESSAGE_MAX, NAME_MAX, PARTNER_NAME_MAX, Visibility
 
 
 def at_most(limit: int) -> Length:
@@ -95,6 +95,8 @@ class SignOnForm(FlaskForm):
     nickname = StringField(_l("Leave this field empty"), validators=[Optional()])
     #: when the form was shown, signed, to refuse forms sent faster than a person can fill them
     started = HiddenField()
+    #: the token of the partner link that brought the signer here, if any (signons.campaign)
+    via = HiddenField()
 
 
 class CodeForm(FlaskForm):
@@ -136,3 +138,17 @@ class StaffAddForm(FlaskForm):
                          description=_l("Organization; country code or name; type; contact name; contact email; "
                                         "website (optional). Or upload a CSV file with those columns."))
     default_visibility = SelectField(_l("How they appear"), default=Visibility.NAMED.value, choices=_visibilities)
+
+
+class GoalForm(FlaskForm):
+    # text, not a number field: "0", "lots" or "1e9" get an answer in words beside the field
+    goal = StringField(_l("Goal: number of sign-ons (optional)"), validators=[Optional(), at_most(20)],
+                       description=_l("A whole number, like 500. Leave it empty for no goal."),
+                       render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+class PartnerLinkForm(FlaskForm):
+    name = StringField(_l("Partner's name"), validators=[
+        DataRequired(_l("Enter the partner's name, like the member organization the link is for.")),
+        at_most(PARTNER_NAME_MAX)],
+        description=_l("Only coordinators and staff see it: the public sees an ordinary sign-on form."))

@@ -116,11 +116,14 @@ class SignOn(db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: the partner's link that brought this sign-on to the form, if any (never shown publicly)
+    partner_link_id: Mapped[int | None] = mapped_column(ForeignKey("partner_link.id", ondelete="SET NULL"))
 
     statement = relationship("Statement")
     revision = relationship("Revision", foreign_keys=[revision_id])
     decided_by: Mapped[User | None] = relationship()
     possible_duplicate_of: Mapped["SignOn | None"] = relationship(remote_side=[id])
+    partner_link: Mapped["PartnerLink | None"] = relationship()
 
     @property
     def group(self):
@@ -132,3 +135,40 @@ class SignOn(db.Model):
 
     def __repr__(self) -> str:
         return f"<SignOn {self.id} {self.organization_name!r} {self.status}>"
+
+
+PARTNER_NAME_MAX = 120
+
+
+class PartnerLink(db.Model):
+    """A named link to a statement's sign-on form, given to one partner: the sign-ons it brings say so.
+    Only coordinators and staff see the partner's name and the link's token."""
+
+    __tablename__ = "partner_link"
+    __table_args__ = (
+        # a name is given once per statement, even when the form is sent twice at once
+        Index("uq_partner_link_statement_name", "statement_id", "name_key", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(PARTNER_NAME_MAX))
+    #: the name folded (case, spaces), so that "Red Norte" and "red  norte" are the same partner
+    name_key: Mapped[str] = mapped_column(String(PARTNER_NAME_MAX))
+    #: random and unguessable: it travels in the link's address and the form's hidden field
+    token: Mapped[str] = mapped_column(String(40), unique=True)
+    #: a link turned off still opens the form, but what is signed through it is no longer put to its name
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    turned_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    statement = relationship("Statement")
+    created_by: Mapped[User | None] = relationship()
+
+    @property
+    def group(self):
+        return self.statement.group
+
+    def __repr__(self) -> str:
+        return f"<PartnerLink {self.id} {self.name!r}>"

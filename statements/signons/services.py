@@ -29,7 +29,7 @@ from statements.extensions import db
 from statements.mail.services import queue_mail
 from statements.notifications import services as notifications
 from statements.notifications.kinds import SIGNONS_WAITING
-from statements.signons import appearance, duplicates
+from statements.signons import appearance, campaign, duplicates
 from statements.signons.versions import public_version_in
 from statements.signons.models import CONFIRMED_STATUSES, SignOn, SignOnStatus, Visibility
 
@@ -384,15 +384,16 @@ def sign(statement: Statement, fields: dict, language: str = DEFAULT_LANGUAGE) -
     if not fields.get("authorized"):
         raise InvalidInput(_("Tick the box to confirm you may sign for this organization."), field="authorized")
     language = supported(language) or DEFAULT_LANGUAGE
+    partner_link = campaign.active_link_for(statement, fields.get("via"))  # a made-up token brings nothing
     signon = SignOn(statement_id=statement.id, revision_id=statement.final_revision_id, authorized=True,
                     status=SignOnStatus.PENDING.value, source="form", confirm_nonce=secrets.token_hex(8),
                     withdraw_nonce=secrets.token_hex(8), confirm_sent_at=utcnow(), code_attempts=0,
-                    language=language)
+                    language=language, partner_link_id=partner_link.id if partner_link else None)
     _fill(signon, fields)
     found = flag_if_duplicate(statement, signon)
     if found is not None and found.exact and found.same_address and found.unconfirmed:
         # the form sent twice, or corrected
-        return _send_again_with_new_answers(statement, found.id, fields, language)
+        return _send_again_with_new_answers(statement, found.id, fields, language, signon.partner_link_id)
     if found is not None and found.exact and (found.publicly_named or found.same_address) and not found.unconfirmed:
         return _refuse_by_email(statement, signon, found)
     code = _new_code(signon)
@@ -402,8 +403,8 @@ def sign(statement: Statement, fields: dict, language: str = DEFAULT_LANGUAGE) -
     return signon, code
 
 
-def _send_again_with_new_answers(statement: Statement, earlier_id: int, fields: dict,
-                                 language: str) -> tuple[SignOn, str | None]:
+def _send_again_with_new_answers(statement: Statement, earlier_id: int, fields: dict, language: str,
+                                 partner_link_id: int | None = None) -> tuple[SignOn, str | None]:
     """The same address signs again before confirming: keep one sign-on, with the latest answers.
 
     A form sent twice in a row (a double click, a correction) does not send a second email, which
@@ -412,6 +413,7 @@ def _send_again_with_new_answers(statement: Statement, earlier_id: int, fields: 
     earlier = db.session.get(SignOn, earlier_id)
     _fill(earlier, fields)
     earlier.language = language
+    earlier.partner_link_id = earlier.partner_link_id or partner_link_id  # the first link to bring it keeps it
     if earlier.confirm_sent_at and utcnow() - earlier.confirm_sent_at < RESEND_AFTER:
         return earlier, None
     earlier.confirm_nonce, earlier.confirm_sent_at = secrets.token_hex(8), utcnow()

@@ -143,13 +143,14 @@ def export(statement_id: int):
     statement = _load(statement_id)
     rows = [["id", "organization", "country", "type", "website", "contact_name", "contact_email", "visibility",
              "status", "signed_revision", "consent_to_contact", "source", "signed_at", "confirmed_at", "message",
-             "possible_duplicate_of", "moderation_note"]]
+             "possible_duplicate_of", "moderation_note", "partner_link"]]
     for s in db.session.scalars(services.contacts_query(statement, unnamed=sees_unnamed_signatories(current_user))):
         rows.append([s.id, s.organization_name, s.country, s.org_type, s.website, s.contact_name, s.contact_email,
                      s.visibility, s.status, s.revision.number, "yes" if s.consent_to_contact else "no", s.source,
                      s.created_at.isoformat(timespec="seconds"),
                      s.confirmed_at.isoformat(timespec="seconds") if s.confirmed_at else "", s.message,
-                     s.possible_duplicate_of_id or "", s.moderation_note])
+                     s.possible_duplicate_of_id or "", s.moderation_note,
+                     s.partner_link.name if s.partner_link else ""])  # the partner link that brought it
     response = _csv_response(rows, f"{statement.slug}-signons-with-contacts.csv")
     response.headers["Cache-Control"] = PRIVATE  # contact details: for this person, never kept by a cache
     return response

@@ -1,5 +1,6 @@
 """Public pages: read the final text, sign on, confirm, withdraw, and see who signed."""
 
+import secrets
 import time
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -22,7 +23,7 @@ from statements.core.urls import external_url
 from statements.drafts import services as drafts
 from statements.drafts.models import State, Statement
 from statements.extensions import db, limiter
-from statements.signons import bp, charts, services, versions
+from statements.signons import bp, campaign, charts, services, versions
 from statements.signons.forms import CodeForm, ResendForm, SignOnForm
 from statements.signons.models import SignOn, SignOnStatus
 
@@ -114,10 +115,14 @@ def _started_value() -> str:
 
 
 def _render_public(statement: Statement, version: Statement, form: SignOnForm | None = None, status: int = 200,
-                   started: str | None = None):
-    """The statement's page in one of its versions: that version's final text, the source's sign-on."""
+                   started: str | None = None, via: str | None = None):
+    """The statement's page in one of its versions: that version's final text, the source's sign-on; `via`, the
+    token of the partner link the visitor came by, goes with the form."""
     form = form or SignOnForm()
     form.started.data = started or _started_value()
+    if via is not None:
+        form.via.data = via
+    via = campaign.clean_token(form.via.data)
     final = version.final_revision
     public_versions = versions.public_versions(statement)
     return render_template("signons/public.html", statement=statement, version=version,
@@ -127,7 +132,9 @@ def _render_public(statement: Statement, version: Statement, form: SignOnForm | 
                            resend_form=ResendForm(prefix="resend"), is_open=statement.state == State.SIGNON_OPEN,
                            published_on=drafts.published_on(statement),
                            last_correction=next(iter(drafts.corrections_of(statement)), None),
-                           share_url=external_url("signons.public", slug=version.slug)), status
+                           share_url=external_url("signons.public", slug=version.slug),
+                           # the language switcher comes back with the partner's token only to who came with it
+                           language_next=url_for("signons.public", slug=version.slug, via=via or None)), status
 
 
 def _network_look():
@@ -151,13 +158,20 @@ def _public_page_key(statement: Statement, version: Statement | None = None) -> 
 @bp.route("/s/<slug>")
 def public(slug: str):
     statement, version = load_public_version(slug)
+    # a partner link's token, as given: whether it is one is not said here (sign looks it up)
+    via = campaign.clean_token(request.args.get("via"))
     if current_user.is_authenticated or session.get("_flashes"):  # a page for this person alone
-        return _render_public(statement, version)
+        return _render_public(statement, version, via=via)
     # the page most visitors get, during a burst of signing: made once, with each visitor's own
-    # CSRF token and start time swapped in
-    values = {"csrf": generate_csrf(), "started": _started_value()}
+    # CSRF token, start time and partner token swapped in
+    values = {"csrf": generate_csrf(), "started": _started_value(), "via": via}
+
+    def render():
+        made_with = {**values, "via": "via-" + secrets.token_hex(16)}  # never the first visitor's own token
+        return _render_public(statement, version, started=values["started"], via=made_with["via"])[0], made_with
+
     return public_pages().page((version.id, current_language()), _public_page_key(statement, version), values,
-                             lambda: (_render_public(statement, version, started=values["started"])[0], values))
+                               render)
 
 
 @bp.route("/s/<slug>/corrections")

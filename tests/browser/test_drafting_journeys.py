@@ -205,16 +205,24 @@ def test_comparing_two_revisions_inline_and_side_by_side_in_both_directions(app,
     page.get_by_label("Compare to revision 2").check()
     page.get_by_role("button", name="Compare the chosen revisions").click()
 
-    # older to newer, inline: what was added is underlined, what was removed struck out
+    # older to newer, as readers see it: what was added is underlined, what was removed struck out
     expect(page.get_by_role("heading", name="Revision 1 → revision 2")).to_be_visible()
     expect(page.locator("main")).to_contain_text("3 words added, 4 words removed.")
+    rendered = page.locator(".diff-rendered")
+    expect(rendered.locator("ins")).to_have_text(["and droughts", "now"])
+    expect(rendered.locator("del")).to_have_text(["before the next season"])
+
+    # the Markdown source, inline
+    page.get_by_label("Show").select_option(label="Markdown source, inline")
+    page.get_by_role("button", name="Compare", exact=True).click()
+    expect(page).to_have_url(re.compile(r"view=inline"))
     inline = page.locator(".diff-inline")
     expect(inline.locator("ins")).to_have_text(["and droughts", "now"])
     expect(inline.locator("del")).to_have_text(["before the next season"])
     expect(inline.locator(".diff-row").first).to_have_text(re.compile(r"^Floods and droughts force families"))
 
     # side by side: the old text on the left with its removals, the new on the right with its additions
-    page.get_by_label("Show").select_option(label="Side by side")
+    page.get_by_label("Show").select_option(label="Markdown source, side by side")
     page.get_by_role("button", name="Compare", exact=True).click()
     expect(page).to_have_url(re.compile(r"view=side"))
     side = page.locator("table.diff-side")

@@ -150,6 +150,14 @@ EXPECTATIONS = {
     ("signons.export", "GET"): GROUP_MANAGERS,
     ("signons.staff_add", "GET"): GROUP_MANAGERS,
     ("signons.staff_add", "POST"): GROUP_MANAGERS,
+    # the world's statement is a draft: its campaign page says it has none yet, its changes are sent back with why,
+    # and it has no QR code (tests/signons/test_campaign.py checks the statement open for sign-on)
+    ("signons.campaign_panel", "GET"): GROUP_MEMBERS,
+    ("signons.campaign_goal", "POST"): GROUP_MANAGERS,
+    ("signons.create_partner_link", "POST"): GROUP_MANAGERS,
+    ("signons.switch_partner_link", "POST"): GROUP_MANAGERS,
+    ("signons.qr_code", "GET"): {**dict.fromkeys(ROLES, HIDDEN), "anonymous": LOGIN},
+    ("signons.embed", "GET"): EVERYONE,  # the sign-on widget partners frame
     ("export.export", "GET"): GROUP_MANAGERS,
     ("export.export", "POST"): GROUP_MANAGERS,
     ("export.progress", "GET"): GROUP_MANAGERS,
@@ -185,6 +193,8 @@ TRANSLATOR_REFUSED = {
     ("signons.decide", "POST"), ("signons.export", "GET"), ("signons.staff_add", "GET"),
     ("signons.staff_add", "POST"), ("export.export", "GET"), ("export.export", "POST"), ("export.print_view", "GET"),
     ("translating.invite_translator", "POST"), ("translating.remove_translator", "POST"),
+    ("signons.campaign_panel", "GET"), ("signons.campaign_goal", "POST"), ("signons.create_partner_link", "POST"),
+    ("signons.switch_partner_link", "POST"),
 }
 #: the translator opened the thread and wrote its comment: only its author (and staff) may change the comment,
 #: only its author and the group's coordinators resolve the thread
@@ -248,6 +258,7 @@ def url_for_rule(rule, world, on_translation: bool = False) -> str:
         "language": "es",
         "notification_id": 1,
         "message_id": getattr(world, "message_id", 0),
+        "kind": "svg",
     }
     if on_translation:
         values |= {"statement_id": world.translation_id, "thread_id": world.translation_thread_id,

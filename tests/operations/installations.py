@@ -114,7 +114,7 @@ def fill(app) -> None:
     from statements.drafts.models import Correction, Revision, Statement, StatementRead
     from statements.export.models import ExportFile, NetworkSettings
     from statements.notifications.models import Notification, NotificationPreference, ReminderSent
-    from statements.signons.models import SignOn
+    from statements.signons.models import PartnerLink, SignOn
     from statements.talking_points.models import PointUse, TalkingPoint
 
     with app.app_context():
@@ -161,6 +161,13 @@ def fill(app) -> None:
         first.possible_duplicate_of_id = twin.id  # a sign-on pointing at a later one: written in a second pass
         withdrawn = db.session.get(SignOn, first.id + 1)
         withdrawn.status, withdrawn.withdrawn_at, withdrawn.decided_by_id = "withdrawn", twin.created_at, admin.id
+        signing.signon_goal = 500
+        partner = PartnerLink(statement_id=signing.id, name="Réseau Sahel · شبكة", name_key="réseau sahel · شبكة",
+                              token="a-partner-link-token-0123", active=False, created_by_id=admin.id,
+                              turned_off_at=twin.created_at)
+        db.session.add(partner)
+        db.session.flush()
+        twin.partner_link_id = partner.id
         db.session.commit()
 
 
