@@ -6,9 +6,11 @@
 Builds a fresh instance folder with its own SQLite database (or a fresh schema in the
 PostgreSQL database given with --database-url), migrates it and loads the demo data. Serves the
 app and the hello-world side by side, each under gunicorn on 127.0.0.1 with the same settings,
-logs in as the demo coordinator, and measures the working group page (logged in), the login
-page (anonymous) and the hello-world, taking turns in rounds. Prints each target's figures and
-each page's throughput as a ratio of the hello-world's. Everything it created is removed at
+logs in as the demo coordinator, and measures the pages a member works in (home, the working
+group, the demo's draft statement, its compare page and its threads, logged in), the login page
+(anonymous) and the hello-world, taking turns in rounds. Prints each target's figures with the
+CPU its gunicorn workers spent per request (the database's own process is not counted: on
+PostgreSQL, add the backend's CPU), and each page's throughput as a ratio of the hello-world's. Everything it created is removed at
 the end.
 """
 
@@ -18,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import signal
@@ -130,6 +133,8 @@ class Target:
     path: str
     cookies: dict[str, str] | None = None
     rounds: list[LoadResult] = field(default_factory=list)
+    #: CPU seconds the server's workers spent while this target's rounds ran
+    server_cpu_s: float = 0.0
 
 
 def split(total: int, parts: int) -> list[int]:
@@ -153,9 +158,19 @@ def measure(targets: list[Target], args: argparse.Namespace) -> None:
         print(f"round {index + 1} of {len(sizes)}: {size} requests per target ...", file=sys.stderr, flush=True)
         # Rotate the order too, so no target always runs right after another.
         for target in targets[index % len(targets):] + targets[:index % len(targets)]:
+            cpu_before = target.server.cpu_seconds()
             target.rounds.append(run_load(target.server.port, target.path, requests=size,
                                           concurrency=args.concurrency, time_limit=args.time_limit / len(sizes),
                                           cookies=target.cookies, label=target.label))
+            target.server_cpu_s += target.server.cpu_seconds() - cpu_before
+
+
+def demo_statement_path(group_page: str) -> str:
+    """The first statement the demo group's page links to: the draft with revisions and threads."""
+    found = re.search(r'href="(/statements/\d+)"', group_page)
+    if not found:
+        raise SystemExit("the group page links to no statement")
+    return found.group(1)
 
 
 def run_benchmark(env: dict[str, str], args: argparse.Namespace) -> tuple[list[Target], Target, dict, dict]:
@@ -167,10 +182,19 @@ def run_benchmark(env: dict[str, str], args: argparse.Namespace) -> tuple[list[T
         if check.status != 200 or GROUP_NAME not in check.text:
             raise SystemExit(f"GET {GROUP_PAGE} as {COORDINATOR} answered {check.status} without the group's name:"
                              f"\n{check.text[:500]}")
+        statement = demo_statement_path(check.text)
         pages = [
+            Target("home (logged in)", app_server, "/", cookies),
             Target("group page (logged in)", app_server, GROUP_PAGE, cookies),
+            Target("statement (logged in)", app_server, statement, cookies),
+            Target("compare (logged in)", app_server, f"{statement}/compare", cookies),
+            Target("threads (logged in)", app_server, f"{statement}/threads", cookies),
             Target("login page (anonymous)", app_server, LOGIN_PAGE),
         ]
+        for page in pages[:-1]:  # the logged-in pages answer the coordinator
+            answer = browser.get(page.path)
+            if answer.status != 200:
+                raise SystemExit(f"GET {page.path} answered {answer.status}")
         hello = Target("hello-world", hello_server, "/")
         measure([*pages, hello], args)
         servers = {"Statements": app_server, "hello-world": hello_server}
@@ -193,15 +217,17 @@ def report(pages: list[Target], hello: Target, memory: dict[str, dict], logs: di
         f"Statements page benchmark: gunicorn {gunicorn_version()}, {args.workers} sync workers, "
         f"127.0.0.1, Python {platform.python_version()}, {os.cpu_count()} CPUs, database {database}",
         f"{len(hello.rounds)} interleaved rounds after {args.warmup} warm-up requests per target",
-        f"{'target':<24} {'path':<11} {'requests':>8} {'conc':>4} {'done':>6} {'errors':>6} {'non-2xx':>7} "
-        f"{'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'client CPU':>10}",
+        f"{'target':<24} {'path':<26} {'requests':>8} {'conc':>4} {'done':>6} {'errors':>6} {'non-2xx':>7} "
+        f"{'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'server CPU ms/req':>17} {'client CPU':>10}",
     ]
+    cpu = {target.label: target.server_cpu_s for target in [*pages, hello]}
     for result in results.values():
         client_share = result.client_cpu_s / result.duration_s if result.duration_s else 0.0
+        server_ms = 1000 * cpu[result.label] / result.done if result.done else 0.0
         lines.append(
-            f"{result.label:<24} {result.path:<11} {result.requested:>8} {result.concurrency:>4} {result.done:>6} "
+            f"{result.label:<24} {result.path:<26} {result.requested:>8} {result.concurrency:>4} {result.done:>6} "
             f"{result.errors:>6} {result.non_2xx:>7} {result.requests_per_s:>8.1f} {result.p50_ms:>7.2f} "
-            f"{result.p90_ms:>7.2f} {result.p99_ms:>7.2f} {client_share:>10.0%}"
+            f"{result.p90_ms:>7.2f} {result.p99_ms:>7.2f} {server_ms:>17.2f} {client_share:>10.0%}"
             + ("  (stopped at the time limit)" if result.time_limit_reached else "")
         )
     for page in pages:
@@ -262,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
             "workers": args.workers, "gunicorn": gunicorn_version(), "requests": args.requests,
             "concurrency": args.concurrency, "rounds": len(hello.rounds), "warmup": args.warmup,
             "results": {target.label: {"combined": combine(target.rounds).as_dict(),
+                                       "server_cpu_s": target.server_cpu_s,
                                        "rounds": [result.as_dict() for result in target.rounds]}
                         for target in [*pages, hello]},
             "memory": memory,

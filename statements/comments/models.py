@@ -38,7 +38,8 @@ class Thread(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
 
-    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    # loaded with the threads: every list of threads names who started each
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id], lazy="selectin")
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
     statement = relationship("Statement")
     comments: Mapped[list["Comment"]] = relationship(back_populates="thread", order_by="Comment.id",
@@ -70,7 +71,8 @@ class Comment(db.Model):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     thread: Mapped[Thread] = relationship(back_populates="comments")
-    author: Mapped[User | None] = relationship()
+    # loaded with the comments: every page that shows a comment names its author
+    author: Mapped[User | None] = relationship(lazy="selectin")
 
     @property
     def group(self):

@@ -5,6 +5,7 @@ import re
 
 from flask_babel import format_decimal, gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from statements.accounts.models import Membership, User
 from statements.audit.services import record
@@ -214,7 +215,8 @@ def _catch_up(thread: Thread) -> None:
 
 
 def threads_of(statement: Statement, status: str | None = None) -> list[Thread]:
-    query = select(Thread).where(Thread.statement_id == statement.id).order_by(Thread.created_at)
+    query = (select(Thread).where(Thread.statement_id == statement.id).order_by(Thread.created_at)
+             .options(selectinload(Thread.comments)))
     if status == "open":
         query = query.where(Thread.resolved_at.is_(None))
     elif status == "resolved":

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from statements.accounts.models import WorkingGroup
 from statements.core.db import commit_with_retries, paginate
@@ -162,7 +163,8 @@ def details(statement_id: int):
 @bp.route("/statements/<int:statement_id>/history")
 def history(statement_id: int):
     statement = _load(statement_id)
-    query = select(Revision).where(Revision.statement_id == statement.id).order_by(Revision.number.desc())
+    query = (select(Revision).where(Revision.statement_id == statement.id).order_by(Revision.number.desc())
+             .options(selectinload(Revision.author)))
     page = paginate(query, HISTORY_PAGE_SIZE)
     return render_template("drafts/history.html", statement=statement, page=page)
 
