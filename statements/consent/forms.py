@@ -31,7 +31,7 @@ class OpenRoundForm(FlaskForm):
 class PositionForm(FlaskForm):
     """An organization's position on the text, with a comment."""
 
-    stance = RadioField(_l("Your organization's position"),
+    stance = RadioField(_l("Position"),
                         choices=lambda: choices([(stance.value, stance.label) for stance in Stance]),
                         validators=[DataRequired(_l("Choose one of the three positions."))],
                         invalid_choice_message=_l("Choose one of the three positions."))
