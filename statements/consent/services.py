@@ -257,5 +257,7 @@ def _record_result_when_final(statement: Statement, actor=None, from_state=None,
 
 @events.final_asks_first.connect
 def _ask_before_final(statement: Statement, **_ignored) -> bool:
-    """A statement with a consent round shows its result before the text is made final."""
-    return latest_round(statement) is not None
+    """A statement whose latest consent round is not yet part of its history shows the round's result before
+    the text is made final."""
+    round_ = latest_round(statement)
+    return round_ is not None and round_.recorded_at is None

@@ -283,3 +283,38 @@ def test_the_statement_page_links_to_the_round(app, make_client, world, orgs):
     open_round(coordinator, world, orgs["ids"])
     page = text_of(coordinator.get(f"/statements/{world.statement_id}"))
     assert "Organizations answer by" in page and "3 have not answered" in page
+
+
+def test_a_round_alone_makes_the_final_step_ask_first(app, make_client, world, orgs):
+    with app.app_context():  # a statement with no open thread
+        coordinator_user = db.session.get(User, world.user_ids["coordinator"])
+        statement = drafts.create_statement(coordinator_user, coordinator_user.memberships[0].group,
+                                            "Early warnings", "", "en", "", "Warnings in every language.")
+        db.session.commit()
+        statement_id = statement.id
+    coordinator = login(make_client, world.emails["coordinator"])
+    coordinator.submit(f"/statements/{statement_id}/consent/open",
+                       {"organizations": [str(i) for i in orgs["ids"]], "ends_date": day(3), "ends_time": "18:00",
+                        "time_zone": "UTC"})
+    asked = coordinator.submit(f"/statements/{statement_id}/transition", {"to": "final"})
+    assert asked.status_code == 200
+    page = text_of(asked)
+    assert "Result of the consent round" in page and "3 have not answered" in page
+    assert "comment thread" not in page
+    with app.app_context():
+        assert db.session.get(Statement, statement_id).state == "draft"  # nothing happened yet
+
+
+def test_the_demo_has_a_finished_round_with_concerns(app, client):
+    from statements.demo import DEMO_PASSWORD, load_demo
+
+    with app.app_context():
+        assert load_demo()
+        db.session.commit()
+        statement_id = db.session.scalar(select(Statement.id).where(Statement.slug == "early-warnings"))
+    client.login("member@example.org", DEMO_PASSWORD)
+    page = text_of(client.get(f"/statements/{statement_id}/consent"))
+    assert "The round's result was recorded when revision 1 was made final." in page
+    assert "2 organizations support" in page and "1 supports with concerns" in page and "1 has not answered" in page
+    assert "name community loudspeakers" in page
+    assert "consent round recorded with revision 1" in text_of(client.get(f"/statements/{statement_id}"))
