@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from statements.core.health import bp as health_bp
     from statements.core.language_views import bp as language_bp
     from statements.comments import bp as comments_bp
+    from statements.consent import bp as consent_bp
     from statements.export import bp as export_bp
     from statements.notifications import bp as notifications_bp
     from statements.signons import bp as signons_bp
@@ -96,3 +97,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(export_bp)
     app.register_blueprint(translating_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(consent_bp)

@@ -102,6 +102,7 @@ def tick_command() -> None:
                  "coordinators told a period ended: %(ended)s; sign-on deadline reminders: %(near)s; "
                  "sign-ons closed: %(signon)s", ending=done["period_ending"], closed=done["period_closed"],
                  ended=done["period_ended"], near=done["deadline_near"], signon=done["signon_closed"]))
+    click.echo(_("reminders of consent rounds ending: %(count)s", count=done["consent_ending"]))
 
 
 @click.command("worker")

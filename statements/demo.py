@@ -65,6 +65,7 @@ def load_demo() -> bool:
     _load_talking_points(climate, people)
     _load_statement(climate, people)
     _load_labour_statements(labour, people)
+    _load_consent_round(climate, people)
     _load_invitations(climate, people)
     record(None, "demo.loaded", climate, "Loaded the demo data", group_id=climate.id)
     return True
@@ -256,6 +257,34 @@ def _load_labour_statements(group: WorkingGroup, people: dict) -> None:
     shared.comment_period_ends_at, shared.open_to_network = _days_from_now(9), True
     comments.open_thread(people["member2@example.org"], shared, "From Climate and Displacement: could we name "
                          "planned relocation too?")
+
+
+EARLY_WARNING_TEXT = """# Early warnings must reach everyone
+
+Warnings of floods and storms reach too few of the people most at risk. We call on governments to send
+every warning in the languages people speak, by text message and by radio, and to include people living
+in informal settlements and camps in every evacuation plan.
+"""
+
+
+def _load_consent_round(group: WorkingGroup, people: dict) -> None:
+    """Climate and Displacement: a statement made final after a consent round of four organizations: two
+    support, one supports with concerns, one did not answer."""
+    from statements.consent import services as consent
+    from statements.drafts import services as drafts
+
+    coordinator = people["coordinator@example.org"]
+    statement = drafts.create_statement(coordinator, group, "Early warnings must reach everyone", "early-warnings",
+                                        "en", "Warnings in every language, for every settlement.",
+                                        EARLY_WARNING_TEXT)
+    asked = [people[email].organization.id for email in ("coordinator@example.org", "member@example.org",
+                                                          "member2@example.org", "observer@example.org")]
+    round_ = consent.open_round(coordinator, statement, asked, _days_from_now(3))
+    consent.record_position(coordinator, round_, "support", "")
+    consent.record_position(people["member@example.org"], round_, "concerns",
+                            "Radio is not enough in the camps we work in: please name community loudspeakers.")
+    consent.record_position(people["member2@example.org"], round_, "support", "Agreed, thank you.")
+    drafts.transition(coordinator, statement, "final")
 
 
 def _load_invitations(group: WorkingGroup, people: dict) -> None:

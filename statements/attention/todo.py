@@ -50,12 +50,14 @@ class Kind:
     INVITATIONS_PENDING = "invitations_pending"
     INVITATIONS_EXPIRED = "invitations_expired"
     MAIL_FAILING = "mail_failing"
+    CONSENT_AWAITED = "consent_awaited"
 
 
 #: the order of items that have no date: what blocks others first
 _WEIGHT = {Kind.THREAD: 0, Kind.SIGNONS_WAITING: 1, Kind.DUPLICATES: 2, Kind.READY_TO_PUBLISH: 3,
            Kind.MAIL_FAILING: 4, Kind.FINAL_NOT_OPEN: 5, Kind.OPEN_THREADS: 6, Kind.INVITATIONS_EXPIRED: 7,
-           Kind.INVITATIONS_PENDING: 8, Kind.COMMENT_PERIOD: 9, Kind.PERIOD_ENDING: 9, Kind.DEADLINE_NEAR: 9}
+           Kind.INVITATIONS_PENDING: 8, Kind.COMMENT_PERIOD: 9, Kind.PERIOD_ENDING: 9, Kind.DEADLINE_NEAR: 9,
+           Kind.CONSENT_AWAITED: 9}
 
 #: states in which a statement may ask something of someone
 _ACTIVE_STATES = (State.DRAFT.value, State.COMMENT_PERIOD.value, State.FINAL.value, State.SIGNON_OPEN.value,
@@ -94,13 +96,15 @@ class Item:
             return False
         if self.kind == Kind.COMMENT_PERIOD:
             return self.days_left <= PERIOD_ENDING_DAYS and self.reading != "read"
+        if self.kind == Kind.CONSENT_AWAITED:
+            return self.days_left <= PERIOD_ENDING_DAYS
         return True
 
     def sort_key(self) -> tuple:
         """Overdue and nearly due first, by date; then what waits on this person; then the rest, by date."""
         if self.urgent:
             return (0, self.due, 0, self.statement_id or 0)
-        if self.kind == Kind.COMMENT_PERIOD:
+        if self.kind in (Kind.COMMENT_PERIOD, Kind.CONSENT_AWAITED):
             return (2, self.due or _NEVER, 0, self.statement_id or 0)
         return (1, None, _WEIGHT[self.kind], -(self.thread_id or 0), self.statement_id or 0)
 
@@ -151,6 +155,7 @@ def todo_items(user: User, zone: str | None, now: datetime | None = None) -> lis
     items += _signons(scope, steered)
     items += _open_threads(steered)
     items += _lifecycle(steered, zone, now)
+    items += _positions_awaited(scope, statements, zone, now)
     if scope.network:
         items += _invitations(now) + _mail_failing(now)
     return sorted(items, key=Item.sort_key)
@@ -171,6 +176,18 @@ def _active_statements(scope: _Scope) -> list[tuple[Statement, str]]:
                                 and_(Statement.open_to_network.is_(True),
                                      Statement.state == State.COMMENT_PERIOD.value)))
     return list(db.session.execute(query))
+
+
+def _positions_awaited(scope: _Scope, statements, zone: str | None, now: datetime) -> list[Item]:
+    """Open consent rounds in which the person's organization was asked and has not answered (one query)."""
+    from statements.consent.services import awaited_from  # (consent builds on drafting, as this list does)
+
+    if not scope.user.organization_id:
+        return []
+    group_names = {s.id: name for s, name in statements}
+    return [_item(Kind.CONSENT_AWAITED, round_.statement, group_names.get(round_.statement_id, ""),
+                  due=round_.ends_at, days_left=days_until(round_.ends_at, now, zone))
+            for round_ in awaited_from(scope.user) if round_.statement_id in group_names]
 
 
 def _comment_periods(scope: _Scope, statements, zone: str | None, now: datetime) -> list[Item]:

@@ -58,15 +58,21 @@ class Permission(StrEnum):
     TRANSLATOR_INVITE = "translator:invite"
     NETWORK_SETTINGS = "network:settings"
     MAIL_MANAGE = "mail:manage"
+    #: see a statement's consent round: the positions of the group's organizations
+    CONSENT_VIEW = "consent:view"
+    CONSENT_OPEN = "consent:open"
+    #: record one's own organization's position (see represents: the organization must have been asked)
+    POSITION_RECORD = "consent_position:record"
 
 
 #: What each role in a group may do there. Staff (admins) may do everything.
 _READ = frozenset({Permission.GROUP_VIEW, Permission.STATEMENT_VIEW, Permission.POINT_VIEW,
-                   Permission.COMMENT_CREATE, Permission.STATEMENT_PRINT, Permission.CAMPAIGN_VIEW})
+                   Permission.COMMENT_CREATE, Permission.STATEMENT_PRINT, Permission.CAMPAIGN_VIEW,
+                   Permission.CONSENT_VIEW, Permission.POSITION_RECORD})
 _WRITE = _READ | {Permission.STATEMENT_EDIT, Permission.POINT_EDIT, Permission.TRANSLATION_START}
 _STEER = _WRITE | {Permission.GROUP_MANAGE_MEMBERS, Permission.STATEMENT_CREATE, Permission.STATEMENT_TRANSITION,
                    Permission.POINT_DECIDE, Permission.THREAD_RESOLVE, Permission.SIGNON_MANAGE,
-                   Permission.STATEMENT_EXPORT, Permission.TRANSLATOR_INVITE}
+                   Permission.STATEMENT_EXPORT, Permission.TRANSLATOR_INVITE, Permission.CONSENT_OPEN}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OBSERVER: _READ,
     Role.MEMBER: _WRITE,
@@ -203,6 +209,17 @@ def can(user, permission: Permission, target=None) -> bool:
         return True
     is_author = getattr(target, "author_id", None) == user.id
     return is_author and permission in AUTHOR_PERMISSIONS and Permission.COMMENT_CREATE in granted
+
+
+# --- consent rounds --------------------------------------------------------------------------------
+# A person represents their organization (User.organization) in the working groups they belong to, whatever
+# their role there: any of them may record its position in a round, and the latest recorded counts. Staff
+# represent no organization unless they belong to the group with one.
+
+def represents(user, organization_id: int | None, group) -> bool:
+    """Say whether the user may speak for this organization in this working group."""
+    return organization_id is not None and getattr(user, "organization_id", None) == organization_id \
+        and role_in(user, group) is not None
 
 
 # --- who sees what of signatories -------------------------------------------------------------------

@@ -20,3 +20,8 @@ state_changing = _signals.signal("statement-state-changing")
 #: sent with the statement after it moved from one state of its lifecycle to another, before the commit;
 #: keyword arguments: actor, from_state, to_state (State values)
 state_changed = _signals.signal("statement-state-changed")
+
+#: sent with the statement before the page that asks "make this text final?" is drawn; a listener that returns
+#: True has something to show there (the page's template asks it what), so the page is shown even without open
+#: threads
+final_asks_first = _signals.signal("statement-final-asks-first")

@@ -17,7 +17,7 @@ from statements.core.loaders import load_for
 from statements.core.markdown import Highlight, render_blocks, render_changes, render_markdown
 from statements.core.policy import Permission
 from statements.comments import services as comments
-from statements.drafts import bp
+from statements.drafts import bp, events
 from statements.drafts import services
 from statements.drafts.diffing import count_words, rows
 from statements.drafts.forms import CommentPeriodForm, EditForm, NewStatementForm, StatementForm
@@ -257,12 +257,13 @@ def transition(statement_id: int):
 
 
 def _ask_first(statement: Statement, target: str):
-    """The page that asks before a step: open threads before a final text, a preview before publishing.
-    None when there is nothing to ask (no open threads): the step goes ahead as asked."""
+    """The page that asks before a step: open threads (and what other parts have to show, such as a consent
+    round's result) before a final text, a preview before publishing. None when there is nothing to ask: the
+    step goes ahead as asked."""
     if target == State.PUBLISHED.value:
         return redirect(url_for("signons.publish", statement_id=statement.id))
     threads = comments.threads_of(statement, "open")
-    if not threads:
+    if not threads and not any(shown for _listener, shown in events.final_asks_first.send(statement)):
         return None
     return render_template("drafts/confirm_final.html", statement=statement, threads=threads,
                            revision=services.latest_revision(statement))

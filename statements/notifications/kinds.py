@@ -18,6 +18,8 @@ DEADLINE_NEAR = "deadline_near"
 MADE_FINAL = "made_final"
 SIGNON_OPENED = "signon_opened"
 PUBLISHED = "published"
+CONSENT_OPENED = "consent_opened"
+CONSENT_ENDING = "consent_ending"
 
 #: kind -> what the preferences page calls it; the order is the page's
 KINDS = {
@@ -28,14 +30,16 @@ KINDS = {
     PERIOD_OPENED: _l("A comment period opens"),
     PERIOD_ENDING: _l("A comment period ends in 48 hours"),
     PERIOD_ENDED: _l("A comment period I coordinate has ended"),
+    CONSENT_OPENED: _l("My organization's position is asked in a consent round"),
+    CONSENT_ENDING: _l("A consent round ends in 48 hours and my organization has not answered"),
     MADE_FINAL: _l("A statement is made final"),
     SIGNON_OPENED: _l("A statement opens for sign-on"),
     SIGNONS_WAITING: _l("Sign-ons wait for approval (once a day per statement)"),
     DEADLINE_NEAR: _l("A sign-on deadline is near"),
     PUBLISHED: _l("A statement is published"),
 }
-#: what a person gets without choosing: what is about them at once, the rest once a day
-DEFAULTS = dict.fromkeys(KINDS, DIGEST) | {MENTION: NOW, REPLY: NOW}
+#: what a person gets without choosing: what is about them (or asks their organization) at once, the rest once a day
+DEFAULTS = dict.fromkeys(KINDS, DIGEST) | {MENTION: NOW, REPLY: NOW, CONSENT_OPENED: NOW, CONSENT_ENDING: NOW}
 #: kinds only the statement's coordinators hear of
 FOR_COORDINATORS = frozenset({SIGNONS_WAITING, DEADLINE_NEAR, PERIOD_ENDED})
 #: kinds kept as one row per person, statement and day, its count brought up to date

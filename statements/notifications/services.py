@@ -221,6 +221,10 @@ def describe(notification: Notification) -> str:
         return ngettext("%(num)d sign-on waits for approval.", "%(num)d sign-ons wait for approval.", n.count)
     if kind == k.DEADLINE_NEAR:
         return _("Sign-on closes on %(date)s.", date=when)
+    if kind == k.CONSENT_OPENED:
+        return _("Your organization's position is asked by %(date)s.", date=when)
+    if kind == k.CONSENT_ENDING:
+        return _("Your organization's position is still awaited; the consent round ends on %(date)s.", date=when)
     if kind == k.MADE_FINAL:
         return _("The text was made final.")
     if kind == k.SIGNON_OPENED:
@@ -234,6 +238,8 @@ def target_of(notification: Notification) -> tuple[str, dict]:
         return "comments.thread", {"thread_id": notification.thread_id}
     if notification.kind == k.SIGNONS_WAITING:
         return "signons.moderation", {"statement_id": notification.statement_id}
+    if notification.kind in (k.CONSENT_OPENED, k.CONSENT_ENDING):
+        return "consent.round_page", {"statement_id": notification.statement_id}
     return "drafts.statement", {"statement_id": notification.statement_id}
 
 
@@ -416,7 +422,7 @@ def _mail_digest(person: User, rows: list[Notification]) -> None:
 
 # --- the clock ------------------------------------------------------------------------------------
 
-def _first_time(statement: Statement, kind: str, due_at: datetime) -> bool:
+def first_time(statement: Statement, kind: str, due_at: datetime) -> bool:
     """Record that a reminder of this date goes out; False if it already went (also under concurrent ticks)."""
     try:
         with db.session.begin_nested():
@@ -429,10 +435,12 @@ def _first_time(statement: Statement, kind: str, due_at: datetime) -> bool:
 def tick(now: datetime | None = None) -> dict[str, int]:
     """Send reminders that are due, each once, and end comment periods and sign-ons whose date has passed."""
     from statements.drafts.services import transition  # drafts tell of their steps through this module
+    from statements.consent.services import send_reminders as remind_silent_organizations
     from statements.signons.services import close_if_past_deadline
 
     now = now or utcnow()
-    done = {"period_ending": 0, "period_closed": 0, "period_ended": 0, "deadline_near": 0, "signon_closed": 0}
+    done = {"period_ending": 0, "period_closed": 0, "period_ended": 0, "deadline_near": 0, "signon_closed": 0,
+            "consent_ending": 0}
     periods = db.session.scalars(select(Statement).where(Statement.state == State.COMMENT_PERIOD.value,
                                                          Statement.comment_period_ends_at.is_not(None))).all()
     for statement in periods:
@@ -441,10 +449,10 @@ def tick(now: datetime | None = None) -> dict[str, int]:
             if statement.comment_period_closes_itself:
                 transition(None, statement, State.DRAFT.value)
                 done["period_closed"] += 1
-            elif _first_time(statement, k.PERIOD_ENDED, ends):
+            elif first_time(statement, k.PERIOD_ENDED, ends):
                 notify(k.PERIOD_ENDED, statement, due_at=ends)
                 done["period_ended"] += 1
-        elif ends - now <= REMINDER_AHEAD and _first_time(statement, k.PERIOD_ENDING, ends):
+        elif ends - now <= REMINDER_AHEAD and first_time(statement, k.PERIOD_ENDING, ends):
             notify(k.PERIOD_ENDING, statement, due_at=ends)
             done["period_ending"] += 1
     signing = db.session.scalars(select(Statement).where(Statement.state == State.SIGNON_OPEN.value,
@@ -453,8 +461,9 @@ def tick(now: datetime | None = None) -> dict[str, int]:
         deadline = statement.signon_deadline
         if deadline <= now:
             done["signon_closed"] += close_if_past_deadline(statement)
-        elif deadline - now <= REMINDER_AHEAD and _first_time(statement, k.DEADLINE_NEAR, deadline):
+        elif deadline - now <= REMINDER_AHEAD and first_time(statement, k.DEADLINE_NEAR, deadline):
             notify(k.DEADLINE_NEAR, statement, due_at=deadline)
             done["deadline_near"] += 1
+    done["consent_ending"] = remind_silent_organizations(now)
     db.session.flush()
     return done

@@ -18,7 +18,7 @@ from statements.mail.models import OutboxMessage
 from statements.talking_points import services as points
 from statements.talking_points.models import TalkingPoint
 from tests.browser.conftest import check_page, log_in
-from tests.factories import add_failed_mail, make_statement
+from tests.factories import add_failed_mail, make_organization, make_statement
 
 
 def _link_in_outbox(address: str, path_part: str) -> str:
@@ -463,6 +463,46 @@ def _(page, app, world):
     page.goto(f"/threads/{_thread_ids(app, _drafted_statement(app, world))[0]}")
     page.locator(".comment").first.get_by_role("link", name="Edit").click()
     expect(page.get_by_role("heading", name="Edit your comment")).to_be_visible()
+
+
+def _consent_round(app, world) -> int:
+    """The drafted statement with a consent round of three organizations: one supports, one with concerns
+    (and changed its mind once), one has not answered; the member represents the one not answered yet."""
+    from datetime import timedelta
+
+    from statements.consent import services as consent
+    from statements.core.db import utcnow
+
+    statement_id = _drafted_statement(app, world)
+    with app.test_request_context():
+        statement = db.session.get(Statement, statement_id)
+        names = ("Red de Mujeres Migrantes del Cono Sur y los Andes", "Sindicato del Hogar", "Coastal Network")
+        made = [make_organization(name) for name in names]
+        coordinator, observer = _user(world.emails["coordinator"]), _user(world.emails["observer"])
+        coordinator.organization_id, observer.organization_id = made[0].id, made[1].id
+        _user(world.emails["member"]).organization_id = made[2].id
+        round_ = consent.open_round(coordinator, statement, [o.id for o in made], utcnow() + timedelta(days=4))
+        consent.record_position(coordinator, round_, "support", "")
+        consent.record_position(observer, round_, "cannot_support", "Too vague on finance.")
+        consent.record_position(observer, round_, "concerns",
+                                "Better, but name who pays for adaptation: the fund, not the displaced.")
+        db.session.commit()
+    return statement_id
+
+
+@page_type("consent round", who="member", heading=TITLE)
+def _(page, app, world):
+    page.goto(f"/statements/{_consent_round(app, world)}/consent")
+    expect(page.get_by_role("heading", name="Your organization's position")).to_be_visible()
+
+
+@page_type("open a consent round", who="coordinator", heading=TITLE)
+def _(page, app, world):
+    with app.app_context():
+        _user(world.emails["member"]).organization_id = make_organization("Sindicato del Hogar").id
+        db.session.commit()
+    page.goto(f"/statements/{_drafted_statement(app, world)}/consent/open")
+    expect(page.get_by_label("Sindicato del Hogar")).to_be_checked()
 
 
 @pytest.mark.parametrize("name", list(PAGES))

@@ -106,6 +106,11 @@ EXPECTATIONS = {
     ("talking_points.edit_point", "POST"): GROUP_WRITERS,
     ("talking_points.set_status", "POST"): GROUP_MANAGERS,
     ("talking_points.insert", "POST"): GROUP_WRITERS,
+    ("consent.round_page", "GET"): GROUP_MEMBERS,
+    ("consent.open_round", "GET"): GROUP_MANAGERS,
+    ("consent.open_round", "POST"): GROUP_MANAGERS,
+    # any member of the group may be their organization's representative (the service checks that they are)
+    ("consent.record_position", "POST"): GROUP_MEMBERS,
     ("comments.threads", "GET"): GROUP_MEMBERS,
     ("comments.new_thread", "GET"): GROUP_MEMBERS,
     ("comments.new_thread", "POST"): GROUP_MEMBERS,
@@ -195,6 +200,8 @@ TRANSLATOR_REFUSED = {
     ("translating.invite_translator", "POST"), ("translating.remove_translator", "POST"),
     ("signons.campaign_panel", "GET"), ("signons.campaign_goal", "POST"), ("signons.create_partner_link", "POST"),
     ("signons.switch_partner_link", "POST"),
+    ("consent.round_page", "GET"), ("consent.open_round", "GET"), ("consent.open_round", "POST"),
+    ("consent.record_position", "POST"),
 }
 #: the translator opened the thread and wrote its comment: only its author (and staff) may change the comment,
 #: only its author and the group's coordinators resolve the thread
