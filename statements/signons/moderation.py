@@ -230,11 +230,12 @@ def _refuse_a_second_approved_name(signon: SignOn) -> None:
     """Two approved sign-ons of one statement never share a name (the database refuses it too): say so first."""
     if signon.status != SignOnStatus.APPROVED.value:
         return
-    holder = db.session.scalar(select(SignOn).where(
-        SignOn.statement_id == signon.statement_id, SignOn.name_key == signon.name_key, SignOn.id != signon.id,
-        SignOn.status == SignOnStatus.APPROVED.value))
+    with db.session.no_autoflush:  # the new name is not written before it is known to be free
+        holder = db.session.scalar(select(SignOn.id).where(
+            SignOn.statement_id == signon.statement_id, SignOn.name_key == signon.name_key, SignOn.id != signon.id,
+            SignOn.status == SignOnStatus.APPROVED.value))
     if holder is not None:
         # a name counted without being named is not told here: only that one is approved already
         raise Conflict(_("Another approved sign-on of this statement has this name. Reject one of the two first, "
-                         "or choose another name."))
+                         "or choose another name."), field="organization_name")
 
