@@ -161,3 +161,12 @@ def make_statement(author: User, group: WorkingGroup, title: str, texts: list[st
     for number, text in enumerate(texts[1:], start=1):
         drafts.save_revision(author, statement, number, text, f"Edit {number}")
     return statement
+
+
+def add_waiting_signon(world: World, name: str = "Red de Mujeres Migrantes") -> int:
+    """A confirmed sign-on, waiting for approval, on the home group's open statement; return its id."""
+    from tests.signons.pages import add_signon, statement_by_slug
+
+    signon = add_signon(statement_by_slug(world.signon_slug), name, "GT", "confirmed")
+    db.session.commit()
+    return signon.id

@@ -4,6 +4,9 @@ from flask_babel import lazy_gettext as _l
 
 ACTION_LABELS = {
     "comment.deleted": _l("Comment deleted"),
+    "consent.opened": _l("Consent round opened"),
+    "consent.position": _l("Position recorded in a consent round"),
+    "consent.recorded": _l("Consent round result recorded"),
     "demo.loaded": _l("Demo loaded"),
     "group.created": _l("Working group created"),
     "invitation.accepted": _l("Invitation accepted"),
@@ -22,7 +25,9 @@ ACTION_LABELS = {
     "partner_link.turned_on": _l("Partner link turned on again"),
     "signon.added_by_staff": _l("Sign-on added by staff"),
     "signon.approved": _l("Sign-on approved"),
+    "signon.decision_undone": _l("Sign-on decision undone"),
     "signon.deleted": _l("Sign-on deleted"),
+    "signon.edited": _l("Signatory's name, country or type corrected"),
     "signon.rejected": _l("Sign-on rejected"),
     "signon.withdrawn": _l("Sign-on withdrawn"),
     "statement.comment_period": _l("Comment period opened"),

@@ -152,3 +152,18 @@ class PartnerLinkForm(FlaskForm):
         DataRequired(_l("Enter the partner's name, like the member organization the link is for.")),
         at_most(PARTNER_NAME_MAX)],
         description=_l("Only coordinators and staff see it: the public sees an ordinary sign-on form."))
+
+
+class SignatoryForm(FlaskForm):
+    """What staff may correct of a signatory: only what the public list shows (contacts stay as typed)."""
+
+    organization_name = StringField(_l("Organization name"), validators=[
+        DataRequired(_l("Enter the organization's name.")), at_most(NAME_MAX)])
+    country = LongSelectField(_l("Country"), choices=_countries,
+                              validators=[DataRequired(_l("Choose the country where the organization is based."))],
+                              invalid_choice_message=_l("Choose the country from the list."))
+    org_type = SelectField(_l("Type of organization"), choices=_organization_types,
+                           validators=[DataRequired(_l("Choose the type of organization."))],
+                           invalid_choice_message=_l("Choose the type of organization from the list."))
+    #: the moderation page to go back to, with its filters (checked to stay on this site)
+    back = HiddenField()

@@ -265,15 +265,26 @@ def withdraw_token(signon: SignOn) -> str:
     return make_token("signon-withdraw", {"s": signon.id, "n": signon.withdraw_nonce})
 
 
-def _fill(signon: SignOn, fields: dict) -> None:
-    name = " ".join(fields["organization_name"].split())
+def set_organization_name(signon: SignOn, name: str) -> None:
+    """Set a sign-on's public name with the keys duplicate checks and the list's order read from it."""
+    name = " ".join(name.split())
     signon.organization_name = name
     signon.name_key = duplicates.name_key(name)[:200] or duplicates.fold(name)[:200] or name.casefold()[:200]
     signon.first_word = (signon.name_key.split() or [""])[0][:60]
     signon.acronym = duplicates.acronym(name)[:30]
     signon.sort_key = collation.stored_sort_key(name, 200)
-    signon.country, signon.org_type = fields["country"], fields["org_type"]
-    signon.country_sort = collation.stored_sort_key(country_name(signon.country), 80)
+
+
+def set_country(signon: SignOn, country: str) -> None:
+    """Set a sign-on's country with the key the list's order by country reads."""
+    signon.country = country
+    signon.country_sort = collation.stored_sort_key(country_name(country), 80)
+
+
+def _fill(signon: SignOn, fields: dict) -> None:
+    set_organization_name(signon, fields["organization_name"])
+    set_country(signon, fields["country"])
+    signon.org_type = fields["org_type"]
     signon.website = (fields.get("website") or "").strip() or None
     signon.contact_name = " ".join(fields["contact_name"].split())
     signon.contact_email = fields["contact_email"].strip()
@@ -607,8 +618,10 @@ class Decision:
     name_taken: list[str] = field(default_factory=list)
 
 
-def decide(actor: User, signons: list[SignOn], approve: bool, note: str = "") -> Decision:
-    """Approve or reject sign-ons (reject also those never confirmed); approving emails the contact."""
+def decide(actor: User, signons: list[SignOn], approve: bool, note: str = "", batch: str = "") -> Decision:
+    """Approve or reject sign-ons (reject also those never confirmed); approving emails the contact.
+
+    `batch` names this decision in the audit log, so that it can be undone as one (see moderation.py)."""
     result = Decision()
     target = SignOnStatus.APPROVED if approve else SignOnStatus.REJECTED
     allowed = set(CONFIRMED_STATUSES) | {SignOnStatus.REJECTED.value}
@@ -620,15 +633,17 @@ def decide(actor: User, signons: list[SignOn], approve: bool, note: str = "") ->
         if approve and _name_holder(signon, (SignOnStatus.APPROVED.value,)) is not None:
             result.name_taken.append(signon.organization_name)
             continue
-        _apply_decision(actor, signon, target, note)
+        _apply_decision(actor, signon, target, note, batch)
         result.changed += 1
     if result.changed and signons:
         _invalidate_counts(signons[0].statement_id)
     return result
 
 
-def _apply_decision(actor: User, signon: SignOn, target: SignOnStatus, note: str) -> None:
+def _apply_decision(actor: User, signon: SignOn, target: SignOnStatus, note: str, batch: str = "") -> None:
     approve = target == SignOnStatus.APPROVED
+    # what undoing the decision puts back (moderation.undo_last_decision reads these details)
+    before = {"previous": signon.status, "previous_decider": signon.decided_by_id}
     signon.status, signon.decided_by_id = target.value, actor.id
     if note:
         signon.moderation_note = note.strip()[:1000]
@@ -643,7 +658,7 @@ def _apply_decision(actor: User, signon: SignOn, target: SignOnStatus, note: str
                                                   token=withdraw_token(signon)))
     record(actor, f"signon.{target.value}", signon,
            f"{'Approved' if approve else 'Rejected'} the sign-on of {signon.organization_name}",
-           group_id=signon.statement.group_id, note=note[:200])
+           group_id=signon.statement.group_id, note=note[:200], batch=batch, **before)
 
 
 def delete_unconfirmed(actor: User, signons: list[SignOn]) -> int:

@@ -4,7 +4,7 @@ import hashlib
 import re
 
 from babel.lists import format_list
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,13 +18,15 @@ from statements.core.i18n import current_language, language_name
 from statements.core.loaders import load_for
 from statements.core.policy import Permission, sees_signatory, sees_unnamed_signatories
 from statements.core.security import PRIVATE
+from statements.core.urls import safe_next_url
 from statements.drafts import diffing, services as drafts
 from statements.drafts.forms import CorrectionForm
 from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.signons import bp, entry, services, versions
+from statements.signons import moderation as moderating
 from statements.signons.api import _csv_response
-from statements.signons.forms import DecisionForm, OpenSignOnForm, StaffAddForm
+from statements.signons.forms import DecisionForm, OpenSignOnForm, SignatoryForm, StaffAddForm
 from statements.signons.models import SignOn, SignOnStatus
 from statements.translating.services import translations_behind, translations_of
 
@@ -82,29 +84,59 @@ def moderation(statement_id: int):
     statement = _load(statement_id)
     args = request.args
     status = args.get("status", "confirmed")
-    filters = {"status": None if status == "all" else status, "country": args.get("country", "")[:2] or None,
-               "flagged": args.get("flagged") == "1", "text": args.get("q", "").strip()[:200] or None,
-               "unnamed": sees_unnamed_signatories(current_user)}
-    page = paginate(services.moderation_query(statement, **filters), QUEUE_PAGE_SIZE)
+    queue_filter = moderating.QueueFilter.from_args(args)
+    unnamed = sees_unnamed_signatories(current_user)
+    page = paginate(queue_filter.query(statement, unnamed), QUEUE_PAGE_SIZE)
     return render_template("signons/moderation.html", statement=statement, page=page, args=args, status=status,
                            statuses=list(SignOnStatus), countries=country_choices(current_language()),
                            form=DecisionForm(), counts=services.counts(statement), signon_expired=services.is_expired,
-                           duplicate_reason=duplicate_reason, moderation_note=moderation_note)
+                           duplicate_reason=duplicate_reason, moderation_note=moderation_note,
+                           seen_at=moderating.latest_change(), matching=page.total,
+                           can_undo=bool(moderating.last_decision(current_user, statement)))
+
+
+#: what the bulk form's "apply to" choice may say
+SCOPES = ("ticked", "page", "matching")
+#: a sign-on id posted from a page: digits, small enough for an integer column (larger ones name nothing)
+_ID_DIGITS = 9
+
+
+def _posted_ids(name: str) -> list[int]:
+    return [int(v) for v in request.form.getlist(name) if v.isascii() and v.isdigit() and len(v) <= _ID_DIGITS][:500]
+
+
+def _seen_at() -> int | None:
+    """The mark of the audit log the page was shown at, when it sent one."""
+    value = request.form.get("seen_at", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
+
+
+def _chosen(statement: Statement, scope: str) -> list[SignOn]:
+    """The sign-ons a decision is about: those ticked or shown on the page (by id), or all the filter matches
+    now (the server applies the filter: nothing of it is taken from ids in the page)."""
+    unnamed = sees_unnamed_signatories(current_user)
+    if scope == "matching":
+        chosen = moderating.matching_signons(statement, moderating.QueueFilter.from_args(request.form), unnamed)
+    else:
+        ids = _posted_ids("signon" if scope == "ticked" else "page_signon")
+        chosen = db.session.scalars(select(SignOn).where(SignOn.statement_id == statement.id,
+                                                         SignOn.id.in_(ids))).all() if ids else []
+    # who may not see who signed does not decide on it either: an organization counted without being named
+    # is left to network staff
+    return [signon for signon in chosen if sees_signatory(current_user, signon)]
 
 
 @bp.route("/statements/<int:statement_id>/signons/decide", methods=["POST"])
 def decide(statement_id: int):
     statement = _load(statement_id)
-    ids = [int(v) for v in request.form.getlist("signon") if v.isascii() and v.isdigit() and len(v) < 10][:500]
-    action = request.form.get("action")
-    back = redirect(request.referrer or url_for("signons.moderation", statement_id=statement.id))
-    if not ids or action not in ("approve", "reject", "delete"):
+    action, scope = request.form.get("action"), request.form.get("scope", "ticked")
+    back = redirect(safe_next_url(request.form.get("back")) or request.referrer
+                    or url_for("signons.moderation", statement_id=statement.id))
+    nothing_posted = scope != "matching" and not _posted_ids("signon" if scope == "ticked" else "page_signon")
+    if action not in ("approve", "reject", "delete") or scope not in SCOPES or nothing_posted:
         flash(_("Tick at least one sign-on, then choose Approve, Reject or Delete."), "error")
         return back
-    chosen = db.session.scalars(select(SignOn).where(SignOn.statement_id == statement.id, SignOn.id.in_(ids))).all()
-    # who may not see who signed does not decide on it either: an organization counted without being named
-    # is left to network staff
-    chosen = [signon for signon in chosen if sees_signatory(current_user, signon)]
+    chosen = _chosen(statement, scope)
     if action == "delete":
         deleted = services.delete_unconfirmed(current_user, chosen)
         db.session.commit()
@@ -113,8 +145,12 @@ def decide(statement_id: int):
               _("Nothing deleted: only sign-ons never confirmed by their contact can be deleted. Reject the others."),
               "success" if deleted else "info")
         return back
+    seen_at = _seen_at()
     try:
-        decision = services.decide(current_user, chosen, action == "approve", request.form.get("note", "")[:1000])
+        decision = moderating.decide_batch(current_user, statement, chosen, action == "approve",
+                                           request.form.get("note", "")[:1000], seen_at)
+        if scope == "matching":
+            decision.already_decided = moderating.decided_meanwhile(current_user, statement, seen_at)
         db.session.commit()
     except IntegrityError:  # someone approved the same name at the same moment
         db.session.rollback()
@@ -122,6 +158,9 @@ def decide(statement_id: int):
               "error")
         return back
     _flash_decision(decision, action == "approve")
+    if scope == "matching" and len(chosen) >= moderating.MATCHING_LIMIT:
+        flash(_("Only the first %(num)s matching sign-ons were decided at once. Do it again for the rest.",
+                num=moderating.MATCHING_LIMIT), "info")
     return back
 
 
@@ -130,12 +169,86 @@ def _flash_decision(decision, approved: bool) -> None:
     if changed:
         flash(ngettext("%(num)s sign-on approved.", "%(num)s sign-ons approved.", changed) if approved else
               ngettext("%(num)s sign-on rejected.", "%(num)s sign-ons rejected.", changed), "success")
-    else:
+    elif not decision.already_decided:
         flash(_("Nothing changed: these sign-ons cannot be approved in their present state.") if approved else
               _("Nothing changed: these sign-ons cannot be rejected in their present state."), "info")
+    for who, count in sorted(decision.already_decided.items()):
+        flash(ngettext("%(num)s was already decided by %(name)s after this page was shown, and kept as they "
+                       "decided.",
+                       "%(num)s were already decided by %(name)s after this page was shown, and kept as they "
+                       "decided.", count, name=who), "info")
     if decision.name_taken:
         flash(_("Not approved, as a sign-on of the same name is approved already: %(names)s. Reject one of the two, "
                 "or withdraw the approved one first.", names=", ".join(decision.name_taken)), "error")
+
+
+@bp.route("/statements/<int:statement_id>/signons/undo", methods=["POST"])
+def undo_decision(statement_id: int):
+    """Put back the sign-ons of one's last approve or reject on this statement."""
+    statement = _load(statement_id)
+    back = redirect(safe_next_url(request.form.get("back")) or url_for("signons.moderation",
+                                                                          statement_id=statement.id))
+    try:
+        undo = moderating.undo_last_decision(current_user, statement)
+        db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return back
+    except IntegrityError:  # putting an approval back would approve a name approved since
+        db.session.rollback()
+        flash(_("Not undone: a sign-on of the same name was approved since. Nothing was changed."), "error")
+        return back
+    if undo.restored:
+        flash(ngettext("Undone: %(num)s sign-on is back as it was before you approved it.",
+                       "Undone: %(num)s sign-ons are back as they were before you approved them.", undo.restored)
+              if undo.approved else
+              ngettext("Undone: %(num)s sign-on is back as it was before you rejected it.",
+                       "Undone: %(num)s sign-ons are back as they were before you rejected them.", undo.restored),
+              "success")
+    for name, who in sorted(undo.refused.items()):
+        flash(_("Not undone for %(organization)s: %(name)s changed it since. It stays as they left it.",
+                organization=name, name=who) if who else
+              _("Not undone for %(organization)s: it changed since. It stays as it is.", organization=name), "error")
+    return back
+
+
+@bp.route("/signons/<int:signon_id>/edit", methods=["GET", "POST"])
+def edit_signatory(signon_id: int):
+    """Correct a signatory's public name, country and type (a typo), as the audit log records."""
+    signon = load_for(SignOn, signon_id, Permission.SIGNON_MANAGE, visible=Permission.STATEMENT_VIEW)
+    if not sees_signatory(current_user, signon):  # counted without being named: only network staff know who
+        abort(404)
+    statement = signon.statement
+    form = SignatoryForm(obj=signon if request.method == "GET" else None)
+    if request.method == "GET":
+        form.back.data = safe_next_url(request.args.get("back")) or ""
+    back = safe_next_url(form.back.data) or url_for("signons.moderation", statement_id=statement.id)
+    if form.validate_on_submit():
+        try:
+            correction = moderating.correct_signatory(current_user, signon, form.organization_name.data,
+                                                      form.country.data, form.org_type.data)
+            db.session.commit()
+        except (InvalidInput, Conflict) as error:
+            db.session.rollback()
+            signon = db.session.get(SignOn, signon_id)
+            add_error(form, error)
+        else:
+            _flash_correction(signon, correction)
+            return redirect(back)
+    status = 400 if form.errors else 200
+    return render_template("signons/edit_signatory.html", statement=statement, signon=signon, form=form,
+                           back=back), status
+
+
+def _flash_correction(signon: SignOn, correction) -> None:
+    if not correction.changes:
+        flash(_("Nothing changed: the name, country and type are as they were."), "info")
+        return
+    flash(_("%(name)s is corrected. The audit log keeps what it was.", name=signon.organization_name), "success")
+    if correction.duplicate_of:
+        flash(_("It now looks like another sign-on of this statement (%(name)s): it is marked as a possible "
+                "duplicate.", name=correction.duplicate_of), "info")
 
 
 @bp.route("/statements/<int:statement_id>/signons.csv")

@@ -319,6 +319,34 @@ def _(page, app, world):
     expect(page.locator(".duplicate-pair")).to_have_count(1)
 
 
+@page_type("moderation queue across pages, after a decision", who="admin",
+           heading="Loss and damage for people who move")
+def _(page, app, world):
+    """The choice of all matching across pages, the row buttons, the undo button and the shortcuts open."""
+    from tests.signons.pages import add_signon, statement_by_slug
+
+    with app.app_context():
+        statement = statement_by_slug(world.signon_slug)
+        for number in range(55):
+            add_signon(statement, f"Waiting Collective {number:03}", "GT", "confirmed")
+        db.session.commit()
+    page.goto(f"/statements/{_statement_id(app, world)}/signons")
+    page.get_by_role("button", name="Approve Waiting Collective 054").click()
+    expect(page.get_by_role("button", name="Undo my last decision")).to_be_visible()
+    page.locator("#moderation-shortcuts summary").click()
+    page.keyboard.press("j")  # a row has the keyboard's focus
+
+
+@page_type("correct a signatory with an error", who="coordinator", heading="Loss and damage for people who move")
+def _(page, app, world):
+    sign(app, world.signon_slug, status="confirmed", organization_name="Red de Mujres Migrantes")
+    page.goto(f"/statements/{_statement_id(app, world)}/signons")
+    page.get_by_role("link", name="Correct Red de Mujres Migrantes").click()
+    page.get_by_label("Organization name").fill("")
+    page.get_by_role("button", name="Save the correction").click()
+    expect(page.locator("#organization_name-error")).to_have_text("Enter the organization's name.")
+
+
 @page_type("staff add with a preview", who="admin", heading="Loss and damage for people who move")
 def _(page, app, world):
     sign(app, world.signon_slug, status="approved")

@@ -211,7 +211,7 @@ def test_an_organization_signs_on_a_phone_confirms_by_link_is_approved_listed_an
     expect(card).to_contain_text("Message: “Count us in: we work with families displaced by the floods.”")
     expect(card.locator(".badge")).to_have_text("Waiting for approval")
     card.get_by_label(re.compile("^Red de Mujeres Migrantes")).check()
-    staff.get_by_role("button", name="Approve the ticked sign-ons").click()
+    staff.get_by_role("button", name="Approve the chosen sign-ons").click()
     expect(flash(staff)).to_have_text("1 sign-on approved.")
     expect(staff.locator(".moderation-list > li")).to_have_count(0)
     with app.app_context():
@@ -508,7 +508,7 @@ def test_the_same_organization_signing_again_is_told_by_email_and_likely_ones_ar
         "Possible duplicate (the same email domain (trabajadoras.org.gt)):")
     flagged.get_by_label(re.compile("^ATH")).check()
     staff.get_by_label("Note (optional, for staff)").fill("Same union as the Asociación; it signed on 2 March.")
-    staff.get_by_role("button", name="Reject the ticked sign-ons").click()
+    staff.get_by_role("button", name="Reject the chosen sign-ons").click()
     expect(flash(staff)).to_have_text("1 sign-on rejected.")
     expect(staff.locator(".moderation-list > li.flagged")).to_have_count(1)
     with app.app_context():

@@ -42,6 +42,8 @@ TEMPLATE_TEXTS_LEFT_AS_THEY_ARE = {
     ("base.html", "Statements"): "the product's name, the same in every language (as in the invitation mail)",
     ("signons/staff_add.html", "Asociación de Trabajadoras del Hogar; GT; union; María López; maria@example.org"):
         "an example line in the format staff paste: a name, codes and an address, not words to translate",
+    # the keys static/js/moderation.js reads (event.key): the same letters whatever the page's language
+    **{("signons/moderation.html", key): "a key of a keyboard shortcut, not a word" for key in "jkxare"},
 }
 
 

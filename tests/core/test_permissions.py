@@ -152,6 +152,9 @@ EXPECTATIONS = {
     ("signons.open_signon", "POST"): GROUP_MANAGERS,
     ("signons.moderation", "GET"): GROUP_MANAGERS,
     ("signons.decide", "POST"): GROUP_MANAGERS,
+    ("signons.undo_decision", "POST"): GROUP_MANAGERS,
+    ("signons.edit_signatory", "GET"): GROUP_MANAGERS,  # a sign-on of the home group's open statement
+    ("signons.edit_signatory", "POST"): GROUP_MANAGERS,
     ("signons.export", "GET"): GROUP_MANAGERS,
     ("signons.staff_add", "GET"): GROUP_MANAGERS,
     ("signons.staff_add", "POST"): GROUP_MANAGERS,
@@ -195,7 +198,7 @@ TRANSLATOR_REFUSED = {
     ("drafts.comment_period", "GET"), ("drafts.comment_period", "POST"), ("signons.publish", "GET"),
     ("signons.correct", "GET"), ("signons.correct", "POST"),
     ("signons.open_signon", "GET"), ("signons.open_signon", "POST"), ("signons.moderation", "GET"),
-    ("signons.decide", "POST"), ("signons.export", "GET"), ("signons.staff_add", "GET"),
+    ("signons.decide", "POST"), ("signons.undo_decision", "POST"), ("signons.export", "GET"), ("signons.staff_add", "GET"),
     ("signons.staff_add", "POST"), ("export.export", "GET"), ("export.export", "POST"), ("export.print_view", "GET"),
     ("translating.invite_translator", "POST"), ("translating.remove_translator", "POST"),
     ("signons.campaign_panel", "GET"), ("signons.campaign_goal", "POST"), ("signons.create_partner_link", "POST"),
@@ -265,6 +268,7 @@ def url_for_rule(rule, world, on_translation: bool = False) -> str:
         "language": "es",
         "notification_id": 1,
         "message_id": getattr(world, "message_id", 0),
+        "signon_id": getattr(world, "signon_id", 0),
         "kind": "svg",
     }
     if on_translation:
@@ -310,11 +314,12 @@ def _check(response, expected, label):
 
 @pytest.fixture
 def world_with_translator(app, world):
-    from tests.factories import add_failed_mail, add_translator
+    from tests.factories import add_failed_mail, add_translator, add_waiting_signon
 
     with app.app_context():
         world = add_translator(world)
         world.message_id = add_failed_mail()
+        world.signon_id = add_waiting_signon(world)
         return world
 
 
