@@ -16,7 +16,7 @@ from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.signons import duplicates, services
-from statements.signons.models import SignOn, SignOnStatus, Visibility
+from statements.signons.models import SignOn, SignOnStatus
 from statements.signons.services import _fill as fill_signon  # the one place a sign-on's name keys are derived
 
 #: "<batch>.<form>": both random, so a batch cannot be guessed and each form is used once
@@ -39,8 +39,8 @@ class NameMatch:
     #: in duplicates' words ("the same name", "very similar names"...), as staff_views.duplicate_reason says them
     reason: str
     status: str
-    #: named on the list: someone who may not see unnamed signatories may see this name
-    named: bool
+    #: one of Visibility: policy.sees_signatory says who may see the name of one counted without being named
+    visibility: str
 
     @property
     def exact(self) -> bool:
@@ -107,7 +107,7 @@ def similar_signons(statement: Statement, name: str, while_typing: bool = False)
     for signon_id, other, status, visibility in rows:
         reason = name_likeness(name, other, while_typing)
         if reason:
-            found.append(NameMatch(signon_id, other, reason, status, visibility == Visibility.NAMED.value))
+            found.append(NameMatch(signon_id, other, reason, status, visibility))
     # the same name first, then the one holding it (confirmed) before an unconfirmed one
     return sorted(found, key=lambda match: (not match.exact, match.status == SignOnStatus.PENDING.value))
 

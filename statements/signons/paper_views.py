@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from statements.core.errors import Conflict, InvalidInput
 from statements.core.forms import add_error
 from statements.core.loaders import load_for
-from statements.core.policy import Permission, sees_unnamed_signatories
+from statements.core.policy import COUNTED_WITHOUT_NAME, Permission, sees_unnamed_signatories
 from statements.core.security import PRIVATE
 from statements.drafts.models import State, Statement
 from statements.extensions import csrf, db
@@ -25,8 +25,8 @@ def _load(statement_id: int) -> Statement:
 
 
 def _shown_name(match: paper.NameMatch) -> str:
-    """A match's name, to someone who may know it (see policy.sees_unnamed_signatories)."""
-    if match.named or sees_unnamed_signatories(current_user):
+    """A match's name, to someone who may know it: one counted without being named stays unnamed to the rest."""
+    if match.visibility != COUNTED_WITHOUT_NAME or sees_unnamed_signatories(current_user):
         return match.organization_name
     return _("an organization counted without being named")
 

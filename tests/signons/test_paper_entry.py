@@ -271,3 +271,18 @@ def test_likeness_of_names_as_typed_from_paper():
     assert name_likeness("Kenya Dom", "Kenya Domestic Workers Union", while_typing=True) == "begins the same way"
     assert name_likeness("Red de Mujeres", "Kenya Domestic Workers Union", while_typing=True) is None
     assert name_likeness("...", "Kenya Domestic Workers Union") is None
+
+
+def test_a_name_counted_without_being_named_stays_unnamed_to_a_coordinator(app, staff, coordinator, statement_id,
+                                                                           world):
+    with app.app_context():
+        add_signon(statement_by_slug(world.signon_slug), "Quiet Shelter Kenya", visibility="count")
+        db.session.commit()
+    url = f"/statements/{statement_id}/signons/paper/similar?name=Quiet+Shelter+Kenia"
+    assert coordinator.get(url).get_json()["names"][0]["name"] == "an organization counted without being named"
+    assert staff.get(url).get_json()["names"][0]["name"] == "Quiet Shelter Kenya"
+    _page, key = open_form(coordinator, statement_id)
+    response = save(coordinator, statement_id, key, organization_name="Quiet Shelter Kenia")
+    assert response.status_code == 409
+    assert "looks like an organization counted without being named" in plain(text_of(response))
+    assert "Quiet Shelter Kenya" not in text_of(response)
