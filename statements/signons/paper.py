@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from statements.accounts.models import User
 from statements.audit.services import record
@@ -118,11 +118,19 @@ def already_entered(statement: Statement, entry_key: str) -> SignOn | None:
                                                   SignOn.entry_key == entry_key))
 
 
-def batch_entries(statement: Statement, batch: str) -> list[SignOn]:
-    """What was typed in one batch, the latest first."""
-    return list(db.session.scalars(
-        select(SignOn).where(SignOn.statement_id == statement.id, SignOn.entry_key.startswith(f"{batch}."))
-        .order_by(SignOn.id.desc())))
+def _in_batch(statement: Statement, batch: str):
+    return (SignOn.statement_id == statement.id) & SignOn.entry_key.startswith(f"{batch}.", autoescape=True)
+
+
+def latest_in_batch(statement: Statement, batch: str, limit: int = BATCH_LISTED) -> list[SignOn]:
+    """The latest sign-ons typed in one batch, the latest first."""
+    return list(db.session.scalars(select(SignOn).where(_in_batch(statement, batch))
+                                   .order_by(SignOn.id.desc()).limit(limit)))
+
+
+def batch_size(statement: Statement, batch: str) -> int:
+    """How many sign-ons were typed in one batch."""
+    return db.session.scalar(select(func.count()).select_from(SignOn).where(_in_batch(statement, batch)))
 
 
 def require_open_for_entry(statement: Statement) -> None:

@@ -40,11 +40,11 @@ def _reason(match: paper.NameMatch) -> str:
 
 def _render(statement: Statement, form: PaperEntryForm, batch: str, match: paper.NameMatch | None = None,
             status: int = 200):
-    entries = paper.batch_entries(statement, batch)
+    entries = paper.latest_in_batch(statement, batch)
     saved = entries[0] if entries and request.args.get("saved") == str(entries[0].id) else None
     response = render_template(
-        "signons/paper.html", statement=statement, form=form, batch=batch, entries=entries[:paper.BATCH_LISTED],
-        entered=len(entries), saved=saved, match=match, match_name=_shown_name(match) if match else "",
+        "signons/paper.html", statement=statement, form=form, batch=batch, entries=entries,
+        entered=paper.batch_size(statement, batch), saved=saved, match=match, match_name=_shown_name(match) if match else "",
         match_reason=_reason(match) if match else "", is_open=statement.state == State.SIGNON_OPEN)
     return response, status
 
@@ -54,8 +54,8 @@ def paper_entry(statement_id: int):
     """An empty entry form of a batch; after a save, what was saved and the source kept."""
     statement = _load(statement_id)
     batch = paper.batch_of(request.args.get("batch")) or paper.new_batch()
-    entries = paper.batch_entries(statement, batch)
-    form = PaperEntryForm(formdata=None, data={"entered_from": entries[0].entered_from if entries else "",
+    latest = paper.latest_in_batch(statement, batch, limit=1)
+    form = PaperEntryForm(formdata=None, data={"entered_from": latest[0].entered_from if latest else "",
                                                "entry_key": paper.new_entry_key(batch)})
     return _render(statement, form, batch)
 
