@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "signon.decision_undone": _l("Sign-on decision undone"),
     "signon.deleted": _l("Sign-on deleted"),
     "signon.edited": _l("Signatory's name, country or type corrected"),
+    "signon.entered_from_paper": _l("Sign-on typed in from paper"),
     "signon.rejected": _l("Sign-on rejected"),
     "signon.withdrawn": _l("Sign-on withdrawn"),
     "statement.comment_period": _l("Comment period opened"),

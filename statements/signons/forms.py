@@ -14,7 +14,7 @@ from statements.core.countries import country_choices
 from statements.core.forms import LongSelectField, choices
 from statements.core.timezones import zone_choices
 from statements.core.i18n import current_language
-from statements.signons.models import MESSAGE_MAX, NAME_MAX, PARTNER_NAME_MAX, Visibility
+from statements.signons.models import ENTERED_FROM_MAX, MESSAGE_MAX, NAME_MAX, PARTNER_NAME_MAX, Visibility
 
 
 def at_most(limit: int) -> Length:
@@ -131,6 +131,37 @@ class OpenSignOnForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     note = StringField(_l("Note (optional, for staff)"), validators=[Optional(), at_most(1000)])
+
+
+class PaperEntryForm(FlaskForm):
+    """One paper (or summit) sign-on typed by staff; the source stays filled from one entry to the next."""
+
+    organization_name = StringField(_l("Organization name"), validators=[
+        DataRequired(_l("Enter the organization's name, as written on the form.")), at_most(NAME_MAX)],
+        render_kw={"autocomplete": "off", "autofocus": True})
+    contact_name = StringField(_l("Name of the person who signed"), validators=[
+        DataRequired(_l("Enter the name of the person who signed the form.")), at_most(120)],
+        render_kw={"autocomplete": "off"})
+    country = LongSelectField(_l("Country"), choices=_countries,
+                              validators=[DataRequired(_l("Choose the organization's country."))],
+                              invalid_choice_message=_l("Choose the organization's country from the list."))
+    org_type = SelectField(_l("Type of organization"), choices=_organization_types,
+                           validators=[DataRequired(_l("Choose the type of organization."))],
+                           invalid_choice_message=_l("Choose the type of organization from the list."))
+    contact_email = EmailField(_l("Email address (optional)"), filters=[strip_spaces], validators=[
+        Optional(), at_most(254), Email(_EMAIL_LIKE, check_deliverability=False)],
+        description=_l("Never shown publicly. No mail is sent."),
+        render_kw={"autocomplete": "off", "spellcheck": "false", "dir": "ltr"})
+    entered_from = StringField(_l("Source"), filters=[strip_spaces], validators=[
+        DataRequired(_l("Say where these sign-ons come from, like “Paper form, Nairobi summit”.")),
+        at_most(ENTERED_FROM_MAX)],
+        description=_l("Where these sign-ons come from, like “Paper form, Nairobi summit”. It stays filled for "
+                       "the next entry. Only staff and coordinators see it."))
+    save_anyway = BooleanField(_l("Save anyway: it is a different organization"))
+    #: the name a duplicate warning was about: "save anyway" holds for that name only
+    warned_name = HiddenField()
+    #: one-time key of this form (signons.paper.new_entry_key): a form sent twice adds one sign-on
+    entry_key = HiddenField()
 
 
 class StaffAddForm(FlaskForm):

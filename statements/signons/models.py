@@ -13,6 +13,7 @@ from statements.extensions import db
 
 NAME_MAX = 200
 MESSAGE_MAX = 2000
+ENTERED_FROM_MAX = 120
 
 
 class SignOnStatus(StrEnum):
@@ -63,6 +64,8 @@ class SignOn(db.Model):
         Index("ix_signon_statement_first_word", "statement_id", "first_word"),
         # in the public list's order (services.public_query), so a page is read off the index, not sorted
         Index("ix_signon_public_list", "statement_id", "status", "country_sort", "visibility", "sort_key", "id"),
+        # a paper-entry form sent twice (a double tap, a resent request) adds one sign-on, not two
+        Index("uq_signon_entry_key", "entry_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,6 +121,11 @@ class SignOn(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the partner's link that brought this sign-on to the form, if any (never shown publicly)
     partner_link_id: Mapped[int | None] = mapped_column(ForeignKey("partner_link.id", ondelete="SET NULL"))
+    #: where staff found a sign-on they typed in, as they wrote it ("Paper form, Nairobi summit"); never public
+    entered_from: Mapped[str | None] = mapped_column(String(ENTERED_FROM_MAX))
+    #: "<batch>.<form>" of the paper-entry form that added it (signons.paper): one sign-on per form sent,
+    #: and the batch part lists what one person typed in one sitting
+    entry_key: Mapped[str | None] = mapped_column(String(40))
 
     statement = relationship("Statement")
     revision = relationship("Revision", foreign_keys=[revision_id])

@@ -259,7 +259,8 @@ def export(statement_id: int):
              "possible_duplicate_of", "moderation_note", "partner_link"]]
     for s in db.session.scalars(services.contacts_query(statement, unnamed=sees_unnamed_signatories(current_user))):
         rows.append([s.id, s.organization_name, s.country, s.org_type, s.website, s.contact_name, s.contact_email,
-                     s.visibility, s.status, s.revision.number, "yes" if s.consent_to_contact else "no", s.source,
+                     s.visibility, s.status, s.revision.number, "yes" if s.consent_to_contact else "no",
+                     f"{s.source}: {s.entered_from}" if s.entered_from else s.source,
                      s.created_at.isoformat(timespec="seconds"),
                      s.confirmed_at.isoformat(timespec="seconds") if s.confirmed_at else "", s.message,
                      s.possible_duplicate_of_id or "", s.moderation_note,

@@ -361,6 +361,40 @@ def _(page, app, world):
     expect(page.get_by_role("button", name="Add 2 sign-ons")).to_be_visible()
 
 
+def _enter_on_paper(page, name: str, country: str = "Kenya") -> None:
+    page.get_by_label("Organization name").fill(name)
+    page.get_by_label("Name of the person who signed").fill("Grace Wanjiru")
+    page.get_by_label("Country", exact=True).select_option(label=country)
+    page.get_by_label("Type of organization").select_option(label="Trade union or workers' organization")
+    page.get_by_label("Source").fill("Paper form, Nairobi summit")
+    page.get_by_role("button", name="Save and enter the next").click()
+
+
+@page_type("paper entry, empty", who="admin", heading="Enter paper sign-ons")
+def _(page, app, world):
+    page.goto(f"/statements/{_statement_id(app, world)}/signons/paper")
+
+
+@page_type("paper entry after two saves", who="coordinator", heading="Enter paper sign-ons")
+def _(page, app, world):
+    page.goto(f"/statements/{_statement_id(app, world)}/signons/paper")
+    _enter_on_paper(page, "Kenya Domestic Workers Union")
+    _enter_on_paper(page, "Colectivo Mujeres en Movimiento y Resistencia por los Derechos de las Personas Migrantes",
+                    country="Mexico")
+    expect(page.locator("#paper-saved")).to_contain_text("2 entered in this batch")
+
+
+@page_type("paper entry warning of a duplicate", who="admin", heading="Enter paper sign-ons")
+def _(page, app, world):
+    sign(app, world.signon_slug, status="approved", organization_name="Kenya Domestic Workers Union", country="KE",
+         contact_email="kdwu@example.com")
+    page.goto(f"/statements/{_statement_id(app, world)}/signons/paper")
+    _enter_on_paper(page, "Kenya Domestik Workers Union")
+    expect(page.locator("#duplicate-warning")).to_be_visible()
+    page.get_by_label("Organization name").fill("Kenya Domestic Workers")  # the warning while typing, too
+    expect(page.locator("#paper-similar li")).to_have_count(1)
+
+
 @pytest.mark.parametrize("name", list(PAGES))
 def test_signon_page_has_no_accessibility_violations(name, app, page, world):
     who, reach, heading = PAGES[name]
