@@ -12,3 +12,4 @@ from statements.signons.models import SignOn  # noqa: F401
 from statements.export.models import ExportFile, NetworkSettings  # noqa: F401
 from statements.translating.models import TranslatedParagraph  # noqa: F401
 from statements.notifications.models import Notification, NotificationPreference, ReminderSent  # noqa: F401
+from statements.suggestions.models import Suggestion, Support  # noqa: F401

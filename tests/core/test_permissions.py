@@ -116,6 +116,14 @@ EXPECTATIONS = {
     ("comments.edit_comment", "GET"): COMMENT_AUTHOR,
     ("comments.edit_comment", "POST"): COMMENT_AUTHOR,
     ("comments.delete_comment", "POST"): COMMENT_AUTHOR,
+    # who may comment on a statement may suggest a change and support one; its coordinators decide
+    ("suggestions.suggestions", "GET"): GROUP_MEMBERS,
+    ("suggestions.new_suggestion", "GET"): GROUP_MEMBERS,
+    ("suggestions.new_suggestion", "POST"): GROUP_MEMBERS,
+    ("suggestions.suggestion", "GET"): GROUP_MEMBERS,
+    ("suggestions.support", "POST"): GROUP_MEMBERS,
+    ("suggestions.accept", "POST"): GROUP_MANAGERS,
+    ("suggestions.reject", "POST"): GROUP_MANAGERS,
     ("notifications.index", "GET"): SIGNED_IN,
     # someone else's or an unknown notification leads back to one's own list (no 404 trail)
     ("notifications.open", "GET"): SIGNED_IN,
@@ -183,6 +191,7 @@ TRANSLATOR_WORKS = {
     ("comments.reopen", "POST"), ("comments.edit_comment", "GET"), ("comments.edit_comment", "POST"),
     ("comments.delete_comment", "POST"),
     ("translating.paragraphs", "GET"), ("translating.mark_up_to_date", "POST"), ("translating.source_text", "GET"),
+    ("suggestions.suggestions", "GET"), ("suggestions.new_suggestion", "GET"), ("suggestions.new_suggestion", "POST"),
 }
 #: the translation is visible to them, so a step they may not take is refused rather than hidden
 TRANSLATOR_REFUSED = {
@@ -259,6 +268,7 @@ def url_for_rule(rule, world, on_translation: bool = False) -> str:
         "notification_id": 1,
         "message_id": getattr(world, "message_id", 0),
         "kind": "svg",
+        "suggestion_id": world.suggestion_id,
     }
     if on_translation:
         values |= {"statement_id": world.translation_id, "thread_id": world.translation_thread_id,
@@ -303,10 +313,10 @@ def _check(response, expected, label):
 
 @pytest.fixture
 def world_with_translator(app, world):
-    from tests.factories import add_failed_mail, add_translator
+    from tests.factories import add_failed_mail, add_suggestion, add_translator
 
     with app.app_context():
-        world = add_translator(world)
+        world = add_suggestion(add_translator(world))
         world.message_id = add_failed_mail()
         return world
 
@@ -368,8 +378,10 @@ NETWORK_READS = {
     ("comments.threads", "GET"), ("comments.new_thread", "GET"), ("comments.new_thread", "POST"),
     ("comments.thread", "GET"), ("comments.reply", "POST"), ("translating.translations", "GET"),
     ("translating.source_text", "GET"), ("translating.paragraphs", "GET"),  # on a source: send to its page
+    ("suggestions.suggestions", "GET"), ("suggestions.new_suggestion", "GET"), ("suggestions.new_suggestion", "POST"),
+    ("suggestions.suggestion", "GET"), ("suggestions.support", "POST"),
 }
-STATEMENT_ROUTE_ARGUMENTS = {"statement_id", "thread_id", "comment_id"}
+STATEMENT_ROUTE_ARGUMENTS = {"statement_id", "thread_id", "comment_id", "suggestion_id"}
 
 
 def open_to_network(endpoint: str, method: str, role: str):
