@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from statements.extensions import db
 from statements.suggestions.models import Suggestion
-from tests.browser.conftest import PHONE, check_page, log_in
+from tests.browser.conftest import PHONE, check_page, log_in, shot
 from tests.browser.test_comment_journeys import PARAGRAPHS, current_text, flash, new_statement, select_words
 
 
@@ -28,6 +28,7 @@ def suggest_on_selection(page, words: str, replacement: str, reason: str) -> int
     select_words(page, words)
     button = page.get_by_role("link", name="Suggest a change", exact=True)
     expect(button).to_be_visible()
+    shot(page, "words selected to suggest a change")
     button.click(delay=120)
     expect(page.get_by_role("heading", name="Suggest a change")).to_be_visible()
     expect(page.locator("blockquote.quote")).to_have_text(words)
