@@ -192,33 +192,85 @@ def overlapping(suggestion: Suggestion, others: list[Suggestion]) -> list[Sugges
 
 def accept(actor: User, suggestion: Suggestion, replacement: str | None = None) -> Suggestion:
     """Take a suggestion (or the coordinator's edit of it) into a new revision, crediting its author."""
-    statement = suggestion.statement
-    drafts.lock_for_writing(statement)
-    db.session.refresh(suggestion)
-    _require_pending(suggestion)
+    words = suggestion.replacement if replacement is None else _check_replacement(replacement)
+    _take_in(actor, suggestion.statement, [(suggestion, words)])
+    return suggestion
+
+
+def accept_several(actor: User, statement: Statement, chosen: list[Suggestion]) -> list[Suggestion]:
+    """Take several suggestions on passages that do not overlap into one new revision, crediting each author."""
+    if len(chosen) < 2:
+        raise InvalidInput(_("Choose at least two suggestions to accept together."), field="suggestion")
+    _take_in(actor, statement, [(s, s.replacement) for s in chosen])
+    return chosen
+
+
+def _author_name(suggestion: Suggestion) -> str:
+    return suggestion.author.display_name if suggestion.author else _("Someone")
+
+
+def _check_applicable(statement: Statement, chosen: list[tuple[Suggestion, str]]) -> None:
+    for suggestion, _words in chosen:
+        db.session.refresh(suggestion)
+        _require_pending(suggestion)
     drafts.check_editable(statement, _("This statement is %(state)s: its text is locked, so no suggestion can be "
                                        "accepted. A coordinator can reopen the draft first."))
-    if suggestion.out_of_date or suggestion.anchor_status != anchoring.EXACT:
-        raise Conflict(_("The passage changed since this suggestion was made, so it cannot be accepted as it is. "
-                         "Edit the draft instead, or ask its author to suggest the change again."))
-    words = suggestion.replacement if replacement is None else _check_replacement(replacement)
-    base_text = drafts.revision_text(drafts.get_revision(statement, suggestion.anchor_revision))
-    proposed = drafts.check_text(base_text[:suggestion.position] + words + base_text[suggestion.end:])
-    competitors = overlapping(suggestion, pending_of(statement))
-    _claim(actor, suggestion, Status.ACCEPTED)
-    author = suggestion.author.display_name if suggestion.author else "a former member"
-    result = drafts.save_revision(actor, statement, suggestion.anchor_revision, proposed,
-                                  f"Suggestion by {author} accepted")
+    for suggestion, _words in chosen:
+        if suggestion.out_of_date or suggestion.anchor_status != anchoring.EXACT \
+                or suggestion.anchor_revision != chosen[0][0].anchor_revision:
+            raise Conflict(_("The passage changed since this suggestion was made, so it cannot be accepted as it is. "
+                             "Edit the draft instead, or ask its author to suggest the change again."))
+    suggestions = [s for s, _words in chosen]
+    for suggestion in suggestions:
+        clash = overlapping(suggestion, suggestions)
+        if clash:
+            raise InvalidInput(_("The suggestions by %(first)s and %(second)s change the same words: accept one of "
+                                 "them at a time.", first=_author_name(suggestion), second=_author_name(clash[0])),
+                               field="suggestion")
+
+
+def _take_in(actor: User, statement: Statement, chosen: list[tuple[Suggestion, str]]) -> None:
+    """Write the chosen wordings into one new revision, through the merge of concurrent saves."""
+    drafts.lock_for_writing(statement)
+    _check_applicable(statement, chosen)
+    base_number = chosen[0][0].anchor_revision
+    proposed = drafts.revision_text(drafts.get_revision(statement, base_number))
+    for suggestion, words in sorted(chosen, key=lambda pair: pair[0].position, reverse=True):
+        # from the end of the text backwards, so each passage's offsets still hold
+        proposed = proposed[:suggestion.position] + words + proposed[suggestion.end:]
+    proposed = drafts.check_text(proposed)
+    suggestions = [s for s, _words in chosen]
+    competitors = {o.id: o for s in suggestions for o in overlapping(s, pending_of(statement))
+                   if o not in suggestions}
+    for suggestion in suggestions:
+        _claim(actor, suggestion, Status.ACCEPTED)
+    # the revision note is kept in one language, like every revision note written by the service
+    authors = sorted({s.author.display_name if s.author else "a former member" for s in suggestions})
+    note = (f"Suggestion by {authors[0]} accepted" if len(suggestions) == 1
+            else f"Suggestions by {', '.join(authors)} accepted")
+    result = drafts.save_revision(actor, statement, base_number, proposed, note[:200])
     if result.conflict is not None or result.unchanged:
         raise Conflict(_("The text changed where this suggestion applies. Reload the page and look again."))
-    suggestion.accepted_revision_number, suggestion.accepted_text = result.revision.number, words
-    for other in competitors:
+    for suggestion, words in chosen:
+        suggestion.accepted_revision_number, suggestion.accepted_text = result.revision.number, words
+        _close_thread(actor, suggestion)
+        notifications.notify(SUGGESTION_ACCEPTED, statement, actor=actor, thread=suggestion.thread,
+                             recipients=[suggestion.author] if suggestion.author else [])
+        author = suggestion.author.display_name if suggestion.author else "a former member"
+        record(actor, "suggestion.accepted", suggestion, f"{actor.display_name} accepted a suggestion by "
+               f"{author} on “{statement.title}” into revision {result.revision.number}",
+               group_id=statement.group_id)
+    for other in competitors.values():
         other.out_of_date = True
-    notifications.notify(SUGGESTION_ACCEPTED, statement, actor=actor, thread=suggestion.thread,
-                         recipients=[suggestion.author] if suggestion.author else [])
-    record(actor, "suggestion.accepted", suggestion, f"{actor.display_name} accepted a suggestion by {author} on "
-           f"“{statement.title}” into revision {result.revision.number}", group_id=statement.group_id)
-    return suggestion
+
+
+def _close_thread(actor: User, suggestion: Suggestion) -> None:
+    """Resolve a decided suggestion's thread: the discussion has its answer (it can still be reopened).
+
+    Marked here rather than through comments.resolve, whose notice would tell the author a second time."""
+    thread = suggestion.thread
+    if thread is not None and thread.resolved_at is None:
+        thread.resolved_at, thread.resolved_by_id = utcnow(), actor.id
 
 
 def reject(actor: User, suggestion: Suggestion, reason: str | None) -> Suggestion:
@@ -228,6 +280,7 @@ def reject(actor: User, suggestion: Suggestion, reason: str | None) -> Suggestio
     _claim(actor, suggestion, Status.REJECTED)
     suggestion.decision_reason = reason
     statement = suggestion.statement
+    _close_thread(actor, suggestion)
     notifications.notify(SUGGESTION_REJECTED, statement, actor=actor, thread=suggestion.thread,
                          recipients=[suggestion.author] if suggestion.author else [])
     record(actor, "suggestion.rejected", suggestion, f"{actor.display_name} rejected a suggestion on "

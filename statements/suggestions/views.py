@@ -41,9 +41,8 @@ def _revision_number(given: str | None, latest: int) -> int:
     return int(given) if given.isascii() and given.isdigit() and len(given) < 10 else latest
 
 
-@bp.route("/statements/<int:statement_id>/suggestions")
-def suggestions(statement_id: int):
-    statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
+def _list_page(statement: Statement, error: str | None = None, status_code: int = 200):
+    """The list of a statement's suggestions, filtered as the address says."""
     status = request.args.get("status", "pending")
     status = status if status in STATUS_FILTERS else "pending"
     author = request.args.get("author", "")
@@ -57,10 +56,32 @@ def suggestions(statement_id: int):
              and (paragraph is None or services.paragraph_of(text, s.position) == paragraph)]
     authors = sorted({s.author for s in everyone if s.author}, key=lambda u: u.display_name.casefold())
     return render_template("suggestions/list.html", statement=statement, suggestions=shown, status=status,
-                           author_id=author_id, paragraph=paragraph, authors=authors,
+                           author_id=author_id, paragraph=paragraph, authors=authors, error=error,
                            paragraphs=sorted({services.paragraph_of(text, s.position) for s in everyone}),
                            paragraph_of=lambda s: services.paragraph_of(text, s.position),
-                           competing=services.competing(services.pending_of(statement)))
+                           competing=services.competing(services.pending_of(statement))), status_code
+
+
+@bp.route("/statements/<int:statement_id>/suggestions")
+def suggestions(statement_id: int):
+    return _list_page(load_for(Statement, statement_id, Permission.STATEMENT_VIEW))
+
+
+@bp.route("/statements/<int:statement_id>/suggestions/accept", methods=["POST"])
+def accept_several(statement_id: int):
+    statement = load_for(Statement, statement_id, Permission.SUGGESTION_DECIDE)
+    ids = {int(i) for i in request.form.getlist("suggestion") if i.isascii() and i.isdigit() and len(i) < 10}
+    # only this statement's suggestions: an id of another statement's is not one to choose here
+    chosen = [s for s in services.pending_of(statement) if s.id in ids]
+    try:
+        services.accept_several(current_user, statement, chosen)
+        db.session.commit()
+    except (InvalidInput, NotAllowed, Conflict) as error:
+        db.session.rollback()
+        return _list_page(statement, error.message, error.status_code)
+    flash(_("%(count)s suggestions are accepted, in revision %(number)s.", count=len(chosen),
+            number=statement.latest_number), "success")
+    return redirect(url_for("suggestions.suggestions", statement_id=statement.id))
 
 
 def _keep_expired_form(form) -> None:

@@ -509,6 +509,20 @@ def _(page, app, world):
     expect(page.locator(".suggestion")).to_have_count(3)
 
 
+@page_type("suggestions to accept together", who="coordinator", heading=TITLE)
+def _(page, app, world):
+    from statements.suggestions import services as suggestions
+
+    statement_id, _ids = _statement_with_suggestions(app, world)
+    with app.test_request_context():
+        statement = db.session.get(Statement, statement_id)
+        suggestions.propose(_user(world.emails["member"]), statement, "fund adaptation", statement.latest_number,
+                            drafts.current_text(statement), "pay for adaptation", "Plainer words.")
+        db.session.commit()
+    page.goto(f"/statements/{statement_id}/suggestions")
+    expect(page.locator("input[name=suggestion]")).to_have_count(3)
+
+
 @page_type("suggestion to decide", who="coordinator", heading=TITLE)
 def _(page, app, world):
     _statement_id, ids = _statement_with_suggestions(app, world)

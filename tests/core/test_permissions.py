@@ -124,6 +124,7 @@ EXPECTATIONS = {
     ("suggestions.support", "POST"): GROUP_MEMBERS,
     ("suggestions.accept", "POST"): GROUP_MANAGERS,
     ("suggestions.reject", "POST"): GROUP_MANAGERS,
+    ("suggestions.accept_several", "POST"): GROUP_MANAGERS,
     ("notifications.index", "GET"): SIGNED_IN,
     # someone else's or an unknown notification leads back to one's own list (no 404 trail)
     ("notifications.open", "GET"): SIGNED_IN,
@@ -203,7 +204,7 @@ TRANSLATOR_REFUSED = {
     ("signons.staff_add", "POST"), ("export.export", "GET"), ("export.export", "POST"), ("export.print_view", "GET"),
     ("translating.invite_translator", "POST"), ("translating.remove_translator", "POST"),
     ("signons.campaign_panel", "GET"), ("signons.campaign_goal", "POST"), ("signons.create_partner_link", "POST"),
-    ("signons.switch_partner_link", "POST"),
+    ("signons.switch_partner_link", "POST"), ("suggestions.accept_several", "POST"),
 }
 #: the translator opened the thread and wrote its comment: only its author (and staff) may change the comment,
 #: only its author and the group's coordinators resolve the thread

@@ -42,8 +42,8 @@ def suggestion_id(response) -> int:
 def stored(app, suggestion_id: int) -> Suggestion:
     with app.app_context():
         suggestion = db.session.get(Suggestion, suggestion_id)
-        suggestion.supports  # loaded for the test to count
-        db.session.expunge(suggestion)
+        suggestion.supports, suggestion.thread  # loaded for the test to read
+        db.session.expunge_all()
         return suggestion
 
 
@@ -313,3 +313,37 @@ def test_the_list_filters_by_author_status_and_paragraph(app, make_client, world
     assert shown(status="all", paragraph=1) == {in_first}
     assert shown(status="all", paragraph=2) == {in_second}
     assert shown(status="nonsense", author="x", paragraph="-1") == {in_first}
+
+
+# --- several at once --------------------------------------------------------------------------------
+
+def test_several_suggestions_on_different_words_are_accepted_in_one_revision(app, make_client, world):
+    member = logged_in(make_client, world.emails["member"])
+    observer = logged_in(make_client, world.emails["observer"])
+    first = suggestion_id(suggest(member, world, "People displaced", "Communities displaced"))
+    second = suggestion_id(suggest(observer, world, "legal protection", "rights"))
+    coordinator = logged_in(make_client, world.emails["coordinator"])
+    listing = coordinator.get(f"/statements/{world.statement_id}/suggestions").get_data(as_text=True)
+    assert "Accept the chosen suggestions" in listing
+    response = coordinator.submit(f"/statements/{world.statement_id}/suggestions/accept",
+                                  {"suggestion": [str(first), str(second)]}, follow_redirects=True)
+    assert "2 suggestions are accepted, in revision 3." in flashes(response.get_data(as_text=True))
+    assert stored_text(app, world.statement_id) == "Communities displaced by climate change need rights now."
+    history = text_of(member.get(f"/statements/{world.statement_id}/history").get_data(as_text=True))
+    assert "Suggestions by Member Person, Observer Person accepted" in history
+    assert {stored(app, n).accepted_revision_number for n in (first, second)} == {3}
+    assert stored(app, first).thread.resolved_at is not None
+
+
+def test_overlapping_suggestions_cannot_be_accepted_together(app, make_client, world):
+    member = logged_in(make_client, world.emails["member"])
+    first = suggestion_id(suggest(member, world, "legal protection", "rights"))
+    second = suggestion_id(suggest(member, world, "need legal", "deserve legal"))
+    coordinator = logged_in(make_client, world.emails["coordinator"])
+    response = coordinator.submit(f"/statements/{world.statement_id}/suggestions/accept",
+                                  {"suggestion": [str(first), str(second)]})
+    assert response.status_code == 400
+    assert "change the same words: accept one of them at a time" in text_of(response.get_data(as_text=True))
+    none = coordinator.submit(f"/statements/{world.statement_id}/suggestions/accept", {"suggestion": ["999"]})
+    assert none.status_code == 400 and "Choose at least two" in text_of(none.get_data(as_text=True))
+    assert stored_text(app, world.statement_id) == LATEST
