@@ -319,3 +319,17 @@ def competing(suggestions: list[Suggestion]) -> dict[int, list[Suggestion]]:
 def for_thread(thread_id: int) -> Suggestion | None:
     """The suggestion a comment thread discusses, if it is one's."""
     return db.session.scalar(select(Suggestion).where(Suggestion.thread_id == thread_id))
+
+
+def tracked_pieces(text: str, pending: list[Suggestion]) -> list[tuple[str, str, Suggestion | None]]:
+    """Cut a text into pieces showing each pending suggestion in place as a tracked change: ("same", words,
+    None), ("change", passage, suggestion). Of suggestions competing for the same words, the first is shown."""
+    pieces, position = [], 0
+    for suggestion in sorted(pending, key=lambda s: (s.position, s.id)):
+        if suggestion.out_of_date or suggestion.anchor_status != anchoring.EXACT or suggestion.position < position:
+            continue
+        pieces.append(("same", text[position:suggestion.position], None))
+        pieces.append(("change", text[suggestion.position:suggestion.end], suggestion))
+        position = suggestion.end
+    pieces.append(("same", text[position:], None))
+    return [piece for piece in pieces if piece[1] or piece[2] is not None]

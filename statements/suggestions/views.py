@@ -67,6 +67,15 @@ def suggestions(statement_id: int):
     return _list_page(load_for(Statement, statement_id, Permission.STATEMENT_VIEW))
 
 
+@bp.route("/statements/<int:statement_id>/suggestions/tracked")
+def tracked(statement_id: int):
+    statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
+    pending = services.pending_of(statement)
+    pieces = services.tracked_pieces(drafts.current_text(statement), pending)
+    return render_template("suggestions/tracked.html", statement=statement, pieces=pieces,
+                           shown=sum(1 for kind, _words, _s in pieces if kind == "change"), pending=len(pending))
+
+
 @bp.route("/statements/<int:statement_id>/suggestions/accept", methods=["POST"])
 def accept_several(statement_id: int):
     statement = load_for(Statement, statement_id, Permission.SUGGESTION_DECIDE)

@@ -523,6 +523,13 @@ def _(page, app, world):
     expect(page.locator("input[name=suggestion]")).to_have_count(3)
 
 
+@page_type("draft with suggestions in place", who="member", heading=TITLE)
+def _(page, app, world):
+    statement_id, _ids = _statement_with_suggestions(app, world)
+    page.goto(f"/statements/{statement_id}/suggestions/tracked")
+    expect(page.locator(".tracked-change")).to_have_count(1)
+
+
 @page_type("suggestion to decide", who="coordinator", heading=TITLE)
 def _(page, app, world):
     _statement_id, ids = _statement_with_suggestions(app, world)

@@ -118,6 +118,7 @@ EXPECTATIONS = {
     ("comments.delete_comment", "POST"): COMMENT_AUTHOR,
     # who may comment on a statement may suggest a change and support one; its coordinators decide
     ("suggestions.suggestions", "GET"): GROUP_MEMBERS,
+    ("suggestions.tracked", "GET"): GROUP_MEMBERS,
     ("suggestions.new_suggestion", "GET"): GROUP_MEMBERS,
     ("suggestions.new_suggestion", "POST"): GROUP_MEMBERS,
     ("suggestions.suggestion", "GET"): GROUP_MEMBERS,
@@ -193,6 +194,7 @@ TRANSLATOR_WORKS = {
     ("comments.delete_comment", "POST"),
     ("translating.paragraphs", "GET"), ("translating.mark_up_to_date", "POST"), ("translating.source_text", "GET"),
     ("suggestions.suggestions", "GET"), ("suggestions.new_suggestion", "GET"), ("suggestions.new_suggestion", "POST"),
+    ("suggestions.tracked", "GET"),
 }
 #: the translation is visible to them, so a step they may not take is refused rather than hidden
 TRANSLATOR_REFUSED = {
@@ -380,7 +382,7 @@ NETWORK_READS = {
     ("comments.thread", "GET"), ("comments.reply", "POST"), ("translating.translations", "GET"),
     ("translating.source_text", "GET"), ("translating.paragraphs", "GET"),  # on a source: send to its page
     ("suggestions.suggestions", "GET"), ("suggestions.new_suggestion", "GET"), ("suggestions.new_suggestion", "POST"),
-    ("suggestions.suggestion", "GET"), ("suggestions.support", "POST"),
+    ("suggestions.suggestion", "GET"), ("suggestions.support", "POST"), ("suggestions.tracked", "GET"),
 }
 STATEMENT_ROUTE_ARGUMENTS = {"statement_id", "thread_id", "comment_id", "suggestion_id"}
 

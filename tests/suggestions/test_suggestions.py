@@ -347,3 +347,15 @@ def test_overlapping_suggestions_cannot_be_accepted_together(app, make_client, w
     none = coordinator.submit(f"/statements/{world.statement_id}/suggestions/accept", {"suggestion": ["999"]})
     assert none.status_code == 400 and "Choose at least two" in text_of(none.get_data(as_text=True))
     assert stored_text(app, world.statement_id) == LATEST
+
+
+def test_the_draft_shows_each_open_suggestion_in_place_as_a_tracked_change(app, make_client, world):
+    member = logged_in(make_client, world.emails["member"])
+    first = suggestion_id(suggest(member, world, "People displaced", "Communities displaced"))
+    suggestion_id(suggest(member, world, "legal protection", "rights"))
+    suggestion_id(suggest(member, world, "need legal", "deserve legal"))  # competes with the one before
+    page = member.get(f"/statements/{world.statement_id}/suggestions/tracked").get_data(as_text=True)
+    assert re.findall(r"<del>.*?</span>(.*?)</del>", page) == ["People displaced", "need legal"]
+    assert re.findall(r"<ins>.*?</span>(.*?)</ins>", page) == ["Communities displaced", "deserve legal"]
+    assert f'href="/suggestions/{first}"' in page and "only the first that applies is shown" in text_of(page)
+    assert "by climate change" in text_of(page) and "protection now." in text_of(page)
