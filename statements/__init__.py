@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from statements.drafts import bp as drafts_bp
     from statements.talking_points import bp as talking_points_bp
     from statements.translating import bp as translating_bp
+    from statements.suggestions import bp as suggestions_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(audit_bp)
@@ -98,3 +99,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(translating_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(consent_bp)
+    app.register_blueprint(suggestions_bp)

@@ -149,6 +149,7 @@ def _load_statement(group: WorkingGroup, people: dict) -> None:
     drafts.transition(people["coordinator@example.org"], statement, "comment_period")
     statement.comment_period_ends_at = _days_from_now(4)
     _load_threads(statement, people)
+    _load_suggestions(statement, people)
     _load_signon_statement(group, people)
 
 
@@ -213,6 +214,24 @@ def _load_threads(statement, people: dict) -> None:
                                   "paragraph only.")
     comments.reply(coordinator, thread, "@NgoziMember I would keep it: the summary is what ministries read first.")
     comments.reply(observer, thread, "A short version for social media would help, though.")
+
+
+def _load_suggestions(statement, people: dict) -> None:
+    """Open suggested changes on the demo statement: one supported, two competing for the same words."""
+    from statements.drafts import services as drafts
+    from statements.suggestions import services as suggestions
+
+    text, number = drafts.current_text(statement), statement.latest_number
+    member, member2 = people["member@example.org"], people["member2@example.org"]
+    coordinator, observer = people["coordinator@example.org"], people["observer@example.org"]
+    supported = suggestions.propose(member2, statement, "Most never return home.", number, text,
+                                    "Most can never return home.", "Many cannot return: their land is gone.")
+    suggestions.support(observer, supported)
+    suggestions.propose(member, statement, "call on all governments", number, text, "urge all governments",
+                        "“Urge” is stronger, and what our members say in their own campaigns.")
+    suggestions.propose(coordinator, statement, "call on all governments", number, text,
+                        "call on all governments and regional bodies",
+                        "Regional bodies decide on free movement in Africa and South America.")
 
 
 def _days_from_now(days: int):

@@ -13,3 +13,4 @@ from statements.export.models import ExportFile, NetworkSettings  # noqa: F401
 from statements.translating.models import TranslatedParagraph  # noqa: F401
 from statements.notifications.models import Notification, NotificationPreference, ReminderSent  # noqa: F401
 from statements.consent.models import AskedOrganization, ConsentRound, Position  # noqa: F401
+from statements.suggestions.models import Suggestion, Support  # noqa: F401

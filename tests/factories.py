@@ -76,6 +76,8 @@ class World:
     translation_thread_id: int = 0  # a thread the translator opened on it
     translation_comment_id: int = 0  # the translator's first comment in that thread
     grant_id: int = 0  # the translator's access to the Spanish translation
+    # filled by add_suggestion:
+    suggestion_id: int = 0  # the member's pending suggestion on a passage of the statement
 
 
 def build_world() -> World:
@@ -131,6 +133,20 @@ def add_translator(world: World) -> World:
     world.emails["translator"], world.user_ids["translator"] = translator.email, translator.id
     world.translation_id, world.grant_id = translation.id, grant.id
     world.translation_thread_id, world.translation_comment_id = thread.id, thread.comments[0].id
+    return world
+
+
+def add_suggestion(world: World) -> World:
+    """Give the world a pending suggestion by the member on the words "legal protection" of its statement."""
+    from statements.suggestions import services as suggestions
+
+    statement = db.session.get(Statement, world.statement_id)
+    member = db.session.get(User, world.user_ids["member"])
+    suggestion = suggestions.propose(member, statement, "legal protection", statement.latest_number,
+                                     drafts.current_text(statement), "legal and social protection",
+                                     "Legal protection alone leaves people without housing.")
+    db.session.commit()
+    world.suggestion_id = suggestion.id
     return world
 
 

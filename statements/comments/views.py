@@ -21,7 +21,7 @@ def _thread_url(thread: Thread) -> str:
     return url_for("comments.thread", thread_id=thread.id)
 
 
-def _block_quote(text: str, block: str) -> str | None:
+def block_quote(text: str, block: str) -> str | None:
     """Return lines a-b of a text: the paragraph a "Comment on this paragraph" link points at."""
     first, _dash, last = block.partition("-")
     if not (block.isascii() and first.isdigit() and last.isdigit()) or len(block) > 20:
@@ -49,7 +49,7 @@ def new_thread(statement_id: int):
         form.revision.data = str(latest.number)
         quote = request.args.get("quote", "")[:services.QUOTE_MAX + 1]
         if request.args.get("block"):
-            quote = _block_quote(drafts.revision_text(latest), request.args["block"]) or ""
+            quote = block_quote(drafts.revision_text(latest), request.args["block"]) or ""
         form.quote.data = quote
     if form.validate_on_submit():
         quote = (form.quote.data or "").strip() or None

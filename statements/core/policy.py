@@ -48,6 +48,8 @@ class Permission(StrEnum):
     COMMENT_CREATE = "comment:create"
     THREAD_RESOLVE = "thread:resolve"
     COMMENT_CHANGE = "comment:change"
+    #: accept or reject a suggested change (suggesting and supporting one: COMMENT_CREATE)
+    SUGGESTION_DECIDE = "suggestion:decide"
     SIGNON_MANAGE = "signon:manage"
     #: the campaign panel's public link, QR code and count (its goal, sources and partner links: SIGNON_MANAGE)
     CAMPAIGN_VIEW = "campaign:view"
@@ -72,7 +74,8 @@ _READ = frozenset({Permission.GROUP_VIEW, Permission.STATEMENT_VIEW, Permission.
 _WRITE = _READ | {Permission.STATEMENT_EDIT, Permission.POINT_EDIT, Permission.TRANSLATION_START}
 _STEER = _WRITE | {Permission.GROUP_MANAGE_MEMBERS, Permission.STATEMENT_CREATE, Permission.STATEMENT_TRANSITION,
                    Permission.POINT_DECIDE, Permission.THREAD_RESOLVE, Permission.SIGNON_MANAGE,
-                   Permission.STATEMENT_EXPORT, Permission.TRANSLATOR_INVITE, Permission.CONSENT_OPEN}
+                   Permission.STATEMENT_EXPORT, Permission.TRANSLATOR_INVITE, Permission.CONSENT_OPEN,
+                   Permission.SUGGESTION_DECIDE}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OBSERVER: _READ,
     Role.MEMBER: _WRITE,
@@ -112,11 +115,12 @@ TRANSLATOR_SOURCE_PERMISSIONS = frozenset({Permission.TRANSLATION_START})
 
 
 def statement_of(target):
-    """Return the statement a target is part of (the statement itself, a thread's, a comment's), or None."""
+    """Return the statement a target is part of (the statement itself, a thread's, a comment's, a suggestion's),
+    or None."""
     kind = getattr(target, "__tablename__", None)
     if kind == "statement":
         return target
-    if kind == "comment_thread":
+    if kind in ("comment_thread", "suggestion"):
         return target.statement
     if kind == "comment":
         return target.thread.statement

@@ -200,11 +200,16 @@ def lock_for_writing(statement: Statement) -> None:
     db.session.refresh(statement)
 
 
-def _require_editable(statement: Statement) -> None:
+def check_editable(statement: Statement, message: str | None = None) -> None:
+    """Refuse a change to the text of a statement made final (message: the words of the refusal, with %(state)s)."""
     if not statement.state_enum.text_is_editable:
-        raise NotAllowed(_("This statement is %(state)s: its text is locked. "
-                           "A coordinator can reopen the draft if it must change.",
-                           state=statement.state_enum.label.lower()))
+        state = statement.state_enum.label.lower()
+        raise NotAllowed(message.replace("%(state)s", state) if message else
+                         _("This statement is %(state)s: its text is locked. "
+                           "A coordinator can reopen the draft if it must change.", state=state))
+
+
+_require_editable = check_editable
 
 
 def _write_revision(statement: Statement, author: User, text: str, note: str, base_number: int | None,

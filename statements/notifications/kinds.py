@@ -20,6 +20,9 @@ SIGNON_OPENED = "signon_opened"
 PUBLISHED = "published"
 CONSENT_OPENED = "consent_opened"
 CONSENT_ENDING = "consent_ending"
+SUGGESTION_NEW = "suggestion_new"
+SUGGESTION_ACCEPTED = "suggestion_accepted"
+SUGGESTION_REJECTED = "suggestion_rejected"
 
 #: kind -> what the preferences page calls it; the order is the page's
 KINDS = {
@@ -37,14 +40,19 @@ KINDS = {
     SIGNONS_WAITING: _l("Sign-ons wait for approval (once a day per statement)"),
     DEADLINE_NEAR: _l("A sign-on deadline is near"),
     PUBLISHED: _l("A statement is published"),
+    SUGGESTION_NEW: _l("A new suggested change on a statement I coordinate"),
+    SUGGESTION_ACCEPTED: _l("My suggested change is accepted"),
+    SUGGESTION_REJECTED: _l("My suggested change is rejected"),
 }
 #: what a person gets without choosing: what is about them (or asks their organization) at once, the rest once a day
-DEFAULTS = dict.fromkeys(KINDS, DIGEST) | {MENTION: NOW, REPLY: NOW, CONSENT_OPENED: NOW, CONSENT_ENDING: NOW}
+DEFAULTS = dict.fromkeys(KINDS, DIGEST) | {MENTION: NOW, REPLY: NOW, CONSENT_OPENED: NOW, CONSENT_ENDING: NOW,
+                                           SUGGESTION_ACCEPTED: NOW, SUGGESTION_REJECTED: NOW}
 #: kinds only the statement's coordinators hear of
-FOR_COORDINATORS = frozenset({SIGNONS_WAITING, DEADLINE_NEAR, PERIOD_ENDED})
+FOR_COORDINATORS = frozenset({SIGNONS_WAITING, DEADLINE_NEAR, PERIOD_ENDED, SUGGESTION_NEW})
 #: kinds kept as one row per person, statement and day, its count brought up to date
 BATCHED = frozenset({SIGNONS_WAITING, NEW_REVISION})
-#: kinds about a thread: the link goes to the thread
-ABOUT_A_THREAD = frozenset({MENTION, REPLY, THREAD_RESOLVED})
+#: kinds about a thread: the link goes to the thread (a suggestion's thread links to the suggestion)
+ABOUT_A_THREAD = frozenset({MENTION, REPLY, THREAD_RESOLVED, SUGGESTION_NEW, SUGGESTION_ACCEPTED,
+                            SUGGESTION_REJECTED})
 #: the unsubscribe link of a digest turns off every kind that was coming by digest
 ALL_DIGEST = "digest"

@@ -227,6 +227,12 @@ def describe(notification: Notification) -> str:
         return _("Your organization's position is still awaited; the consent round ends on %(date)s.", date=when)
     if kind == k.MADE_FINAL:
         return _("The text was made final.")
+    if kind == k.SUGGESTION_NEW:
+        return _("%(name)s suggested a change.", name=name)
+    if kind == k.SUGGESTION_ACCEPTED:
+        return _("%(name)s accepted your suggested change.", name=name)
+    if kind == k.SUGGESTION_REJECTED:
+        return _("%(name)s rejected your suggested change.", name=name)
     if kind == k.SIGNON_OPENED:
         return _("It is open for sign-on until %(date)s.", date=when) if when else _("It is open for sign-on.")
     return _("It was published.")

@@ -121,6 +121,16 @@ EXPECTATIONS = {
     ("comments.edit_comment", "GET"): COMMENT_AUTHOR,
     ("comments.edit_comment", "POST"): COMMENT_AUTHOR,
     ("comments.delete_comment", "POST"): COMMENT_AUTHOR,
+    # who may comment on a statement may suggest a change and support one; its coordinators decide
+    ("suggestions.suggestions", "GET"): GROUP_MEMBERS,
+    ("suggestions.tracked", "GET"): GROUP_MEMBERS,
+    ("suggestions.new_suggestion", "GET"): GROUP_MEMBERS,
+    ("suggestions.new_suggestion", "POST"): GROUP_MEMBERS,
+    ("suggestions.suggestion", "GET"): GROUP_MEMBERS,
+    ("suggestions.support", "POST"): GROUP_MEMBERS,
+    ("suggestions.accept", "POST"): GROUP_MANAGERS,
+    ("suggestions.reject", "POST"): GROUP_MANAGERS,
+    ("suggestions.accept_several", "POST"): GROUP_MANAGERS,
     ("notifications.index", "GET"): SIGNED_IN,
     # someone else's or an unknown notification leads back to one's own list (no 404 trail)
     ("notifications.open", "GET"): SIGNED_IN,
@@ -194,6 +204,8 @@ TRANSLATOR_WORKS = {
     ("comments.reopen", "POST"), ("comments.edit_comment", "GET"), ("comments.edit_comment", "POST"),
     ("comments.delete_comment", "POST"),
     ("translating.paragraphs", "GET"), ("translating.mark_up_to_date", "POST"), ("translating.source_text", "GET"),
+    ("suggestions.suggestions", "GET"), ("suggestions.new_suggestion", "GET"), ("suggestions.new_suggestion", "POST"),
+    ("suggestions.tracked", "GET"),
 }
 #: the translation is visible to them, so a step they may not take is refused rather than hidden
 TRANSLATOR_REFUSED = {
@@ -206,7 +218,7 @@ TRANSLATOR_REFUSED = {
     ("signons.paper_similar_names", "GET"), ("export.export", "GET"), ("export.export", "POST"), ("export.print_view", "GET"),
     ("translating.invite_translator", "POST"), ("translating.remove_translator", "POST"),
     ("signons.campaign_panel", "GET"), ("signons.campaign_goal", "POST"), ("signons.create_partner_link", "POST"),
-    ("signons.switch_partner_link", "POST"),
+    ("signons.switch_partner_link", "POST"), ("suggestions.accept_several", "POST"),
     ("consent.round_page", "GET"), ("consent.open_round", "GET"), ("consent.open_round", "POST"),
     ("consent.record_position", "POST"),
 }
@@ -274,6 +286,7 @@ def url_for_rule(rule, world, on_translation: bool = False) -> str:
         "message_id": getattr(world, "message_id", 0),
         "signon_id": getattr(world, "signon_id", 0),
         "kind": "svg",
+        "suggestion_id": world.suggestion_id,
     }
     if on_translation:
         values |= {"statement_id": world.translation_id, "thread_id": world.translation_thread_id,
@@ -318,10 +331,10 @@ def _check(response, expected, label):
 
 @pytest.fixture
 def world_with_translator(app, world):
-    from tests.factories import add_failed_mail, add_translator, add_waiting_signon
+    from tests.factories import add_failed_mail, add_suggestion, add_translator, add_waiting_signon
 
     with app.app_context():
-        world = add_translator(world)
+        world = add_suggestion(add_translator(world))
         world.message_id = add_failed_mail()
         world.signon_id = add_waiting_signon(world)
         return world
@@ -384,8 +397,10 @@ NETWORK_READS = {
     ("comments.threads", "GET"), ("comments.new_thread", "GET"), ("comments.new_thread", "POST"),
     ("comments.thread", "GET"), ("comments.reply", "POST"), ("translating.translations", "GET"),
     ("translating.source_text", "GET"), ("translating.paragraphs", "GET"),  # on a source: send to its page
+    ("suggestions.suggestions", "GET"), ("suggestions.new_suggestion", "GET"), ("suggestions.new_suggestion", "POST"),
+    ("suggestions.suggestion", "GET"), ("suggestions.support", "POST"), ("suggestions.tracked", "GET"),
 }
-STATEMENT_ROUTE_ARGUMENTS = {"statement_id", "thread_id", "comment_id"}
+STATEMENT_ROUTE_ARGUMENTS = {"statement_id", "thread_id", "comment_id", "suggestion_id"}
 
 
 def open_to_network(endpoint: str, method: str, role: str):
