@@ -113,7 +113,7 @@ def _place_again(suggestions: list[Suggestion], old_text: str, new_text: str, re
 
 
 @events.revision_saved.connect
-def _follow_new_revision(statement: Statement, number: int, previous_text: str | None, text: str,
+def follow_new_revision(statement: Statement, number: int, previous_text: str | None, text: str,
                          **_ignored) -> None:
     if previous_text is None:
         return

@@ -146,3 +146,48 @@ def test_arabic_text_is_placed_exactly_and_fuzzily():
     assert fuzzy.status == FUZZY
     assert FUZZY_THRESHOLD <= fuzzy.similarity < 1
     assert words_at(edited, fuzzy) == "بالحماية القانونية لجميع النازحين"
+
+
+def _long_text(paragraphs: int) -> str:
+    return "\n\n".join(f"Paragraph {n} says that people displaced by floods number {n * 7} in region {n}."
+                       for n in range(paragraphs))
+
+
+def test_placing_many_diffs_only_between_the_passages_that_still_stand_and_agrees_with_a_whole_diff():
+    old = _long_text(200)
+    new = old.replace("Paragraph 3 says", "Paragraph 3 now says, after a long new clause about rivers,")
+    new = new.replace("number 700 in region 100", "number nearly 700 in the region called 100")
+    new = new.replace("Paragraph 150 says that people displaced", "Paragraph 150 says that those displaced")
+    quotes = [("region 2", 0), ("displaced by floods number 700 in region 100", 0),
+              ("Paragraph 150 says that people displaced", 0), ("region 199", 0), ("region 1", 0)]
+    anchors = [anchor_on(old, quote, n) for quote, n in quotes]
+    whole = word_diff(old, new).ops
+
+    together = place_all(anchors, old, new)
+
+    assert together == [place(anchor, new, whole) for anchor in anchors]
+    assert [p.status for p in together] == [EXACT, FUZZY, FUZZY, EXACT, EXACT]
+    assert words_at(new, together[1]).startswith("displaced by floods number nearly 700")
+
+
+def test_a_repeated_passage_is_found_where_the_text_before_it_moved_it():
+    old = "Protect people who move. " * 3 + "The end."
+    anchor = anchor_on(old, "Protect people who move.", 1)
+    new = "A new opening sentence. " + old
+
+    placement = place_all([anchor_on(old, "The end."), anchor], old, new)[1]
+
+    assert placement.status == EXACT
+    assert placement.anchor.position == anchor.position + len("A new opening sentence. ")
+
+
+def test_passages_that_swapped_places_are_still_placed():
+    old = "First part about rivers.\n\nSecond part about coasts.\n\nThird part about wording to change."
+    new = "Second part about coasts.\n\nFirst part about rivers.\n\nThird part about wording we changed."
+    anchors = [anchor_on(old, "First part about rivers."), anchor_on(old, "Second part about coasts."),
+               anchor_on(old, "Third part about wording to change.")]
+
+    placements = place_all(anchors, old, new)
+
+    assert [p.status for p in placements[:2]] == [EXACT, EXACT]
+    assert placements[2] == place(anchors[2], new, word_diff(old, new).ops)
