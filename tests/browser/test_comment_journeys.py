@@ -70,6 +70,7 @@ def select_words(page, words: str) -> None:
             const range = document.createRange();
             range.setStart(node, at);
             range.setEnd(node, at + words.length);
+            node.parentElement.scrollIntoView({block: 'center'});  // a reader scrolls to the words first
             const rects = range.getClientRects();
             const first = rects[0], last = rects[rects.length - 1];
             return {x1: first.left + 1, y1: first.top + first.height / 2,
