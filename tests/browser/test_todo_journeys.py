@@ -53,12 +53,12 @@ def test_a_coordinator_sees_sign_ons_waiting_and_approves_them_from_the_home_pag
     expect(waiting).to_be_visible()
     waiting.click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    boxes = page.locator("input[name=signon]")
+    boxes = page.locator("input[type=checkbox][name=signon]")
     expect(boxes).to_have_count(4)
     for box in boxes.all():
         box.check()
     with page.expect_navigation():
-        page.get_by_role("button", name="Approve").click()
+        page.get_by_role("button", name="Approve the chosen sign-ons").click()
     expect(page.locator(".flash, .flashes").first).to_contain_text("approved")
     page.goto("/")
     expect(page.locator("ol.todo")).not_to_contain_text("waiting for approval")
