@@ -50,6 +50,7 @@ def _fresh_counts(app, monkeypatch):
 
 def type_one(page, name: str, person: str, country: str, org_type: str) -> None:
     """Type one paper form into the empty form, as staff do: the source is already there."""
+    page.wait_for_load_state()  # the script that warns while typing runs once the page has loaded
     page.get_by_label("Organization name").fill(name)
     page.get_by_label("Name of the person who signed").fill(person)
     page.get_by_label("Country", exact=True).select_option(label=country)

@@ -391,6 +391,7 @@ def _(page, app, world):
     page.goto(f"/statements/{_statement_id(app, world)}/signons/paper")
     _enter_on_paper(page, "Kenya Domestik Workers Union")
     expect(page.locator("#duplicate-warning")).to_be_visible()
+    page.wait_for_load_state()  # the script that warns while typing runs once the page has loaded
     page.get_by_label("Organization name").fill("Kenya Domestic Workers")  # the warning while typing, too
     expect(page.locator("#paper-similar li")).to_have_count(1)
 
