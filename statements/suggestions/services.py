@@ -333,3 +333,17 @@ def tracked_pieces(text: str, pending: list[Suggestion]) -> list[tuple[str, str,
         position = suggestion.end
     pieces.append(("same", text[position:], None))
     return [piece for piece in pieces if piece[1] or piece[2] is not None]
+
+
+def tracked_ops(pieces: list[tuple[str, str, Suggestion | None]]) -> list[tuple[int, str]]:
+    """The pieces of tracked_pieces as diff operations (kept, removed, added words), for rendering the draft
+    as readers see it with each suggestion's removals and additions marked as the compare page marks them."""
+    ops: list[tuple[int, str]] = []
+    for kind, words, suggestion in pieces:
+        if kind == "same":
+            ops.append((0, words))
+        else:
+            ops.append((-1, words))
+            if suggestion.replacement:
+                ops.append((1, suggestion.replacement))
+    return ops

@@ -7,6 +7,7 @@ from flask_login import current_user
 from statements.comments.views import block_quote
 from statements.core.errors import Conflict, InvalidInput, NotAllowed
 from statements.core.forms import add_error
+from statements.core.markdown import render_changes
 from statements.core.loaders import load_for
 from statements.core.policy import Permission
 from statements.drafts import services as drafts
@@ -72,8 +73,13 @@ def tracked(statement_id: int):
     statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
     pending = services.pending_of(statement)
     pieces = services.tracked_pieces(drafts.current_text(statement), pending)
-    return render_template("suggestions/tracked.html", statement=statement, pieces=pieces,
-                           shown=sum(1 for kind, _words, _s in pieces if kind == "change"), pending=len(pending))
+    view = "source" if request.args.get("view") == "source" else "rendered"
+    rendered = render_changes(services.tracked_ops(pieces)) if view == "rendered" else None
+    if rendered is None:  # asked for the source, or too much Markdown to format: the source, as typed
+        view = "source"
+    shown = [s for kind, _words, s in pieces if kind == "change"]
+    return render_template("suggestions/tracked.html", statement=statement, pieces=pieces, view=view,
+                           rendered=rendered, shown_suggestions=shown, shown=len(shown), pending=len(pending))
 
 
 @bp.route("/statements/<int:statement_id>/suggestions/accept", methods=["POST"])

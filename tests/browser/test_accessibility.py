@@ -567,6 +567,14 @@ def _(page, app, world):
 def _(page, app, world):
     statement_id, _ids = _statement_with_suggestions(app, world)
     page.goto(f"/statements/{statement_id}/suggestions/tracked")
+    expect(page.locator(".diff-rendered del").first).to_be_visible()
+    expect(page.locator(".tracked-list li")).to_have_count(1)
+
+
+@page_type("draft with suggestions in place, its source", who="member", heading=TITLE)
+def _(page, app, world):
+    statement_id, _ids = _statement_with_suggestions(app, world)
+    page.goto(f"/statements/{statement_id}/suggestions/tracked?view=source")
     expect(page.locator(".tracked-change")).to_have_count(1)
 
 

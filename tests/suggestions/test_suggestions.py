@@ -354,8 +354,24 @@ def test_the_draft_shows_each_open_suggestion_in_place_as_a_tracked_change(app, 
     first = suggestion_id(suggest(member, world, "People displaced", "Communities displaced"))
     suggestion_id(suggest(member, world, "legal protection", "rights"))
     suggestion_id(suggest(member, world, "need legal", "deserve legal"))  # competes with the one before
-    page = member.get(f"/statements/{world.statement_id}/suggestions/tracked").get_data(as_text=True)
+    page = member.get(f"/statements/{world.statement_id}/suggestions/tracked?view=source").get_data(as_text=True)
     assert re.findall(r"<del>.*?</span>(.*?)</del>", page) == ["People displaced", "need legal"]
     assert re.findall(r"<ins>.*?</span>(.*?)</ins>", page) == ["Communities displaced", "deserve legal"]
     assert f'href="/suggestions/{first}"' in page and "only the first that applies is shown" in text_of(page)
     assert "by climate change" in text_of(page) and "protection now." in text_of(page)
+
+
+def test_the_draft_with_its_suggestions_is_formatted_as_readers_see_it_by_default(app, make_client, world):
+    member = logged_in(make_client, world.emails["member"])
+    save_text(app, world, "## Protection\n\nPeople displaced by *climate change* need legal protection now.")
+    first = suggestion_id(suggest(member, world, "People displaced", "Communities displaced"))
+    suggestion_id(suggest(member, world, "legal protection now.", ""))  # a deletion: nothing added
+
+    page = member.get(f"/statements/{world.statement_id}/suggestions/tracked").get_data(as_text=True)
+    article = page[page.index('<article class="statement-text card diff-rendered"'):page.index("</article>")]
+    assert "<h2" in article and "<em>climate change</em>" in article  # formatted, not Markdown marks
+    assert "##" not in article and "*climate" not in article
+    assert re.findall(r"<del>(.*?)</del>", article) == ["People displaced", "legal protection now."]
+    assert re.findall(r"<ins>(.*?)</ins>", article) == ["Communities displaced"]
+    listed = text_of(page[page.index("The suggestions shown"):])
+    assert "Suggestion by Member Person · 0 supporters" in listed and f'href="/suggestions/{first}"' in page
