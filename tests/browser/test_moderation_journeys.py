@@ -3,7 +3,6 @@ a typo in a name corrected (and the audit log keeps what it was), one row decide
 and the queue worked from the keyboard."""
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -50,11 +49,9 @@ def test_500_waiting_sign_ons_are_approved_with_select_all_across_pages(app, new
     log_in(staff, world.emails["admin"])
     staff.goto(f"/statements/{statement_id}/signons")
     expect(staff.locator(".moderation-list > li")).to_have_count(50)
-    started = time.monotonic()
     staff.get_by_label("All 500 sign-ons matching this filter, on every page").check()
     staff.get_by_role("button", name="Approve the chosen sign-ons").click()
     expect(flash(staff)).to_have_text("500 sign-ons approved.", timeout=120_000)
-    assert time.monotonic() - started < 120  # minutes of ticking become one decision
     expect(staff.locator("main")).to_contain_text("No sign-ons match these filters.")
     assert count_with_status(app, "approved") == 500
     staff.goto(f"/statements/{statement_id}/signons?status=approved&page=10")
