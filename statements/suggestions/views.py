@@ -42,20 +42,35 @@ def _revision_number(given: str | None, latest: int) -> int:
     return int(given) if given.isascii() and given.isdigit() and len(given) < 10 else latest
 
 
-def _list_page(statement: Statement, error: str | None = None, status_code: int = 200):
-    """The list of a statement's suggestions, filtered as the address says."""
-    status = request.args.get("status", "pending")
-    status = status if status in STATUS_FILTERS else "pending"
+def _author_and_paragraph() -> tuple[int | None, int | None]:
+    """The author and paragraph filters the address asks for (None: any)."""
     author = request.args.get("author", "")
     author_id = int(author) if author.isascii() and author.isdigit() and len(author) < 10 else None
     paragraph = request.args.get("paragraph", "")
     paragraph = int(paragraph) if paragraph.isascii() and paragraph.isdigit() and len(paragraph) < 6 else None
+    return author_id, paragraph
+
+
+def _by_author_and_paragraph(suggestions: list[Suggestion], text: str, author_id: int | None,
+                             paragraph: int | None) -> list[Suggestion]:
+    return [s for s in suggestions if (author_id is None or s.author_id == author_id)
+            and (paragraph is None or services.paragraph_of(text, s.position) == paragraph)]
+
+
+def _authors(suggestions: list[Suggestion]) -> list:
+    return sorted({s.author for s in suggestions if s.author}, key=lambda u: u.display_name.casefold())
+
+
+def _list_page(statement: Statement, error: str | None = None, status_code: int = 200):
+    """The list of a statement's suggestions, filtered as the address says."""
+    status = request.args.get("status", "pending")
+    status = status if status in STATUS_FILTERS else "pending"
+    author_id, paragraph = _author_and_paragraph()
     text = drafts.current_text(statement)
     everyone = services.suggestions_of(statement)
-    shown = [s for s in everyone if (status == "all" or s.status == status)
-             and (author_id is None or s.author_id == author_id)
-             and (paragraph is None or services.paragraph_of(text, s.position) == paragraph)]
-    authors = sorted({s.author for s in everyone if s.author}, key=lambda u: u.display_name.casefold())
+    shown = [s for s in _by_author_and_paragraph(everyone, text, author_id, paragraph)
+             if status == "all" or s.status == status]
+    authors = _authors(everyone)
     return render_template("suggestions/list.html", statement=statement, suggestions=shown, status=status,
                            author_id=author_id, paragraph=paragraph, authors=authors, error=error,
                            paragraphs=sorted({services.paragraph_of(text, s.position) for s in everyone}),
@@ -71,15 +86,19 @@ def suggestions(statement_id: int):
 @bp.route("/statements/<int:statement_id>/suggestions/tracked")
 def tracked(statement_id: int):
     statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
-    pending = services.pending_of(statement)
-    pieces = services.tracked_pieces(drafts.current_text(statement), pending)
+    text, every_pending = drafts.current_text(statement), services.pending_of(statement)
+    author_id, paragraph = _author_and_paragraph()
+    pending = _by_author_and_paragraph(every_pending, text, author_id, paragraph)
+    pieces = services.tracked_pieces(text, pending)
     view = "source" if request.args.get("view") == "source" else "rendered"
     rendered = render_changes(services.tracked_ops(pieces)) if view == "rendered" else None
     if rendered is None:  # asked for the source, or too much Markdown to format: the source, as typed
         view = "source"
     shown = [s for kind, _words, s in pieces if kind == "change"]
     return render_template("suggestions/tracked.html", statement=statement, pieces=pieces, view=view,
-                           rendered=rendered, shown_suggestions=shown, shown=len(shown), pending=len(pending))
+                           rendered=rendered, shown_suggestions=shown, shown=len(shown), pending=len(pending),
+                           authors=_authors(every_pending), author_id=author_id, paragraph=paragraph,
+                           paragraphs=sorted({services.paragraph_of(text, s.position) for s in every_pending}))
 
 
 @bp.route("/statements/<int:statement_id>/suggestions/accept", methods=["POST"])

@@ -375,3 +375,24 @@ def test_the_draft_with_its_suggestions_is_formatted_as_readers_see_it_by_defaul
     assert re.findall(r"<ins>(.*?)</ins>", article) == ["Communities displaced"]
     listed = text_of(page[page.index("The suggestions shown"):])
     assert "Suggestion by Member Person · 0 supporters" in listed and f'href="/suggestions/{first}"' in page
+
+
+def test_the_draft_with_its_suggestions_shows_one_author_s_or_one_paragraph_s(app, make_client, world):
+    save_text(app, world, "People displaced by climate change need protection.\n\nStates must act now.")
+    member = logged_in(make_client, world.emails["member"])
+    coordinator = logged_in(make_client, world.emails["coordinator"])
+    suggestion_id(suggest(member, world, "People displaced", "Communities displaced"))
+    suggestion_id(suggest(coordinator, world, "act now", "act this year"))
+    tracked = f"/statements/{world.statement_id}/suggestions/tracked"
+
+    def marked(query: str) -> list[str]:
+        page = member.get(tracked + query).get_data(as_text=True)
+        return re.findall(r"<ins>(.*?)</ins>", page[page.index("<article"):page.index("</article>")])
+
+    assert marked("") == ["Communities displaced", "act this year"]
+    assert marked(f"?author={world.user_ids['coordinator']}") == ["act this year"]
+    assert marked("?paragraph=1") == ["Communities displaced"]
+    assert marked("?paragraph=2&author=" + str(world.user_ids["member"])) == []
+    for ugly in ("?author=x", "?paragraph=99999999", "?author=-1&paragraph=abc"):
+        assert member.get(tracked + ugly).status_code == 200
+    assert member.get(tracked + "?paragraph=%00").status_code == 400  # as every page answers a NUL character
