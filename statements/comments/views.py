@@ -29,6 +29,19 @@ def block_quote(text: str, block: str) -> str | None:
     return "\n".join(text.split("\n")[int(first) - 1:int(last)]).strip() or None
 
 
+def quote_asked_for(latest) -> str:
+    """The words a new thread or suggestion starts on: those selected (?quote=), or a paragraph (?block=)."""
+    if request.args.get("block"):
+        return block_quote(drafts.revision_text(latest), request.args["block"]) or ""
+    return request.args.get("quote", "")[:services.QUOTE_MAX + 1]
+
+
+def revision_number_given(given: str | None, latest: int) -> int:
+    """The revision a form says its words were taken from; the latest when it says nothing readable."""
+    given = given or ""
+    return int(given) if given.isascii() and given.isdigit() and len(given) < 10 else latest
+
+
 @bp.route("/statements/<int:statement_id>/threads")
 def threads(statement_id: int):
     statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
@@ -47,14 +60,10 @@ def new_thread(statement_id: int):
     form = NewThreadForm()
     if request.method == "GET":
         form.revision.data = str(latest.number)
-        quote = request.args.get("quote", "")[:services.QUOTE_MAX + 1]
-        if request.args.get("block"):
-            quote = block_quote(drafts.revision_text(latest), request.args["block"]) or ""
-        form.quote.data = quote
+        form.quote.data = quote_asked_for(latest)
     if form.validate_on_submit():
         quote = (form.quote.data or "").strip() or None
-        given = form.revision.data or ""
-        revision_number = int(given) if given.isascii() and given.isdigit() and len(given) < 10 else latest.number
+        revision_number = revision_number_given(form.revision.data, latest.number)
         try:
             text = drafts.revision_text(drafts.get_revision(statement, revision_number)) if quote else None
             thread = services.open_thread(current_user, statement, form.body.data, quote, revision_number, text)

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from statements.comments.views import block_quote
+from statements.comments.views import quote_asked_for, revision_number_given
 from statements.core.errors import Conflict, InvalidInput, NotAllowed
 from statements.core.forms import add_error
 from statements.core.markdown import render_changes
@@ -35,11 +35,6 @@ def suggestion_count(statement: Statement) -> int:
 
 def _suggestion_url(suggestion: Suggestion) -> str:
     return url_for("suggestions.suggestion", suggestion_id=suggestion.id)
-
-
-def _revision_number(given: str | None, latest: int) -> int:
-    given = given or ""
-    return int(given) if given.isascii() and given.isdigit() and len(given) < 10 else latest
 
 
 def _author_and_paragraph() -> tuple[int | None, int | None]:
@@ -135,13 +130,10 @@ def new_suggestion(statement_id: int):
     form = SuggestionForm()
     if request.method == "GET":
         form.revision.data = str(latest.number)
-        quote = request.args.get("quote", "")[:services.QUOTE_MAX + 1]
-        if request.args.get("block"):
-            quote = block_quote(drafts.revision_text(latest), request.args["block"]) or ""
-        form.quote.data = quote
-        form.replacement.data = quote  # people change words more often than they write them anew
+        # the new wording starts from the words: people change words more often than they write them anew
+        form.quote.data = form.replacement.data = quote_asked_for(latest)
     if form.validate_on_submit():
-        number = _revision_number(form.revision.data, latest.number)
+        number = revision_number_given(form.revision.data, latest.number)
         try:
             text = drafts.revision_text(drafts.get_revision(statement, number))
             suggestion = services.propose(current_user, statement, form.quote.data, number, text,
