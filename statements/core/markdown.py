@@ -360,6 +360,8 @@ def _folded(blocks: list[str], changed: list[bool]) -> str:
 def _restore_changes(html: str) -> str:
     """Turn the markers into <ins> and <del> that nest properly: closed before each tag and opened again
     after it, so a change that begins inside bold words and ends after them is marked in both."""
+    if not _PRIVATE.search(html):  # an unchanged block, as most are: nothing to turn or take out
+        return html
     pieces: list[str] = []
     change, is_open = None, False
     for piece in _CHANGE_PIECE.split(html):

@@ -77,8 +77,15 @@ def _spend(env: dict) -> None:
 
 
 def _counted(rule):
-    def counted_rule(state, *args):
-        _spend(state.env)
+    def counted_rule(state, *args):  # _spend, written out: the parser calls its rules thousands of times a text
+        env = state.env
+        try:
+            left = env[_WORK] - 1
+        except KeyError:  # parsed without a budget: not through parse_within_budget
+            return rule(state, *args)
+        env[_WORK] = left
+        if left < 0:
+            raise TooCostly
         return rule(state, *args)
 
     return counted_rule

@@ -39,32 +39,145 @@ def _encode(tokens_a: list[str], tokens_b: list[str]) -> tuple[str, str, list[st
     A line break stands for itself, so the encoded texts keep their lines: diff_main's line mode
     then diffs whole lines first and rediffs, token by token, only the lines that changed.
     """
+    table, chars = _new_table()
+    for token in dict.fromkeys(chain(tokens_a, tokens_b)):
+        if token not in chars:
+            _add_token(token, table, chars)
+    return "".join(map(chars.__getitem__, tokens_a)), "".join(map(chars.__getitem__, tokens_b)), table
+
+
+def _new_table() -> tuple[list[str], dict[str, str]]:
     table: list[str] = [""] * (ord("\n") + 1)
     table[ord("\n")] = "\n"
-    chars: dict[str, str] = {"\n": "\n"}
-    for token in dict.fromkeys(chain(tokens_a, tokens_b)):
-        if token in chars:
-            continue
-        if len(table) == 0xD800:  # skip the surrogate range, which has no characters of its own
-            table.extend([""] * 0x800)
-        chars[token] = chr(len(table))
-        table.append(token)
-    return "".join(map(chars.__getitem__, tokens_a)), "".join(map(chars.__getitem__, tokens_b)), table
+    return table, {"\n": "\n"}
+
+
+def _add_token(token: str, table: list[str], chars: dict[str, str]) -> None:
+    if len(table) == 0xD800:  # skip the surrogate range, which has no characters of its own
+        table.extend([""] * 0x800)
+    chars[token] = chr(len(table))
+    table.append(token)
+
+
+def _encode_texts(old: str, new: str) -> tuple[str, str, list[str]]:
+    """Tokenize and encode two texts as _encode does, the same characters for the same tokens.
+
+    A token never spans a line break, so a line is encoded alike wherever it stands: the lines the
+    new text shares with the old are taken from the old one's encoding, and only the others are
+    tokenized again. New tokens are met in the same order as _encode meets them.
+    """
+    table, chars = _new_table()
+    tokens_old = tokenize(old)
+    for token in dict.fromkeys(tokens_old):
+        if token not in chars:
+            _add_token(token, table, chars)
+    encoded_old = "".join(map(chars.__getitem__, tokens_old))
+    known = dict(zip(old.split("\n"), encoded_old.split("\n")))
+    encoded_lines = []
+    for line in new.split("\n"):
+        encoded = known.get(line)
+        if encoded is None:
+            tokens = tokenize(line)
+            for token in tokens:
+                if token not in chars:
+                    _add_token(token, table, chars)
+            encoded = known[line] = "".join(map(chars.__getitem__, tokens))
+        encoded_lines.append(encoded)
+    return encoded_old, "\n".join(encoded_lines), table
+
+
+class _Differ(diff_match_patch):
+    """diff-match-patch with a faster diff_bisect that finds the very same middle snake.
+
+    The library walks each snake (a run of equal characters) one character at a time; here a run
+    is compared sixteen characters at a time first, and the reverse path reads reversed copies of
+    the texts instead of indexing from their ends. Each step reaches the same point as the
+    library's, so the diffs are identical (tests/drafts/test_diffing.py compares them).
+    """
+
+    def diff_bisect(self, text1: str, text2: str, deadline: float) -> list:
+        length1, length2 = len(text1), len(text2)
+        max_d = (length1 + length2 + 1) // 2
+        v_offset, v_length = max_d, 2 * max_d
+        v1 = [-1] * v_length
+        v1[v_offset + 1] = 0
+        v2 = v1[:]
+        delta = length1 - length2
+        front = delta % 2 != 0  # an odd total: the forward path meets the reverse one
+        reversed1, reversed2 = text1[::-1], text2[::-1]
+        k1start = k1end = k2start = k2end = 0
+        clock = time.time
+        for d in range(max_d):
+            if clock() > deadline:
+                break
+            for k1 in range(-d + k1start, d + 1 - k1end, 2):  # the forward path, one step
+                k1_offset = v_offset + k1
+                if k1 == -d or (k1 != d and v1[k1_offset - 1] < v1[k1_offset + 1]):
+                    x1 = v1[k1_offset + 1]
+                else:
+                    x1 = v1[k1_offset - 1] + 1
+                y1 = x1 - k1
+                if x1 < length1 and y1 < length2 and text1[x1] == text2[y1]:
+                    x1, y1 = x1 + 1, y1 + 1
+                    while x1 + 16 <= length1 and y1 + 16 <= length2 and text1[x1:x1 + 16] == text2[y1:y1 + 16]:
+                        x1, y1 = x1 + 16, y1 + 16
+                    while x1 < length1 and y1 < length2 and text1[x1] == text2[y1]:
+                        x1, y1 = x1 + 1, y1 + 1
+                v1[k1_offset] = x1
+                if x1 > length1:  # off the right of the graph
+                    k1end += 2
+                elif y1 > length2:  # off the bottom
+                    k1start += 2
+                elif front:
+                    k2_offset = v_offset + delta - k1
+                    if 0 <= k2_offset < v_length and v2[k2_offset] != -1 and x1 >= length1 - v2[k2_offset]:
+                        return self.diff_bisectSplit(text1, text2, x1, y1, deadline)
+            for k2 in range(-d + k2start, d + 1 - k2end, 2):  # the reverse path, one step
+                k2_offset = v_offset + k2
+                if k2 == -d or (k2 != d and v2[k2_offset - 1] < v2[k2_offset + 1]):
+                    x2 = v2[k2_offset + 1]
+                else:
+                    x2 = v2[k2_offset - 1] + 1
+                y2 = x2 - k2
+                if x2 < length1 and y2 < length2 and reversed1[x2] == reversed2[y2]:
+                    x2, y2 = x2 + 1, y2 + 1
+                    while (x2 + 16 <= length1 and y2 + 16 <= length2
+                           and reversed1[x2:x2 + 16] == reversed2[y2:y2 + 16]):
+                        x2, y2 = x2 + 16, y2 + 16
+                    while x2 < length1 and y2 < length2 and reversed1[x2] == reversed2[y2]:
+                        x2, y2 = x2 + 1, y2 + 1
+                v2[k2_offset] = x2
+                if x2 > length1:  # off the left of the graph
+                    k2end += 2
+                elif y2 > length2:  # off the top
+                    k2start += 2
+                elif not front:
+                    k1_offset = v_offset + delta - k2
+                    if 0 <= k1_offset < v_length and v1[k1_offset] != -1:
+                        x1 = v1[k1_offset]
+                        if x1 >= length1 - x2:
+                            return self.diff_bisectSplit(text1, text2, x1, v_offset + x1 - k1_offset, deadline)
+        # past the deadline, or nothing in common
+        return [(self.DIFF_DELETE, text1), (self.DIFF_INSERT, text2)]
 
 
 def _diff_tokens(tokens_a: list[str], tokens_b: list[str], deadline_seconds: float,
                  lines_first: bool = True) -> tuple[list, bool]:
     """Diff two token lists; report whether the deadline cut the search short (then skip the clean-up,
     which costs most on exactly such diffs)."""
-    dmp = diff_match_patch()
+    return _diff_encoded(*_encode(tokens_a, tokens_b), deadline_seconds, lines_first)
+
+
+def _diff_encoded(chars_a: str, chars_b: str, table: list[str], deadline_seconds: float,
+                  lines_first: bool = True) -> tuple[list, bool]:
+    dmp = _Differ()
     dmp.Diff_Timeout = deadline_seconds
-    chars_a, chars_b, table = _encode(tokens_a, tokens_b)
     started = time.perf_counter()
     ops = dmp.diff_main(chars_a, chars_b, checklines=lines_first)
     timed_out = deadline_seconds > 0 and time.perf_counter() - started >= deadline_seconds
     if not timed_out:
         _cleanup_semantic_by_length(dmp, ops, table)
-    dmp.diff_charsToLines(ops, table)
+    ops[:] = [(op, text.translate(table)) for op, text in ops]  # diff_charsToLines, done by str.translate
     return ops, timed_out
 
 
@@ -79,7 +192,7 @@ def _cleanup_semantic_by_length(dmp: diff_match_patch, ops: list, table: list[st
     character-level overlap phase, so changes stay whole words. Works in place on ops.
     """
     def length(encoded: str) -> int:
-        return sum(len(table[ord(char)]) for char in encoded)
+        return len(encoded.translate(table))
 
     changed = False
     equalities: list[int] = []  # indices of the equalities met so far
@@ -119,7 +232,7 @@ def _paragraphs(text: str) -> list[str]:
 def word_diff(old: str, new: str, timeout_seconds: float = 1.0) -> Diff:
     """Diff two texts word by word; past the timeout, diff whole lines instead and say so."""
     started = time.perf_counter()
-    ops, timed_out = _diff_tokens(tokenize(old), tokenize(new), timeout_seconds)
+    ops, timed_out = _diff_encoded(*_encode_texts(old, new), timeout_seconds)
     if timed_out:
         # the line-by-line pass gets a deadline too: past it, changed stretches are just coarser
         ops, _ = _diff_tokens(_paragraphs(old), _paragraphs(new), timeout_seconds, lines_first=False)

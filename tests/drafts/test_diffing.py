@@ -154,3 +154,60 @@ def test_a_short_unchanged_paragraph_between_two_rewritten_ones_stays_unchanged(
     assert (EQUAL, ".\n\nWe ask.\n\n") in diff.ops
     assert old_side(diff.ops) == old
     assert new_side(diff.ops) == new
+
+
+# --- the faster diff finds the very same changes as diff-match-patch itself ---------------------
+
+def _library_word_diff(old: str, new: str) -> list[tuple[int, str]]:
+    """word_diff as it was: every token of both texts encoded, and the library's own diff_main."""
+    from diff_match_patch import diff_match_patch
+
+    from statements.drafts import diffing
+
+    dmp = diff_match_patch()
+    dmp.Diff_Timeout = 60  # the half-match speedup on, as in word_diff, and no deadline reached
+    chars_a, chars_b, table = diffing._encode(tokenize(old), tokenize(new))
+    ops = dmp.diff_main(chars_a, chars_b, checklines=True)
+    diffing._cleanup_semantic_by_length(dmp, ops, table)
+    dmp.diff_charsToLines(ops, table)
+    return diffing._merge_adjacent(ops)
+
+
+@pytest.mark.parametrize("seed, words, share", [(1, 300, 0.02), (2, 1500, 0.02), (3, 1500, 0.1), (4, 3000, 0.05)])
+def test_word_diff_gives_the_library_s_ops_on_generated_statements(seed, words, share):
+    from benchmarks.bench_drafts import TextMaker, spread_edit
+
+    maker = TextMaker(seed)
+    old = maker.document(words)
+    new, _, _ = spread_edit(old, share, maker)
+    for a, b in ((old, new), (new, old)):
+        assert word_diff(a, b, timeout_seconds=60).ops == _library_word_diff(a, b)
+
+
+def test_the_texts_are_encoded_as_their_tokens_are():
+    from statements.drafts.diffing import _encode, _encode_texts
+
+    for old, new in TEXTS + [("a\nb\n\nb c\n", "b\na\n\nb c d\n\n"), ("x", "x\n"), ("\n\n", "")]:
+        assert _encode_texts(old, new) == _encode(tokenize(old), tokenize(new))
+
+
+def test_bisect_finds_the_library_s_middle_snake():
+    from diff_match_patch import diff_match_patch
+
+    from statements.drafts.diffing import _Differ
+
+    rng = random.Random(7)
+    for _ in range(300):
+        alphabet = "ab \ncdefgh"[:rng.randint(2, 10)]
+        old = "".join(rng.choice(alphabet) for _ in range(rng.choice([2, 40, 400])))
+        new = list(old)
+        for _ in range(rng.choice([1, 5, 40])):
+            at = rng.randint(0, len(new))
+            if new and at < len(new) and rng.random() < 0.5:
+                del new[at]
+            else:
+                new.insert(at, rng.choice(alphabet))
+        new = "".join(new)
+        if len(old) < 2 or len(new) < 2:  # the library's bisect needs two characters a side
+            continue
+        assert _Differ().diff_bisect(old, new, float("inf")) == diff_match_patch().diff_bisect(old, new, float("inf"))
