@@ -3,9 +3,10 @@ in the lifecycle when the text is made final."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from statements.accounts.models import Membership, Organization, User
 from statements.audit.services import record
@@ -207,15 +208,23 @@ def awaited_from(user: User) -> list[ConsentRound]:
     """The open rounds in which the user's organization was asked and has not answered yet."""
     if not getattr(user, "organization_id", None):
         return []
-    groups = [m.group_id for m in user.memberships]
-    answered = select(Position.round_id).where(Position.organization_id == user.organization_id)
-    return db.session.scalars(
-        select(ConsentRound).join(AskedOrganization, AskedOrganization.round_id == ConsentRound.id)
-        .join(Statement, Statement.id == ConsentRound.statement_id)
-        .where(AskedOrganization.organization_id == user.organization_id, Statement.group_id.in_(groups),
-               ConsentRound.recorded_at.is_(None), ConsentRound.ends_at > utcnow(),
-               ConsentRound.id.not_in(answered))
-        .order_by(ConsentRound.ends_at)).all()
+    return db.session.scalars(_awaited_query(), {"organization": user.organization_id, "now": utcnow(),
+                                                 "groups": [m.group_id for m in user.memberships]}).all()
+
+
+@cache
+def _awaited_query():
+    """The query of awaited_from (every home page asks it: built once)."""
+    organization = bindparam("organization")
+    answered = select(Position.round_id).where(Position.organization_id == organization)
+    return (select(ConsentRound).join(AskedOrganization, AskedOrganization.round_id == ConsentRound.id)
+            .join(Statement, Statement.id == ConsentRound.statement_id)
+            .where(AskedOrganization.organization_id == organization,
+                   Statement.group_id.in_(bindparam("groups", expanding=True)),
+                   ConsentRound.recorded_at.is_(None),
+                   ConsentRound.ends_at > bindparam("now", type_=ConsentRound.ends_at.type),
+                   ConsentRound.id.not_in(answered))
+            .order_by(ConsentRound.ends_at))
 
 
 # --- the clock ------------------------------------------------------------------------------------
