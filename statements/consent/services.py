@@ -7,6 +7,7 @@ from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import selectinload
 
 from statements.accounts.models import Membership, Organization, User
 from statements.audit.services import record
@@ -49,8 +50,15 @@ def representatives(round_: ConsentRound, organization_ids) -> list[User]:
 # --- the round ------------------------------------------------------------------------------------
 
 def latest_round(statement: Statement) -> ConsentRound | None:
-    return db.session.scalar(select(ConsentRound).where(ConsentRound.statement_id == statement.id)
-                             .order_by(ConsentRound.number.desc()).limit(1))
+    """The statement's latest round, with the organizations asked (two queries, however many were asked)."""
+    return db.session.scalar(_latest_round_query(), {"statement": statement.id})
+
+
+@cache
+def _latest_round_query():
+    return (select(ConsentRound).where(ConsentRound.statement_id == bindparam("statement"))
+            .order_by(ConsentRound.number.desc()).limit(1)
+            .options(selectinload(ConsentRound.asked).joinedload(AskedOrganization.organization)))
 
 
 def check_end(ends_at: datetime | None, now: datetime | None = None) -> datetime:

@@ -349,11 +349,18 @@ READ_ON_THE_STATEMENT = frozenset({k.PERIOD_OPENED, k.PERIOD_ENDING, k.NEW_REVIS
 
 def mark_read_about(user: User, statement: Statement | None = None, thread: Thread | None = None) -> None:
     """Mark read what a person's notifications told of, once they open the thread or statement itself."""
-    about = Notification.thread_id == thread.id if thread is not None else and_(
-        Notification.statement_id == statement.id, Notification.kind.in_(READ_ON_THE_STATEMENT))
-    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None),
-                                                  about)
-                       .values(read_at=utcnow()).execution_options(synchronize_session=False))
+    about = {"thread": thread.id} if thread is not None else {"statement": statement.id}
+    db.session.execute(_mark_read_statement(thread is not None), {"user": user.id, "now": utcnow(), **about},
+                       execution_options={"synchronize_session": False})
+
+
+@cache
+def _mark_read_statement(about_thread: bool):
+    about = Notification.thread_id == bindparam("thread") if about_thread else and_(
+        Notification.statement_id == bindparam("statement"), Notification.kind.in_(READ_ON_THE_STATEMENT))
+    return (update(Notification).where(Notification.user_id == bindparam("user"), Notification.read_at.is_(None),
+                                       about)
+            .values(read_at=bindparam("now", type_=Notification.read_at.type)))
 
 
 def mark_all_read(user: User) -> int:
