@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from statements.accounts.models import (
@@ -513,7 +514,11 @@ def create_admin(email: str, display_name: str, password: str) -> User:
 def load_groups_of(user: User) -> list[WorkingGroup]:
     """Load the groups of a person's memberships in one query (each membership then finds its own at once)."""
     ids = [membership.group_id for membership in user.memberships]
-    return list(db.session.scalars(_groups_query(), {"ids": ids})) if ids else []
+    groups = {group.id: group for group in db.session.scalars(_groups_query(), {"ids": ids})} if ids else {}
+    for membership in user.memberships:  # (the session holds what it loaded weakly: each membership keeps its own)
+        if membership.group_id in groups:
+            set_committed_value(membership, "group", groups[membership.group_id])
+    return list(groups.values())
 
 
 @cache

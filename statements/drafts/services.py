@@ -519,7 +519,10 @@ def correct_published(actor: User, statement: Statement, base_number: int, text:
 
 
 def corrections_of(statement: Statement) -> list[Correction]:
-    """The corrections of a published statement, the latest first."""
+    """The corrections of a published statement, the latest first (only a published text is corrected, and
+    a published statement stays published: no other has any)."""
+    if statement.state_enum != State.PUBLISHED:
+        return []
     return db.session.scalars(_corrections_query(), {"statement": statement.id}).all()
 
 
