@@ -192,9 +192,14 @@ class Tally:
 
 def latest_positions(round_: ConsentRound) -> dict[int, Position]:
     """Each organization's latest position in the round (a later one replaces an earlier one)."""
-    latest_ids = select(func.max(Position.id)).where(Position.round_id == round_.id) \
+    return {p.organization_id: p for p in db.session.scalars(_latest_positions_query(), {"round": round_.id})}
+
+
+@cache
+def _latest_positions_query():
+    latest_ids = select(func.max(Position.id)).where(Position.round_id == bindparam("round")) \
         .group_by(Position.organization_id)
-    return {p.organization_id: p for p in db.session.scalars(select(Position).where(Position.id.in_(latest_ids)))}
+    return select(Position).where(Position.id.in_(latest_ids))
 
 
 def tally(round_: ConsentRound) -> Tally:

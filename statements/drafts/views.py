@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from statements.accounts.models import WorkingGroup
 from statements.core.db import commit_with_retries, paginate
@@ -27,8 +27,12 @@ from statements.extensions import db, preview_limit
 HISTORY_PAGE_SIZE = 25
 
 
+#: a statement's group comes with it: every decision on the statement reads it
+WITH_GROUP = (joinedload(Statement.group),)
+
+
 def _load(statement_id: int, permission: Permission = Permission.STATEMENT_VIEW) -> Statement:
-    return load_for(Statement, statement_id, permission)
+    return load_for(Statement, statement_id, permission, options=WITH_GROUP)
 
 
 @bp.route("/groups/<int:group_id>/statements/new", methods=["GET", "POST"])
