@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -100,10 +101,12 @@ def open_login_session(user: User) -> None:
 
 @cache
 def _session_user_query():
-    """The user of a login session still alive (asked on every request: built once)."""
+    """The user of a login session still alive, with their memberships, which every page reads (asked on
+    every request: built once, and one query)."""
     return (select(User).join(LoginSession, LoginSession.user_id == User.id)
             .where(User.id == bindparam("user_id"), LoginSession.key_hash == bindparam("key_hash"),
-                   LoginSession.created_at >= bindparam("since", type_=LoginSession.created_at.type)))
+                   LoginSession.created_at >= bindparam("since", type_=LoginSession.created_at.type))
+            .options(joinedload(User.memberships)))
 
 
 def load_user_by_session_id(session_id: str) -> User | None:
@@ -111,9 +114,9 @@ def load_user_by_session_id(session_id: str) -> User | None:
     user_id, _, key = session_id.partition(".")
     if not user_id.isdigit() or not key:
         return None
-    user = db.session.scalar(_session_user_query(), {
+    user = db.session.scalars(_session_user_query(), {
         "user_id": int(user_id), "key_hash": session_key_hash(key),
-        "since": utcnow() - timedelta(days=_login_days())})
+        "since": utcnow() - timedelta(days=_login_days())}).unique().one_or_none()
     if user is None or not user.is_active:
         return None
     user.session_key = key

@@ -300,9 +300,13 @@ def restore_revision(actor: User, statement: Statement, number: int) -> SaveResu
 
 def compare(statement: Statement, from_number: int, to_number: int, timeout_seconds: float = 1.0) -> Diff:
     """Diff two revisions of the same statement word by word."""
-    old = revision_text(get_revision(statement, from_number))
-    new = revision_text(get_revision(statement, to_number))
-    return word_diff(old, new, timeout_seconds)
+    return compare_revisions(get_revision(statement, from_number), get_revision(statement, to_number),
+                             timeout_seconds)
+
+
+def compare_revisions(old: Revision, new: Revision, timeout_seconds: float = 1.0) -> Diff:
+    """Diff two revisions already loaded, word by word."""
+    return word_diff(revision_text(old), revision_text(new), timeout_seconds)
 
 
 # --- lifecycle ---------------------------------------------------------------------------------
