@@ -7,7 +7,7 @@ from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from statements.accounts.models import Membership, Organization, User
 from statements.audit.services import record
@@ -50,15 +50,15 @@ def representatives(round_: ConsentRound, organization_ids) -> list[User]:
 # --- the round ------------------------------------------------------------------------------------
 
 def latest_round(statement: Statement) -> ConsentRound | None:
-    """The statement's latest round, with the organizations asked (two queries, however many were asked)."""
-    return db.session.scalar(_latest_round_query(), {"statement": statement.id})
+    """The statement's latest round, with the organizations asked (one query, however many were asked)."""
+    return db.session.scalars(_latest_round_query(), {"statement": statement.id}).unique().first()
 
 
 @cache
 def _latest_round_query():
     return (select(ConsentRound).where(ConsentRound.statement_id == bindparam("statement"))
             .order_by(ConsentRound.number.desc()).limit(1)
-            .options(selectinload(ConsentRound.asked).joinedload(AskedOrganization.organization)))
+            .options(joinedload(ConsentRound.asked).joinedload(AskedOrganization.organization)))
 
 
 def check_end(ends_at: datetime | None, now: datetime | None = None) -> datetime:
