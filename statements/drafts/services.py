@@ -137,7 +137,8 @@ def get_revision(statement: Statement, number: int) -> Revision:
 
 @cache
 def _revision_query():
-    return select(Revision).where(Revision.statement_id == bindparam("statement"), Revision.number == bindparam("number"))
+    return select(Revision).where(Revision.statement_id == bindparam("statement"),
+                                  Revision.number == bindparam("number"))
 
 
 def revision_text(revision: Revision) -> str:
