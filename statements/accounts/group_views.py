@@ -1,10 +1,12 @@
 """Working groups and their members."""
 
+from functools import cache
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from statements.accounts import bp, services
 from statements.accounts.forms import AddMemberForm, GroupForm, RoleForm
@@ -49,12 +51,15 @@ def group(group_id: int):
 
 
 def _members(group: WorkingGroup) -> list[Membership]:
-    """The group's memberships with their people and organizations, in two queries, coordinators first."""
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.group_id == group.id)
-        .options(selectinload(Membership.user).selectinload(User.organization))
-    ).all()
+    """The group's memberships with their people and organizations, in one query, coordinators first."""
+    memberships = db.session.scalars(_members_query(), {"group": group.id}).all()
     return sorted(memberships, key=lambda m: (list(Role).index(Role(m.role)), m.user.display_name.lower()))
+
+
+@cache
+def _members_query():
+    return (select(Membership).where(Membership.group_id == bindparam("group"))
+            .options(joinedload(Membership.user).joinedload(User.organization)))
 
 
 def _membership_in(group_id: int, membership_id: int) -> Membership:

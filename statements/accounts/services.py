@@ -7,7 +7,9 @@ from functools import cache
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from statements.accounts.models import (
@@ -97,16 +99,24 @@ def open_login_session(user: User) -> None:
     user.session_key = key
 
 
+@cache
+def _session_user_query():
+    """The user of a login session still alive, with their memberships, which every page reads (asked on
+    every request: built once, and one query)."""
+    return (select(User).join(LoginSession, LoginSession.user_id == User.id)
+            .where(User.id == bindparam("user_id"), LoginSession.key_hash == bindparam("key_hash"),
+                   LoginSession.created_at >= bindparam("since", type_=LoginSession.created_at.type))
+            .options(joinedload(User.memberships)))
+
+
 def load_user_by_session_id(session_id: str) -> User | None:
     """Return the user for a Flask-Login id "<id>.<session key>", None once that session has ended."""
     user_id, _, key = session_id.partition(".")
     if not user_id.isdigit() or not key:
         return None
-    user = db.session.scalar(
-        select(User).join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.id == int(user_id), LoginSession.key_hash == session_key_hash(key),
-               LoginSession.created_at >= utcnow() - timedelta(days=_login_days()))
-    )
+    user = db.session.scalars(_session_user_query(), {
+        "user_id": int(user_id), "key_hash": session_key_hash(key),
+        "since": utcnow() - timedelta(days=_login_days())}).unique().one_or_none()
     if user is None or not user.is_active:
         return None
     user.session_key = key
@@ -507,4 +517,13 @@ def create_admin(email: str, display_name: str, password: str) -> User:
 def load_groups_of(user: User) -> list[WorkingGroup]:
     """Load the groups of a person's memberships in one query (each membership then finds its own at once)."""
     ids = [membership.group_id for membership in user.memberships]
-    return list(db.session.scalars(select(WorkingGroup).where(WorkingGroup.id.in_(ids)))) if ids else []
+    groups = {group.id: group for group in db.session.scalars(_groups_query(), {"ids": ids})} if ids else {}
+    for membership in user.memberships:  # (the session holds what it loaded weakly: each membership keeps its own)
+        if membership.group_id in groups:
+            set_committed_value(membership, "group", groups[membership.group_id])
+    return list(groups.values())
+
+
+@cache
+def _groups_query():
+    return select(WorkingGroup).where(WorkingGroup.id.in_(bindparam("ids", expanding=True)))

@@ -7,8 +7,9 @@ The list costs a fixed number of queries, however many statements, threads and s
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import cache, lru_cache
 
-from sqlalchemy import and_, case, false, func, or_, select
+from sqlalchemy import and_, bindparam, case, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from statements.accounts.models import Invitation, User, WorkingGroup
@@ -132,16 +133,32 @@ class _Scope:
     def in_group(self, group_id: int) -> bool:
         return self.network or group_id in self.roles
 
-    def statements_seen(self):
-        """A condition on Statement: the statements this person may read (as core.policy decides)."""
-        if self.network:
-            return Statement.id.is_not(None)
-        seen = [Statement.group_id.in_(list(self.roles))] if self.roles else []
-        if self.roles:  # a member of the network reads what is open to all of it during its comment period
-            seen.append(and_(Statement.open_to_network.is_(True), Statement.state == State.COMMENT_PERIOD.value))
-        for grant in self.user.translator_grants:
-            seen.append(and_(Statement.source_id == grant.statement_id, Statement.language == grant.language))
-        return or_(*seen) if seen else false()
+    def shape(self) -> tuple[bool, bool, int]:
+        """What the queries of this scope look like, whatever the values in them: built once per shape."""
+        return self.network, bool(self.roles), 0 if self.network else len(self.user.translator_grants)
+
+    def values(self) -> dict:
+        """The values of the parameters in `statements_seen` and the queries built on it."""
+        values = {"me": self.user.id, "seen_groups": list(self.roles)}
+        if not self.network:
+            for number, grant in enumerate(self.user.translator_grants):
+                values[f"grant_statement_{number}"] = grant.statement_id
+                values[f"grant_language_{number}"] = grant.language
+        return values
+
+
+def statements_seen(network: bool, in_groups: bool, grants: int):
+    """A condition on Statement: the statements a person may read (as core.policy decides), for a scope
+    of this shape; its values come from _Scope.values."""
+    if network:
+        return Statement.id.is_not(None)
+    seen = [Statement.group_id.in_(bindparam("seen_groups", expanding=True))] if in_groups else []
+    if in_groups:  # a member of the network reads what is open to all of it during its comment period
+        seen.append(and_(Statement.open_to_network.is_(True), Statement.state == State.COMMENT_PERIOD.value))
+    for number in range(grants):
+        seen.append(and_(Statement.source_id == bindparam(f"grant_statement_{number}"),
+                         Statement.language == bindparam(f"grant_language_{number}")))
+    return or_(*seen) if seen else false()
 
 
 def todo_items(user: User, zone: str | None, now: datetime | None = None) -> list[Item]:
@@ -169,13 +186,18 @@ def _active_statements(scope: _Scope) -> list[tuple[Statement, str]]:
     """The statements that may ask something of this person, each with its group's name."""
     if not scope.network and not scope.roles:
         return []
+    return list(db.session.execute(_active_statements_query(scope.network), {"groups": list(scope.roles)}))
+
+
+@cache
+def _active_statements_query(network: bool):
     query = (select(Statement, WorkingGroup.name).join(WorkingGroup, WorkingGroup.id == Statement.group_id)
              .where(Statement.state.in_(_ACTIVE_STATES)).order_by(Statement.id))
-    if not scope.network:
-        query = query.where(or_(Statement.group_id.in_(list(scope.roles)),
+    if not network:
+        query = query.where(or_(Statement.group_id.in_(bindparam("groups", expanding=True)),
                                 and_(Statement.open_to_network.is_(True),
                                      Statement.state == State.COMMENT_PERIOD.value)))
-    return list(db.session.execute(query))
+    return query
 
 
 def _positions_awaited(scope: _Scope, statements, zone: str | None, now: datetime) -> list[Item]:
@@ -195,8 +217,7 @@ def _comment_periods(scope: _Scope, statements, zone: str | None, now: datetime)
     open_now = [(s, name) for s, name in statements if s.state == State.COMMENT_PERIOD.value]
     if not open_now:
         return []
-    read = dict(db.session.execute(select(StatementRead.statement_id, StatementRead.revision_number).where(
-        StatementRead.user_id == scope.user.id, StatementRead.statement_id.in_([s.id for s, _ in open_now]))).all())
+    read = dict(db.session.execute(_read_query(), {"me": scope.user.id, "ids": [s.id for s, _ in open_now]}).all())
     items = []
     for statement, group_name in open_now:
         ends = statement.comment_period_ends_at
@@ -210,9 +231,25 @@ def _comment_periods(scope: _Scope, statements, zone: str | None, now: datetime)
     return items
 
 
+@cache
+def _read_query():
+    return select(StatementRead.statement_id, StatementRead.revision_number).where(
+        StatementRead.user_id == bindparam("me"), StatementRead.statement_id.in_(bindparam("ids", expanding=True)))
+
+
 def _threads(scope: _Scope) -> list[Item]:
     """Threads with replies this person has not read, where they are mentioned, wrote, or that they started."""
-    me = scope.user.id
+    items = []
+    for thread_id, statement, group_name, unread, mentions, _last in db.session.execute(
+            _threads_query(*scope.shape()), scope.values()):
+        items.append(_item(Kind.THREAD, statement, group_name, thread_id=thread_id, count=unread,
+                           mentioned=mentions > 0, from_network=not scope.in_group(statement.group_id)))
+    return items
+
+
+@lru_cache(maxsize=64)
+def _threads_query(network: bool, in_groups: bool, grants: int):
+    me = bindparam("me")
     own = aliased(Comment)
     # what came before a person's own latest comment they had read when they wrote it
     my_last = select(func.max(own.id)).where(own.thread_id == Thread.id, own.author_id == me).scalar_subquery()
@@ -228,14 +265,10 @@ def _threads(scope: _Scope) -> list[Item]:
         .where(Comment.id > func.coalesce(ThreadRead.last_comment_id, 0), Comment.id > func.coalesce(my_last, 0),
                Comment.deleted_at.is_(None),
                or_(Comment.author_id.is_(None), Comment.author_id != me),
-               or_(Mention.user_id.is_not(None), took_part), scope.statements_seen())
+               or_(Mention.user_id.is_not(None), took_part), statements_seen(network, in_groups, grants))
         .group_by(Thread.id, Statement.id, WorkingGroup.name).order_by(last.desc()).limit(THREAD_LIMIT)
     )
-    items = []
-    for thread_id, statement, group_name, unread, mentions, _last in db.session.execute(query):
-        items.append(_item(Kind.THREAD, statement, group_name, thread_id=thread_id, count=unread,
-                           mentioned=mentions > 0, from_network=not scope.in_group(statement.group_id)))
-    return items
+    return query
 
 
 def _signons(scope: _Scope, steered) -> list[Item]:
@@ -244,19 +277,26 @@ def _signons(scope: _Scope, steered) -> list[Item]:
                   if s.state in (State.SIGNON_OPEN.value, State.SIGNON_CLOSED.value)}
     if not collecting:
         return []
-    query = (select(SignOn.statement_id, func.count(),
-                    func.sum(case((SignOn.possible_duplicate_of_id.is_not(None), 1), else_=0)))
-             .where(SignOn.statement_id.in_(list(collecting)), SignOn.status == SignOnStatus.CONFIRMED.value)
-             .group_by(SignOn.statement_id))
-    if not scope.network:  # an organization counted without being named is left to staff (core.policy)
-        query = query.where(SignOn.visibility != Visibility.COUNT_ONLY.value)
     items = []
-    for statement_id, waiting, flagged in db.session.execute(query).all():
+    for statement_id, waiting, flagged in db.session.execute(_signons_query(scope.network),
+                                                             {"ids": list(collecting)}).all():
         statement, group_name = collecting[statement_id]
         items.append(_item(Kind.SIGNONS_WAITING, statement, group_name, count=waiting))
         if flagged:
             items.append(_item(Kind.DUPLICATES, statement, group_name, count=flagged))
     return items
+
+
+@cache
+def _signons_query(network: bool):
+    query = (select(SignOn.statement_id, func.count(),
+                    func.sum(case((SignOn.possible_duplicate_of_id.is_not(None), 1), else_=0)))
+             .where(SignOn.statement_id.in_(bindparam("ids", expanding=True)),
+                    SignOn.status == SignOnStatus.CONFIRMED.value)
+             .group_by(SignOn.statement_id))
+    if not network:  # an organization counted without being named is left to staff (core.policy)
+        query = query.where(SignOn.visibility != Visibility.COUNT_ONLY.value)
+    return query
 
 
 def _open_threads(steered) -> list[Item]:
@@ -265,11 +305,15 @@ def _open_threads(steered) -> list[Item]:
                 if s.state in (State.DRAFT.value, State.COMMENT_PERIOD.value)}
     if not drafting:
         return []
-    counts = db.session.execute(
-        select(Thread.statement_id, func.count()).where(Thread.statement_id.in_(list(drafting)),
-                                                        Thread.resolved_at.is_(None))
-        .group_by(Thread.statement_id)).all()
+    counts = db.session.execute(_open_threads_query(), {"ids": list(drafting)}).all()
     return [_item(Kind.OPEN_THREADS, *drafting[statement_id], count=count) for statement_id, count in counts]
+
+
+@cache
+def _open_threads_query():
+    return (select(Thread.statement_id, func.count())
+            .where(Thread.statement_id.in_(bindparam("ids", expanding=True)), Thread.resolved_at.is_(None))
+            .group_by(Thread.statement_id))
 
 
 def _lifecycle(steered, zone: str | None, now: datetime) -> list[Item]:

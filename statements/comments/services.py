@@ -2,9 +2,10 @@
 participants and mentioned members are notified."""
 
 import re
+from functools import cache
 
 from flask_babel import format_decimal, gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from statements.accounts.models import Membership, User
@@ -215,24 +216,33 @@ def _catch_up(thread: Thread) -> None:
 
 
 def threads_of(statement: Statement, status: str | None = None) -> list[Thread]:
-    query = (select(Thread).where(Thread.statement_id == statement.id).order_by(Thread.created_at)
+    return db.session.scalars(_threads_query(status if status in ("open", "resolved") else None),
+                              {"statement": statement.id}).all()
+
+
+@cache
+def _threads_query(status: str | None):
+    query = (select(Thread).where(Thread.statement_id == bindparam("statement")).order_by(Thread.created_at)
              .options(selectinload(Thread.comments)))
     if status == "open":
         query = query.where(Thread.resolved_at.is_(None))
     elif status == "resolved":
         query = query.where(Thread.resolved_at.is_not(None))
-    return db.session.scalars(query).all()
+    return query
 
 
 def thread_counts(statement: Statement) -> dict[str, int]:
-    rows = db.session.execute(
-        select(Thread.resolved_at.is_(None), func.count()).where(Thread.statement_id == statement.id)
-        .group_by(Thread.resolved_at.is_(None))
-    ).all()
+    rows = db.session.execute(_thread_counts_query(), {"statement": statement.id}).all()
     counts = {"open": 0, "resolved": 0}
     for is_open, count in rows:
         counts["open" if is_open else "resolved"] += count
     return counts
+
+
+@cache
+def _thread_counts_query():
+    return (select(Thread.resolved_at.is_(None), func.count()).where(Thread.statement_id == bindparam("statement"))
+            .group_by(Thread.resolved_at.is_(None)))
 
 
 def mark_thread_read(user: User, thread: Thread) -> None:

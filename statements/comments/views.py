@@ -4,6 +4,7 @@ edit and delete comments."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from statements.comments import bp, services
 from statements.comments.forms import CommentForm, NewThreadForm
@@ -44,7 +45,7 @@ def revision_number_given(given: str | None, latest: int) -> int:
 
 @bp.route("/statements/<int:statement_id>/threads")
 def threads(statement_id: int):
-    statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW)
+    statement = load_for(Statement, statement_id, Permission.STATEMENT_VIEW, options=(joinedload(Statement.group),))
     status = request.args.get("status", "open")
     status = status if status in ("open", "resolved", "all") else "open"
     return render_template("comments/threads.html", statement=statement, status=status,

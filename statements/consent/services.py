@@ -3,9 +3,11 @@ in the lifecycle when the text is made final."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload
 
 from statements.accounts.models import Membership, Organization, User
 from statements.audit.services import record
@@ -48,8 +50,15 @@ def representatives(round_: ConsentRound, organization_ids) -> list[User]:
 # --- the round ------------------------------------------------------------------------------------
 
 def latest_round(statement: Statement) -> ConsentRound | None:
-    return db.session.scalar(select(ConsentRound).where(ConsentRound.statement_id == statement.id)
-                             .order_by(ConsentRound.number.desc()).limit(1))
+    """The statement's latest round, with the organizations asked (one query, however many were asked)."""
+    return db.session.scalars(_latest_round_query(), {"statement": statement.id}).unique().first()
+
+
+@cache
+def _latest_round_query():
+    return (select(ConsentRound).where(ConsentRound.statement_id == bindparam("statement"))
+            .order_by(ConsentRound.number.desc()).limit(1)
+            .options(joinedload(ConsentRound.asked).joinedload(AskedOrganization.organization)))
 
 
 def check_end(ends_at: datetime | None, now: datetime | None = None) -> datetime:
@@ -183,9 +192,14 @@ class Tally:
 
 def latest_positions(round_: ConsentRound) -> dict[int, Position]:
     """Each organization's latest position in the round (a later one replaces an earlier one)."""
-    latest_ids = select(func.max(Position.id)).where(Position.round_id == round_.id) \
+    return {p.organization_id: p for p in db.session.scalars(_latest_positions_query(), {"round": round_.id})}
+
+
+@cache
+def _latest_positions_query():
+    latest_ids = select(func.max(Position.id)).where(Position.round_id == bindparam("round")) \
         .group_by(Position.organization_id)
-    return {p.organization_id: p for p in db.session.scalars(select(Position).where(Position.id.in_(latest_ids)))}
+    return select(Position).where(Position.id.in_(latest_ids))
 
 
 def tally(round_: ConsentRound) -> Tally:
@@ -207,15 +221,23 @@ def awaited_from(user: User) -> list[ConsentRound]:
     """The open rounds in which the user's organization was asked and has not answered yet."""
     if not getattr(user, "organization_id", None):
         return []
-    groups = [m.group_id for m in user.memberships]
-    answered = select(Position.round_id).where(Position.organization_id == user.organization_id)
-    return db.session.scalars(
-        select(ConsentRound).join(AskedOrganization, AskedOrganization.round_id == ConsentRound.id)
-        .join(Statement, Statement.id == ConsentRound.statement_id)
-        .where(AskedOrganization.organization_id == user.organization_id, Statement.group_id.in_(groups),
-               ConsentRound.recorded_at.is_(None), ConsentRound.ends_at > utcnow(),
-               ConsentRound.id.not_in(answered))
-        .order_by(ConsentRound.ends_at)).all()
+    return db.session.scalars(_awaited_query(), {"organization": user.organization_id, "now": utcnow(),
+                                                 "groups": [m.group_id for m in user.memberships]}).all()
+
+
+@cache
+def _awaited_query():
+    """The query of awaited_from (every home page asks it: built once)."""
+    organization = bindparam("organization")
+    answered = select(Position.round_id).where(Position.organization_id == organization)
+    return (select(ConsentRound).join(AskedOrganization, AskedOrganization.round_id == ConsentRound.id)
+            .join(Statement, Statement.id == ConsentRound.statement_id)
+            .where(AskedOrganization.organization_id == organization,
+                   Statement.group_id.in_(bindparam("groups", expanding=True)),
+                   ConsentRound.recorded_at.is_(None),
+                   ConsentRound.ends_at > bindparam("now", type_=ConsentRound.ends_at.type),
+                   ConsentRound.id.not_in(answered))
+            .order_by(ConsentRound.ends_at))
 
 
 # --- the clock ------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The consent round page: the table of positions, the form to record one's organization's, and opening a round."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -19,8 +19,12 @@ from statements.extensions import db
 def inject_consent_round():
     """Let the statement's pages (lifecycle panel, the step to final) ask for the result of its latest round."""
     def consent_round_of(statement):
-        round_ = services.latest_round(statement) if statement.source_id is None else None
-        return services.tally(round_) if round_ is not None else None
+        # asked by more than one part of a page: the answer is kept for the rest of the request
+        known = g.setdefault("consent_rounds", {})
+        if statement.id not in known:
+            round_ = services.latest_round(statement) if statement.source_id is None else None
+            known[statement.id] = services.tally(round_) if round_ is not None else None
+        return known[statement.id]
 
     return {"consent_round_of": consent_round_of}
 

@@ -3,6 +3,7 @@
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timezone
+from functools import cache
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import DateTime, MetaData, event
@@ -115,11 +116,17 @@ def paginate_ids(ids: list[int], load: Callable[[list[int]], list], per_page: in
 def upsert(model, keys: dict, values: dict) -> None:
     """Insert a row, or update it where one with the same keys is there already, in one statement: two
     requests writing the same row at once never collide (INSERT ... ON CONFLICT DO UPDATE)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
     from statements.extensions import db
 
     dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(**keys, **values)
-    db.session.execute(statement.on_conflict_do_update(index_elements=list(keys), set_=values))
+    db.session.execute(_upsert_statement(model.__table__, tuple(keys), tuple(values), dialect), {**keys, **values})
+
+
+@cache
+def _upsert_statement(table, keys: tuple, columns: tuple, dialect: str):
+    """The statement of upsert for these columns: built once, only the values change."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    return insert.on_conflict_do_update(index_elements=list(keys),
+                                        set_={column: insert.excluded[column] for column in columns})

@@ -12,11 +12,14 @@ from statements.extensions import db, login_manager
 LARGEST_ID = 2**31 - 1
 
 
-def load_for(model, object_id: int, permission: Permission, visible: Permission = Permission.GROUP_VIEW):
-    """Return the object, or answer 404 when the user cannot see it and 403 when they cannot act on it."""
+def load_for(model, object_id: int, permission: Permission, visible: Permission = Permission.GROUP_VIEW,
+             options=()):
+    """Return the object, or answer 404 when the user cannot see it and 403 when they cannot act on it.
+
+    `options` are loader options for the object (its group joined, say, which deciding on it reads)."""
     if not current_user.is_authenticated:
         abort(login_manager.unauthorized())
-    obj = db.session.get(model, object_id) if 0 < object_id <= LARGEST_ID else None
+    obj = db.session.get(model, object_id, options=options) if 0 < object_id <= LARGEST_ID else None
     if obj is None or not can(current_user, visible, obj):
         abort(404)
     if not can(current_user, permission, obj):

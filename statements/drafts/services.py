@@ -7,9 +7,10 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from statements.accounts.models import User, WorkingGroup
@@ -127,13 +128,17 @@ def get_revision(statement: Statement, number: int) -> Revision:
     """Return a revision by number, or say it does not exist."""
     revision = None
     if 1 <= number <= statement.latest_number:  # a number past any column's range never reaches the database
-        revision = db.session.scalar(
-            select(Revision).where(Revision.statement_id == statement.id, Revision.number == number)
-        )
+        revision = db.session.scalar(_revision_query(), {"statement": statement.id, "number": number})
     if revision is None:
         raise NotFound(_("This statement has no revision %(number)s. It has revisions 1 to %(latest)s.",
                          number=number, latest=statement.latest_number))
     return revision
+
+
+@cache
+def _revision_query():
+    return select(Revision).where(Revision.statement_id == bindparam("statement"),
+                                  Revision.number == bindparam("number"))
 
 
 def revision_text(revision: Revision) -> str:
@@ -296,9 +301,13 @@ def restore_revision(actor: User, statement: Statement, number: int) -> SaveResu
 
 def compare(statement: Statement, from_number: int, to_number: int, timeout_seconds: float = 1.0) -> Diff:
     """Diff two revisions of the same statement word by word."""
-    old = revision_text(get_revision(statement, from_number))
-    new = revision_text(get_revision(statement, to_number))
-    return word_diff(old, new, timeout_seconds)
+    return compare_revisions(get_revision(statement, from_number), get_revision(statement, to_number),
+                             timeout_seconds)
+
+
+def compare_revisions(old: Revision, new: Revision, timeout_seconds: float = 1.0) -> Diff:
+    """Diff two revisions already loaded, word by word."""
+    return word_diff(revision_text(old), revision_text(new), timeout_seconds)
 
 
 # --- lifecycle ---------------------------------------------------------------------------------
@@ -360,21 +369,32 @@ def _date_of(statement: Statement):
 
 
 def transitions_of(statement: Statement) -> list[Transition]:
-    return db.session.scalars(
-        select(Transition).where(Transition.statement_id == statement.id).order_by(Transition.created_at)
-    ).all()
+    return db.session.scalars(_transitions_query(), {"statement": statement.id}).all()
+
+
+@cache
+def _transitions_query():
+    return select(Transition).where(Transition.statement_id == bindparam("statement")).order_by(Transition.created_at)
 
 
 def statements_of(group: WorkingGroup) -> list[Statement]:
-    return db.session.scalars(
-        select(Statement).where(Statement.group_id == group.id).order_by(Statement.created_at.desc())
-    ).all()
+    return db.session.scalars(_statements_query(), {"group": group.id}).all()
+
+
+@cache
+def _statements_query():
+    return select(Statement).where(Statement.group_id == bindparam("group")).order_by(Statement.created_at.desc())
 
 
 def last_read_number(user: User, statement: Statement) -> int | None:
     """The latest revision a person had opened when they last opened the statement (None: never opened)."""
-    return db.session.scalar(select(StatementRead.revision_number).where(
-        StatementRead.user_id == user.id, StatementRead.statement_id == statement.id))
+    return db.session.scalar(_last_read_query(), {"user": user.id, "statement": statement.id})
+
+
+@cache
+def _last_read_query():
+    return select(StatementRead.revision_number).where(StatementRead.user_id == bindparam("user"),
+                                                       StatementRead.statement_id == bindparam("statement"))
 
 
 def mark_statement_read(user: User, statement: Statement) -> None:
@@ -504,6 +524,14 @@ def correct_published(actor: User, statement: Statement, base_number: int, text:
 
 
 def corrections_of(statement: Statement) -> list[Correction]:
-    """The corrections of a published statement, the latest first."""
-    return db.session.scalars(select(Correction).where(Correction.statement_id == statement.id)
-                              .order_by(Correction.created_at.desc(), Correction.id.desc())).all()
+    """The corrections of a published statement, the latest first (only a published text is corrected, and
+    a published statement stays published: no other has any)."""
+    if statement.state_enum != State.PUBLISHED:
+        return []
+    return db.session.scalars(_corrections_query(), {"statement": statement.id}).all()
+
+
+@cache
+def _corrections_query():
+    return (select(Correction).where(Correction.statement_id == bindparam("statement"))
+            .order_by(Correction.created_at.desc(), Correction.id.desc()))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from statements.accounts.models import WorkingGroup
 from statements.core.db import commit_with_retries, paginate
@@ -27,8 +27,12 @@ from statements.extensions import db, preview_limit
 HISTORY_PAGE_SIZE = 25
 
 
+#: a statement's group comes with it: every decision on the statement reads it
+WITH_GROUP = (joinedload(Statement.group),)
+
+
 def _load(statement_id: int, permission: Permission = Permission.STATEMENT_VIEW) -> Statement:
-    return load_for(Statement, statement_id, permission)
+    return load_for(Statement, statement_id, permission, options=WITH_GROUP)
 
 
 @bp.route("/groups/<int:group_id>/statements/new", methods=["GET", "POST"])
@@ -202,16 +206,15 @@ def compare(statement_id: int):
     from_number = _number_arg("from", max(latest - 1, 1))
     to_number = _number_arg("to", latest)
     view = request.args.get("view") if request.args.get("view") in COMPARE_VIEWS else "rendered"
-    diff = services.compare(statement, from_number, to_number)
+    old, new = services.get_revision(statement, from_number), services.get_revision(statement, to_number)
+    diff = services.compare_revisions(old, new)
     added, removed = count_words(diff.ops)
     rendered = render_changes(diff.ops) if view == "rendered" else None
     if view == "rendered" and rendered is None:  # too much Markdown to format: the source, as typed
         view = "inline"
     return render_template("drafts/compare.html", statement=statement, view=view, diff=diff,
                            rows=rows(diff.ops) if view != "rendered" else [], rendered=rendered,
-                           added=added, removed=removed,
-                           old=services.get_revision(statement, from_number),
-                           new=services.get_revision(statement, to_number))
+                           added=added, removed=removed, old=old, new=new)
 
 
 @bp.route("/statements/<int:statement_id>/revisions/<int:number>/restore", methods=["POST"])

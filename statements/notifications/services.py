@@ -3,9 +3,10 @@
 
 from collections import defaultdict
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask_babel import force_locale, gettext as _, ngettext
-from sqlalchemy import and_, exists, func, or_, select, true, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -135,13 +136,20 @@ def still_visible(notification: Notification) -> bool:
 
 
 def _visible_clause(user: User):
-    """The SQL twin of still_visible for one person's list: change both together."""
-    if not user.is_admin:
-        groups = [m.group_id for m in user.memberships]
-        steering = [m.group_id for m in user.memberships if m.role == Role.COORDINATOR.value]
+    """The SQL twin of still_visible for one person's list: change both together.
+
+    Its values are parameters (`_visible_values` gives them), so that the clause is built once per shape."""
+    return _visible_shape(bool(user.is_admin), bool(user.memberships))
+
+
+@cache
+def _visible_shape(admin: bool, member: bool):
+    if not admin:
+        groups = bindparam("visible_groups", expanding=True)
+        steering = bindparam("visible_steering", expanding=True)
         reach = [and_(Notification.kind.in_(k.FOR_COORDINATORS), Statement.group_id.in_(steering)),
                  and_(Notification.kind.not_in(k.FOR_COORDINATORS), Statement.group_id.in_(groups))]
-        if groups:  # a member of any group is a member of the network
+        if member:  # a member of any group is a member of the network
             reach.append(and_(Notification.kind.in_((k.PERIOD_OPENED, k.PERIOD_ENDING)), Statement.open_to_network,
                               Statement.state == State.COMMENT_PERIOD.value))
         in_reach = or_(*reach)
@@ -149,7 +157,16 @@ def _visible_clause(user: User):
         in_reach = true()
     comment_kept = or_(Notification.comment_id.is_(None),
                        ~exists().where(Comment.id == Notification.comment_id, Comment.deleted_at.is_not(None)))
-    return and_(Notification.user_id == user.id, in_reach, comment_kept)
+    return and_(Notification.user_id == bindparam("visible_user"), in_reach, comment_kept)
+
+
+def _visible_values(user: User) -> dict:
+    """The values of _visible_clause for this person."""
+    values = {"visible_user": user.id}
+    if not user.is_admin:
+        values["visible_groups"] = [m.group_id for m in user.memberships]
+        values["visible_steering"] = [m.group_id for m in user.memberships if m.role == Role.COORDINATOR.value]
+    return values
 
 
 # --- telling --------------------------------------------------------------------------------------
@@ -304,13 +321,20 @@ def listed_for(user: User, limit: int = 100) -> list[Notification]:
     return db.session.scalars(
         select(Notification).join(Statement, Statement.id == Notification.statement_id)
         .where(_visible_clause(user)).order_by(Notification.updated_at.desc(), Notification.id.desc()).limit(limit)
-        .options(selectinload(Notification.statement), selectinload(Notification.actor))).all()
+        .options(selectinload(Notification.statement), selectinload(Notification.actor)),
+        _visible_values(user)).all()
+
+
+@cache
+def _unread_count_query(admin: bool, member: bool):
+    return (select(func.count()).select_from(Notification).join(Statement, Statement.id == Notification.statement_id)
+            .where(_visible_shape(admin, member), Notification.read_at.is_(None)))
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification)
-                             .join(Statement, Statement.id == Notification.statement_id)
-                             .where(_visible_clause(user), Notification.read_at.is_(None))) or 0
+    """How many notifications wait unread (every page's header shows it: the query is built once per shape)."""
+    query = _unread_count_query(bool(user.is_admin), bool(user.memberships))
+    return db.session.scalar(query, _visible_values(user)) or 0
 
 
 def mark_read(notification: Notification) -> None:
@@ -325,11 +349,18 @@ READ_ON_THE_STATEMENT = frozenset({k.PERIOD_OPENED, k.PERIOD_ENDING, k.NEW_REVIS
 
 def mark_read_about(user: User, statement: Statement | None = None, thread: Thread | None = None) -> None:
     """Mark read what a person's notifications told of, once they open the thread or statement itself."""
-    about = Notification.thread_id == thread.id if thread is not None else and_(
-        Notification.statement_id == statement.id, Notification.kind.in_(READ_ON_THE_STATEMENT))
-    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None),
-                                                  about)
-                       .values(read_at=utcnow()).execution_options(synchronize_session=False))
+    about = {"thread": thread.id} if thread is not None else {"statement": statement.id}
+    db.session.execute(_mark_read_statement(thread is not None), {"user": user.id, "now": utcnow(), **about},
+                       execution_options={"synchronize_session": False})
+
+
+@cache
+def _mark_read_statement(about_thread: bool):
+    about = Notification.thread_id == bindparam("thread") if about_thread else and_(
+        Notification.statement_id == bindparam("statement"), Notification.kind.in_(READ_ON_THE_STATEMENT))
+    return (update(Notification).where(Notification.user_id == bindparam("user"), Notification.read_at.is_(None),
+                                       about)
+            .values(read_at=bindparam("now", type_=Notification.read_at.type)))
 
 
 def mark_all_read(user: User) -> int:

@@ -3,9 +3,10 @@ reject; each follows its passage through later revisions as comment threads do."
 
 import re
 from collections import Counter
+from functools import cache
 
 from flask_babel import format_decimal, gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, func, select, update
 
 from statements.accounts.models import User
 from statements.audit.services import record
@@ -294,6 +295,17 @@ def pending_of(statement: Statement) -> list[Suggestion]:
     return db.session.scalars(select(Suggestion).where(Suggestion.statement_id == statement.id,
                                                        Suggestion.status == Status.PENDING.value)
                               .order_by(Suggestion.position, Suggestion.id)).all()
+
+
+def pending_count(statement: Statement) -> int:
+    """How many suggestions on a statement wait for a decision (counted, not loaded)."""
+    return db.session.scalar(_pending_count_query(), {"statement": statement.id})
+
+
+@cache
+def _pending_count_query():
+    return select(func.count()).select_from(Suggestion).where(Suggestion.statement_id == bindparam("statement"),
+                                                              Suggestion.status == Status.PENDING.value)
 
 
 def paragraph_of(text: str, position: int) -> int:

@@ -30,7 +30,7 @@ def suggestion_for_thread(thread_id: int) -> Suggestion | None:
 @bp.app_template_global()
 def suggestion_count(statement: Statement) -> int:
     """How many suggestions on a statement wait for a decision (for its page, which drafting draws)."""
-    return len(services.pending_of(statement))
+    return services.pending_count(statement)
 
 
 def _suggestion_url(suggestion: Suggestion) -> str:
