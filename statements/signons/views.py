@@ -208,6 +208,8 @@ def sign(slug: str):
                                   "Check your answers and send it again."))
         return _render_public(statement, version, form, 400, started=started)
     if form.validate_on_submit():
+        # read before the commit, which would have them read again from the database
+        slugs = statement.slug, version.slug
         try:
             # the answer is the same whatever is stored: what differs goes by email to the address given
             services.sign(statement, form.data, language=current_language())  # its mail speaks the page's language
@@ -216,7 +218,7 @@ def sign(slug: str):
             db.session.rollback()
             add_error(form, error)
         else:
-            return ask_to_check_email(statement, form.contact_email.data, version)
+            return _to_check_email(*slugs, form.contact_email.data)
     return _render_public(statement, version, form, 400, started=started)
 
 
@@ -228,8 +230,12 @@ _SIGNER_ADDRESS = "signon_check_email"
 def ask_to_check_email(statement: Statement, email: str, version: Statement | None = None):
     """Send the signer to the check-your-email page of the version they signed from, with the address they
     gave kept in their session."""
-    session[_SIGNER_ADDRESS] = {"slug": statement.slug, "email": (email or "").strip()[:254]}
-    return redirect(url_for("signons.check_email", slug=(version or statement).slug))
+    return _to_check_email(statement.slug, (version or statement).slug, email)
+
+
+def _to_check_email(statement_slug: str, version_slug: str, email: str):
+    session[_SIGNER_ADDRESS] = {"slug": statement_slug, "email": (email or "").strip()[:254]}
+    return redirect(url_for("signons.check_email", slug=version_slug))
 
 
 def check_email_page(statement: Statement, email: str = "", status: int = 200, version: Statement | None = None):
