@@ -749,13 +749,23 @@ def _counts_cache() -> dict[int, tuple[float, dict]]:
     return current_app.extensions.setdefault(_COUNTS_KEY, {})
 
 
+#: where the app keeps its public pages (`views.public_pages`)
+PUBLIC_PAGES_KEY = "statements.public_pages"
+#: the session's flag that something public pages show changed: committed, the pages kept are checked again
+PUBLIC_PAGES_CHANGED = "public_pages_changed"
+
+
 def _invalidate_counts(statement_id: int) -> None:
     _counts_cache().pop(statement_id, None)
+    db.session.info[PUBLIC_PAGES_CHANGED] = True
 
 
 def forget_counts(app=None) -> None:
     """Drop every count an app keeps (after changes made behind its back, as tests do)."""
-    (app or current_app).extensions.get(_COUNTS_KEY, {}).clear()
+    extensions = (app or current_app).extensions
+    extensions.get(_COUNTS_KEY, {}).clear()
+    if PUBLIC_PAGES_KEY in extensions:  # the pages that show them are checked again too
+        extensions[PUBLIC_PAGES_KEY].forget_recent()
 
 
 def counts(statement: Statement) -> dict:

@@ -2,17 +2,20 @@
 
 import secrets
 import time
+from itertools import chain
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (abort, current_app, flash, has_app_context, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as OrmSession
 
-from statements.core.db import paginate, paginate_ids
+from statements.core.db import paginate, paginate_ids, utcnow
 from statements.core.errors import InvalidInput, InvalidToken, render_error
 from statements.core.forms import add_error
 from statements.core.collation import sort_key
@@ -26,10 +29,11 @@ from statements.extensions import db, limiter
 from statements.signons import bp, campaign, charts, services, versions
 from statements.signons.forms import CodeForm, ResendForm, SignOnForm
 from statements.signons.models import SignOn, SignOnStatus
+from statements.translating.models import TranslatedParagraph
 
 PUBLIC_STATES = versions.PUBLIC_STATES
 LIST_PAGE_SIZE = 500
-_PAGES_KEY = "statements.public_pages"
+_PAGES_KEY = services.PUBLIC_PAGES_KEY
 
 
 def public_pages(app=None) -> PageCache:
@@ -155,12 +159,22 @@ def _public_page_key(statement: Statement, version: Statement | None = None) -> 
             version.id, version.final_revision_id, versions.versions_key(statement), _network_look())
 
 
+#: how long a worker serves a public page again without reading the database: as long as it keeps the counts
+#: the page shows (a change made through this worker is shown at once; one made through another, this late)
+RECENT_SECONDS = services.COUNT_CACHE_SECONDS
+
+
 @bp.route("/s/<slug>")
 def public(slug: str):
-    statement, version = load_public_version(slug)
     # a partner link's token, as given: whether it is one is not said here (sign looks it up)
     via = campaign.clean_token(request.args.get("via"))
-    if current_user.is_authenticated or session.get("_flashes"):  # a page for this person alone
+    personal = current_user.is_authenticated or session.get("_flashes")  # a page for this person alone
+    if not personal:
+        page = _recent_public_page(slug, via)
+        if page is not None:
+            return page
+    statement, version = load_public_version(slug)
+    if personal:
         return _render_public(statement, version, via=via)
     # the page most visitors get, during a burst of signing: made once, with each visitor's own
     # CSRF token, start time and partner token swapped in
@@ -170,8 +184,49 @@ def public(slug: str):
         made_with = {**values, "via": "via-" + secrets.token_hex(16)}  # never the first visitor's own token
         return _render_public(statement, version, started=values["started"], via=made_with["via"])[0], made_with
 
-    return public_pages().page((version.id, current_language()), _public_page_key(statement, version), values,
-                               render)
+    pages = public_pages()
+    page = pages.page((version.id, current_language()), _public_page_key(statement, version), values, render)
+    pages.remember_address(slug, {"version": version.id, "language": version.language,
+                                  "deadline": statement.signon_deadline})
+    return page
+
+
+#: what the public pages show, besides counts (whose changes forget the pages through `services`)
+_SHOWN_ON_PUBLIC_PAGES = (Statement, TranslatedParagraph)
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _note_changes_to_public_pages(session, flush_context, instances) -> None:
+    changed = chain(session.new, session.dirty, session.deleted)
+    if any(isinstance(thing, _SHOWN_ON_PUBLIC_PAGES) or (isinstance(thing, SignOn) and thing not in session.new)
+           for thing in changed):
+        session.info[services.PUBLIC_PAGES_CHANGED] = True
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _note_bulk_changes_to_public_pages(state) -> None:
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ in (*_SHOWN_ON_PUBLIC_PAGES, SignOn):
+        state.session.info[services.PUBLIC_PAGES_CHANGED] = True
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _forget_recent_public_pages(session) -> None:
+    """A change committed through this process shows on its public pages at once."""
+    if session.info.pop(services.PUBLIC_PAGES_CHANGED, False) and has_app_context():
+        public_pages().forget_recent()
+
+
+def _recent_public_page(slug: str, via: str | None) -> str | None:
+    """The public page at this address as made or checked against the database in the last few seconds,
+    with this visitor's values, without reading the database; None when there is none so recent."""
+    pages = public_pages()
+    found = pages.recent_address(slug, RECENT_SECONDS)
+    if found is None or (found["deadline"] is not None and utcnow() >= found["deadline"]):
+        return None  # (past its deadline, sign-on closes on the next look at the database)
+    set_page_language(found["language"])
+    values = {"csrf": generate_csrf(), "started": _started_value(), "via": via}
+    return pages.recent_page((found["version"], current_language()), RECENT_SECONDS, values)
 
 
 @bp.route("/s/<slug>/corrections")
