@@ -13,7 +13,7 @@ from email.utils import make_msgid
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, event, func, or_, select, update
+from sqlalchemy import and_, case, event, func, insert, or_, select, update
 
 from statements.core import jobs
 from statements.core.db import utcnow
@@ -61,17 +61,18 @@ def writes_mail(name: str):
     return register
 
 
-def queue_mail_written_at_delivery(to_address: str, writer: str, **arguments) -> OutboxMessage:
+def queue_mail_written_at_delivery(to_address: str, writer: str, **arguments) -> None:
     """Add a mail to the outbox that is written when it is delivered, from `arguments` (plain JSON values).
 
     A burst of sign-ons each queues a confirmation: writing it (a template, the recipient's time zone, the
     version in their language, signed links) is left to the sender, after the signer has had their answer.
+    The row is inserted at once, as one statement: nothing reads it back in this transaction.
     """
-    message = OutboxMessage(to_address=to_address, subject="", body_text="", writer=writer,
-                            writer_args=json.dumps(arguments, separators=(",", ":")))
-    db.session.add(message)
+    now = utcnow()
+    db.session.execute(insert(OutboxMessage).values(
+        created_at=now, to_address=to_address, subject="", body_text="", status="pending", attempts=0,
+        next_attempt_at=now, writer=writer, writer_args=json.dumps(arguments, separators=(",", ":"))))
     _deliver_after_commit()
-    return message
 
 
 def written(message: OutboxMessage) -> tuple[str, str] | None:

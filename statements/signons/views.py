@@ -29,7 +29,6 @@ from statements.extensions import db, limiter
 from statements.signons import bp, campaign, charts, services, versions
 from statements.signons.forms import CodeForm, ResendForm, SignOnForm
 from statements.signons.models import SignOn, SignOnStatus
-from statements.translating.models import TranslatedParagraph
 
 PUBLIC_STATES = versions.PUBLIC_STATES
 LIST_PAGE_SIZE = 500
@@ -191,22 +190,27 @@ def public(slug: str):
     return page
 
 
-#: what the public pages show, besides counts (whose changes forget the pages through `services`)
-_SHOWN_ON_PUBLIC_PAGES = (Statement, TranslatedParagraph)
+#: tables of what the public pages show, besides counts (whose changes forget the pages through `services`) and
+#: sign-ons (an existing one changed or removed may change them; a new one is not counted before it is approved)
+_SHOWN_ON_PUBLIC_PAGES = frozenset({"statement", "translated_paragraph", "network_settings"})
+
+
+def _shown_on_public_pages(table: str | None, new: bool = False) -> bool:
+    return table in _SHOWN_ON_PUBLIC_PAGES or (table == SignOn.__tablename__ and not new)
 
 
 @event.listens_for(OrmSession, "before_flush")
 def _note_changes_to_public_pages(session, flush_context, instances) -> None:
-    changed = chain(session.new, session.dirty, session.deleted)
-    if any(isinstance(thing, _SHOWN_ON_PUBLIC_PAGES) or (isinstance(thing, SignOn) and thing not in session.new)
-           for thing in changed):
+    if any(_shown_on_public_pages(getattr(thing, "__tablename__", None), new=True) for thing in session.new) or \
+            any(_shown_on_public_pages(getattr(thing, "__tablename__", None))
+                for thing in chain(session.dirty, session.deleted)):
         session.info[services.PUBLIC_PAGES_CHANGED] = True
 
 
 @event.listens_for(OrmSession, "do_orm_execute")
 def _note_bulk_changes_to_public_pages(state) -> None:
     if (state.is_update or state.is_delete) and state.bind_mapper is not None \
-            and state.bind_mapper.class_ in (*_SHOWN_ON_PUBLIC_PAGES, SignOn):
+            and _shown_on_public_pages(state.bind_mapper.local_table.name):
         state.session.info[services.PUBLIC_PAGES_CHANGED] = True
 
 
