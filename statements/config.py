@@ -138,7 +138,11 @@ def finish_config(config: dict, instance_path: str) -> None:
     # rendering Markdown costs a bounded time per kilobyte; these bound how many kilobytes one person sends
     config.setdefault("PREVIEW_LIMIT_PER_PERSON", "60 per minute; 1000 per hour")
     config.setdefault("POSTING_LIMIT_PER_PERSON", "20 per minute; 200 per hour")
-    engine_options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # connections older than this are replaced when taken from the pool, before a server or firewall drops
+    # them; a connection the database dropped anyway (a restart) fails one request, which makes the pool
+    # replace every connection older than that failure. (A ping before every checkout would cost each
+    # request one more round trip to the database.)
+    engine_options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_recycle": 300})
     if str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
         # a database host that drops packets fails a connection after this long instead of holding
         # the request (and the health check) until the system's TCP timeout, minutes later

@@ -134,7 +134,7 @@ def mail_outbox():
     now = utcnow()
     return render_template("admin/mail.html", view=view, counts=mail.outbox_counts(now),
                            page=paginate(mail.outbox_query(view, now), MAIL_PAGE_SIZE), now=now,
-                           plain_error=mail.plain_error, is_stuck=mail.is_stuck,
+                           plain_error=mail.plain_error, is_stuck=mail.is_stuck, shown_subject=mail.shown_subject,
                            max_attempts=mail.MAX_ATTEMPTS)
 
 

@@ -1,9 +1,13 @@
 """Which language a person reads the interface in, and the catalogs that speak it (Flask-Babel)."""
 
-from flask import Flask, g, request, session
-from babel import Locale
+from functools import cache
+
+import flask_wtf.i18n
+from babel import Locale, support
+from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from statements.core.languages import primary_language, text_direction
 
@@ -54,6 +58,22 @@ def language_name(code: str) -> str:
 def set_page_language(language: str | None) -> None:
     """Say the page shows a text in this language, so an anonymous reader gets the interface in it."""
     g.page_language = language
+
+
+@cache
+def _wtforms_catalog(language: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [language], domain="wtforms")
+
+
+def _wtforms_translations():
+    """WTForms' own messages in the reader's language: each catalog read from disk once per process, where
+    Flask-WTF reads it again for every request."""
+    if not request or "babel" not in current_app.extensions:
+        return None
+    return _wtforms_catalog(current_language())
+
+
+flask_wtf.i18n._get_translations = _wtforms_translations
 
 
 def register_i18n(app: Flask) -> None:

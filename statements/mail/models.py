@@ -31,6 +31,11 @@ class OutboxMessage(db.Model):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: more headers, as a JSON object of name -> value (List-Unsubscribe on notifications)
     headers: Mapped[str | None] = mapped_column(Text)
+    #: mail written when it is delivered rather than when it is queued: the name of its writer
+    #: (`statements.mail.services.writes_mail`) and the JSON arguments it is written from; both are
+    #: cleared once the subject and body are written
+    writer: Mapped[str | None] = mapped_column(String(40))
+    writer_args: Mapped[str | None] = mapped_column(Text)
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} to={self.to_address} {self.status}>"

@@ -5,6 +5,7 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -12,7 +13,7 @@ from email.utils import make_msgid
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, event, func, or_, select, update
+from sqlalchemy import and_, case, event, func, insert, or_, select, update
 
 from statements.core import jobs
 from statements.core.db import utcnow
@@ -46,6 +47,69 @@ def queue_mail(to_address: str, subject: str, template: str, headers: dict[str, 
     db.session.add(message)
     _deliver_after_commit()
     return message
+
+
+#: writers of mail written at delivery: name -> function(arguments) -> (subject, body)
+_WRITERS: dict[str, Callable[[dict], tuple[str, str]]] = {}
+
+
+def writes_mail(name: str):
+    """Register a function that writes one kind of mail at delivery, from the arguments it was queued with."""
+    def register(write: Callable[[dict], tuple[str, str]]):
+        _WRITERS[name] = write
+        return write
+    return register
+
+
+def queue_mail_written_at_delivery(to_address: str, writer: str, **arguments) -> None:
+    """Add a mail to the outbox that is written when it is delivered, from `arguments` (plain JSON values).
+
+    A burst of sign-ons each queues a confirmation: writing it (a template, the recipient's time zone, the
+    version in their language, signed links) is left to the sender, after the signer has had their answer.
+    The row is inserted at once, as one statement: nothing reads it back in this transaction.
+    """
+    now = utcnow()
+    db.session.execute(insert(OutboxMessage).values(
+        created_at=now, to_address=to_address, subject="", body_text="", status="pending", attempts=0,
+        next_attempt_at=now, writer=writer, writer_args=json.dumps(arguments, separators=(",", ":"))))
+    _deliver_after_commit()
+
+
+def written(message: OutboxMessage) -> tuple[str, str] | None:
+    """The subject and body of a message, written now by its writer if it has one; None when what it was
+    about is gone (a sign-on deleted before its confirmation was sent)."""
+    if not message.writer:
+        return message.subject, message.body_text or ""
+    write = _WRITERS[message.writer]
+    with reading_in(_recipient_zone(message.to_address)):
+        words = write(json.loads(message.writer_args or "{}"))
+    return None if words is None else (header_value(words[0])[:300], words[1])
+
+
+def shown_subject(message: OutboxMessage) -> str:
+    """A message's subject as the outbox shows it, written now for one not written yet."""
+    words = written(message) if message.writer else None
+    return words[0] if words else message.subject
+
+
+def _write_if_unwritten(message_id: int) -> bool:
+    """Write a claimed message queued to be written at delivery, and keep what was written: a retry sends the
+    same words, and the outbox shows them. Return whether there is a message to send."""
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    if message is None:
+        db.session.commit()
+        return False
+    if message.writer:
+        words = written(message)
+        if words is None:
+            message.status, message.claimed_by, message.claimed_until = "discarded", None, None
+            message.last_error = "Not sent: what it was about was deleted before it was sent."
+        else:
+            message.subject, message.body_text = words
+        message.writer = message.writer_args = None
+    sendable = message.status == "pending"
+    db.session.commit()
+    return sendable
 
 
 def _deliver_after_commit() -> None:
@@ -190,7 +254,7 @@ def deliver_one(message_id: int, to_address: str, transport, sender: str) -> str
     if problem:
         return "failed" if _refuse(message_id, problem) else None
     token = claim(message_id)
-    if token is None:
+    if token is None or not _write_if_unwritten(message_id):
         return None
     message = _read_claimed(message_id)
     try:

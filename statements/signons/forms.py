@@ -34,11 +34,22 @@ def _country_options(language: str):
 
 
 def _organization_types():
+    return _organization_type_options(current_language())
+
+
+@cache
+def _organization_type_options(language: str):
     return choices([("", _("Choose a type"))] + [(code, str(label)) for code, label in ORGANIZATION_TYPES])
 
 
 def _visibilities():
-    return choices([(v.value, v.label) for v in Visibility])
+    return _visibility_options(current_language())
+
+
+@cache
+def _visibility_options(language: str):
+    # (the labels are read once per language: each form used to translate them again, twice)
+    return choices([(v.value, str(v.label)) for v in Visibility])
 
 
 def _time_zones():

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -26,7 +26,7 @@ from statements.core.urls import external_url
 from statements.drafts import events, services as drafts
 from statements.drafts.models import State, Statement
 from statements.extensions import db
-from statements.mail.services import queue_mail
+from statements.mail.services import queue_mail, queue_mail_written_at_delivery, writes_mail
 from statements.notifications import services as notifications
 from statements.notifications.kinds import SIGNONS_WAITING
 from statements.signons import appearance, campaign, duplicates
@@ -467,14 +467,31 @@ def shown_to(statement: Statement, signon: SignOn) -> Statement:
 
 
 def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
+    """Queue the confirmation mail; it is written at delivery (`_write_confirmation`), with the links and code of
+    this moment."""
+    queue_mail_written_at_delivery(signon.contact_email, "signon_confirm", signon=signon.id,
+                                   confirm_nonce=signon.confirm_nonce, withdraw_nonce=signon.withdraw_nonce,
+                                   code=code)
+
+
+@writes_mail("signon_confirm")
+def _write_confirmation(queued: dict) -> tuple[str, str] | None:
+    """The confirmation mail, in the language the signer signed in; None once the sign-on is deleted."""
+    signon = db.session.get(SignOn, queued["signon"])
+    if signon is None:
+        return None
+    statement = db.session.get(Statement, signon.statement_id)
     shown = shown_to(statement, signon)
+    confirm = make_token("signon-confirm", {"s": signon.id, "n": queued["confirm_nonce"]})
+    withdraw = make_token("signon-withdraw", {"s": signon.id, "n": queued["withdraw_nonce"]})
     with force_locale(signon.language):
-        queue_mail(signon.contact_email, _("Confirm your organization's signature: %(title)s",
-                                           title=shown.title)[:300],
-                   "signon_confirm", signon=signon, statement=shown, code=code, days=CONFIRM_DAYS,
-                   link=external_url("signons.confirm", slug=statement.slug, token=confirm_token(signon)),
-                   code_link=external_url("signons.confirm_code", slug=statement.slug),
-                   withdraw_link=external_url("signons.withdraw", slug=statement.slug, token=withdraw_token(signon)))
+        subject = _("Confirm your organization's signature: %(title)s", title=shown.title)[:300]
+        body = render_template("mail/signon_confirm.txt", signon=signon, statement=shown, code=queued["code"],
+                               days=CONFIRM_DAYS,
+                               link=external_url("signons.confirm", slug=statement.slug, token=confirm),
+                               code_link=external_url("signons.confirm_code", slug=statement.slug),
+                               withdraw_link=external_url("signons.withdraw", slug=statement.slug, token=withdraw))
+    return subject, body
 
 
 def resend_confirmation(statement: Statement, email: str) -> bool:
@@ -732,13 +749,23 @@ def _counts_cache() -> dict[int, tuple[float, dict]]:
     return current_app.extensions.setdefault(_COUNTS_KEY, {})
 
 
+#: where the app keeps its public pages (`views.public_pages`)
+PUBLIC_PAGES_KEY = "statements.public_pages"
+#: the session's flag that something public pages show changed: committed, the pages kept are checked again
+PUBLIC_PAGES_CHANGED = "public_pages_changed"
+
+
 def _invalidate_counts(statement_id: int) -> None:
     _counts_cache().pop(statement_id, None)
+    db.session.info[PUBLIC_PAGES_CHANGED] = True
 
 
 def forget_counts(app=None) -> None:
     """Drop every count an app keeps (after changes made behind its back, as tests do)."""
-    (app or current_app).extensions.get(_COUNTS_KEY, {}).clear()
+    extensions = (app or current_app).extensions
+    extensions.get(_COUNTS_KEY, {}).clear()
+    if PUBLIC_PAGES_KEY in extensions:  # the pages that show them are checked again too
+        extensions[PUBLIC_PAGES_KEY].forget_recent()
 
 
 def counts(statement: Statement) -> dict:

@@ -2,17 +2,20 @@
 
 import secrets
 import time
+from itertools import chain
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (abort, current_app, flash, has_app_context, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as OrmSession
 
-from statements.core.db import paginate, paginate_ids
+from statements.core.db import paginate, paginate_ids, utcnow
 from statements.core.errors import InvalidInput, InvalidToken, render_error
 from statements.core.forms import add_error
 from statements.core.collation import sort_key
@@ -29,7 +32,7 @@ from statements.signons.models import SignOn, SignOnStatus
 
 PUBLIC_STATES = versions.PUBLIC_STATES
 LIST_PAGE_SIZE = 500
-_PAGES_KEY = "statements.public_pages"
+_PAGES_KEY = services.PUBLIC_PAGES_KEY
 
 
 def public_pages(app=None) -> PageCache:
@@ -155,12 +158,22 @@ def _public_page_key(statement: Statement, version: Statement | None = None) -> 
             version.id, version.final_revision_id, versions.versions_key(statement), _network_look())
 
 
+#: how long a worker serves a public page again without reading the database: as long as it keeps the counts
+#: the page shows (a change made through this worker is shown at once; one made through another, this late)
+RECENT_SECONDS = services.COUNT_CACHE_SECONDS
+
+
 @bp.route("/s/<slug>")
 def public(slug: str):
-    statement, version = load_public_version(slug)
     # a partner link's token, as given: whether it is one is not said here (sign looks it up)
     via = campaign.clean_token(request.args.get("via"))
-    if current_user.is_authenticated or session.get("_flashes"):  # a page for this person alone
+    personal = current_user.is_authenticated or session.get("_flashes")  # a page for this person alone
+    if not personal:
+        page = _recent_public_page(slug, via)
+        if page is not None:
+            return page
+    statement, version = load_public_version(slug)
+    if personal:
         return _render_public(statement, version, via=via)
     # the page most visitors get, during a burst of signing: made once, with each visitor's own
     # CSRF token, start time and partner token swapped in
@@ -170,8 +183,54 @@ def public(slug: str):
         made_with = {**values, "via": "via-" + secrets.token_hex(16)}  # never the first visitor's own token
         return _render_public(statement, version, started=values["started"], via=made_with["via"])[0], made_with
 
-    return public_pages().page((version.id, current_language()), _public_page_key(statement, version), values,
-                               render)
+    pages = public_pages()
+    page = pages.page((version.id, current_language()), _public_page_key(statement, version), values, render)
+    pages.remember_address(slug, {"version": version.id, "language": version.language,
+                                  "deadline": statement.signon_deadline})
+    return page
+
+
+#: tables of what the public pages show, besides counts (whose changes forget the pages through `services`) and
+#: sign-ons (an existing one changed or removed may change them; a new one is not counted before it is approved)
+_SHOWN_ON_PUBLIC_PAGES = frozenset({"statement", "translated_paragraph", "network_settings"})
+
+
+def _shown_on_public_pages(table: str | None, new: bool = False) -> bool:
+    return table in _SHOWN_ON_PUBLIC_PAGES or (table == SignOn.__tablename__ and not new)
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _note_changes_to_public_pages(session, flush_context, instances) -> None:
+    if any(_shown_on_public_pages(getattr(thing, "__tablename__", None), new=True) for thing in session.new) or \
+            any(_shown_on_public_pages(getattr(thing, "__tablename__", None))
+                for thing in chain(session.dirty, session.deleted)):
+        session.info[services.PUBLIC_PAGES_CHANGED] = True
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _note_bulk_changes_to_public_pages(state) -> None:
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and _shown_on_public_pages(state.bind_mapper.local_table.name):
+        state.session.info[services.PUBLIC_PAGES_CHANGED] = True
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _forget_recent_public_pages(session) -> None:
+    """A change committed through this process shows on its public pages at once."""
+    if session.info.pop(services.PUBLIC_PAGES_CHANGED, False) and has_app_context():
+        public_pages().forget_recent()
+
+
+def _recent_public_page(slug: str, via: str | None) -> str | None:
+    """The public page at this address as made or checked against the database in the last few seconds,
+    with this visitor's values, without reading the database; None when there is none so recent."""
+    pages = public_pages()
+    found = pages.recent_address(slug, RECENT_SECONDS)
+    if found is None or (found["deadline"] is not None and utcnow() >= found["deadline"]):
+        return None  # (past its deadline, sign-on closes on the next look at the database)
+    set_page_language(found["language"])
+    values = {"csrf": generate_csrf(), "started": _started_value(), "via": via}
+    return pages.recent_page((found["version"], current_language()), RECENT_SECONDS, values)
 
 
 @bp.route("/s/<slug>/corrections")
@@ -208,6 +267,8 @@ def sign(slug: str):
                                   "Check your answers and send it again."))
         return _render_public(statement, version, form, 400, started=started)
     if form.validate_on_submit():
+        # read before the commit, which would have them read again from the database
+        slugs = statement.slug, version.slug
         try:
             # the answer is the same whatever is stored: what differs goes by email to the address given
             services.sign(statement, form.data, language=current_language())  # its mail speaks the page's language
@@ -216,7 +277,7 @@ def sign(slug: str):
             db.session.rollback()
             add_error(form, error)
         else:
-            return ask_to_check_email(statement, form.contact_email.data, version)
+            return _to_check_email(*slugs, form.contact_email.data)
     return _render_public(statement, version, form, 400, started=started)
 
 
@@ -228,8 +289,12 @@ _SIGNER_ADDRESS = "signon_check_email"
 def ask_to_check_email(statement: Statement, email: str, version: Statement | None = None):
     """Send the signer to the check-your-email page of the version they signed from, with the address they
     gave kept in their session."""
-    session[_SIGNER_ADDRESS] = {"slug": statement.slug, "email": (email or "").strip()[:254]}
-    return redirect(url_for("signons.check_email", slug=(version or statement).slug))
+    return _to_check_email(statement.slug, (version or statement).slug, email)
+
+
+def _to_check_email(statement_slug: str, version_slug: str, email: str):
+    session[_SIGNER_ADDRESS] = {"slug": statement_slug, "email": (email or "").strip()[:254]}
+    return redirect(url_for("signons.check_email", slug=version_slug))
 
 
 def check_email_page(statement: Statement, email: str = "", status: int = 200, version: Statement | None = None):
