@@ -7,6 +7,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from statements.config import finish_config, load_config
+from statements.core import rate_limits
 from statements.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    rate_limits.use_swept_memory_as_fallback(limiter)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Log in to see this page.")

@@ -5,6 +5,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from statements.core import rate_limits
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 
@@ -128,7 +130,8 @@ def finish_config(config: dict, instance_path: str) -> None:
     config.setdefault("SIGNON_LIMIT_PER_ADDRESS", "10 per minute; 60 per hour")
     config.setdefault("SIGNON_MAIL_LIMIT_PER_ADDRESS", "5 per 10 minutes")
     config.setdefault("SIGNON_MIN_FILL_SECONDS", 3)
-    config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or "memory://")
+    # without Redis, counts are kept in each process's memory (statements.core.rate_limits)
+    config.setdefault("RATELIMIT_STORAGE_URI", config.get("REDIS_URL") or f"{rate_limits.SCHEME}://")
     # Redis down: count in this process's memory until it is back, never answer 500 for a limit
     config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)

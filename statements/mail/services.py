@@ -103,7 +103,7 @@ def _write_if_unwritten(message_id: int) -> bool:
         words = written(message)
         if words is None:
             message.status, message.claimed_by, message.claimed_until = "discarded", None, None
-            message.last_error = "Not sent: what it was about was deleted before it was sent."
+            message.last_error = "Set aside: what it was about was deleted before it was sent."
         else:
             message.subject, message.body_text = words
         message.writer = message.writer_args = None

@@ -2,7 +2,10 @@
 in it, and follows every change to what it shows."""
 
 import re
+import time
+from datetime import timedelta
 
+from statements.core.db import utcnow
 from statements.extensions import db
 from statements.signons import views
 from tests.signons.pages import (add_signon, flashes, form, plain, public_count, signons, statement_by_slug,
@@ -81,3 +84,40 @@ def test_a_logged_in_person_and_a_visitor_with_a_message_get_their_own_page(app,
     assert "Enter the email address you signed with, like name@example.org." in flashes(told)
     assert flashes(text_of(make_client().get(f"/s/{world.signon_slug}"))) == []
     assert "Log out" not in text_of(make_client().get(f"/s/{world.signon_slug}"))
+
+
+def test_for_a_few_seconds_the_page_is_served_again_without_the_database_and_a_sign_on_still_works(
+        app, make_client, world, count_queries, monkeypatch):
+    slug = world.signon_slug
+    first = text_of(make_client().get(f"/s/{slug}"))
+    visitor = make_client()
+    with count_queries() as counted:
+        again = visitor.get(f"/s/{slug}")
+    assert again.status_code == 200 and counted[0] == 0
+    page = text_of(again)
+    fields = hidden_fields(page)
+    assert fields["csrf_token"] not in first, "each visitor still gets their own token"
+    assert page.replace(fields["csrf_token"], "T").replace(fields["started"], "S") == \
+        first.replace(hidden_fields(first)["csrf_token"], "T").replace(hidden_fields(first)["started"], "S")
+    answer = visitor.post(f"/s/{slug}/sign", data=form(organization_name="Served From Memory Union",
+                                                       contact_email="office@memory.example.net", **fields))
+    assert answer.status_code == 302
+
+    # once the few seconds are up, the database is asked again
+    monkeypatch.setattr(views, "RECENT_SECONDS", 0)
+    with count_queries() as counted:
+        assert make_client().get(f"/s/{slug}").status_code == 200
+    assert counted[0] > 0
+
+
+def test_a_statement_past_its_deadline_is_never_served_from_memory(app, make_client, world):
+    slug = world.signon_slug
+    with app.app_context():
+        statement_by_slug(slug).signon_deadline = utcnow() + timedelta(seconds=1)
+        db.session.commit()
+    assert 'name="organization_name"' in text_of(make_client().get(f"/s/{slug}"))
+    time.sleep(1.2)  # the deadline passes, with no change through this process
+    page = text_of(make_client().get(f"/s/{slug}"))
+    assert 'name="organization_name"' not in page
+    with app.app_context():
+        assert statement_by_slug(slug).state == "signon_closed"

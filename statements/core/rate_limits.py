@@ -1,0 +1,46 @@
+"""Rate-limit counts kept in this process's memory (without Redis, and while Redis is away).
+
+The memory storage of the `limits` library expires counts with a timer thread that lives 10 ms,
+and starts a new one on the next counted request after it ended: under a steady trickle of
+sign-ons, a thread for nearly every request. Here counts expire as they are read (the library
+already does that) and a request that finds the last sweep a minute old sweeps the rest, in the
+request, without a thread.
+"""
+
+import time
+
+from limits.storage import MemoryStorage
+
+#: how often a request clears the counts whose time is up (they are never read as current meanwhile)
+SWEEP_EVERY_SECONDS = 60.0
+SCHEME = "statements-memory"
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """`limits`' memory storage, expired without a thread: see the module's description."""
+
+    STORAGE_SCHEME = [SCHEME]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self.timer.cancel()  # the one the library starts at once
+        self._swept_at = time.monotonic()
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__(state)
+        self.timer.cancel()
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the library's private hook, run on every count
+        now = time.monotonic()
+        if now - self._swept_at >= SWEEP_EVERY_SECONDS:
+            self._swept_at = now
+            self._MemoryStorage__expire_events()
+
+
+def use_swept_memory_as_fallback(limiter) -> None:
+    """Count in `SweptMemoryStorage` while Redis is away, too (the configuration names the storage used
+    without Redis: `statements-memory://`). Flask-Limiter makes its fallback as a plain memory storage,
+    with no setting to name another, so it is replaced once the limiter is set up."""
+    if getattr(limiter, "_fallback_storage", None) is not None:
+        limiter._fallback_storage = SweptMemoryStorage()
+        limiter._fallback_limiter = type(limiter._fallback_limiter)(limiter._fallback_storage)

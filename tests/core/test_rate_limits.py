@@ -1,0 +1,40 @@
+"""Rate limits counted in memory (no Redis) hold, and cost no thread per counted request."""
+
+import threading
+import time
+
+from statements.core import rate_limits
+from statements.extensions import limiter
+from tests.signons.pages import form
+
+
+def test_without_redis_the_limits_count_in_memory_without_starting_threads(app, make_client, world, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNON_MIN_FILL_SECONDS", 0)
+    monkeypatch.setitem(app.config, "SIGNON_LIMIT_PER_ADDRESS", "3 per minute")
+    assert isinstance(limiter.storage, rate_limits.SweptMemoryStorage)
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread))
+    answers = []
+    for number in range(5):
+        client = make_client()
+        client.get(f"/s/{world.signon_slug}")
+        answers.append(client.submit(f"/s/{world.signon_slug}/sign", form(
+            organization_name=f"Union number {number}", contact_email=f"office{number}@union{number}.example.net"))
+            .status_code)
+        time.sleep(0.02)  # longer than the library's timer lives: it would start a new one for the next count
+    assert answers == [302, 302, 302, 429, 429]
+    assert [thread for thread in started if isinstance(thread, threading.Timer)] == []
+
+
+def test_counts_whose_time_is_up_are_swept_by_a_later_count(monkeypatch):
+    storage = rate_limits.SweptMemoryStorage()
+    monkeypatch.setattr(rate_limits, "SWEEP_EVERY_SECONDS", 0.0)
+    storage.incr("gone soon", expiry=0.01)
+    time.sleep(0.02)
+    storage.incr("another", expiry=60)
+    assert "gone soon" not in storage.storage and storage.get("another") == 1
+    assert not storage.timer.is_alive()
+
+
+def test_the_fallback_while_redis_is_away_counts_the_same_way(app):
+    assert isinstance(limiter._fallback_storage, rate_limits.SweptMemoryStorage)
