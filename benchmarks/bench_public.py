@@ -107,12 +107,14 @@ def in_instance(env: dict[str, str], call: str) -> dict:
 # --- the load -------------------------------------------------------------------------------------
 
 def fetch(port: int, path: str, expect: bytes | None) -> tuple[int, float, float | None, int, bool]:
-    """One GET on a new connection, as a visitor without cookies sends it: status, client ms, server ms, bytes,
-    and whether the body starts as expected."""
+    """One GET on a new connection, as a visitor without cookies sends it: status, client ms, server ms, bytes
+    received (compressed, for a page), and whether the body starts as expected."""
     started = time.perf_counter()
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
-        connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/pdf"})
+        # as a browser asks: the pages of visitors without an account are compressed for them
+        connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/pdf",
+                                                 "Accept-Encoding": "gzip, deflate, br"})
         response = connection.getresponse()
         data = response.read()
     finally:
