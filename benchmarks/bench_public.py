@@ -57,7 +57,7 @@ from benchmarks.harness import (  # noqa: E402
 
 FILE_TARGET = "benchmarks.file_app:app"
 #: another database than the sign-on benchmark's, so that both may run at the same time
-DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/14"
 SLUG = "many-signatories"
 SERVER_TIMING = re.compile(r"app;dur=([0-9.]+)")
 
