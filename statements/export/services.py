@@ -33,6 +33,7 @@ from statements.export.pdf import ExportData, Signatory
 from statements.extensions import db
 from statements.signons.appearance import appearance
 from statements.signons.models import SignOn, SignOnStatus
+from statements.signons.services import kept
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_MAX_PIXELS = 4000 * 4000
@@ -165,13 +166,17 @@ def included_versions(statement: Statement) -> list[Statement]:
 
 
 def signatory_version(statement: Statement) -> str:
-    """Changes whenever the approved list changes (an approval, a withdrawal, a decision)."""
+    """Changes whenever the approved list changes (an approval, a withdrawal, a decision).
+
+    The list is read over all of a statement's sign-ons, so it is kept as the public counts are
+    (signons.services.kept): a change made in this process shows at once, one made in another within
+    the few seconds the counts of the public page take too."""
     statement = signing_statement(statement)
-    row = db.session.execute(
+    row = kept(statement, "files", lambda: tuple(db.session.execute(
         select(func.count(), func.max(SignOn.approved_at), func.max(SignOn.withdrawn_at), func.max(SignOn.id))
         .where(SignOn.statement_id == statement.id, SignOn.status.in_([SignOnStatus.APPROVED.value,
                                                                        SignOnStatus.WITHDRAWN.value]))
-    ).one()
+    ).one()))
     settings = network_settings()
     return hashlib.sha256(repr((tuple(row), settings.name, settings.updated_at)).encode()).hexdigest()[:16]
 
@@ -283,7 +288,15 @@ def with_labels(data: ExportData) -> ExportData:
 
 
 def wording(language: str | None) -> tuple:
-    """All the words a file in this language adds (with sample numbers): they change when a translation does."""
+    """All the words a file in this language adds (with sample numbers): they change when a translation does,
+    which takes a new process (an app reads its translations once): each app works them out once a language."""
+    kept_wording = current_app.extensions.setdefault("statements.file_wording", {})
+    if language not in kept_wording:
+        kept_wording[language] = _wording(language)
+    return kept_wording[language]
+
+
+def _wording(language: str | None) -> tuple:
     sample = file_labels(language, count=2, unnamed_count=2, revision_number=1, signed_on=date(2000, 1, 1),
                          network_name="", corrected_on=date(2000, 1, 2))
     kinds = [organization_type(label, language) for _code, label in ORGANIZATION_TYPES]

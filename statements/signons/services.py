@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -742,10 +743,11 @@ def counted_only_names(statement: Statement, names: set[str]) -> set[str]:
 # --- counting and listing -------------------------------------------------------------------------
 
 _COUNTS_KEY = "statements.signon_counts"
+_REFRESHING_KEY = "statements.signon_counts_refreshing"
 
 
-def _counts_cache() -> dict[int, tuple[float, dict]]:
-    """Counts kept by this app (one app, one database), per statement."""
+def _counts_cache() -> dict[int, dict[str, tuple[float, object]]]:
+    """Counts kept by this app (one app, one database), per statement: each kept value by its name."""
     return current_app.extensions.setdefault(_COUNTS_KEY, {})
 
 
@@ -768,32 +770,66 @@ def forget_counts(app=None) -> None:
         extensions[PUBLIC_PAGES_KEY].forget_recent()
 
 
+def _refreshing() -> tuple[threading.Lock, set]:
+    """The values some thread of this process is computing again, and the lock that guards them."""
+    return current_app.extensions.setdefault(_REFRESHING_KEY, (threading.Lock(), set()))
+
+
+def kept(statement: Statement, name: str, compute):
+    """A value read from a statement's sign-ons (`compute()`), kept in this process for COUNT_CACHE_SECONDS
+    and dropped at once when this process changes a sign-on of the statement.
+
+    Once it has expired, the first request to find it so computes it again; requests arriving meanwhile
+    (the other threads of the process) keep the value it replaces rather than computing it too, so that
+    a statement with many sign-ons costs one read per process and per few seconds, however busy."""
+    values = _counts_cache().setdefault(statement.id, {})
+    found = values.get(name)
+    asked = time.monotonic()
+    if found is not None and asked - found[0] < COUNT_CACHE_SECONDS:
+        return found[1]
+    slot = (statement.id, name)
+    lock, refreshing = _refreshing()
+    with lock:
+        if found is not None and COUNT_CACHE_SECONDS > 0 and slot in refreshing:
+            return found[1]
+        refreshing.add(slot)
+    try:
+        value = compute()
+    finally:
+        with lock:
+            refreshing.discard(slot)
+    # (kept from the moment it was asked for: a change committed while it was read is not older than its age)
+    _counts_cache().setdefault(statement.id, {})[name] = (asked, value)
+    return value
+
+
 def counts(statement: Statement) -> dict:
-    """Approved sign-ons in all, by country and by type: computed, and kept for a few seconds.
+    """Approved sign-ons in all, by country and by type: computed in one query, and kept for a few seconds.
 
     Each breakdown counts only the sign-ons that let that much be shown (as appearance decides): an
     organization counted without being listed is in the total alone, and one listed by country only
     is not in the count by type.
     """
-    cache = _counts_cache()
-    cached = cache.get(statement.id)
-    if cached and time.monotonic() - cached[0] < COUNT_CACHE_SECONDS:
-        return cached[1]
-    approved = (SignOn.statement_id == statement.id, SignOn.status == SignOnStatus.APPROVED.value)
-    total = db.session.scalar(select(func.count()).select_from(SignOn).where(*approved))
-    by_country = dict(db.session.execute(
-        select(SignOn.country, func.count())
-        .where(*approved, SignOn.visibility.in_(appearance.LISTED)).group_by(SignOn.country)).all())
-    by_type = dict(db.session.execute(
-        select(SignOn.org_type, func.count())
-        .where(*approved, SignOn.visibility.in_(appearance.NAMED)).group_by(SignOn.org_type)).all())
-    result = {
+    return kept(statement, "counts", lambda: _counts(statement.id))
+
+
+def _counts(statement_id: int) -> dict:
+    groups = db.session.execute(
+        select(SignOn.visibility, SignOn.country, SignOn.org_type, func.count())
+        .where(SignOn.statement_id == statement_id, SignOn.status == SignOnStatus.APPROVED.value)
+        .group_by(SignOn.visibility, SignOn.country, SignOn.org_type)).all()
+    total, by_country, by_type = 0, {}, {}
+    for visibility, country, org_type, number in groups:
+        total += number
+        if visibility in appearance.LISTED:
+            by_country[country] = by_country.get(country, 0) + number
+        if visibility in appearance.NAMED:
+            by_type[org_type] = by_type.get(org_type, 0) + number
+    return {
         "total": total,
         "by_country": sorted(((country_name(c), c, n) for c, n in by_country.items()), key=lambda r: (-r[2], r[0])),
-        "by_type": sorted(by_type.items(), key=lambda r: -r[1]),
+        "by_type": sorted(by_type.items(), key=lambda r: (-r[1], r[0] or "")),
     }
-    cache[statement.id] = (time.monotonic(), result)
-    return result
 
 
 def list_is_public(statement: Statement) -> bool:

@@ -437,5 +437,7 @@ def signatories(slug: str):
                            alternates=alternates(public_versions, "signons.signatories"),
                            counts=counts, by_country=by_country,
                            page=page, country=country, entries=entries,
-                           chart_days=charts.days_chart(services.daily_series(statement)),
+                           # kept as the counts beside it are: both read every sign-on of the statement
+                           chart_days=charts.days_chart(services.kept(statement, "days",
+                                                                      lambda: services.daily_series(statement))),
                            chart_countries=charts.countries_chart(by_country))
