@@ -200,6 +200,16 @@ def report(title: str, targets: list[Target], args) -> None:
 
 # --- a database, start to end ---------------------------------------------------------------------
 
+def run_rounds(targets: list, args, backends) -> None:
+    """Warm each target, then load them in turns, `--rounds` times."""
+    for target in targets:
+        warm(target)
+    for round_number in range(args.rounds):
+        for target in targets:
+            note(f"   round {round_number + 1}: {target.label} ...")
+            load(target, args, backends)
+
+
 def run_database(args, kind: str, number: int) -> None:
     instance = tempfile.mkdtemp(prefix="statements-bench-public-")
     schema = PostgresSchema(args.database_url) if kind == "postgresql" else None
@@ -247,12 +257,7 @@ def run_database(args, kind: str, number: int) -> None:
                        Target(f"signatories, page {last_page} (last)", server,
                               f"/s/{SLUG}/signatories?page={last_page}", "app"),
                        Target("public page, count cache off", nocache, f"/s/{SLUG}", "nocache")]
-            for target in targets:
-                warm(target)
-            for round_number in range(args.rounds):
-                for target in targets:
-                    note(f"   round {round_number + 1}: {target.label} ...")
-                    load(target, args, backends)
+            run_rounds(targets, args, backends)
         report(f"== {number}a. Public pages: {setup} ==", targets, args)
 
         note("2. publishing and making the PDF once ...")
@@ -264,12 +269,7 @@ def run_database(args, kind: str, number: int) -> None:
             targets = [Target("public PDF (cached file)", server, f"/s/{SLUG}/statement.pdf", "app", b"%PDF-"),
                        Target("same file, plain WSGI", plain, "/", None, b"%PDF-"),
                        Target("public page (published)", server, f"/s/{SLUG}", "app")]
-            for target in targets:
-                warm(target)
-            for round_number in range(args.rounds):
-                for target in targets:
-                    note(f"   round {round_number + 1}: {target.label} ...")
-                    load(target, args, backends)
+            run_rounds(targets, args, backends)
         report(f"== {number}b. Public PDF ({made['pages']} pages, {made['size'] / 1024:,.0f} KB, made once in "
                f"{made['seconds']:.0f} s): {setup} ==", targets, args)
     finally:
