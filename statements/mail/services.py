@@ -68,10 +68,9 @@ def queue_mail_written_at_delivery(to_address: str, writer: str, **arguments) ->
     version in their language, signed links) is left to the sender, after the signer has had their answer.
     The row is inserted at once, as one statement: nothing reads it back in this transaction.
     """
-    now = utcnow()
-    db.session.execute(insert(OutboxMessage).values(
-        created_at=now, to_address=to_address, subject="", body_text="", status="pending", attempts=0,
-        next_attempt_at=now, writer=writer, writer_args=json.dumps(arguments, separators=(",", ":"))))
+    db.session.execute(insert(OutboxMessage).values(  # (the model's defaults fill the rest, as for any message)
+        to_address=to_address, subject="", body_text="", writer=writer,
+        writer_args=json.dumps(arguments, separators=(",", ":"))))
     _deliver_after_commit()
 
 
