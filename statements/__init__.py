@@ -61,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     rate_limits.use_swept_memory_as_fallback(limiter)
+    app.after_request(rate_limits.say_when_to_retry)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Log in to see this page.")

@@ -137,7 +137,7 @@ def finish_config(config: dict, instance_path: str) -> None:
     config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
                       if config["RATELIMIT_STORAGE_URI"].startswith("redis") else {})
-    config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    config.setdefault("RATELIMIT_HEADERS_ENABLED", False)  # see rate_limits.say_when_to_retry
     # rendering Markdown costs a bounded time per kilobyte; these bound how many kilobytes one person sends
     config.setdefault("PREVIEW_LIMIT_PER_PERSON", "60 per minute; 1000 per hour")
     config.setdefault("POSTING_LIMIT_PER_PERSON", "20 per minute; 200 per hour")

@@ -113,6 +113,24 @@ def paginate_ids(ids: list[int], load: Callable[[list[int]], list], per_page: in
                            ids=ids, load=load)
 
 
+def with_defaults(table, values: dict) -> dict:
+    """A row for an INSERT: `values`, and each other column's Python-side default (None where there is none),
+    as the ORM would fill them in."""
+    row = {}
+    for column in table.columns:
+        if column.key in values:
+            row[column.key] = values[column.key]
+        elif column.primary_key:
+            continue
+        elif column.default is None:
+            row[column.key] = None
+        elif column.default.is_callable:
+            row[column.key] = column.default.arg(None)
+        else:
+            row[column.key] = column.default.arg
+    return row
+
+
 def upsert(model, keys: dict, values: dict) -> None:
     """Insert a row, or update it where one with the same keys is there already, in one statement: two
     requests writing the same row at once never collide (INSERT ... ON CONFLICT DO UPDATE)."""

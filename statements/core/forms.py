@@ -21,9 +21,17 @@ def add_error(form: FlaskForm, error: DomainError) -> None:
 
 
 
-def choices(pairs) -> list[SelectChoice]:
+class Choices(list):
+    """Select options that also know the set of their values (a long select looks answers up in it)."""
+
+    def __init__(self, options):
+        super().__init__(options)
+        self.values = frozenset(option.value for option in self)
+
+
+def choices(pairs) -> Choices:
     """Turn (value, label) pairs into select options."""
-    return [SelectChoice(value, label) for value, label in pairs]
+    return Choices(SelectChoice(value, label) for value, label in pairs)
 
 
 def strip_spaces(value: str | None) -> str | None:
@@ -65,7 +73,9 @@ class LongSelectField(SelectField):
 
     def __init__(self, label=None, validators=None, choices=None, **kwargs):
         super().__init__(label, validators, choices=choices, **kwargs)
-        self.values = frozenset(choice.value for choice in self.choices)
+        # options made once per language (`choices`) bring their values; others are read here
+        found = self.choices
+        self.values = found.values if isinstance(found, Choices) else frozenset(choice.value for choice in found)
 
     def pre_validate(self, form):
         if not self.process_errors and self.data not in self.values:

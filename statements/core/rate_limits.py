@@ -44,3 +44,18 @@ def use_swept_memory_as_fallback(limiter) -> None:
     if getattr(limiter, "_fallback_storage", None) is not None:
         limiter._fallback_storage = SweptMemoryStorage()
         limiter._fallback_limiter = type(limiter._fallback_limiter)(limiter._fallback_storage)
+
+
+def say_when_to_retry(response):
+    """A refusal for too many attempts says, in Retry-After, how many seconds until its limit's window ends.
+
+    Only refusals carry it: the X-RateLimit-* headers on every limited answer cost a round trip to the
+    counts' storage per request (on every sign-on), and browsers, this service's only clients, read none.
+    """
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        from statements.extensions import limiter
+
+        breached = limiter.current_limit
+        seconds = breached.reset_at - time.time() if breached is not None else 60
+        response.headers["Retry-After"] = str(max(1, int(seconds + 0.999)))
+    return response

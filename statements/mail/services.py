@@ -6,6 +6,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable
+from functools import cache
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -13,10 +14,10 @@ from email.utils import make_msgid
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, event, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, event, func, insert, literal_column, or_, select, update
 
 from statements.core import jobs
-from statements.core.db import utcnow
+from statements.core.db import utcnow, with_defaults
 from statements.core.errors import Conflict, NotFound
 from statements.core.input import one_line
 from statements.core.timezones import reading_in
@@ -72,6 +73,51 @@ def queue_mail_written_at_delivery(to_address: str, writer: str, **arguments) ->
         to_address=to_address, subject="", body_text="", writer=writer,
         writer_args=json.dumps(arguments, separators=(",", ":"))))
     _deliver_after_commit()
+
+
+def insert_with_mail_written_at_delivery(table, row: dict, to_address: str, writer: str, id_argument: str,
+                                         **arguments) -> int:
+    """Insert `row` into `table` with a mail written at delivery whose arguments carry the new row's id as
+    `id_argument`; return that id.
+
+    On PostgreSQL it is one statement, so one round trip: a burst of sign-ons each stores one row and its
+    confirmation. Elsewhere, two.
+    """
+    connection = db.session.connection()
+    row, message = _given(table, row), _given(OutboxMessage.__table__, with_defaults(OutboxMessage.__table__, {
+        "to_address": to_address, "subject": "", "body_text": "", "writer": writer}))
+    arguments_json = json.dumps(arguments, separators=(",", ":"))
+    if connection.dialect.name == "postgresql":
+        # the arguments' JSON after the new id: '{"<id_argument>":' || id || ',"...":...}'
+        message["writer_args"] = ("," + arguments_json[1:]) if arguments else "}"
+        statement = _row_and_mail_statement(table, tuple(row), tuple(message), id_argument)
+        new_id = connection.execute(statement, {**{f"r_{key}": value for key, value in row.items()},
+                                                **{f"m_{key}": value for key, value in message.items()}}).scalar_one()
+    else:
+        new_id = connection.execute(insert(table), row).inserted_primary_key[0]
+        message["writer_args"] = json.dumps({id_argument: new_id, **arguments}, separators=(",", ":"))
+        connection.execute(insert(OutboxMessage.__table__), message)
+    _deliver_after_commit()
+    return new_id
+
+
+def _given(table, row: dict) -> dict:
+    """A row without the columns left NULL that have no default: the statement stays short, and its text is
+    kept by the driver (psycopg keeps the parsed text of statements with at most 50 values)."""
+    return {key: value for key, value in row.items() if value is not None or table.c[key].default is not None}
+
+
+@cache
+def _row_and_mail_statement(table, row_columns: tuple, mail_columns: tuple, id_argument: str):
+    """WITH new_row AS (INSERT INTO table ... RETURNING id), mail AS (INSERT INTO outbox_message ... SELECT ...
+    FROM new_row) SELECT id FROM new_row: built once per set of columns."""
+    outbox = OutboxMessage.__table__
+    new_row = (insert(table).values({key: bindparam(f"r_{key}") for key in row_columns})
+               .returning(table.c.id).cte("new_row"))
+    values = [func.concat(literal_column(f"""'{{"{id_argument}":'"""), new_row.c.id, bindparam("m_writer_args", type_=outbox.c.writer_args.type))
+              if key == "writer_args" else bindparam(f"m_{key}", type_=outbox.c[key].type) for key in mail_columns]
+    mail = insert(outbox).from_select(list(mail_columns), select(*values).select_from(new_row)).cte("mail")
+    return select(new_row.c.id).add_cte(mail)
 
 
 def written(message: OutboxMessage) -> tuple[str, str] | None:

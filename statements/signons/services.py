@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
 from sqlalchemy import and_, bindparam, case, func, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from statements.accounts.models import User
 from statements.audit.services import record
 from statements.core import collation
 from statements.core.countries import ENGLISH, country_name
-from statements.core.db import utcnow
+from statements.core.db import utcnow, with_defaults
 from statements.core.errors import Conflict, InvalidInput, InvalidToken, NotAllowed
 from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.timezones import NoSuchLocalTime, local_to_utc
@@ -27,7 +27,8 @@ from statements.core.urls import external_url
 from statements.drafts import events, services as drafts
 from statements.drafts.models import State, Statement
 from statements.extensions import db
-from statements.mail.services import queue_mail, queue_mail_written_at_delivery, writes_mail
+from statements.mail.services import (insert_with_mail_written_at_delivery, queue_mail, queue_mail_written_at_delivery,
+                                      writes_mail)
 from statements.notifications import services as notifications
 from statements.notifications.kinds import SIGNONS_WAITING
 from statements.signons import appearance, campaign, duplicates
@@ -409,9 +410,7 @@ def sign(statement: Statement, fields: dict, language: str = DEFAULT_LANGUAGE) -
     if found is not None and found.exact and (found.publicly_named or found.same_address) and not found.unconfirmed:
         return _refuse_by_email(statement, signon, found)
     code = _new_code(signon)
-    db.session.add(signon)
-    db.session.flush()  # the emailed links carry the new row's id
-    _send_confirmation(statement, signon, code)
+    _store_with_confirmation(signon, code)
     return signon, code
 
 
@@ -473,6 +472,20 @@ def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
     queue_mail_written_at_delivery(signon.contact_email, "signon_confirm", signon=signon.id,
                                    confirm_nonce=signon.confirm_nonce, withdraw_nonce=signon.withdraw_nonce,
                                    code=code)
+
+
+def _store_with_confirmation(signon: SignOn, code: str) -> None:
+    """Store a new sign-on with its confirmation mail (written at delivery, with the links and code of this
+    moment), in one round trip where the database allows; the sign-on then belongs to the session, as stored."""
+    row = with_defaults(SignOn.__table__, signon.__dict__)
+    signon.id = insert_with_mail_written_at_delivery(
+        SignOn.__table__, row, signon.contact_email, "signon_confirm", "signon",
+        confirm_nonce=signon.confirm_nonce, withdraw_nonce=signon.withdraw_nonce, code=code)
+    for key, value in row.items():
+        if key not in signon.__dict__:
+            setattr(signon, key, value)
+    make_transient_to_detached(signon)  # stored as it is: nothing left for the session to write
+    db.session.add(signon)
 
 
 @writes_mail("signon_confirm")

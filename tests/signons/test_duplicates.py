@@ -18,6 +18,30 @@ ORG = "Asociación de Trabajadoras del Hogar"
 
 # --- the rules, without Flask ---------------------------------------------------------------------
 
+
+def test_similar_names_are_judged_exactly_as_difflib_judges_them():
+    """`similar` skips building a matcher for pairs that cannot reach the ratio; its answer stays difflib's."""
+    import random
+    from difflib import SequenceMatcher
+
+    def by_difflib(a: str, b: str) -> bool:
+        return SequenceMatcher(None, a, b).ratio() >= duplicates.SIMILAR_NAME_RATIO
+
+    rng, agreed = random.Random(7), 0
+    for _ in range(20000):
+        a = "".join(rng.choice("abcde ") for _ in range(rng.randrange(0, 25)))
+        b = list(a)
+        for _ in range(rng.randrange(0, 4)):  # a few letters dropped, added or changed
+            at = rng.randrange(len(b) + 1)
+            if rng.random() < 0.5 and at < len(b):
+                del b[at]
+            else:
+                b.insert(at, rng.choice("abcdef "))
+        b = "".join(b)
+        assert duplicates.similar(a, b) == by_difflib(a, b), (a, b)
+        agreed += by_difflib(a, b)
+    assert 1000 < agreed < 19000  # both answers were met many times
+
 @pytest.mark.parametrize("spelling", [
     "asociacion de trabajadoras del hogar",  # case and accents
     "ASOCIACIÓN DE TRABAJADORAS DEL HOGAR",
