@@ -21,7 +21,7 @@ from statements.export.models import ExportFile
 from statements.export.pdf import render_html
 from statements.extensions import db
 from statements.signons.services import list_is_public
-from statements.signons.views import load_public
+from statements.signons.views import recent_page_seconds, load_public, public_pages
 from statements.translating import services as translating
 
 
@@ -124,18 +124,23 @@ def _published_version(slug: str) -> Statement:
 def public_pdf(slug: str):
     """The published statement's PDF (or a published version's, in its language), for anyone; made once, then
     served from disk."""
-    return _public_file(_published_version(slug), "one", url_for("export.public_pdf", slug=slug))
+    return _recent_public_file() or _public_file(_published_version(slug), "one",
+                                                 url_for("export.public_pdf", slug=slug))
 
 
 @bp.route("/s/<slug>/statement.docx")
 def public_docx(slug: str):
     """The published statement as a Word file, for those who quote or reformat it; made once, like the PDF."""
-    return _public_file(_published_version(slug), "one", url_for("export.public_docx", slug=slug), kind="docx")
+    return _recent_public_file() or _public_file(_published_version(slug), "one",
+                                                 url_for("export.public_docx", slug=slug), kind="docx")
 
 
 @bp.route("/s/<slug>/all-languages.pdf")
 def public_all_versions_pdf(slug: str):
     """The published statement and each of its final translations, in one PDF; from the source's address only."""
+    recent = _recent_public_file()
+    if recent is not None:
+        return recent
     statement = _published_version(slug)
     if statement.source_id is not None:
         abort(404)
@@ -154,9 +159,28 @@ def _public_file(statement: Statement, versions: str, address: str, kind: str = 
         page = render_template("export/progress.html", export=export, statement=statement, public=True,
                                file_name=services.download_name(export, statement), download=address)
         return page, 202, {"Cache-Control": "no-store"}
-    response = send_file(path, mimetype=services.KINDS[export.kind], as_attachment=True,
-                         download_name=services.download_name(export, statement), etag=services.file_etag(export),
-                         conditional=True)
+    found = {"path": str(path), "mimetype": services.KINDS[export.kind],
+             "download_name": services.download_name(export, statement), "etag": services.file_etag(export)}
+    public_pages().remember_address(("file", request.path), found)
+    return _send_public_file(found)
+
+
+def _recent_public_file():
+    """The public file at this address as found in the database in the last few seconds, as long as the
+    public pages are (a change committed through this process forgets it at once); None when there is none so
+    recent, or its file is gone."""
+    found = public_pages().recent_address(("file", request.path), recent_page_seconds())
+    if found is None:
+        return None
+    try:
+        return _send_public_file(found)
+    except FileNotFoundError:  # removed meanwhile: the database says what to give now
+        return None
+
+
+def _send_public_file(found: dict):
+    response = send_file(found["path"], mimetype=found["mimetype"], as_attachment=True,
+                         download_name=found["download_name"], etag=found["etag"], conditional=True)
     response.headers["Cache-Control"] = "public, no-cache"
     return response
 

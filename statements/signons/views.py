@@ -158,7 +158,7 @@ def _public_page_key(statement: Statement, version: Statement | None = None) -> 
             version.id, version.final_revision_id, versions.versions_key(statement), _network_look())
 
 
-def _recent_seconds() -> float:
+def recent_page_seconds() -> float:
     """How long a worker serves a public page again without reading the database: as long as it keeps the
     counts the page shows (a change made through this worker is shown at once; one made through another, this
     late)."""
@@ -227,12 +227,12 @@ def _recent_public_page(slug: str, via: str | None) -> str | None:
     """The public page at this address as made or checked against the database in the last few seconds,
     with this visitor's values, without reading the database; None when there is none so recent."""
     pages = public_pages()
-    found = pages.recent_address(slug, _recent_seconds())
+    found = pages.recent_address(slug, recent_page_seconds())
     if found is None or (found["deadline"] is not None and utcnow() >= found["deadline"]):
         return None  # (past its deadline, sign-on closes on the next look at the database)
     set_page_language(found["language"])
     values = {"csrf": generate_csrf(), "started": _started_value(), "via": via}
-    return pages.recent_page((found["version"], current_language()), _recent_seconds(), values)
+    return pages.recent_page((found["version"], current_language()), recent_page_seconds(), values)
 
 
 @bp.route("/s/<slug>/corrections")

@@ -121,3 +121,56 @@ def test_open_data_is_kept_a_minute_at_most_and_a_withdrawal_changes_its_etag(ap
         response = client.get(path, headers={"If-None-Match": before[path]})
         assert response.status_code == 200 and response.headers["ETag"] != before[path], path
         assert "Kenya Domestic Workers Union" not in response.get_data(as_text=True), path
+
+
+def test_the_public_pdf_asked_again_within_seconds_is_sent_without_reading_the_database(app, make_client, world,
+                                                                                          count_queries):
+    with app.app_context():
+        statement = open_statement(world)
+        sign(world, statement, "Red de Mujeres Migrantes")
+        leaving = sign(world, statement, "Kenya Domestic Workers Union", "KE")
+        publish(world, statement)
+        slug, leaving_id = statement.slug, leaving.id
+    anyone = make_client()
+    assert anyone.get(f"/s/{slug}/statement.pdf").status_code == 202
+    wait_for_files()
+    first = anyone.get(f"/s/{slug}/statement.pdf")
+    assert first.status_code == 200
+    with count_queries() as counted:
+        again = anyone.get(f"/s/{slug}/statement.pdf")
+        unchanged = anyone.get(f"/s/{slug}/statement.pdf", headers={"If-None-Match": first.headers["ETag"]})
+    assert counted[0] == 0
+    assert again.status_code == 200 and again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Content-Disposition"] == first.headers["Content-Disposition"]
+    assert again.headers["Cache-Control"] == "public, no-cache"
+    assert unchanged.status_code == 304
+    assert anyone.get(f"/s/{slug}/statement.docx").status_code == 202  # another file: its own address
+
+    with app.app_context():  # a change committed through this process is seen by the next request
+        signons.withdraw(db.session.get(signons.SignOn, leaving_id))
+        db.session.commit()
+    assert anyone.get(f"/s/{slug}/statement.pdf").status_code == 202
+    wait_for_files()
+    fresh = anyone.get(f"/s/{slug}/statement.pdf")
+    assert fresh.status_code == 200 and "Kenya Domestic Workers Union" not in text_of(fresh.data)
+
+
+def test_a_public_file_removed_from_disk_is_looked_up_again_not_a_crash(app, make_client, world):
+    from pathlib import Path
+
+    from statements.export.models import ExportFile
+    from statements.export.services import export_folder
+
+    with app.app_context():
+        statement = open_statement(world)
+        sign(world, statement, "Red de Mujeres Migrantes")
+        publish(world, statement)
+        slug = statement.slug
+    anyone = make_client()
+    anyone.get(f"/s/{slug}/statement.pdf")
+    wait_for_files()
+    assert anyone.get(f"/s/{slug}/statement.pdf").status_code == 200
+    with app.app_context():
+        for export in db.session.query(ExportFile).filter(ExportFile.file_name.is_not(None)):
+            Path(export_folder(), export.file_name).unlink()
+    assert anyone.get(f"/s/{slug}/statement.pdf").status_code in (200, 202)
