@@ -7,6 +7,7 @@ already does that) and a request that finds the last sweep a minute old sweeps t
 request, without a thread.
 """
 
+import math
 import time
 
 from limits.storage import MemoryStorage
@@ -56,6 +57,9 @@ def say_when_to_retry(response):
         from statements.extensions import limiter
 
         breached = limiter.current_limit
-        seconds = breached.reset_at - time.time() if breached is not None else 60
-        response.headers["Retry-After"] = str(max(1, int(seconds + 0.999)))
+        if breached is None:
+            seconds = 60
+        else:  # (the window's end is kept in whole seconds: never more than the window itself)
+            seconds = min(math.ceil(breached.reset_at - time.time()), breached.limit.get_expiry())
+        response.headers["Retry-After"] = str(max(1, seconds))
     return response

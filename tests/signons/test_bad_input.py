@@ -172,6 +172,7 @@ def test_a_flood_from_one_address_is_stopped_after_the_limit(app, client, make_c
     assert statuses == [302, 302, 302, 429, 429]
     refused = sign(client, world.signon_slug, organization_name="Spam Union 9")
     assert "You have tried this too many times in a short while. Wait a minute and try again." in text_of(refused)
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60  # when the minute's count ends
     elsewhere = make_client()
     elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.7"
     assert sign(elsewhere, world.signon_slug).status_code == 302  # others can still sign
