@@ -51,7 +51,7 @@ def say_when_to_retry(response):
     """A refusal for too many attempts says, in Retry-After, how many seconds until its limit's window ends.
 
     Only refusals carry it: the X-RateLimit-* headers on every limited answer cost a round trip to the
-    counts' storage per request (on every sign-on), and browsers, this service's only clients, read none.
+    counts' storage per request (on every sign-on), and the limited forms are sent by browsers, which read none.
     """
     if response.status_code == 429 and "Retry-After" not in response.headers:
         from statements.extensions import limiter
