@@ -27,6 +27,23 @@ def made_file(client, statement_id, kind):
     return client.get(response.headers["Location"] + "/download")
 
 
+def published_with_two_signatories(app, world) -> tuple[str, int]:
+    """A published statement signed by two organizations: its address, and the second one's sign-on."""
+    with app.app_context():
+        statement = open_statement(world)
+        sign(world, statement, "Red de Mujeres Migrantes")
+        leaving = sign(world, statement, "Kenya Domestic Workers Union", "KE")
+        publish(world, statement)
+        return statement.slug, leaving.id
+
+
+def first_pdf(client, slug: str):
+    """The public PDF as its first reader gets it: being made, then made."""
+    assert client.get(f"/s/{slug}/statement.pdf").status_code == 202
+    wait_for_files()
+    return client.get(f"/s/{slug}/statement.pdf")
+
+
 @pytest.fixture
 def draft_with_names(app, world):
     """A final statement with sign-on open (its files name the signatories) and its list kept private."""
@@ -71,16 +88,9 @@ def test_every_page_for_a_logged_in_person_is_private_and_not_stored(make_client
 
 
 def test_a_withdrawal_changes_the_public_pdf_at_once_for_caches_that_kept_it(app, make_client, world):
-    with app.app_context():
-        statement = open_statement(world)
-        sign(world, statement, "Red de Mujeres Migrantes")
-        leaving = sign(world, statement, "Kenya Domestic Workers Union", "KE")
-        publish(world, statement)
-        slug, leaving_id = statement.slug, leaving.id
+    slug, leaving_id = published_with_two_signatories(app, world)
     anyone = make_client()
-    assert anyone.get(f"/s/{slug}/statement.pdf").status_code == 202
-    wait_for_files()
-    first = anyone.get(f"/s/{slug}/statement.pdf")
+    first = first_pdf(anyone, slug)
     assert first.status_code == 200 and "Kenya Domestic Workers Union" in text_of(first.data)
     # caches may keep it, but must ask each time whether it is still the one: an unchanged file is not sent again
     assert first.headers["Cache-Control"] == "public, no-cache"
@@ -125,16 +135,9 @@ def test_open_data_is_kept_a_minute_at_most_and_a_withdrawal_changes_its_etag(ap
 
 def test_the_public_pdf_asked_again_within_seconds_is_sent_without_reading_the_database(app, make_client, world,
                                                                                           count_queries):
-    with app.app_context():
-        statement = open_statement(world)
-        sign(world, statement, "Red de Mujeres Migrantes")
-        leaving = sign(world, statement, "Kenya Domestic Workers Union", "KE")
-        publish(world, statement)
-        slug, leaving_id = statement.slug, leaving.id
+    slug, leaving_id = published_with_two_signatories(app, world)
     anyone = make_client()
-    assert anyone.get(f"/s/{slug}/statement.pdf").status_code == 202
-    wait_for_files()
-    first = anyone.get(f"/s/{slug}/statement.pdf")
+    first = first_pdf(anyone, slug)
     assert first.status_code == 200
     with count_queries() as counted:
         again = anyone.get(f"/s/{slug}/statement.pdf")
