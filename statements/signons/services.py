@@ -764,8 +764,10 @@ def _counts_cache() -> dict[int, dict[str, tuple[float, object]]]:
     return current_app.extensions.setdefault(_COUNTS_KEY, {})
 
 
-#: where the app keeps its public pages (`views.public_pages`)
+#: where the app keeps its public pages (`views.public_pages`), and apart, the pages of its lists of signatories
+#: (`views.signatory_pages`: walking a long list must not push the sign-on pages out)
 PUBLIC_PAGES_KEY = "statements.public_pages"
+SIGNATORY_PAGES_KEY = "statements.signatory_pages"
 #: the session's flag that something public pages show changed: committed, the pages kept are checked again
 PUBLIC_PAGES_CHANGED = "public_pages_changed"
 
@@ -779,8 +781,9 @@ def forget_counts(app=None) -> None:
     """Drop every count an app keeps (after changes made behind its back, as tests do)."""
     extensions = (app or current_app).extensions
     extensions.get(_COUNTS_KEY, {}).clear()
-    if PUBLIC_PAGES_KEY in extensions:  # the pages that show them are checked again too
-        extensions[PUBLIC_PAGES_KEY].forget_recent()
+    for key in (PUBLIC_PAGES_KEY, SIGNATORY_PAGES_KEY):  # the pages that show them are checked again too
+        if key in extensions:
+            extensions[key].forget_recent()
 
 
 def _refreshing() -> tuple[threading.Lock, set]:

@@ -2,6 +2,7 @@
 
 import secrets
 import time
+from dataclasses import dataclass
 from itertools import chain
 
 from flask import (abort, current_app, flash, has_app_context, redirect, render_template, request, session,
@@ -15,7 +16,7 @@ from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
-from statements.core.db import paginate, paginate_ids, utcnow
+from statements.core.db import _requested_page, paginate, paginate_ids, utcnow
 from statements.core.errors import InvalidInput, InvalidToken, render_error
 from statements.core.forms import add_error
 from statements.core.collation import sort_key
@@ -37,10 +38,19 @@ _PAGES_KEY = services.PUBLIC_PAGES_KEY
 
 def public_pages(app=None) -> PageCache:
     """The public pages as anonymous visitors see them, kept by this app (one app, one database)."""
+    return _page_cache(_PAGES_KEY, app)
+
+
+def signatory_pages(app=None) -> PageCache:
+    """The pages of the lists of signatories as anonymous visitors see them, kept by this app."""
+    return _page_cache(services.SIGNATORY_PAGES_KEY, app)
+
+
+def _page_cache(key: str, app=None) -> PageCache:
     extensions = (app or current_app).extensions
-    if _PAGES_KEY not in extensions:
-        extensions[_PAGES_KEY] = PageCache()
-    return extensions[_PAGES_KEY]
+    if key not in extensions:
+        extensions[key] = PageCache()
+    return extensions[key]
 
 
 #: built once: the public pages ask it on every request, and building it cost as much as running it
@@ -221,6 +231,7 @@ def _forget_recent_public_pages(session) -> None:
     """A change committed through this process shows on its public pages at once."""
     if session.info.pop(services.PUBLIC_PAGES_CHANGED, False) and has_app_context():
         public_pages().forget_recent()
+        signatory_pages().forget_recent()
 
 
 def _recent_public_page(slug: str, via: str | None) -> str | None:
@@ -418,10 +429,45 @@ def by_country_in(language: str, counts: dict) -> list[tuple[str, str, int]]:
 
 @bp.route("/s/<slug>/signatories")
 def signatories(slug: str):
-    """The one list of signatories, from the address of any version, in that version's language."""
+    """The one list of signatories, from the address of any version, in that version's language.
+
+    Anonymous visitors get a page made in the last few seconds, as the counts beside it are kept (a change
+    made through this process shows at once): a long list is read once per few seconds, however many read it.
+    """
+    country = request.args.get("country", "")[:2].upper() or None
+    if current_user.is_authenticated or session.get("_flashes"):  # a page for this person alone
+        return _signatories_page(slug, country).html
+    address = (slug, country, _requested_page())
+    pages, values = signatory_pages(), {"csrf": generate_csrf()}
+    found = pages.recent_address(address, recent_page_seconds())
+    if found is not None and (found["deadline"] is None or utcnow() < found["deadline"]):
+        set_page_language(found["language"])
+        page = pages.recent_page((found["version"], current_language(), *address[1:]), recent_page_seconds(),
+                                 values)
+        if page is not None:
+            return page
+    made = _signatories_page(slug, country)
+    if made.keepable:  # (kept with the visitor's token it was made with: each visitor gets their own swapped in)
+        pages.page((made.version.id, current_language(), *address[1:]), time.monotonic(), values,
+                   lambda: (made.html, values))
+        pages.remember_address(address, {"version": made.version.id, "language": made.version.language,
+                                         "deadline": made.statement.signon_deadline})
+    return made.html
+
+
+@dataclass
+class _SignatoriesPage:
+    html: str
+    statement: Statement
+    version: Statement
+    #: whether it may be kept for the next visitors: an address of a page that exists (so that made-up
+    #: countries and page numbers are not remembered without end)
+    keepable: bool
+
+
+def _signatories_page(slug: str, country: str | None) -> _SignatoriesPage:
     statement, version = load_public_version(slug)
     language = current_language()
-    country = request.args.get("country", "")[:2].upper() or None
     counts = services.counts(statement)
     by_country = by_country_in(language, counts)
     page = None
@@ -434,7 +480,7 @@ def signatories(slug: str):
                                 LIST_PAGE_SIZE)
     entries = [services.public_entry(s, language) for s in page.items] if page else []
     public_versions = versions.public_versions(statement)
-    return render_template("signons/signatories.html", statement=statement, version=version,
+    html = render_template("signons/signatories.html", statement=statement, version=version,
                            versions=versions.version_links(public_versions),
                            alternates=alternates(public_versions, "signons.signatories"),
                            counts=counts, by_country=by_country,
@@ -443,3 +489,6 @@ def signatories(slug: str):
                            chart_days=charts.days_chart(services.kept(statement, "days",
                                                                       lambda: services.daily_series(statement))),
                            chart_countries=charts.countries_chart(by_country))
+    exists = (country is None or any(code == country for _name, code, _count in by_country)) and \
+        (page.page <= max(page.pages, 1) if page is not None else _requested_page() == 1)
+    return _SignatoriesPage(html, statement, version, keepable=exists)
