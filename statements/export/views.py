@@ -13,7 +13,7 @@ from statements.core.i18n import set_page_language
 from statements.core.loaders import load_for, require
 from statements.core.policy import Permission, sees_private_list
 from statements.core.security import PRIVATE
-from statements.drafts.models import State, Statement
+from statements.drafts.models import SLUG_MAX, State, Statement
 from statements.export import bp, services
 from statements.export.forms import ExportForm, NetworkForm
 from statements.export.labels import draft_mark, words_language
@@ -108,7 +108,7 @@ def download(export_id: int):
 
 def _published_version(slug: str) -> Statement:
     """A published statement, or a translation of one that is final and in step with its final text; else 404."""
-    version = db.session.scalar(select(Statement).where(Statement.slug == slug[:80]))
+    version = db.session.scalar(select(Statement).where(Statement.slug == slug)) if len(slug) <= SLUG_MAX else None
     if version is not None and version.source_id is not None:
         if version.source.state != State.PUBLISHED or not translating.in_step_with_final_source(version):
             abort(404)

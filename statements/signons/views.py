@@ -25,7 +25,7 @@ from statements.core.i18n import current_language, set_page_language
 from statements.core.page_cache import PageCache
 from statements.core.urls import external_url
 from statements.drafts import services as drafts
-from statements.drafts.models import State, Statement
+from statements.drafts.models import SLUG_MAX, State, Statement
 from statements.extensions import db, limiter
 from statements.signons import bp, campaign, charts, services, versions
 from statements.signons.forms import CodeForm, ResendForm, SignOnForm
@@ -61,7 +61,8 @@ def load_public_version(slug: str) -> tuple[Statement, Statement]:
     """A statement the public may read (sign-on open or closed, or published), and the version of it at this
     address: the statement itself, or a translation of it made final in step with it. Anything else is 404,
     the same answer as for an address nobody has."""
-    found = db.session.scalar(_STATEMENT_BY_SLUG, {"slug": slug[:80]})
+    # (an address longer than any slug is nobody's: cut short, it would name one, and be remembered as another)
+    found = db.session.scalar(_STATEMENT_BY_SLUG, {"slug": slug}) if len(slug) <= SLUG_MAX else None
     if found is None or not versions.is_public_version(found):
         abort(404)
     source = found.source if found.source_id is not None else found

@@ -121,3 +121,13 @@ def test_a_statement_past_its_deadline_is_never_served_from_memory(app, make_cli
     assert 'name="organization_name"' not in page
     with app.app_context():
         assert statement_by_slug(slug).state == "signon_closed"
+
+
+def test_an_address_longer_than_any_slug_is_nobodys_even_when_it_begins_with_one(app, make_client, world):
+    longest = "a-statement-with-the-longest-address-there-can-be-" + "x" * 30
+    with app.app_context():
+        statement_by_slug(world.signon_slug).slug = longest
+        db.session.commit()
+    assert len(longest) == 80 and make_client().get(f"/s/{longest}").status_code == 200
+    for tail in ("", "/signatories", "/statement.pdf"):
+        assert make_client().get(f"/s/{longest}y{tail}").status_code == 404, tail
