@@ -81,7 +81,7 @@ def commit_with_retries(work, attempts: int = 5):
     raise AssertionError("unreachable")
 
 
-def _requested_page() -> int:
+def requested_page() -> int:
     """The request's ?page=, ignoring page numbers that are not small whole numbers."""
     from flask import request
 
@@ -93,7 +93,7 @@ def paginate(query, per_page: int):
     """Paginate a select by the request's ?page=."""
     from statements.extensions import db
 
-    return db.paginate(query, page=_requested_page(), per_page=per_page, max_per_page=per_page, error_out=False)
+    return db.paginate(query, page=requested_page(), per_page=per_page, max_per_page=per_page, error_out=False)
 
 
 class _ListPagination(Pagination):
@@ -109,7 +109,7 @@ class _ListPagination(Pagination):
 
 def paginate_ids(ids: list[int], load: Callable[[list[int]], list], per_page: int) -> Pagination:
     """Paginate ids in a given order by the request's ?page=; `load` gives the rows of a page's ids, in order."""
-    return _ListPagination(page=_requested_page(), per_page=per_page, max_per_page=per_page, error_out=False,
+    return _ListPagination(page=requested_page(), per_page=per_page, max_per_page=per_page, error_out=False,
                            ids=ids, load=load)
 
 

@@ -21,7 +21,7 @@ from statements.export.models import ExportFile
 from statements.export.pdf import render_html
 from statements.extensions import db
 from statements.signons.services import list_is_public
-from statements.signons.views import recent_page_seconds, load_public, public_pages
+from statements.signons.views import load_public, public_pages, recent_page_seconds
 from statements.translating import services as translating
 
 

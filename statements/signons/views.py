@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 
-from statements.core.db import _requested_page, paginate, paginate_ids, utcnow
+from statements.core.db import paginate, paginate_ids, requested_page, utcnow
 from statements.core.errors import InvalidInput, InvalidToken, render_error
 from statements.core.forms import add_error
 from statements.core.collation import sort_key
@@ -438,7 +438,7 @@ def signatories(slug: str):
     country = request.args.get("country", "")[:2].upper() or None
     if current_user.is_authenticated or session.get("_flashes"):  # a page for this person alone
         return _signatories_page(slug, country).html
-    address = (slug, country, _requested_page())
+    address = (slug, country, requested_page())
     pages, values = signatory_pages(), {"csrf": generate_csrf()}
     found = pages.recent_address(address, recent_page_seconds())
     if found is not None and (found["deadline"] is None or utcnow() < found["deadline"]):
@@ -491,5 +491,5 @@ def _signatories_page(slug: str, country: str | None) -> _SignatoriesPage:
                                                                       lambda: services.daily_series(statement))),
                            chart_countries=charts.countries_chart(by_country))
     exists = (country is None or any(code == country for _name, code, _count in by_country)) and \
-        (page.page <= max(page.pages, 1) if page is not None else _requested_page() == 1)
+        (page.page <= max(page.pages, 1) if page is not None else requested_page() == 1)
     return _SignatoriesPage(html, statement, version, keepable=exists)
