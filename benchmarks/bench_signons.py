@@ -66,6 +66,7 @@ APP_TARGET = "benchmarks.signon_app:app"
 HELLO_TARGET = "benchmarks.hello_app:app"
 PLAIN_TARGET = "benchmarks.plain_signon_app:app"
 MINIMAL_TARGET = "benchmarks.minimal_signon_app:app"
+CHECKED_TARGET = "benchmarks.checked_signon_app:app"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/12"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 STARTED_INPUT = re.compile(r'<input[^>]*\bname="started"[^>]*>')
@@ -796,12 +797,13 @@ def note(line: str) -> None:
 # --- part 1 and 2: the burst ----------------------------------------------------------------------
 
 def burst_section(args, env: dict, workers: int, database: str, ids: dict, engine_url: str, number: int) -> dict:
-    pair_slug, post_slug, minimal_slug = "burst-pairs", "burst-posts", "burst-minimal"
+    pair_slug, post_slug, minimal_slug, checked_slug = "burst-pairs", "burst-posts", "burst-minimal", "burst-checked"
     taken: set[str] = set()
     pair_orgs = organizations(args.signons, args.seed, taken)
     post_orgs = organizations(args.post_signons, args.seed + 7, taken) if args.post_signons else []
     # organizations of their own (same kind, another seed): the minimal app writes to the same tables
     minimal_orgs = organizations(args.signons, args.seed + 13, taken)
+    checked_orgs = organizations(args.signons, args.seed + 17, taken)
     rounds = max(1, args.rounds)
     # the plain stack writes to a table of its own in the same database, made before its workers start
     plain_env = dict(env, DATABASE_URL=named_connections(engine_url, "plain"))
@@ -821,6 +823,12 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
                            MINIMAL_SIGNON_REVISION_ID=str(ids[f"{minimal_slug}:revision"]))
         minimal_server = stack.enter_context(GunicornServer(MINIMAL_TARGET, workers=workers, env=minimal_env,
                                                             ready_path=f"/s/{pair_slug}", **options))
+        # the minimal app with every check the app makes, on the same page bytes, its own statement
+        checked_env = dict(minimal_env, DATABASE_URL=named_connections(engine_url, "checked"),
+                           MINIMAL_SIGNON_STATEMENT_ID=str(ids[checked_slug]),
+                           MINIMAL_SIGNON_REVISION_ID=str(ids[f"{checked_slug}:revision"]))
+        checked_server = stack.enter_context(GunicornServer(CHECKED_TARGET, workers=workers, env=checked_env,
+                                                            ready_path=f"/s/{pair_slug}", **options))
         plain_server = stack.enter_context(GunicornServer(PLAIN_TARGET, workers=workers, env=plain_env,
                                                           ready_path=f"/s/{pair_slug}", **options)) \
             if args.plain else None
@@ -828,14 +836,14 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         hello_server = stack.enter_context(GunicornServer(HELLO_TARGET, workers=workers, env=env, **options))
         # a few uncounted requests, so that no worker's first request is measured as a sign-on
         for _ in range(4 * workers):
-            for server in (app_server, minimal_server, plain_server):
+            for server in (app_server, minimal_server, checked_server, plain_server):
                 if server:
                     send(server.port, "GET", f"/s/{pair_slug}")
             send(hello_server.port, "GET", "/")
         pair_chunks, post_chunks = split(pair_orgs, rounds), split(post_orgs, rounds) if post_orgs else []
-        minimal_chunks = split(minimal_orgs, rounds)
+        minimal_chunks, checked_chunks = split(minimal_orgs, rounds), split(checked_orgs, rounds)
         hello_chunks = split(list(range(args.hello_requests or 4 * args.signons)), rounds)
-        pairs, plains, minimals, posts, hellos = [], [], [], [], []
+        pairs, plains, minimals, checkeds, posts, hellos = [], [], [], [], [], []
         cpu = Counter()  # CPU seconds the workers used during each kind of burst
         db_cpu = Counter()  # CPU seconds the database's backend processes used for each kind
         limit = args.time_limit / rounds
@@ -862,6 +870,8 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
                 "sign-on", chunk, pair_work(app_server.port, pair_slug), app_server, "app")),
             "minimal": (minimals, minimal_chunks, "minimal app sign-ons", lambda chunk: timed(
                 "minimal sign-on", chunk, pair_work(minimal_server.port, minimal_slug), minimal_server, "minimal")),
+            "checked": (checkeds, checked_chunks, "checked minimal app sign-ons", lambda chunk: timed(
+                "checked sign-on", chunk, pair_work(checked_server.port, checked_slug), checked_server, "checked")),
             "hello": (hellos, hello_chunks, "hello-world requests", lambda chunk: timed(
                 "hello-world", chunk, hello_work(hello_server.port), hello_server, "hello")),
         }
@@ -879,15 +889,17 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
                     note(f"round {index + 1}/{rounds}: {len(chunks[index])} {what} ...")
                     made.append(burst(chunks[index]))
         memory = {"Statements": app_server.memory(), "minimal app": minimal_server.memory(),
+                  "checked minimal app": checked_server.memory(),
                   "hello-world": hello_server.memory()}
-        logs = {"the app server": app_server.log_text(), "the minimal app's server": minimal_server.log_text()}
+        logs = {"the app server": app_server.log_text(), "the minimal app's server": minimal_server.log_text(),
+                "the checked minimal app's server": checked_server.log_text()}
         if plain_server:
             memory["plain stack"] = plain_server.memory()
             logs["the plain stack's server"] = plain_server.log_text()
     if backends:
         backends.close()
 
-    pair, minimal, hello = combine(pairs), combine(minimals), combine(hellos)
+    pair, minimal, checked, hello = combine(pairs), combine(minimals), combine(checkeds), combine(hellos)
     plain = combine(plains) if plains else None
     post = combine(posts) if posts else None
     redis = "Redis on" if env.get("REDIS_URL") else "Redis OFF"
@@ -918,6 +930,7 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
 
     pair_lines("Statements sign-on (GET+POST)", pair)
     pair_lines("minimal app sign-on (GET+POST)", minimal)
+    pair_lines("checked minimal (GET+POST)", checked)
     if plain:
         pair_lines("plain stack sign-on (GET+POST)", plain)
     if post:
@@ -931,7 +944,8 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         + ("" if backends else " (SQLite: in the workers, no separate backend)"))
     per_unit = {}
     for key, label, count in (("app", "Statements", len(pair.accepted)), ("minimal", "minimal app",
-                              len(minimal.accepted)), ("plain", "plain stack", len(plain.accepted) if plain else 0),
+                              len(minimal.accepted)), ("checked", "checked minimal app", len(checked.accepted)),
+                             ("plain", "plain stack", len(plain.accepted) if plain else 0),
                               ("hello", "hello-world (per request)", hello.answered("GET /"))):
         if not count or key not in cpu:
             continue
@@ -942,6 +956,15 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         out(f"ratio Statements / minimal app: sign-ons/s {pair_rate / minimal_rate:.3f}"
             f"{round_spread(pairs, minimals, accepted_rate)} (goal >= 0.5); CPU per sign-on "
             f"{per_unit['app'] / per_unit['minimal']:.2f}x (goal <= 2)")
+    checked_rate = accepted_rate(checked)
+    if "checked" in per_unit and "minimal" in per_unit and minimal_rate:
+        out(f"ratio checked minimal app / minimal app (what the checks alone cost, without a framework): "
+            f"sign-ons/s {checked_rate / minimal_rate:.3f}{round_spread(checkeds, minimals, accepted_rate)}; "
+            f"CPU per sign-on {per_unit['checked'] / per_unit['minimal']:.2f}x")
+    if "app" in per_unit and "checked" in per_unit and checked_rate:
+        out(f"ratio Statements / checked minimal app: sign-ons/s {pair_rate / checked_rate:.3f}"
+            f"{round_spread(pairs, checkeds, accepted_rate)}; CPU per sign-on "
+            f"{per_unit['app'] / per_unit['checked']:.2f}x")
     if hello_rate:
         out(f"ratio sign-ons/s / hello-world req/s: Statements {pair_rate / hello_rate:.3f}"
             f"{round_spread(pairs, hellos, lambda b: b.rate('GET /'))}, minimal app {minimal_rate / hello_rate:.3f}"
@@ -953,7 +976,7 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
     hello_share = hello.client_cpu_s / hello.duration_s if hello.duration_s else 0.0
     out(f"client CPU during the hello-world: {hello_share:.0%} of one CPU over {args.client_processes} "
         f"process{'es' if args.client_processes > 1 else ''} (of {os.cpu_count()} CPUs shared with the servers)")
-    for label, burst in (("Statements", pair), ("minimal app", minimal)):
+    for label, burst in (("Statements", pair), ("minimal app", minimal), ("checked minimal app", checked)):
         get, post_ms = median_of(burst.server, "GET form"), median_of(burst.server, "POST form")
         out(f"server time per sign-on, {label} (median GET + median POST, Server-Timing): "
             f"{get:.1f} + {post_ms:.1f} = {get + post_ms:.1f} ms")
@@ -962,6 +985,9 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
     report_check("Statements sign-ons (GET+POST)", check, args.signons)
     report_check("minimal app sign-ons", check_stored(engine_url, ids[minimal_slug], minimal.accepted,
                                                       [o["organization_name"] for o in minimal_orgs]), args.signons)
+    report_check("checked minimal app sign-ons", check_stored(engine_url, ids[checked_slug], checked.accepted,
+                                                              [o["organization_name"] for o in checked_orgs]),
+                 args.signons)
     if plain:
         report_check("plain stack sign-ons (table plain_signon)",
                      check_plain_stored(engine_url, plain.accepted, [o["organization_name"] for o in pair_orgs]),
@@ -972,7 +998,7 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
     for name, figures_ in memory.items():
         peaks = ", ".join(f"{w['peak_kb'] / 1024:.1f} MB" for w in figures_["workers"])
         out(f"peak RSS {name}: workers {peaks or '?'}")
-    bursts = [b for b in (pair, minimal, plain, post, hello) if b]
+    bursts = [b for b in (pair, minimal, checked, plain, post, hello) if b]
     problems = [b for b in bursts if b.errors or any(
         status >= 500 for counter in b.statuses.values() for status in counter)]
     for burst in bursts:
@@ -1114,7 +1140,8 @@ def run_database(args, kind: str, number: int) -> None:
         statements = [("burst-pairs", "Loss and damage finance must reach the people who move"),
                       ("burst-posts", "Loss and damage finance: a second call"),
                       ("many-signatories", "Loss and damage finance: the campaign"),
-                      ("burst-minimal", "Loss and damage finance: the limit of this machine")]
+                      ("burst-minimal", "Loss and damage finance: the limit of this machine"),
+                      ("burst-checked", "Loss and damage finance: the limit with every check")]
         ids = in_instance(env, f"setup_in_instance({json.dumps(json.dumps(statements))})")
         if args.signons:
             burst_section(args, env, workers, database, ids, engine_url, number)
