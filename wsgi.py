@@ -1,3 +1,4 @@
 from statements import create_app
+from statements.core.serving import settle
 
-app = create_app()
+app = settle(create_app())

@@ -79,6 +79,13 @@ CANDIDATES = (
     "WHERE statement_id = {p} AND (status IN ('confirmed', 'approved') OR (status = 'pending' AND "
     "confirm_sent_at >= {p})) AND (name_key = {p} OR email_key = {p} OR first_word = {p} OR email_domain = {p} "
     "OR name_key = {p} OR acronym = {p}) ORDER BY (name_key = {p}) DESC, (status = 'pending'), id LIMIT 200")
+#: with CHECKED_SIGNON_SAME_NAME_ONLY=1, only the check that changes the answer runs before the INSERT (the same
+#: name); the likeness of other names is left to a worker after the commit, and not counted here
+SAME_NAME_ONLY = os.environ.get("CHECKED_SIGNON_SAME_NAME_ONLY") == "1"
+SAME_NAME = (
+    "SELECT id, name_key, organization_name, contact_email, email_key, status, visibility FROM signon "
+    "WHERE statement_id = {p} AND (status IN ('confirmed', 'approved') OR (status = 'pending' AND "
+    "confirm_sent_at >= {p})) AND name_key = {p} ORDER BY (status = 'pending'), id LIMIT 1")
 SIGNON_COLUMNS = ("statement_id", "revision_id", "organization_name", "name_key", "first_word", "sort_key",
                   "acronym", "country", "country_sort", "org_type", "website", "contact_name", "contact_email",
                   "email_key", "email_domain", "message", "authorized", "consent_to_contact", "visibility",
@@ -92,7 +99,7 @@ MAIL_COLUMNS = ("created_at", "to_address", "subject", "body_text", "status", "a
 
 def _statements(kind: str) -> tuple[str, ...]:
     p = "?" if kind == "sqlite" else "%s"
-    candidates = CANDIDATES.replace("{p}", p)
+    candidates = (SAME_NAME if SAME_NAME_ONLY else CANDIDATES).replace("{p}", p)
     if kind == "sqlite":
         values = ", ".join([p] * len(SIGNON_COLUMNS))
         signon = (f"INSERT INTO signon ({', '.join(SIGNON_COLUMNS)}) SELECT {values} "
@@ -225,8 +232,9 @@ def store(fields: dict) -> bool | None:
     connection = database.connection()
     try:
         cursor = connection.cursor()
-        cursor.execute(CANDIDATES_SQL, (STATEMENT_ID, cutoff, key, email_key, first_word, email_domain,
-                                        acronym or None, compact if 2 <= len(compact) <= 30 else None, key))
+        cursor.execute(CANDIDATES_SQL, (STATEMENT_ID, cutoff, key) if SAME_NAME_ONLY else (
+            STATEMENT_ID, cutoff, key, email_key, first_word, email_domain, acronym or None,
+            compact if 2 <= len(compact) <= 30 else None, key))
         mine, found, found_id = duplicates.Signature(name, email), None, None
         for other_id, other_key, other_name, other_email, _ek, _status, _visibility in cursor:
             if other_key == key:

@@ -115,10 +115,10 @@ def _started_at(form: SignOnForm) -> float | None:
         return None
 
 
-def _filled_too_fast(form: SignOnForm) -> bool:
-    """A person needs some seconds to fill the form; a bot sending it at once does not."""
+def _filled_too_fast(started: float | None) -> bool:
+    """A person needs some seconds to fill a form shown at `started` (None: unknown); a bot sending it at once
+    does not."""
     minimum = current_app.config["SIGNON_MIN_FILL_SECONDS"]
-    started = _started_at(form)
     if started is None:
         return minimum > 0
     return time.time() - started < minimum
@@ -274,8 +274,9 @@ def sign(slug: str):
     form = SignOnForm()
     # shown again after a refusal, the form keeps the time it was first shown: a second try is no faster
     # than the first, and is not taken for a bot's
-    started = form.started.data if _started_at(form) is not None else None
-    if form.nickname.data or _filled_too_fast(form):
+    started_at = _started_at(form)
+    started = form.started.data if started_at is not None else None
+    if form.nickname.data or _filled_too_fast(started_at):
         form.validate()  # every other answer to change is said at once, beside its field
         form.form_errors.append(_("This form was sent faster than a person can fill it in, so it was not accepted. "
                                   "Check your answers and send it again."))
