@@ -40,7 +40,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from redis import Redis
 
 from benchmarks.harness import ServerTiming
-from benchmarks.minimal_signon_app import PARTS, STATEMENT_ID, REVISION_ID, database, now_for
+from benchmarks.minimal_signon_app import PARTS, REVISION_ID, STATEMENT_ID, database, now_for, sign_on_app
 from statements.core.collation import stored_sort_key
 from statements.core.countries import country_name
 from statements.signons import duplicates
@@ -271,20 +271,4 @@ def store(fields: dict) -> bool | None:
         raise
 
 
-def application(environ, start_response):
-    path, method = environ.get("PATH_INFO", "/"), environ["REQUEST_METHOD"]
-    parts = path.split("/")
-    if len(parts) == 3 and parts[1] == "s" and method in ("GET", "HEAD"):
-        status, headers, body = show(environ)
-    elif len(parts) == 4 and parts[1] == "s" and parts[3] == "sign" and method == "POST":
-        status, headers, body = sign(environ)
-    elif path == "/":
-        status, headers, body = "200 OK", [("Content-Type", "text/plain")], b"checked sign-on"
-    else:
-        status, headers, body = "404 Not Found", [("Content-Type", "text/plain")], b"not found"
-    headers.append(("Content-Length", str(len(body))))
-    start_response(status, headers)
-    return [body]
-
-
-app = ServerTiming(application)
+app = ServerTiming(sign_on_app(show, sign, b"checked sign-on"))

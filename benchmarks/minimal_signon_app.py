@@ -176,20 +176,25 @@ def sign(environ) -> tuple[str, list, bytes]:
     return "303 See Other", [("Location", location), ("Content-Type", "text/plain")], b""
 
 
-def application(environ, start_response):
-    path, method = environ.get("PATH_INFO", "/"), environ["REQUEST_METHOD"]
-    parts = path.split("/")
-    if len(parts) == 3 and parts[1] == "s" and method in ("GET", "HEAD"):
-        status, headers, body = "200 OK", [("Content-Type", "text/html; charset=utf-8")], show()
-    elif len(parts) == 4 and parts[1] == "s" and parts[3] == "sign" and method == "POST":
-        status, headers, body = sign(environ)
-    elif path == "/":
-        status, headers, body = "200 OK", [("Content-Type", "text/plain")], b"minimal sign-on"
-    else:
-        status, headers, body = "404 Not Found", [("Content-Type", "text/plain")], b"not found"
-    headers.append(("Content-Length", str(len(body))))
-    start_response(status, headers)
-    return [body]
+def sign_on_app(show, sign, name: bytes):
+    """A WSGI app answering GET /s/<slug> with show(environ) and POST /s/<slug>/sign with sign(environ), each
+    giving (status, headers, body); `/` says its name."""
+    def application(environ, start_response):
+        path, method = environ.get("PATH_INFO", "/"), environ["REQUEST_METHOD"]
+        parts = path.split("/")
+        if len(parts) == 3 and parts[1] == "s" and method in ("GET", "HEAD"):
+            status, headers, body = show(environ)
+        elif len(parts) == 4 and parts[1] == "s" and parts[3] == "sign" and method == "POST":
+            status, headers, body = sign(environ)
+        elif path == "/":
+            status, headers, body = "200 OK", [("Content-Type", "text/plain")], name
+        else:
+            status, headers, body = "404 Not Found", [("Content-Type", "text/plain")], b"not found"
+        headers.append(("Content-Length", str(len(body))))
+        start_response(status, headers)
+        return [body]
+    return application
 
 
-app = ServerTiming(application)
+app = ServerTiming(sign_on_app(lambda _environ: ("200 OK", [("Content-Type", "text/html; charset=utf-8")], show()),
+                               sign, b"minimal sign-on"))
