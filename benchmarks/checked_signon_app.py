@@ -41,15 +41,16 @@ from redis import Redis
 
 from benchmarks.harness import ServerTiming
 from benchmarks.minimal_signon_app import PARTS, REVISION_ID, STATEMENT_ID, database, now_for, sign_on_app
-from statements.core.collation import stored_sort_key
-from statements.core.countries import country_name
-from statements.signons import duplicates
 from statements.accounts.models import ORGANIZATION_TYPES
+from statements.core.collation import stored_sort_key
+from statements.core.countries import country_choices, country_name
+from statements.signons import duplicates
 from statements.signons.models import MESSAGE_MAX, NAME_MAX, Visibility
 
 SECRET = os.environ["SECRET_KEY"]
 REDIS = Redis.from_url(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12", socket_timeout=2)
 LIMIT_PER_MINUTE = 100000  # as the benchmark's app: a burst from one address is measured, not refused
+COUNTRIES = frozenset(code for code, _name in country_choices("en"))
 ORG_TYPES = frozenset(code for code, _label in ORGANIZATION_TYPES)
 VISIBILITIES = frozenset(v.value for v in Visibility)
 LENGTHS = {"organization_name": NAME_MAX, "contact_name": 120, "contact_email": 254, "website": 300,
@@ -64,15 +65,6 @@ STARTED = URLSafeTimedSerializer(SECRET, salt="signon-form-started")
 #: the limiter's fixed window: increment, and set the expiry on the first hit, in one round trip
 LIMIT_SCRIPT = REDIS.register_script(
     "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n")
-
-
-def _countries() -> frozenset:
-    from statements.core.countries import country_choices
-
-    return frozenset(code for code, _name in country_choices("en"))
-
-
-COUNTRIES = _countries()
 
 CANDIDATES = (
     "SELECT id, name_key, organization_name, contact_email, email_key, status, visibility FROM signon "
