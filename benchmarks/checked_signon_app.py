@@ -14,7 +14,7 @@ in plain WSGI with no framework, each check done the cheapest honest way:
   script that increments and sets the expiry, one round trip);
 * the statement open: the INSERT only writes while the statement is open (a condition in the same
   statement, so no round trip of its own);
-* the duplicate check: the app's candidate query (the same conditions and order), compared with
+* the duplicate check: the app's candidate query (its own, compiled to SQL once at start), compared with
   the app's own functions (``statements.signons.duplicates``); an exact same name is not stored
   twice (the answer is the same, as in the app);
 * the stored keys as the app stores them (name key, acronym, ICU sort keys, email keys) and the
@@ -22,7 +22,8 @@ in plain WSGI with no framework, each check done the cheapest honest way:
 * the mark in Redis that asks a worker to deliver mail (SET NX), and the session cookie written
   again with the address the signer gave, for the check-your-email page.
 
-It reads the app's own modules only for pure functions and constants (no Flask, no ORM). The
+It reads the app's own modules only for pure functions, constants and that query's text (no Flask at
+request time, no ORM). The
 statement's id and final revision come from the environment, as the minimal app's do.
 """
 
@@ -30,6 +31,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import time
 from datetime import datetime, timedelta, timezone
@@ -38,13 +40,14 @@ from urllib.parse import parse_qs, quote, urlsplit
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from redis import Redis
+from sqlalchemy.dialects import postgresql, sqlite
 
 from benchmarks.harness import ServerTiming
 from benchmarks.minimal_signon_app import PARTS, REVISION_ID, STATEMENT_ID, database, now_for, sign_on_app
 from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.collation import stored_sort_key
 from statements.core.countries import country_choices, country_name
-from statements.signons import duplicates
+from statements.signons import duplicates, services
 from statements.signons.models import MESSAGE_MAX, NAME_MAX, Visibility
 
 SECRET = os.environ["SECRET_KEY"]
@@ -66,18 +69,13 @@ STARTED = URLSafeTimedSerializer(SECRET, salt="signon-form-started")
 LIMIT_SCRIPT = REDIS.register_script(
     "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n")
 
-CANDIDATES = (
-    "SELECT id, name_key, organization_name, contact_email, email_key, status, visibility FROM signon "
-    "WHERE statement_id = {p} AND (status IN ('confirmed', 'approved') OR (status = 'pending' AND "
-    "confirm_sent_at >= {p})) AND (name_key = {p} OR email_key = {p} OR first_word = {p} OR email_domain = {p} "
-    "OR name_key = {p} OR acronym = {p}) ORDER BY (name_key = {p}) DESC, (status = 'pending'), id LIMIT 200")
 #: with CHECKED_SIGNON_SAME_NAME_ONLY=1, only the check that changes the answer runs before the INSERT (the same
 #: name); the likeness of other names is left to a worker after the commit, and not counted here
 SAME_NAME_ONLY = os.environ.get("CHECKED_SIGNON_SAME_NAME_ONLY") == "1"
 SAME_NAME = (
     "SELECT id, name_key, organization_name, contact_email, email_key, status, visibility FROM signon "
-    "WHERE statement_id = {p} AND (status IN ('confirmed', 'approved') OR (status = 'pending' AND "
-    "confirm_sent_at >= {p})) AND name_key = {p} ORDER BY (status = 'pending'), id LIMIT 1")
+    "WHERE statement_id = :statement_id AND (status IN ('confirmed', 'approved') OR (status = 'pending' AND "
+    "confirm_sent_at >= :cutoff)) AND name_key = :name_key ORDER BY (status = 'pending'), id LIMIT 1")
 SIGNON_COLUMNS = ("statement_id", "revision_id", "organization_name", "name_key", "first_word", "sort_key",
                   "acronym", "country", "country_sort", "org_type", "website", "contact_name", "contact_email",
                   "email_key", "email_domain", "message", "authorized", "consent_to_contact", "visibility",
@@ -89,15 +87,28 @@ MAIL_COLUMNS = ("created_at", "to_address", "subject", "body_text", "status", "a
                 "writer", "writer_args")
 
 
+def _candidates_query(kind: str) -> tuple[str, dict]:
+    """The app's own duplicate query (`services._DUPLICATE_CANDIDATES`), as SQL text for this database's driver,
+    with the values it fixes itself (the statuses, the limit); compiled once, at start."""
+    if SAME_NAME_ONLY:
+        return (SAME_NAME if kind == "sqlite" else re.sub(r":(\w+)", r"%(\1)s", SAME_NAME)), {}
+    dialect = sqlite.pysqlite.dialect(paramstyle="named") if kind == "sqlite" else postgresql.psycopg.dialect()
+    given = dict.fromkeys(("statement_id", "signon_id", "name_key", "email_key", "first_word", "email_domain",
+                           "acronym", "compact", "cutoff"))
+    expanded = services._DUPLICATE_CANDIDATES.params(given).compile(dialect=dialect).construct_expanded_state()
+    return expanded.statement, {name: value for name, value in expanded.parameters.items() if name not in given}
+
+
 def _statements(kind: str) -> tuple[str, ...]:
+    """The INSERTs: on SQLite the sign-on's (while the statement is open) and the mail's; on PostgreSQL both in
+    one statement."""
     p = "?" if kind == "sqlite" else "%s"
-    candidates = (SAME_NAME if SAME_NAME_ONLY else CANDIDATES).replace("{p}", p)
     if kind == "sqlite":
         values = ", ".join([p] * len(SIGNON_COLUMNS))
         signon = (f"INSERT INTO signon ({', '.join(SIGNON_COLUMNS)}) SELECT {values} "
                   f"WHERE {OPEN.replace('{p}', p)}")
         mail = f"INSERT INTO outbox_message ({', '.join(MAIL_COLUMNS)}) VALUES ({', '.join([p] * len(MAIL_COLUMNS))})"
-        return candidates, signon, mail
+        return signon, mail
     types = _column_types()
     values = ", ".join(f"{p}::{types[column]}" for column in SIGNON_COLUMNS)
     mail_values = ", ".join(f"{p}::{types['outbox_message.' + column]}" for column in MAIL_COLUMNS)
@@ -105,7 +116,7 @@ def _statements(kind: str) -> tuple[str, ...]:
             f"WHERE {OPEN.replace('{p}', p)} RETURNING id), "
             f"mail AS (INSERT INTO outbox_message ({', '.join(MAIL_COLUMNS)}) SELECT {mail_values} FROM new_row) "
             "SELECT id FROM new_row")
-    return candidates, both, ""
+    return both, ""
 
 
 def _column_types() -> dict[str, str]:
@@ -118,7 +129,8 @@ def _column_types() -> dict[str, str]:
             ("varchar" if kind == "character varying" else kind) for table, column, kind in rows}
 
 
-CANDIDATES_SQL, SIGNON_SQL, MAIL_SQL = _statements(database.kind)
+CANDIDATES_SQL, CANDIDATES_FIXED = _candidates_query(database.kind)
+SIGNON_SQL, MAIL_SQL = _statements(database.kind)
 
 
 # --- the two requests --------------------------------------------------------------------------------
@@ -219,14 +231,15 @@ def store(fields: dict) -> bool | None:
     email_key, email_domain = duplicates.email_key(email), duplicates.email_domain(email)
     compact = key.replace(" ", "")
     moment = now_for(database.kind)
-    cutoff = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=7)  # (links expire after a week)
+    cutoff = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=services.CONFIRM_DAYS)
     cutoff = cutoff if database.kind == "postgresql" else cutoff.isoformat(sep=" ")
     connection = database.connection()
     try:
         cursor = connection.cursor()
-        cursor.execute(CANDIDATES_SQL, (STATEMENT_ID, cutoff, key) if SAME_NAME_ONLY else (
-            STATEMENT_ID, cutoff, key, email_key, first_word, email_domain, acronym or None,
-            compact if 2 <= len(compact) <= 30 else None, key))
+        cursor.execute(CANDIDATES_SQL, {
+            **CANDIDATES_FIXED, "statement_id": STATEMENT_ID, "signon_id": 0, "cutoff": cutoff, "name_key": key,
+            "email_key": email_key, "first_word": first_word, "email_domain": email_domain,
+            "acronym": acronym or None, "compact": compact if 2 <= len(compact) <= 30 else None})
         mine, found, found_id = duplicates.Signature(name, email), None, None
         for other_id, other_key, other_name, other_email, _ek, _status, _visibility in cursor:
             if other_key == key:
