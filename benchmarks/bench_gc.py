@@ -43,7 +43,6 @@ def run(signons: int, settled: bool) -> dict:
         settle(app)
     with app.app_context():
         from statements.extensions import db
-        from statements.signons.models import SignOn  # noqa: F401
         from statements.drafts.models import State, Statement
 
         slug = db.session.scalar(db.select(Statement.slug).where(Statement.state == State.SIGNON_OPEN.value)

@@ -235,12 +235,18 @@ def _forget_recent_public_pages(session) -> None:
         signatory_pages().forget_recent()
 
 
+def _before_deadline(found: dict | None) -> bool:
+    """Whether a remembered address may be answered from memory: it was found, and its sign-on deadline, if any,
+    has not passed (once it has, the next look at the database closes sign-on)."""
+    return found is not None and (found["deadline"] is None or utcnow() < found["deadline"])
+
+
 def _recent_public_page(slug: str, via: str | None) -> str | None:
     """The public page at this address as made or checked against the database in the last few seconds,
     with this visitor's values, without reading the database; None when there is none so recent."""
     pages = public_pages()
     found = pages.recent_address(slug, recent_page_seconds())
-    if found is None or (found["deadline"] is not None and utcnow() >= found["deadline"]):
+    if not _before_deadline(found):
         return None  # (past its deadline, sign-on closes on the next look at the database)
     set_page_language(found["language"])
     values = {"csrf": generate_csrf(), "started": _started_value(), "via": via}
@@ -442,7 +448,7 @@ def signatories(slug: str):
     address = (slug, country, requested_page())
     pages, values = signatory_pages(), {"csrf": generate_csrf()}
     found = pages.recent_address(address, recent_page_seconds())
-    if found is not None and (found["deadline"] is None or utcnow() < found["deadline"]):
+    if _before_deadline(found):
         set_page_language(found["language"])
         page = pages.recent_page((found["version"], current_language(), *address[1:]), recent_page_seconds(),
                                  values)
