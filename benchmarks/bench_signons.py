@@ -281,8 +281,9 @@ def setup_in_instance(statements_json: str) -> None:
     print(json.dumps(made))
 
 
-def bulk_insert_in_instance(slug: str, count: int, seed: int) -> None:
-    """Insert `count` approved sign-ons into a statement, keys filled as the service fills them."""
+def bulk_insert_in_instance(slug: str, count: int, seed: int, organizations_file: str | None = None) -> None:
+    """Insert `count` approved sign-ons into a statement, keys filled as the service fills them: generated
+    organizations, or the first `count` of those in a JSON file."""
     from sqlalchemy import insert, select
 
     from statements import create_app
@@ -301,7 +302,8 @@ def bulk_insert_in_instance(slug: str, count: int, seed: int) -> None:
         columns = [column.key for column in SignOn.__table__.columns if column.key != "id"]
         now = utcnow()
         rows, listable = [], 0
-        for index, fields in enumerate(organizations(count, seed)):
+        given = json.loads(Path(organizations_file).read_text())[:count] if organizations_file else None
+        for index, fields in enumerate(given or organizations(count, seed)):
             # a campaign: many sign-ons in the first days, a long tail, a second wave near the end
             day = min(int(rng.expovariate(1 / 9)), 59) if rng.random() < 0.85 else rng.randrange(50, 60)
             created = now - timedelta(days=60 - day, minutes=rng.randrange(0, 1440))
@@ -646,6 +648,10 @@ def combine(bursts: list[Burst]) -> Burst:
 
 # --- the database check ---------------------------------------------------------------------------
 
+#: the sign-ons of a statement that a burst stored: not those inserted before it (`--signed-before`)
+BURST_ROWS = "statement_id = :s AND confirm_nonce NOT LIKE 'bulk%'"
+
+
 def check_stored(engine_url: str, statement_id: int, accepted: list[str], sent: list[str]) -> dict:
     """Count what the database holds for a statement and compare it with what the server accepted."""
     from sqlalchemy import create_engine, text
@@ -655,21 +661,21 @@ def check_stored(engine_url: str, statement_id: int, accepted: list[str], sent: 
         with engine.connect() as connection:
             rows, names, keys = connection.execute(text(
                 "SELECT count(*), count(DISTINCT organization_name), count(DISTINCT name_key) FROM signon "
-                "WHERE statement_id = :s"), {"s": statement_id}).one()
+                "WHERE " + BURST_ROWS), {"s": statement_id}).one()
             twice = connection.execute(text(
-                "SELECT organization_name, count(*) FROM signon WHERE statement_id = :s "
+                "SELECT organization_name, count(*) FROM signon WHERE " + BURST_ROWS + " "
                 "GROUP BY organization_name HAVING count(*) > 1 ORDER BY 2 DESC LIMIT 5"), {"s": statement_id}).all()
             stored = [name for (name,) in connection.execute(text(
-                "SELECT organization_name FROM signon WHERE statement_id = :s"), {"s": statement_id})]
+                "SELECT organization_name FROM signon WHERE " + BURST_ROWS), {"s": statement_id})]
             flagged = connection.execute(text(
-                "SELECT count(*) FROM signon WHERE statement_id = :s AND possible_duplicate_of_id IS NOT NULL"),
+                "SELECT count(*) FROM signon WHERE " + BURST_ROWS + " AND possible_duplicate_of_id IS NOT NULL"),
                 {"s": statement_id}).scalar()
             pending = connection.execute(text(
-                "SELECT count(*) FROM signon WHERE statement_id = :s AND status = 'pending'"),
+                "SELECT count(*) FROM signon WHERE " + BURST_ROWS + " AND status = 'pending'"),
                 {"s": statement_id}).scalar()
             emails = connection.execute(text(
                 "SELECT count(*) FROM outbox_message WHERE to_address IN "
-                "(SELECT contact_email FROM signon WHERE statement_id = :s)"), {"s": statement_id}).scalar()
+                "(SELECT contact_email FROM signon WHERE " + BURST_ROWS + ")"), {"s": statement_id}).scalar()
     finally:
         engine.dispose()
     stored_set, accepted_set = set(stored), set(accepted)
@@ -804,6 +810,9 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
     # organizations of their own (same kind, another seed): the minimal app writes to the same tables
     minimal_orgs = organizations(args.signons, args.seed + 13, taken)
     checked_orgs = organizations(args.signons, args.seed + 17, taken)
+    if args.signed_before:
+        sign_before(env, args, [pair_slug, minimal_slug, checked_slug], organizations(args.signed_before,
+                                                                                      args.seed + 29, taken))
     rounds = max(1, args.rounds)
     # the plain stack writes to a table of its own in the same database, made before its workers start
     plain_env = dict(env, DATABASE_URL=named_connections(engine_url, "plain"))
@@ -908,7 +917,9 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         f"{', plain stack' if plain else ''}): {workers_text(workers, args.app_threads)}; {args.concurrency} clients "
         f"in {args.client_processes} client process{'es' if args.client_processes > 1 else ''} ==")
     out("A sign-on = GET /s/<slug> (form, CSRF token, session cookie, signed start time) + POST /s/<slug>/sign "
-        "with a new organization; the rate counts sign-ons (pairs), not requests.")
+        "with a new organization; the rate counts sign-ons (pairs), not requests."
+        + (f" Each statement held {args.signed_before:,} approved sign-ons before the burst (the minimal app's "
+           "too), which each new one is checked against." if args.signed_before else ""))
     out(f"{rounds} rounds; {', '.join(turns)} take turns. client CPU: the load generator's processes together, "
         "as a share of one CPU")
     out(f"{'what':<30} {'asked':>6} {'done':>6} {'errors':>6} {'rate/s':>8} {'p50 ms':>8} {'p90 ms':>8} "
@@ -1012,6 +1023,16 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
                 out("  " + log_line)
     out()
     return {"pair_rate": pair_rate, "minimal_rate": minimal_rate, "hello_rate": hello_rate, "cpu_ms": per_unit}
+
+
+def sign_before(env: dict, args, slugs: list[str], signed: list[dict]) -> None:
+    """Give each statement of a burst the same approved signatories before it starts, as a campaign has them:
+    each new sign-on is then checked against them (organizations of their own: none is a repeat of the burst's)."""
+    path = Path(env["STATEMENTS_INSTANCE"]) / "signed-before.json"
+    path.write_text(json.dumps(signed))
+    for slug in slugs:
+        note(f"inserting {len(signed):,} approved sign-ons into {slug} ...")
+        in_instance(env, f"bulk_insert_in_instance({slug!r}, {len(signed)}, {args.seed}, {str(path)!r})")
 
 
 def accepted_rate(burst: Burst) -> float:
@@ -1172,6 +1193,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--checked-same-name-only", action="store_true",
                         help="the checked minimal app looks only for the same name before storing (the likeness "
                              "of other names left to a worker after the commit)")
+    parser.add_argument("--signed-before", type=int, default=0,
+                        help="approved sign-ons each burst's statement holds before the burst (default 0)")
     parser.add_argument("--client-processes", type=int, default=4,
                         help="processes the clients are spread over (default 4)")
     parser.add_argument("--redis-url", default=DEFAULT_REDIS,
@@ -1200,7 +1223,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if min(args.concurrency, args.workers, args.sqlite_workers, args.page_requests, args.rounds,
            args.client_processes) < 1 or args.page_seconds < 0 or \
-            min(args.signons, args.post_signons, args.listed) < 0 or args.time_limit <= 0:
+            min(args.signons, args.post_signons, args.listed, args.signed_before) < 0 or args.time_limit <= 0:
         parser.error("concurrency, workers, page requests and rounds must be at least 1, counts not negative")
     return args
 

@@ -93,8 +93,7 @@ def _candidates_query(kind: str) -> tuple[str, dict]:
     if SAME_NAME_ONLY:
         return (SAME_NAME if kind == "sqlite" else re.sub(r":(\w+)", r"%(\1)s", SAME_NAME)), {}
     dialect = sqlite.pysqlite.dialect(paramstyle="named") if kind == "sqlite" else postgresql.psycopg.dialect()
-    given = dict.fromkeys(("statement_id", "signon_id", "name_key", "email_key", "first_word", "email_domain",
-                           "acronym", "compact", "cutoff"))
+    given = dict.fromkeys([*services.duplicate_lookup(0, 0, "", "", "", None, ""), "cutoff"])
     expanded = services._DUPLICATE_CANDIDATES.params(given).compile(dialect=dialect).construct_expanded_state()
     return expanded.statement, {name: value for name, value in expanded.parameters.items() if name not in given}
 
@@ -229,7 +228,6 @@ def store(fields: dict) -> bool | None:
     key = duplicates.name_key(name)[:200] or duplicates.fold(name)[:200] or name.casefold()[:200]
     first_word, acronym = (key.split() or [""])[0][:60], duplicates.acronym(name)[:30]
     email_key, email_domain = duplicates.email_key(email), duplicates.email_domain(email)
-    compact = key.replace(" ", "")
     moment = now_for(database.kind)
     cutoff = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=services.CONFIRM_DAYS)
     cutoff = cutoff if database.kind == "postgresql" else cutoff.isoformat(sep=" ")
@@ -237,9 +235,8 @@ def store(fields: dict) -> bool | None:
     try:
         cursor = connection.cursor()
         cursor.execute(CANDIDATES_SQL, {
-            **CANDIDATES_FIXED, "statement_id": STATEMENT_ID, "signon_id": 0, "cutoff": cutoff, "name_key": key,
-            "email_key": email_key, "first_word": first_word, "email_domain": email_domain,
-            "acronym": acronym or None, "compact": compact if 2 <= len(compact) <= 30 else None})
+            **CANDIDATES_FIXED, **services.duplicate_lookup(STATEMENT_ID, 0, key, email_key, first_word, email_domain,
+                                                            acronym), "cutoff": cutoff})
         mine, found, found_id = duplicates.Signature(name, email), None, None
         for other_id, other_key, other_name, other_email, _ek, _status, _visibility in cursor:
             if other_key == key:

@@ -62,6 +62,10 @@ class SignOn(db.Model):
         Index("ix_signon_statement_email_key", "statement_id", "email_key"),
         Index("ix_signon_statement_domain", "statement_id", "email_domain"),
         Index("ix_signon_statement_first_word", "statement_id", "first_word"),
+        # with the three above, every way a new sign-on may repeat an earlier one is looked up in an index
+        # (services.find_duplicate), never by reading all of a statement's sign-ons
+        Index("ix_signon_statement_name_key", "statement_id", "name_key"),
+        Index("ix_signon_statement_acronym", "statement_id", "acronym"),
         # in the public list's order (services.public_query), so a page is read off the index, not sorted
         Index("ix_signon_public_list", "statement_id", "status", "country_sort", "visibility", "sort_key", "id"),
         # a paper-entry form sent twice (a double tap, a resent request) adds one sign-on, not two

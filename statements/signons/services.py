@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
-from sqlalchemy import and_, bindparam, case, func, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, or_, select, union, update
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from statements.accounts.models import User
@@ -330,18 +330,23 @@ def active_condition():
 def _duplicate_candidates_query():
     """The query behind `find_duplicate`, built once: building it anew took longer than running it.
 
-    A condition that does not apply gets a NULL, which matches nothing. Only the compared columns
-    are read, as a common first word ("association") can bring up to 200 candidates; the same name
-    comes first so that the limit never hides it, the one holding it (confirmed first) before others.
+    Each way a sign-on may repeat an earlier one (the same name, the same address, the same first word,
+    the same organizational domain, one name the acronym of the other) is looked up in an index of its own,
+    and the rows found are read by id: one condition that no index serves would make the database read every
+    sign-on of the statement, for each new one. A condition that does not apply gets a NULL, which matches
+    nothing. Only the compared columns are read, as a common first word ("association") can bring up to 200
+    candidates; the same name comes first so that the limit never hides it, the one holding it (confirmed
+    first) before others.
     """
-    key = bindparam("name_key")
+    statement_id, key = bindparam("statement_id"), bindparam("name_key")
+    lookups = [(SignOn.name_key, key), (SignOn.email_key, bindparam("email_key")),
+               (SignOn.first_word, bindparam("first_word")), (SignOn.email_domain, bindparam("email_domain")),
+               (SignOn.name_key, bindparam("acronym")), (SignOn.acronym, bindparam("compact"))]
+    found = union(*(select(SignOn.id).where(SignOn.statement_id == statement_id, column == value)
+                    for column, value in lookups))
     return (select(SignOn.id, SignOn.name_key, SignOn.organization_name, SignOn.contact_email, SignOn.email_key,
                    SignOn.status, SignOn.visibility)
-            .where(SignOn.statement_id == bindparam("statement_id"), active_condition(),
-                   SignOn.id != bindparam("signon_id"),
-                   or_(SignOn.name_key == key, SignOn.email_key == bindparam("email_key"),
-                       SignOn.first_word == bindparam("first_word"), SignOn.email_domain == bindparam("email_domain"),
-                       SignOn.name_key == bindparam("acronym"), SignOn.acronym == bindparam("compact")))
+            .where(SignOn.id.in_(found), active_condition(), SignOn.id != bindparam("signon_id"))
             .order_by((SignOn.name_key == key).desc(), (SignOn.status == SignOnStatus.PENDING.value), SignOn.id)
             .limit(200))
 
@@ -349,16 +354,22 @@ def _duplicate_candidates_query():
 _DUPLICATE_CANDIDATES = _duplicate_candidates_query()
 
 
+def duplicate_lookup(statement_id: int, signon_id: int, name_key: str, email_key: str, first_word: str,
+                     email_domain: str | None, acronym: str) -> dict:
+    """The values `_DUPLICATE_CANDIDATES` looks up for one sign-on (all but the cutoff of confirmation)."""
+    compact = name_key.replace(" ", "")
+    return {"statement_id": statement_id, "signon_id": signon_id, "name_key": name_key, "email_key": email_key,
+            "first_word": first_word, "email_domain": email_domain or None, "acronym": acronym or None,
+            "compact": compact if 2 <= len(compact) <= 30 else None}
+
+
 def find_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
     """Look, in one query, among this statement's active sign-ons for the same organization: first one
     with the same name key, else one that looks alike."""
-    compact = signon.name_key.replace(" ", "")
     candidates = db.session.execute(_DUPLICATE_CANDIDATES, {
-        "statement_id": statement.id, "signon_id": signon.id or 0, "name_key": signon.name_key,
-        "email_key": signon.email_key, "first_word": signon.first_word, "email_domain": signon.email_domain or None,
-        "acronym": signon.acronym or None, "compact": compact if 2 <= len(compact) <= 30 else None,
-        "cutoff": confirmation_cutoff(),
-    })
+        **duplicate_lookup(statement.id, signon.id or 0, signon.name_key, signon.email_key, signon.first_word,
+                           signon.email_domain, signon.acronym),
+        "cutoff": confirmation_cutoff()})
     with candidates:  # often left before the last row
         return _first_duplicate(statement, signon, candidates)
 

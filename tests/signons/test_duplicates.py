@@ -1,11 +1,13 @@
 """The same organization signing twice: the name rules on their own, then through the form, also at the same moment."""
 
+import re
 import threading
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from statements.core.db import utcnow
 from statements.extensions import db
 from statements.signons import duplicates, services
 from statements.signons.duplicates import Signature, acronym, email_domain, email_key, fold, likely_same, name_key
@@ -162,6 +164,9 @@ def test_a_rejected_sign_on_does_not_block_signing_again(app, client, world):
 @pytest.mark.parametrize("first, second, reason", [
     ({"organization_name": "Migrant Workers Union", "contact_email": "info@mwu.example.org"},
      {"organization_name": "MWU", "contact_email": "secretaria@gmail.com"}, "one name is the acronym of the other"),
+    ({"organization_name": "MWU", "contact_email": "secretaria@gmail.com"},
+     {"organization_name": "Migrant Workers Union", "contact_email": "info@mwu.example.org"},
+     "one name is the acronym of the other"),
     ({"organization_name": "Red de Mujeres", "contact_email": "maria.lopez@gmail.com"},
      {"organization_name": "Casa de la Mujer", "contact_email": "MariaLopez+casa@gmail.com"},
      "the same contact email"),
@@ -214,6 +219,67 @@ def test_a_similar_name_on_another_statement_is_not_a_duplicate(app, client, wor
     assert sign(client, slug).status_code == 302
     with app.app_context():
         assert [s.possible_duplicate_of_id for s in signons()] == [None, None]
+
+
+# --- on a statement with many signatories ------------------------------------------------------------
+
+#: every column a new sign-on is compared on, each looked up in an index of its own
+LOOKED_UP = ("name_key", "email_key", "first_word", "email_domain", "acronym")
+
+
+def add_signatories(statement, count: int) -> None:
+    """Approved sign-ons of `count` organizations, added in one go, their keys filled as the form fills them."""
+    from sqlalchemy import insert
+
+    columns = [column.key for column in SignOn.__table__.columns if column.key != "id"]
+    kinds, places = ["Asociación", "Red", "Centro", "Union", "Network", "Coalition"], range(count)
+    rows = []
+    for number in places:
+        signon = SignOn(statement_id=statement.id, revision_id=statement.final_revision_id, authorized=True,
+                        status="approved", source="form", confirm_nonce=f"n{number}", withdraw_nonce=f"w{number}",
+                        code_hash="", acronym="", country_sort="", message="", moderation_note="", visibility="named",
+                        consent_to_contact=False, created_at=utcnow())
+        services._fill(signon, {"organization_name": f"{kinds[number % len(kinds)]} number {number} of the coast",
+                                "country": "GT", "org_type": "ngo", "contact_name": "Ana",
+                                "contact_email": f"contact{number}@org{number}.example.net"})
+        rows.append({key: getattr(signon, key) for key in columns})
+    db.session.execute(insert(SignOn), rows)
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(db.text("ANALYZE signon"))  # as autovacuum does after a burst of rows
+
+
+def duplicate_query_plan(statement_id: int) -> str:
+    """The database's plan for the duplicate check of a new sign-on, every lookup given a value."""
+    connection = db.session.connection()
+    values = {**services.duplicate_lookup(statement_id, 0, "migrant workers union", "info@mwu.example.org", "migrant",
+                                          "mwu.example.org", "mwu"), "cutoff": services.confirmation_cutoff()}
+    compiled = services._DUPLICATE_CANDIDATES.compile(dialect=connection.dialect)
+    expanded = compiled.construct_expanded_state(values)
+    if connection.dialect.name == "postgresql":
+        return "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + expanded.statement,
+                                                                      expanded.parameters))
+    parameters = tuple(expanded.parameters[name] for name in expanded.positiontup)
+    return "\n".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + expanded.statement,
+                                                                   parameters))
+
+
+def test_a_new_sign_on_is_compared_through_indexes_never_by_reading_every_sign_on_of_the_statement(app, world):
+    """A campaign with thousands of signatories: each new sign-on must not read them all to find a likely repeat."""
+    with app.app_context():
+        statement = statement_by_slug(world.signon_slug)
+        add_signatories(statement, 3000)
+        db.session.commit()
+        plan = duplicate_query_plan(statement.id)
+        db.session.rollback()
+    if "Index Cond" in plan:  # PostgreSQL
+        assert "Seq Scan on signon" not in plan, plan
+        for column in LOOKED_UP:
+            assert f"AND (({column})::text = " in plan, (column, plan)
+    else:
+        assert "SCAN signon" not in plan, plan
+        for column in LOOKED_UP:
+            assert re.search(rf"SEARCH signon USING (COVERING )?INDEX \w+ \(statement_id=\? AND {column}=\?\)",
+                             plan), (column, plan)
 
 
 # --- at the same moment ---------------------------------------------------------------------------
