@@ -330,24 +330,25 @@ def active_condition():
 def _duplicate_candidates_query():
     """The query behind `find_duplicate`, built once: building it anew took longer than running it.
 
-    Each way a sign-on may repeat an earlier one (the same name, the same address, the same first word,
-    the same organizational domain, one name the acronym of the other) is looked up in an index of its own,
-    and the rows found are read by id: one condition that no index serves would make the database read every
-    sign-on of the statement, for each new one. A condition that does not apply gets a NULL, which matches
-    nothing. Only the compared columns are read, as a common first word ("association") can bring up to 200
-    candidates; the same name comes first so that the limit never hides it, the one holding it (confirmed
-    first) before others.
+    Each way a sign-on may repeat an earlier one (the same name, the same address, the same first word, the
+    same organizational domain, one name the acronym of the other) is looked up in an index of its own, and
+    each lookup reads the compared columns of its rows itself: a condition that no index serves, or rows read
+    again by id, would make the database read every sign-on of the statement for each new one. A condition
+    that does not apply gets a NULL, which matches nothing. Only the compared columns are read, as a common
+    first word ("association") can bring up to 200 candidates; the same name comes first so that the limit
+    never hides it, the one holding it (confirmed first) before others.
     """
-    statement_id, key = bindparam("statement_id"), bindparam("name_key")
+    statement_id, key, signon_id = bindparam("statement_id"), bindparam("name_key"), bindparam("signon_id")
     lookups = [(SignOn.name_key, key), (SignOn.email_key, bindparam("email_key")),
                (SignOn.first_word, bindparam("first_word")), (SignOn.email_domain, bindparam("email_domain")),
                (SignOn.name_key, bindparam("acronym")), (SignOn.acronym, bindparam("compact"))]
-    found = union(*(select(SignOn.id).where(SignOn.statement_id == statement_id, column == value)
-                    for column, value in lookups))
-    return (select(SignOn.id, SignOn.name_key, SignOn.organization_name, SignOn.contact_email, SignOn.email_key,
-                   SignOn.status, SignOn.visibility)
-            .where(SignOn.id.in_(found), active_condition(), SignOn.id != bindparam("signon_id"))
-            .order_by((SignOn.name_key == key).desc(), (SignOn.status == SignOnStatus.PENDING.value), SignOn.id)
+    compared = (SignOn.id, SignOn.name_key, SignOn.organization_name, SignOn.contact_email, SignOn.email_key,
+                SignOn.status, SignOn.visibility)
+    found = union(*(select(*compared).where(SignOn.statement_id == statement_id, column == value,
+                                            active_condition(), SignOn.id != signon_id)
+                    for column, value in lookups)).subquery("found")
+    return (select(*found.c)
+            .order_by((found.c.name_key == key).desc(), (found.c.status == SignOnStatus.PENDING.value), found.c.id)
             .limit(200))
 
 
