@@ -88,13 +88,13 @@ MAIL_COLUMNS = ("created_at", "to_address", "subject", "body_text", "status", "a
 
 
 def _candidates_query(kind: str) -> tuple[str, dict]:
-    """The app's own duplicate query (`services._DUPLICATE_CANDIDATES`), as SQL text for this database's driver,
+    """The app's own duplicate query (`services.duplicate_candidates`), as SQL text for this database's driver,
     with the values it fixes itself (the statuses, the limit); compiled once, at start."""
     if SAME_NAME_ONLY:
         return (SAME_NAME if kind == "sqlite" else re.sub(r":(\w+)", r"%(\1)s", SAME_NAME)), {}
     dialect = sqlite.pysqlite.dialect(paramstyle="named") if kind == "sqlite" else postgresql.psycopg.dialect()
     given = dict.fromkeys([*services.duplicate_lookup(0, 0, "", "", "", None, ""), "cutoff"])
-    expanded = services._DUPLICATE_CANDIDATES.params(given).compile(dialect=dialect).construct_expanded_state()
+    expanded = services.duplicate_candidates(kind).params(given).compile(dialect=dialect).construct_expanded_state()
     return expanded.statement, {name: value for name, value in expanded.parameters.items() if name not in given}
 
 

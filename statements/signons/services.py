@@ -327,37 +327,45 @@ def active_condition():
                and_(SignOn.status == SignOnStatus.PENDING.value, SignOn.confirm_sent_at >= bindparam("cutoff")))
 
 
-def _duplicate_candidates_query():
-    """The query behind `find_duplicate`, built once: building it anew took longer than running it.
+def _duplicate_candidates_query(database: str):
+    """The query behind `find_duplicate` on a database (its dialect's name), built once: building it anew
+    took longer than running it.
 
-    Each way a sign-on may repeat an earlier one (the same name, the same address, the same first word, the
-    same organizational domain, one name the acronym of the other) is looked up in an index of its own, and
-    each lookup reads the compared columns of its rows itself: a condition that no index serves, or rows read
-    again by id, would make the database read every sign-on of the statement for each new one. A condition
-    that does not apply gets a NULL, which matches nothing. Only the compared columns are read, as a common
-    first word ("association") can bring up to 200 candidates; the same name comes first so that the limit
-    never hides it, the one holding it (confirmed first) before others.
+    Each way a sign-on may repeat an earlier one (the same name, the same address, the same first word,
+    the same organizational domain, one name the acronym of the other) has an index of its own, so that no
+    new sign-on reads all of a statement's sign-ons. PostgreSQL combines the lookups itself (a bitmap OR);
+    SQLite does so only with statistics, which a new file lacks, so there each lookup is spelled out and
+    their ids united. A condition that does not apply gets a NULL, which matches nothing. Only the compared
+    columns are read, as a common first word ("association") can bring up to 200 candidates; the same name
+    comes first so that the limit never hides it, the one holding it (confirmed first) before others.
     """
-    statement_id, key, signon_id = bindparam("statement_id"), bindparam("name_key"), bindparam("signon_id")
+    statement_id, key = bindparam("statement_id"), bindparam("name_key")
     lookups = [(SignOn.name_key, key), (SignOn.email_key, bindparam("email_key")),
                (SignOn.first_word, bindparam("first_word")), (SignOn.email_domain, bindparam("email_domain")),
                (SignOn.name_key, bindparam("acronym")), (SignOn.acronym, bindparam("compact"))]
-    compared = (SignOn.id, SignOn.name_key, SignOn.organization_name, SignOn.contact_email, SignOn.email_key,
-                SignOn.status, SignOn.visibility)
-    found = union(*(select(*compared).where(SignOn.statement_id == statement_id, column == value,
-                                            active_condition(), SignOn.id != signon_id)
-                    for column, value in lookups)).subquery("found")
-    return (select(*found.c)
-            .order_by((found.c.name_key == key).desc(), (found.c.status == SignOnStatus.PENDING.value), found.c.id)
+    if database == "sqlite":
+        found = SignOn.id.in_(union(*(select(SignOn.id).where(SignOn.statement_id == statement_id, column == value)
+                                      for column, value in lookups)))
+    else:
+        found = and_(SignOn.statement_id == statement_id, or_(*(column == value for column, value in lookups)))
+    return (select(SignOn.id, SignOn.name_key, SignOn.organization_name, SignOn.contact_email, SignOn.email_key,
+                   SignOn.status, SignOn.visibility)
+            .where(found, active_condition(), SignOn.id != bindparam("signon_id"))
+            .order_by((SignOn.name_key == key).desc(), (SignOn.status == SignOnStatus.PENDING.value), SignOn.id)
             .limit(200))
 
 
-_DUPLICATE_CANDIDATES = _duplicate_candidates_query()
+_DUPLICATE_CANDIDATES = {database: _duplicate_candidates_query(database) for database in ("postgresql", "sqlite")}
+
+
+def duplicate_candidates(database: str):
+    """The duplicate check's query for a database, by its dialect's name."""
+    return _DUPLICATE_CANDIDATES[database]
 
 
 def duplicate_lookup(statement_id: int, signon_id: int, name_key: str, email_key: str, first_word: str,
                      email_domain: str | None, acronym: str) -> dict:
-    """The values `_DUPLICATE_CANDIDATES` looks up for one sign-on (all but the cutoff of confirmation)."""
+    """The values the duplicate check (`duplicate_candidates`) looks up for one sign-on (all but the cutoff of confirmation)."""
     compact = name_key.replace(" ", "")
     return {"statement_id": statement_id, "signon_id": signon_id, "name_key": name_key, "email_key": email_key,
             "first_word": first_word, "email_domain": email_domain or None, "acronym": acronym or None,
@@ -367,7 +375,7 @@ def duplicate_lookup(statement_id: int, signon_id: int, name_key: str, email_key
 def find_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
     """Look, in one query, among this statement's active sign-ons for the same organization: first one
     with the same name key, else one that looks alike."""
-    candidates = db.session.execute(_DUPLICATE_CANDIDATES, {
+    candidates = db.session.execute(duplicate_candidates(db.engine.dialect.name), {
         **duplicate_lookup(statement.id, signon.id or 0, signon.name_key, signon.email_key, signon.first_word,
                            signon.email_domain, signon.acronym),
         "cutoff": confirmation_cutoff()})

@@ -254,7 +254,7 @@ def duplicate_query_plan(statement_id: int) -> str:
     # the first word of one in six of `add_signatories`' names: many rows to find, as a common word brings
     values = {**services.duplicate_lookup(statement_id, 0, "red de migrantes", "info@rdm.example.org", "red",
                                           "rdm.example.org", "rdm"), "cutoff": services.confirmation_cutoff()}
-    compiled = services._DUPLICATE_CANDIDATES.compile(dialect=connection.dialect)
+    compiled = services.duplicate_candidates(connection.dialect.name).compile(dialect=connection.dialect)
     expanded = compiled.construct_expanded_state(values)
     if connection.dialect.name == "postgresql":
         return "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + expanded.statement,
