@@ -237,12 +237,12 @@ def store(fields: dict) -> bool | None:
         cursor.execute(CANDIDATES_SQL, {
             **CANDIDATES_FIXED, **services.duplicate_lookup(STATEMENT_ID, 0, key, email_key, first_word, email_domain,
                                                             acronym), "cutoff": cutoff})
-        mine, found, found_id = duplicates.Signature(name, email), None, None
-        for other_id, other_key, other_name, other_email, _ek, _status, _visibility in cursor:
+        mine, found, found_id = duplicates.Keys(key, email_key, email_domain, acronym), None, None
+        for other_id, _name, other_key, *other_keys, _status, _visibility in cursor:
             if other_key == key:
                 found = "the same name"
                 break
-            found, found_id = duplicates.likely_same(mine, duplicates.Signature(other_name, other_email)), other_id
+            found, found_id = duplicates.likely_same_keys(mine, duplicates.Keys(other_key, *other_keys)), other_id
             if found:
                 break
         if found == "the same name":

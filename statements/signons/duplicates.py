@@ -86,19 +86,37 @@ class Signature:
         return name_key(self.name)
 
 
+@dataclass(frozen=True)
+class Keys:
+    """What the likeness checks compare of one sign-on, worked out once: a stored sign-on's are its columns, so
+    that comparing a new one with hundreds of earlier ones does not work theirs out again."""
+
+    name_key: str
+    email_key: str
+    email_domain: str | None
+    acronym: str
+
+    @classmethod
+    def of(cls, signature: Signature) -> "Keys":
+        return cls(signature.key, email_key(signature.email), email_domain(signature.email), acronym(signature.name))
+
+
 def likely_same(a: Signature, b: Signature) -> str | None:
     """Say why two sign-ons look like the same organization, or None."""
-    key_a, key_b = a.key, b.key
+    return likely_same_keys(Keys.of(a), Keys.of(b))
+
+
+def likely_same_keys(a: Keys, b: Keys) -> str | None:
+    """`likely_same`, on the keys of each side."""
+    key_a, key_b = a.name_key, b.name_key
     if key_a == key_b:
         return "the same name"
-    if email_key(a.email) == email_key(b.email):
+    if a.email_key == b.email_key:
         return "the same contact email"
-    domain = email_domain(a.email)
-    if domain and domain == email_domain(b.email):
-        return f"the same email domain ({domain})"
+    if a.email_domain and a.email_domain == b.email_domain:
+        return f"the same email domain ({a.email_domain})"
     compact_a, compact_b = key_a.replace(" ", ""), key_b.replace(" ", "")
-    acronym_a, acronym_b = acronym(a.name), acronym(b.name)
-    if (acronym_a and acronym_a == compact_b) or (acronym_b and acronym_b == compact_a):
+    if (a.acronym and a.acronym == compact_b) or (b.acronym and b.acronym == compact_a):
         return "one name is the acronym of the other"
     if similar(key_a, key_b):
         return "very similar names"

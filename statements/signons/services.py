@@ -335,9 +335,10 @@ def _duplicate_candidates_query(database: str):
     the same organizational domain, one name the acronym of the other) has an index of its own, so that no
     new sign-on reads all of a statement's sign-ons. PostgreSQL combines the lookups itself (a bitmap OR);
     SQLite does so only with statistics, which a new file lacks, so there each lookup is spelled out and
-    their ids united. A condition that does not apply gets a NULL, which matches nothing. Only the compared
-    columns are read, as a common first word ("association") can bring up to 200 candidates; the same name
-    comes first so that the limit never hides it, the one holding it (confirmed first) before others.
+    their ids united. A condition that does not apply gets a NULL, which matches nothing. Only the stored
+    keys the checks compare are read, not worked out again from names and addresses, as a common first word
+    ("association") can bring up to 200 candidates; the same name comes first so that the limit never hides
+    it, the one holding it (confirmed first) before others.
     """
     statement_id, key = bindparam("statement_id"), bindparam("name_key")
     lookups = [(SignOn.name_key, key), (SignOn.email_key, bindparam("email_key")),
@@ -348,8 +349,8 @@ def _duplicate_candidates_query(database: str):
                                       for column, value in lookups)))
     else:
         found = and_(SignOn.statement_id == statement_id, or_(*(column == value for column, value in lookups)))
-    return (select(SignOn.id, SignOn.name_key, SignOn.organization_name, SignOn.contact_email, SignOn.email_key,
-                   SignOn.status, SignOn.visibility)
+    return (select(SignOn.id, SignOn.organization_name, SignOn.name_key, SignOn.email_key, SignOn.email_domain,
+                   SignOn.acronym, SignOn.status, SignOn.visibility)
             .where(found, active_condition(), SignOn.id != bindparam("signon_id"))
             .order_by((SignOn.name_key == key).desc(), (SignOn.status == SignOnStatus.PENDING.value), SignOn.id)
             .limit(200))
@@ -384,14 +385,15 @@ def find_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
 
 
 def _first_duplicate(statement: Statement, signon: SignOn, candidates) -> Duplicate | None:
-    mine = duplicates.Signature(signon.organization_name, signon.contact_email)
-    for other_id, other_key, other_name, other_email, other_email_key, status, visibility in candidates:
-        if other_key == signon.name_key:
+    mine = duplicates.Keys(signon.name_key, signon.email_key, signon.email_domain, signon.acronym)
+    for other_id, other_name, *keys, status, visibility in candidates:
+        other = duplicates.Keys(*keys)
+        if other.name_key == mine.name_key:
             named = (status == SignOnStatus.APPROVED.value and visibility == Visibility.NAMED.value
                      and list_is_public(statement))
             return Duplicate(other_id, other_name, "the same name", exact=True, status=status,
-                             same_address=other_email_key == signon.email_key, publicly_named=named)
-        reason = duplicates.likely_same(mine, duplicates.Signature(other_name, other_email))
+                             same_address=other.email_key == mine.email_key, publicly_named=named)
+        reason = duplicates.likely_same_keys(mine, other)
         if reason:
             return Duplicate(other_id, other_name, reason, exact=False, status=status)
     return None

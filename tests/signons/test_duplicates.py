@@ -120,6 +120,19 @@ def test_email_keys_ignore_case_dots_and_tags_and_public_domains_are_not_an_orga
 def test_likely_matches_say_why(a, b, reason):
     assert likely_same(Signature(*a), Signature(*b)) == reason
     assert likely_same(Signature(*b), Signature(*a)) == reason
+    # as the form's check compares them: on the keys stored with each sign-on
+    stored_a, stored_b = stored_keys(*a), stored_keys(*b)
+    assert stored_a == duplicates.Keys.of(Signature(*a)) and stored_b == duplicates.Keys.of(Signature(*b))
+    assert duplicates.likely_same_keys(stored_a, stored_b) == reason
+    assert duplicates.likely_same_keys(stored_b, stored_a) == reason
+
+
+def stored_keys(name: str, email: str) -> duplicates.Keys:
+    """The keys a sign-on from the form is stored with, which the duplicate check compares."""
+    signon = SignOn()
+    services._fill(signon, {"organization_name": name, "contact_email": email, "country": "GT", "org_type": "ngo",
+                            "contact_name": "Ana"})
+    return duplicates.Keys(signon.name_key, signon.email_key, signon.email_domain, signon.acronym)
 
 
 @pytest.mark.parametrize("a, b", [
