@@ -360,13 +360,14 @@ _DUPLICATE_CANDIDATES = {database: _duplicate_candidates_query(database) for dat
 
 
 def duplicate_candidates(database: str):
-    """The duplicate check's query for a database, by its dialect's name."""
-    return _DUPLICATE_CANDIDATES[database]
+    """The duplicate check's query for a database, by its dialect's name (SQLite's, or the OR of the others)."""
+    return _DUPLICATE_CANDIDATES["sqlite" if database == "sqlite" else "postgresql"]
 
 
 def duplicate_lookup(statement_id: int, signon_id: int, name_key: str, email_key: str, first_word: str,
                      email_domain: str | None, acronym: str) -> dict:
-    """The values the duplicate check (`duplicate_candidates`) looks up for one sign-on (all but the cutoff of confirmation)."""
+    """The values the duplicate check (`duplicate_candidates`) looks up for one sign-on, all but the cutoff
+    of confirmation."""
     compact = name_key.replace(" ", "")
     return {"statement_id": statement_id, "signon_id": signon_id, "name_key": name_key, "email_key": email_key,
             "first_word": first_word, "email_domain": email_domain or None, "acronym": acronym or None,
