@@ -23,8 +23,8 @@ in plain WSGI with no framework, each check done the cheapest honest way:
   again with the address the signer gave, for the check-your-email page.
 
 It reads the app's own modules only for pure functions, constants and that query's text (no Flask at
-request time, no ORM). The
-statement's id and final revision come from the environment, as the minimal app's do.
+request time, no ORM). The statement's id and final revision come from the environment, as the minimal
+app's do.
 """
 
 import hashlib
@@ -72,8 +72,8 @@ LIMIT_SCRIPT = REDIS.register_script(
 #: with CHECKED_SIGNON_SAME_NAME_ONLY=1, only the check that changes the answer runs before the INSERT (the same
 #: name); the likeness of other names is left to a worker after the commit, and not counted here
 SAME_NAME_ONLY = os.environ.get("CHECKED_SIGNON_SAME_NAME_ONLY") == "1"
-SAME_NAME = (
-    "SELECT id, name_key, organization_name, contact_email, email_key, status, visibility FROM signon "
+SAME_NAME = (  # (the columns of the app's query, in its order)
+    "SELECT id, organization_name, name_key, email_key, email_domain, acronym, status, visibility FROM signon "
     "WHERE statement_id = :statement_id AND (status IN ('confirmed', 'approved') OR (status = 'pending' AND "
     "confirm_sent_at >= :cutoff)) AND name_key = :name_key ORDER BY (status = 'pending'), id LIMIT 1")
 SIGNON_COLUMNS = ("statement_id", "revision_id", "organization_name", "name_key", "first_word", "sort_key",
