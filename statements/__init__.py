@@ -38,11 +38,14 @@ def create_app(config: dict | None = None) -> Flask:
     from statements.core.security import register_security
     from statements.core.templating import register_templating
     from statements.cli import register_cli
+    from statements.export.recent_files import register_recent_files
+    from statements.signons.views import public_pages, recent_page_seconds
 
     register_request_log(app)
     register_compression(app)
     register_i18n(app)
     register_input_checks(app)
+    register_recent_files(app, public_pages(app), recent_page_seconds)  # inside the proxy's fixes (security)
     register_security(app)
     register_error_handlers(app)
     register_templating(app)

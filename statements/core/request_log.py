@@ -49,6 +49,11 @@ def logged_path() -> str:
     return quote(_without_secrets(request.path), safe=_PATH_SAFE)
 
 
+def escaped_path(path: str) -> str:
+    """A path no route has read, as `logged_path` writes it: escaped, any link token hidden by its shape."""
+    return quote(_SIGNED_TOKEN.sub(HIDDEN, path), safe=_PATH_SAFE)
+
+
 def _without_secrets(path: str) -> str:
     """The path with each link token replaced: by the route's argument when the path matched a route,
     and anywhere else by its shape (a token opened at the wrong address or with the wrong method).
@@ -66,9 +71,22 @@ def _filled(name: str, values: dict) -> str:
     return HIDDEN if name in SECRET_ARGUMENTS else str(values.get(name, ""))
 
 
+def request_id_of(environ: dict) -> str:
+    """The id a request goes by: the proxy's, when it is plainly an id, else a new one."""
+    incoming = environ.get("HTTP_X_REQUEST_ID", "")  # REQUEST_ID_HEADER, read without parsing headers
+    return incoming if _SANE_ID.fullmatch(incoming) else secrets.token_hex(8)
+
+
+def log_answer(request_id: str, method: str, path: str, status: int, started: float, user: str,
+               address: str) -> None:
+    """The request's one line: `path` escaped already, `started` from time.perf_counter()."""
+    if log.isEnabledFor(logging.INFO):
+        log.info("id=%s method=%s path=%s status=%d ms=%.1f user=%s addr=%s", request_id, method, path, status,
+                 (time.perf_counter() - started) * 1000, user, address or "-")
+
+
 def _start_request() -> None:
-    incoming = request.environ.get("HTTP_X_REQUEST_ID", "")  # REQUEST_ID_HEADER, read without parsing headers
-    g.request_id = incoming if _SANE_ID.fullmatch(incoming) else secrets.token_hex(8)
+    g.request_id = request_id_of(request.environ)
     g.request_started = time.perf_counter()
 
 
@@ -77,9 +95,8 @@ def _finish_request(response):
         _start_request()
     response.headers[REQUEST_ID_HEADER] = g.request_id
     if log.isEnabledFor(logging.INFO):
-        log.info("id=%s method=%s path=%s status=%d ms=%.1f user=%s addr=%s", g.request_id, request.method,
-                 logged_path(), response.status_code, (time.perf_counter() - g.request_started) * 1000,
-                 user_label(), request.remote_addr or "-")
+        log_answer(g.request_id, request.method, logged_path(), response.status_code, g.request_started,
+                   user_label(), request.remote_addr)
     return response
 
 

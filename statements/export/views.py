@@ -19,6 +19,7 @@ from statements.export.forms import ExportForm, NetworkForm
 from statements.export.labels import draft_mark, words_language
 from statements.export.models import ExportFile
 from statements.export.pdf import render_html
+from statements.export.recent_files import answered_with_file
 from statements.extensions import db
 from statements.signons.services import list_is_public
 from statements.signons.views import load_public, public_pages, recent_page_seconds
@@ -179,6 +180,7 @@ def _recent_public_file():
 
 
 def _send_public_file(found: dict):
+    answered_with_file(found)  # (asked for again within seconds, the same answer is given without Flask)
     response = send_file(found["path"], mimetype=found["mimetype"], as_attachment=True,
                          download_name=found["download_name"], etag=found["etag"], conditional=True)
     response.headers["Cache-Control"] = "public, no-cache"
