@@ -70,9 +70,9 @@ def _keeping_answer(environ: dict, start_response):
     def keeping(status: str, headers: list, exc_info=None):
         found = environ.get(ANSWERED_FILE)
         if found is not None and status.startswith("200 ") and exc_info is None:
-            kept = tuple((name, value) for name, value in headers if name.lower() not in _NOT_KEPT)
             names = {name.lower(): value for name, value in headers}
             if "set-cookie" not in names and "content-encoding" not in names and "content-length" in names:
+                kept = tuple((name, value) for name, value in headers if name.lower() not in _NOT_KEPT)
                 found["answer"] = Answer(status, kept, environ.get("wsgi.url_scheme"), int(names["content-length"]))
         return start_response(status, headers, exc_info)
     return keeping

@@ -93,15 +93,15 @@ def test_a_proxys_request_id_is_kept_and_a_forged_one_replaced(app, published):
     assert re.fullmatch(r"[0-9a-f]{16}", forged)
 
 
-@pytest.mark.parametrize("asked", [
-    {"headers": {"Range": "bytes=0-99"}},
-    {"headers": {"If-None-Match": "ETAG"}},
-    {"query_string": {"download": "1"}},
-    {"method": "HEAD"},
-    {"headers": {"Cookie": "session=whatever"}},
-    {"base_url": "https://localhost"},
+@pytest.mark.parametrize("asked, expected", [
+    ({"headers": {"Range": "bytes=0-99"}}, 206),
+    ({"headers": {"If-None-Match": "ETAG"}}, 304),
+    ({"query_string": {"download": "1"}}, 200),
+    ({"method": "HEAD"}, 200),
+    ({"headers": {"Cookie": "session=whatever"}}, 200),
+    ({"base_url": "https://localhost"}, 200),
 ], ids=["range", "conditional", "query string", "head", "cookie", "another scheme"])
-def test_what_is_not_the_plain_answer_is_answered_by_the_app(app, published, answered_by_the_app, asked):
+def test_what_is_not_the_plain_answer_is_answered_by_the_app(app, published, answered_by_the_app, asked, expected):
     path, _leaving = published
     first = anyone(app).get(path)
     asked = {**asked, "headers": {name: value.replace("ETAG", first.headers["ETag"])
@@ -110,15 +110,9 @@ def test_what_is_not_the_plain_answer_is_answered_by_the_app(app, published, ans
     with answered_by_the_app() as reached:
         answer = anyone(app).open(path, method=method, **asked)
     assert reached[0] == 1
-    expected = {"range": 206, "conditional": 304}.get(_kind(asked), 200)
     assert answer.status_code == expected
     if expected == 206:
         assert answer.data == first.data[:100]
-
-
-def _kind(asked: dict) -> str:
-    headers = asked.get("headers", {})
-    return "range" if "Range" in headers else "conditional" if "If-None-Match" in headers else "other"
 
 
 def test_a_logged_in_person_gets_the_apps_private_answer(app, published, make_client, world, answered_by_the_app):
