@@ -39,13 +39,15 @@ def create_app(config: dict | None = None) -> Flask:
     from statements.core.templating import register_templating
     from statements.cli import register_cli
     from statements.export.recent_files import register_recent_files
-    from statements.signons.views import public_pages, recent_page_seconds
+    from statements.signons.recent_pages import register_recent_pages
+    from statements.signons.views import before_deadline, public_pages, recent_page_seconds, started_serializer
 
     register_request_log(app)
     register_compression(app)
     register_i18n(app)
     register_input_checks(app)
     register_recent_files(app, public_pages(app), recent_page_seconds)  # inside the proxy's fixes (security)
+    register_recent_pages(app, public_pages(app), recent_page_seconds, before_deadline, started_serializer)
     register_security(app)
     register_error_handlers(app)
     register_templating(app)

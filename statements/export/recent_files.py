@@ -24,13 +24,11 @@ from werkzeug.http import http_date
 from werkzeug.wsgi import wrap_file
 
 from statements.core.page_cache import PageCache
-from statements.core.request_log import REQUEST_ID_HEADER, escaped_path, log_answer, request_id_of
+from statements.core.recent_answers import may_answer_again, start_answer
+from statements.core.request_log import REQUEST_ID_HEADER
 
 #: where the export views leave, for this middleware, what they found for the public file they answer with
 ANSWERED_FILE = "statements.public_file"
-#: any of these makes a request one the app answers itself: its answer is not the plain 200 kept here
-_OWN_ANSWER_HEADERS = ("HTTP_COOKIE", "HTTP_RANGE", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_RANGE",
-                       "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE", "QUERY_STRING")
 #: headers that are each answer's own, never given again (a kept answer gets a Date and an id of its own)
 _NOT_KEPT = frozenset({REQUEST_ID_HEADER.lower(), "date", "set-cookie"})
 
@@ -54,7 +52,7 @@ class RecentFiles:
         self.app, self.pages, self.max_age = app, pages, max_age
 
     def __call__(self, environ: dict, start_response):
-        if environ.get("REQUEST_METHOD") != "GET" or any(environ.get(name) for name in _OWN_ANSWER_HEADERS):
+        if not may_answer_again(environ):
             return self.app(environ, start_response)
         found = self.pages.recent_address(("file", environ.get("PATH_INFO", "")), self.max_age())
         answer = found.get("answer") if found is not None else None
@@ -88,10 +86,7 @@ def _give_again(environ: dict, start_response, path: str, answer: Answer):
     if os.fstat(file.fileno()).st_size != answer.length:
         file.close()
         return None
-    request_id = request_id_of(environ)
-    start_response(answer.status, [*answer.headers, ("Date", http_date()), (REQUEST_ID_HEADER, request_id)])
-    log_answer(request_id, "GET", escaped_path(environ.get("PATH_INFO", "")), int(answer.status[:3]), started, "-",
-               environ.get("REMOTE_ADDR"))
+    start_answer(environ, start_response, answer.status, [*answer.headers, ("Date", http_date())], started)
     return wrap_file(environ, file)
 
 

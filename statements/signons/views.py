@@ -30,6 +30,7 @@ from statements.extensions import db, limiter
 from statements.signons import bp, campaign, charts, services, versions
 from statements.signons.forms import CodeForm, ResendForm, SignOnForm
 from statements.signons.models import SignOn, SignOnStatus
+from statements.signons.recent_pages import answered_with_page
 
 PUBLIC_STATES = versions.PUBLIC_STATES
 LIST_PAGE_SIZE = 500
@@ -103,8 +104,13 @@ def alternates(public_versions: list[Statement], endpoint: str) -> list[tuple[st
     return links + [("x-default", links[0][1])]
 
 
+def started_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    """What signs the time the sign-on form was shown, in the form itself."""
+    return URLSafeTimedSerializer(secret_key, salt="signon-form-started")
+
+
 def _started_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="signon-form-started")
+    return started_serializer(current_app.config["SECRET_KEY"])
 
 
 def _started_at(form: SignOnForm) -> float | None:
@@ -198,8 +204,9 @@ def public(slug: str):
 
     pages = public_pages()
     page = pages.page((version.id, current_language()), _public_page_key(statement, version), values, render)
-    pages.remember_address(slug, {"version": version.id, "language": version.language,
-                                  "deadline": statement.signon_deadline})
+    found = {"version": version.id, "language": version.language, "deadline": statement.signon_deadline}
+    pages.remember_address(slug, found)
+    answered_with_page(found)  # (the next first visits within seconds get this answer without Flask)
     return page
 
 
@@ -235,7 +242,7 @@ def _forget_recent_public_pages(session) -> None:
         signatory_pages().forget_recent()
 
 
-def _before_deadline(found: dict | None) -> bool:
+def before_deadline(found: dict | None) -> bool:
     """Whether a remembered address may be answered from memory: it was found, and its sign-on deadline, if any,
     has not passed (once it has, the next look at the database closes sign-on)."""
     return found is not None and (found["deadline"] is None or utcnow() < found["deadline"])
@@ -246,11 +253,14 @@ def _recent_public_page(slug: str, via: str | None) -> str | None:
     with this visitor's values, without reading the database; None when there is none so recent."""
     pages = public_pages()
     found = pages.recent_address(slug, recent_page_seconds())
-    if not _before_deadline(found):
+    if not before_deadline(found):
         return None  # (past its deadline, sign-on closes on the next look at the database)
     set_page_language(found["language"])
     values = {"csrf": generate_csrf(), "started": _started_value(), "via": via}
-    return pages.recent_page((found["version"], current_language()), recent_page_seconds(), values)
+    page = pages.recent_page((found["version"], current_language()), recent_page_seconds(), values)
+    if page is not None:
+        answered_with_page(found)
+    return page
 
 
 @bp.route("/s/<slug>/corrections")
@@ -448,7 +458,7 @@ def signatories(slug: str):
     address = (slug, country, requested_page())
     pages, values = signatory_pages(), {"csrf": generate_csrf()}
     found = pages.recent_address(address, recent_page_seconds())
-    if _before_deadline(found):
+    if before_deadline(found):
         set_page_language(found["language"])
         page = pages.recent_page((found["version"], current_language(), *address[1:]), recent_page_seconds(),
                                  values)
