@@ -377,7 +377,8 @@ def duplicate_lookup(statement_id: int, signon_id: int, name_key: str, email_key
 def find_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
     """Look, in one query, among this statement's active sign-ons for the same organization: first one
     with the same name key, else one that looks alike."""
-    candidates = db.session.execute(duplicate_candidates(db.engine.dialect.name), {
+    connection = db.session.connection()  # (a Core query: the ORM's execution adds nothing to it)
+    candidates = connection.execute(duplicate_candidates(connection.dialect.name), {
         **duplicate_lookup(statement.id, signon.id or 0, signon.name_key, signon.email_key, signon.first_word,
                            signon.email_domain, signon.acronym),
         "cutoff": confirmation_cutoff()})
