@@ -224,3 +224,30 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def answered_by_the_app(app):
+    """Count the requests that reach Flask inside a `with answered_by_the_app() as reached:` block (reached[0]);
+    given a test of the path, only those whose path passes it (the rest are answered without Flask, or
+    were never asked)."""
+    from contextlib import contextmanager
+
+    from flask import request, request_started
+
+    @contextmanager
+    def counting(counted=lambda path: True):
+        reached = [0]
+
+        def count(sender, **extra):
+            reached[0] += bool(counted(request.path))
+
+        with request_started.connected_to(count, app):
+            yield reached
+
+    return counting
+
+
+def cookieless(app):
+    """A client for a visitor who carries no cookie."""
+    return app.test_client(use_cookies=False)

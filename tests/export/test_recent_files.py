@@ -3,15 +3,14 @@ without the framework; anything else is answered by the app, as before."""
 
 import logging
 import re
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from flask import request_started
 from werkzeug.http import parse_date
 
 from statements.extensions import db
 from statements.signons import services as signons
+from tests.conftest import cookieless
 from tests.export.build import open_statement, publish, sign, wait_for_files
 from tests.export.pdfs import text_of
 
@@ -31,26 +30,6 @@ def published(app, world):
     return f"/s/{slug}/statement.pdf", leaving_id
 
 
-@pytest.fixture
-def answered_by_the_app(app):
-    """Count the requests that reach Flask: `with answered_by_the_app() as reached:` (reached[0])."""
-    @contextmanager
-    def counting():
-        reached = [0]
-
-        def count(sender, **extra):
-            reached[0] += 1
-
-        with request_started.connected_to(count, app):
-            yield reached
-    return counting
-
-
-def anyone(app):
-    """A visitor who carries no cookie."""
-    return app.test_client(use_cookies=False)
-
-
 def without_own(response) -> list[tuple[str, str]]:
     """Its headers but those each answer has of its own: its id and date."""
     assert parse_date(response.headers["Date"]) is not None
@@ -62,11 +41,11 @@ def test_the_pdf_asked_again_gets_the_apps_answer_without_the_framework(app, pub
     path, _leaving = published
     caplog.set_level(logging.INFO, logger="statements.requests")
     with answered_by_the_app() as reached:
-        first = anyone(app).get(path)
+        first = cookieless(app).get(path)
     assert reached[0] == 1 and first.status_code == 200
 
     with answered_by_the_app() as reached:
-        again = [anyone(app).get(path) for _ in range(3)]
+        again = [cookieless(app).get(path) for _ in range(3)]
     assert reached[0] == 0
     for answer in again:
         assert answer.status_code == 200 and answer.data == first.data
@@ -87,9 +66,9 @@ def test_the_pdf_asked_again_gets_the_apps_answer_without_the_framework(app, pub
 
 def test_a_proxys_request_id_is_kept_and_a_forged_one_replaced(app, published):
     path, _leaving = published
-    anyone(app).get(path)
-    assert anyone(app).get(path, headers={"X-Request-ID": "edge-7f3a9c21"}).headers["X-Request-ID"] == "edge-7f3a9c21"
-    forged = anyone(app).get(path, headers={"X-Request-ID": "x id=admin"}).headers["X-Request-ID"]
+    cookieless(app).get(path)
+    assert cookieless(app).get(path, headers={"X-Request-ID": "edge-7f3a9c21"}).headers["X-Request-ID"] == "edge-7f3a9c21"
+    forged = cookieless(app).get(path, headers={"X-Request-ID": "x id=admin"}).headers["X-Request-ID"]
     assert re.fullmatch(r"[0-9a-f]{16}", forged)
 
 
@@ -103,12 +82,12 @@ def test_a_proxys_request_id_is_kept_and_a_forged_one_replaced(app, published):
 ], ids=["range", "conditional", "query string", "head", "cookie", "another scheme"])
 def test_what_is_not_the_plain_answer_is_answered_by_the_app(app, published, answered_by_the_app, asked, expected):
     path, _leaving = published
-    first = anyone(app).get(path)
+    first = cookieless(app).get(path)
     asked = {**asked, "headers": {name: value.replace("ETAG", first.headers["ETag"])
                                   for name, value in asked.get("headers", {}).items()}}
     method = asked.pop("method", "GET")
     with answered_by_the_app() as reached:
-        answer = anyone(app).open(path, method=method, **asked)
+        answer = cookieless(app).open(path, method=method, **asked)
     assert reached[0] == 1
     assert answer.status_code == expected
     if expected == 206:
@@ -117,7 +96,7 @@ def test_what_is_not_the_plain_answer_is_answered_by_the_app(app, published, ans
 
 def test_a_logged_in_person_gets_the_apps_private_answer(app, published, make_client, world, answered_by_the_app):
     path, _leaving = published
-    anyone(app).get(path)
+    cookieless(app).get(path)
     person = make_client()
     person.login(world.emails["coordinator"])
     with answered_by_the_app() as reached:
@@ -128,25 +107,25 @@ def test_a_logged_in_person_gets_the_apps_private_answer(app, published, make_cl
 
 def test_a_withdrawal_is_seen_by_the_next_request(app, published, answered_by_the_app):
     path, leaving_id = published
-    anyone(app).get(path)
+    cookieless(app).get(path)
     with app.app_context():  # committed through this process: the kept answer is forgotten at once
         signons.withdraw(db.session.get(signons.SignOn, leaving_id))
         db.session.commit()
     with answered_by_the_app() as reached:
-        assert anyone(app).get(path).status_code == 202  # a new file is being made
+        assert cookieless(app).get(path).status_code == 202  # a new file is being made
     assert reached[0] == 1
     wait_for_files()
-    fresh = anyone(app).get(path)
+    fresh = cookieless(app).get(path)
     assert fresh.status_code == 200 and "Kenya Domestic Workers Union" not in text_of(fresh.data)
-    assert "Kenya Domestic Workers Union" not in text_of(anyone(app).get(path).data)
+    assert "Kenya Domestic Workers Union" not in text_of(cookieless(app).get(path).data)
 
 
 def test_after_the_public_pages_wait_the_app_looks_again(app, published, answered_by_the_app, monkeypatch):
     path, _leaving = published
-    anyone(app).get(path)
+    cookieless(app).get(path)
     monkeypatch.setattr(signons, "COUNT_CACHE_SECONDS", 0)  # as if those seconds had passed
     with answered_by_the_app() as reached:
-        assert anyone(app).get(path).status_code == 200
+        assert cookieless(app).get(path).status_code == 200
     assert reached[0] == 1
 
 
@@ -162,14 +141,14 @@ def _public_files(app) -> list[Path]:
 @pytest.mark.parametrize("change", ["removed", "rewritten"])
 def test_a_kept_answer_whose_file_is_gone_or_changed_is_left_to_the_app(app, published, answered_by_the_app, change):
     path, _leaving = published
-    first = anyone(app).get(path)
+    first = cookieless(app).get(path)
     for file in _public_files(app):
         if change == "removed":
             file.unlink()
         else:
             file.write_bytes(b"%PDF-1.7 another file")
     with answered_by_the_app() as reached:
-        answer = anyone(app).get(path)
+        answer = cookieless(app).get(path)
     assert reached[0] == 1
     assert answer.status_code in (200, 202)  # the app finds what to give now (it may make the file again)
     assert answer.data != first.data

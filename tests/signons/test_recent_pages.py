@@ -5,42 +5,21 @@ import gzip
 import logging
 import re
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
 import brotli
 import pytest
-from flask import request_started
 from sqlalchemy import update
 
 from statements.core.db import utcnow
 from statements.drafts.models import Statement
 from statements.extensions import db
 from statements.signons.models import SignOn
+from tests.conftest import cookieless
 from tests.signons.pages import form, public_count, signons, statement_by_slug, text_of
 from tests.signons.test_public_page_cache import hidden_fields
 
 OWN_HEADERS = ("X-Request-ID", "Set-Cookie", "Date", "Content-Length")
-
-
-@pytest.fixture
-def answered_by_the_app(app):
-    """Count the requests that reach Flask: `with answered_by_the_app() as reached:` (reached[0])."""
-    @contextmanager
-    def counting():
-        reached = [0]
-
-        def count(sender, **extra):
-            reached[0] += 1
-
-        with request_started.connected_to(count, app):
-            yield reached
-    return counting
-
-
-def anyone(app):
-    """A visitor who carries no cookie."""
-    return app.test_client(use_cookies=False)
 
 
 def shared_headers(response) -> list[tuple[str, str]]:
@@ -72,11 +51,11 @@ def test_a_first_visit_gets_the_apps_answer_with_values_of_its_own(app, world, a
     path = f"/s/{world.signon_slug}"
     headers = {"Accept-Encoding": accepted} if accepted else {}
     with answered_by_the_app() as reached:
-        first = anyone(app).get(path, headers=headers)
+        first = cookieless(app).get(path, headers=headers)
     assert reached[0] == 1 and first.status_code == 200
 
     with answered_by_the_app() as reached:
-        again = [anyone(app).get(path, headers=headers) for _ in range(3)]
+        again = [cookieless(app).get(path, headers=headers) for _ in range(3)]
     assert reached[0] == 0
     expected_encoding = {"": None, "gzip": "gzip"}.get(accepted, "br")
     for answer in [first, *again]:
@@ -99,7 +78,7 @@ def test_a_first_visit_gets_the_apps_answer_with_values_of_its_own(app, world, a
 def test_the_form_of_a_page_given_again_signs_on_and_its_token_is_its_visitors_alone(
         app, make_client, world, answered_by_the_app):
     path = f"/s/{world.signon_slug}"
-    anyone(app).get(path)  # made by the app
+    cookieless(app).get(path)  # made by the app
     visitor, other = make_client(), make_client()
     with answered_by_the_app() as reached:
         fields = hidden_fields(text_of(visitor.get(path)))
@@ -118,32 +97,32 @@ def test_the_form_of_a_page_given_again_signs_on_and_its_token_is_its_visitors_a
 
 def test_anyone_else_is_answered_by_the_app(app, make_client, world, coordinator, answered_by_the_app):
     path = f"/s/{world.signon_slug}"
-    anyone(app).get(path)
+    cookieless(app).get(path)
     returning = make_client()
     returning.get(path)  # now carries a session cookie
     asks = [
         lambda: returning.get(path),  # a session of their own (its CSRF secret is kept)
         lambda: coordinator.get(path),  # a person logged in
-        lambda: anyone(app).get(f"{path}?via=abcdefghijklmnop"),  # a partner's link
-        lambda: anyone(app).get(f"{path}?lang=es"),
-        lambda: anyone(app).head(path),
-        lambda: anyone(app).get(f"{path}/"),
-        lambda: anyone(app).get(path, headers={"If-None-Match": '"x"'}),
-        lambda: anyone(app).post(path),
+        lambda: cookieless(app).get(f"{path}?via=abcdefghijklmnop"),  # a partner's link
+        lambda: cookieless(app).get(f"{path}?lang=es"),
+        lambda: cookieless(app).head(path),
+        lambda: cookieless(app).get(f"{path}/"),
+        lambda: cookieless(app).get(path, headers={"If-None-Match": '"x"'}),
+        lambda: cookieless(app).post(path),
     ]
     for ask in asks:
         with answered_by_the_app() as reached:
             ask()
         assert reached[0] == 1
     with answered_by_the_app() as reached:
-        assert anyone(app).get("/s/no-such-statement").status_code == 404
-        assert anyone(app).get("/s/no-such-statement").status_code == 404
+        assert cookieless(app).get("/s/no-such-statement").status_code == 404
+        assert cookieless(app).get("/s/no-such-statement").status_code == 404
     assert reached[0] == 2
 
 
 def test_a_change_made_here_shows_at_once(app, world, answered_by_the_app):
     slug = world.signon_slug
-    client = anyone(app)
+    client = cookieless(app)
     assert public_count(client, slug) == 0
     with app.app_context():
         statement = statement_by_slug(slug)
@@ -163,13 +142,13 @@ def test_once_the_deadline_passes_the_app_closes_sign_on(app, world, answered_by
         with db.engine.begin() as connection:
             connection.execute(update(Statement).where(Statement.slug == slug)
                                .values(signon_deadline=utcnow() + timedelta(seconds=1.5)))
-    assert 'name="organization_name"' in text_of(anyone(app).get(f"/s/{slug}"))
+    assert 'name="organization_name"' in text_of(cookieless(app).get(f"/s/{slug}"))
     with answered_by_the_app() as reached:
-        anyone(app).get(f"/s/{slug}")
+        cookieless(app).get(f"/s/{slug}")
     assert reached[0] == 0
     time.sleep(1.6)
     with answered_by_the_app() as reached:
-        after = anyone(app).get(f"/s/{slug}")
+        after = cookieless(app).get(f"/s/{slug}")
     assert reached[0] == 1 and after.status_code == 200
     assert 'name="organization_name"' not in text_of(after)
     with app.app_context():
@@ -180,8 +159,8 @@ def test_once_the_deadline_passes_the_app_closes_sign_on(app, world, answered_by
 def test_a_page_given_again_is_logged_as_the_app_logs_it(app, world, caplog):
     caplog.set_level(logging.INFO, logger="statements.requests")
     path = f"/s/{world.signon_slug}"
-    first = anyone(app).get(path)
-    again = anyone(app).get(path, headers={"X-Request-ID": "proxy-given-id-42"})
+    first = cookieless(app).get(path)
+    again = cookieless(app).get(path, headers={"X-Request-ID": "proxy-given-id-42"})
     lines = [record.getMessage() for record in caplog.records if record.name == "statements.requests"]
     assert len(lines) == 2
     for line, answer in zip(lines, (first, again)):
