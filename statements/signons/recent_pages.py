@@ -125,7 +125,8 @@ class RecentPages:
         return self.wsgi_app(environ, self._keeping_answer(environ, start_response, where))
 
     def _give_again(self, environ: dict, start_response, found: dict, answer: PageAnswer, started: float):
-        """The kept answer with a page of this visitor's own, or None when the page is no longer recent."""
+        """The kept answer with a page of this visitor's own; None when the page is no longer recent, or is in a
+        language the interface does not speak (the app then picks the reader's)."""
         language = supported(found["language"])  # the interface speaks the version's language to a new visitor
         cookie, values = self.signers.new_visit()
         page = self.pages.recent_page((found["version"], language), self.max_age(), values) if language else None
