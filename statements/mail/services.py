@@ -76,9 +76,10 @@ def queue_mail_written_at_delivery(to_address: str, writer: str, **arguments) ->
 
 
 def insert_with_mail_written_at_delivery(table, row: dict, to_address: str, writer: str, id_argument: str,
-                                         **arguments) -> int:
+                                         only_if=None, only_if_values: dict | None = None, **arguments) -> int | None:
     """Insert `row` into `table` with a mail written at delivery whose arguments carry the new row's id as
-    `id_argument`; return that id.
+    `id_argument`; return that id. With `only_if` (an SQL condition built once, whose values are
+    `only_if_values`), both are written only while it holds, checked by the INSERT itself: None when it does not.
 
     On PostgreSQL it is one statement, so one round trip: a burst of sign-ons each stores one row and its
     confirmation. Elsewhere, two.
@@ -87,17 +88,21 @@ def insert_with_mail_written_at_delivery(table, row: dict, to_address: str, writ
     row, message = _given(table, row), _given(OutboxMessage.__table__, with_defaults(OutboxMessage.__table__, {
         "to_address": to_address, "subject": "", "body_text": "", "writer": writer}))
     arguments_json = json.dumps(arguments, separators=(",", ":"))
+    row_values = {**(only_if_values or {}), **{f"r_{key}": value for key, value in row.items()}}
     if connection.dialect.name == "postgresql":
         # the arguments' JSON after the new id: '{"<id_argument>":' || id || ',"...":...}'
         message["writer_args"] = ("," + arguments_json[1:]) if arguments else "}"
-        statement = _row_and_mail_statement(table, tuple(row), tuple(message), id_argument)
-        new_id = connection.execute(statement, {**{f"r_{key}": value for key, value in row.items()},
-                                                **{f"m_{key}": value for key, value in message.items()}}).scalar_one()
+        statement = _row_and_mail_statement(table, tuple(row), tuple(message), id_argument, only_if)
+        new_id = connection.execute(statement, {**row_values,
+                                                **{f"m_{key}": value for key, value in message.items()}}).scalar()
     else:
-        new_id = connection.execute(insert(table), row).inserted_primary_key[0]
+        new_id = connection.execute(_row_statement(table, tuple(row), only_if), row_values).scalar()
+        if new_id is None:
+            return None
         message["writer_args"] = json.dumps({id_argument: new_id, **arguments}, separators=(",", ":"))
         connection.execute(insert(OutboxMessage.__table__), message)
-    _deliver_after_commit()
+    if new_id is not None:
+        _deliver_after_commit()
     return new_id
 
 
@@ -108,12 +113,21 @@ def _given(table, row: dict) -> dict:
 
 
 @cache
-def _row_and_mail_statement(table, row_columns: tuple, mail_columns: tuple, id_argument: str):
+def _row_statement(table, row_columns: tuple, only_if=None):
+    """INSERT INTO table ... RETURNING id, or with `only_if`, INSERT INTO table SELECT ... WHERE only_if
+    RETURNING id: built once per set of columns and condition."""
+    if only_if is None:
+        return insert(table).values({key: bindparam(f"r_{key}") for key in row_columns}).returning(table.c.id)
+    values = select(*(bindparam(f"r_{key}", type_=table.c[key].type) for key in row_columns)).where(only_if)
+    return insert(table).from_select(list(row_columns), values).returning(table.c.id)
+
+
+@cache
+def _row_and_mail_statement(table, row_columns: tuple, mail_columns: tuple, id_argument: str, only_if=None):
     """WITH new_row AS (INSERT INTO table ... RETURNING id), mail AS (INSERT INTO outbox_message ... SELECT ...
-    FROM new_row) SELECT id FROM new_row: built once per set of columns."""
+    FROM new_row) SELECT id FROM new_row: built once per set of columns and condition."""
     outbox = OutboxMessage.__table__
-    new_row = (insert(table).values({key: bindparam(f"r_{key}") for key in row_columns})
-               .returning(table.c.id).cte("new_row"))
+    new_row = _row_statement(table, row_columns, only_if).cte("new_row")
     values = [func.concat(literal_column(f"""'{{"{id_argument}":'"""), new_row.c.id, bindparam("m_writer_args", type_=outbox.c.writer_args.type))
               if key == "writer_args" else bindparam(f"m_{key}", type_=outbox.c[key].type) for key in mail_columns]
     mail = insert(outbox).from_select(list(mail_columns), select(*values).select_from(new_row)).cte("mail")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
-from sqlalchemy import and_, bindparam, case, func, or_, select, union, update
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, union, update
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from statements.accounts.models import User
@@ -392,7 +392,7 @@ def _first_duplicate(statement: Statement, signon: SignOn, candidates) -> Duplic
         other = duplicates.Keys(*keys)
         if other.name_key == mine.name_key:
             named = (status == SignOnStatus.APPROVED.value and visibility == Visibility.NAMED.value
-                     and list_is_public(statement))
+                     and list_is_public(_loaded(statement)))
             return Duplicate(other_id, other_name, "the same name", exact=True, status=status,
                              same_address=other.email_key == mine.email_key, publicly_named=named)
         reason = duplicates.likely_same_keys(mine, other)
@@ -409,20 +409,53 @@ def flag_if_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
     return found
 
 
-def sign(statement: Statement, fields: dict, language: str = DEFAULT_LANGUAGE) -> tuple[SignOn, str | None]:
+@dataclass(frozen=True)
+class OpenStatement:
+    """What storing a sign-on needs to know of a statement open for sign-on. The INSERT that stores the
+    sign-on checks again that the statement is open, at this final revision and before its deadline, so it
+    may be what a page looked up a few seconds ago (`signons.views`) rather than read again."""
+
+    id: int
+    revision_id: int
+
+    @classmethod
+    def of(cls, statement: Statement) -> "OpenStatement":
+        return cls(statement.id, statement.final_revision_id)
+
+
+#: the condition under which the INSERT of a sign-on from the form writes anything
+_OPEN_AT_REVISION = exists().where(
+    Statement.id == bindparam("open_id"), Statement.state == State.SIGNON_OPEN.value,
+    Statement.final_revision_id == bindparam("open_revision_id"),
+    or_(Statement.signon_deadline.is_(None), Statement.signon_deadline > bindparam("open_now")))
+
+
+class NotOpenAtRevision(SignOnClosed):
+    """The statement was found closed, or at another final revision, as the sign-on was stored: nothing was."""
+
+
+def _loaded(statement: Statement | OpenStatement) -> Statement:
+    return statement if isinstance(statement, Statement) else db.session.get(Statement, statement.id)
+
+
+def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEFAULT_LANGUAGE) \
+        -> tuple[SignOn, str | None]:
     """Record a sign-on from the public form, made in an interface language, and email its contact in that
     language; return it and its code, if it has one.
 
     Whatever is stored, the person sending the form gets the same answer (check your email), so
     that nobody can learn from the form which organizations signed; what differs goes by email to
-    the address given, and to staff as a flagged duplicate.
+    the address given, and to staff as a flagged duplicate. A new sign-on is stored only while the
+    statement is open at the revision known here (else `NotOpenAtRevision`, with nothing stored).
     """
-    require_open(statement)
+    if isinstance(statement, Statement):
+        require_open(statement)
+        statement = OpenStatement.of(statement)
     if not fields.get("authorized"):
         raise InvalidInput(_("Tick the box to confirm you may sign for this organization."), field="authorized")
     language = supported(language) or DEFAULT_LANGUAGE
     partner_link = campaign.active_link_for(statement, fields.get("via"))  # a made-up token brings nothing
-    signon = SignOn(statement_id=statement.id, revision_id=statement.final_revision_id, authorized=True,
+    signon = SignOn(statement_id=statement.id, revision_id=statement.revision_id, authorized=True,
                     status=SignOnStatus.PENDING.value, source="form", confirm_nonce=secrets.token_hex(8),
                     withdraw_nonce=secrets.token_hex(8), confirm_sent_at=utcnow(), code_attempts=0,
                     language=language, partner_link_id=partner_link.id if partner_link else None)
@@ -430,11 +463,12 @@ def sign(statement: Statement, fields: dict, language: str = DEFAULT_LANGUAGE) -
     found = flag_if_duplicate(statement, signon)
     if found is not None and found.exact and found.same_address and found.unconfirmed:
         # the form sent twice, or corrected
-        return _send_again_with_new_answers(statement, found.id, fields, language, signon.partner_link_id)
+        return _send_again_with_new_answers(_loaded(statement), found.id, fields, language, signon.partner_link_id)
     if found is not None and found.exact and (found.publicly_named or found.same_address) and not found.unconfirmed:
-        return _refuse_by_email(statement, signon, found)
+        return _refuse_by_email(_loaded(statement), signon, found)
     code = _new_code(signon)
-    _store_with_confirmation(signon, code)
+    if not _store_with_confirmation(signon, code, statement):
+        raise NotOpenAtRevision(_("Sign-on for this statement is closed, so no new signatures can be added."))
     return signon, code
 
 
@@ -498,18 +532,23 @@ def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
                                    code=code)
 
 
-def _store_with_confirmation(signon: SignOn, code: str) -> None:
+def _store_with_confirmation(signon: SignOn, code: str, statement: OpenStatement) -> bool:
     """Store a new sign-on with its confirmation mail (written at delivery, with the links and code of this
-    moment), in one round trip where the database allows; the sign-on then belongs to the session, as stored."""
+    moment), in one round trip where the database allows, while the statement is open at its known revision;
+    the sign-on then belongs to the session, as stored. Say whether it was stored."""
     row = with_defaults(SignOn.__table__, signon.__dict__)
     signon.id = insert_with_mail_written_at_delivery(
-        SignOn.__table__, row, signon.contact_email, "signon_confirm", "signon",
+        SignOn.__table__, row, signon.contact_email, "signon_confirm", "signon", only_if=_OPEN_AT_REVISION,
+        only_if_values={"open_id": statement.id, "open_revision_id": statement.revision_id, "open_now": utcnow()},
         confirm_nonce=signon.confirm_nonce, withdraw_nonce=signon.withdraw_nonce, code=code)
+    if signon.id is None:
+        return False
     for key, value in row.items():
         if key not in signon.__dict__:
             setattr(signon, key, value)
     make_transient_to_detached(signon)  # stored as it is: nothing left for the session to write
     db.session.add(signon)
+    return True
 
 
 @writes_mail("signon_confirm")

@@ -204,7 +204,10 @@ def public(slug: str):
 
     pages = public_pages()
     page = pages.page((version.id, current_language()), _public_page_key(statement, version), values, render)
-    found = {"version": version.id, "language": version.language, "deadline": statement.signon_deadline}
+    found = {"version": version.id, "language": version.language, "deadline": statement.signon_deadline,
+             # what signing from this page needs (`sign`)
+             "statement": statement.id, "revision": statement.final_revision_id, "source_slug": statement.slug,
+             "open": statement.state == State.SIGNON_OPEN}
     pages.remember_address(slug, found)
     answered_with_page(found)  # (the next first visits within seconds get this answer without Flask)
     return page
@@ -280,13 +283,45 @@ def corrections(slug: str):
 @bp.route("/s/<slug>/sign", methods=["POST"])
 @limiter.limit(lambda: current_app.config["SIGNON_LIMIT_PER_ADDRESS"])
 def sign(slug: str):
-    """Sign the statement from any of its versions: one list of signatories, kept by the source."""
+    """Sign the statement from any of its versions: one list of signatories, kept by the source.
+
+    The statement of a page looked up in the last few seconds is not read again before the form is checked:
+    the INSERT that stores the sign-on checks that it is still open at the revision the page showed, and
+    when it is not, the statement is read and the form checked again against it."""
+    found = _recent_open_address(slug)
+    if found is None:
+        return _sign_from_database(slug)
+    set_page_language(found["language"])
+    return _sign_form(slug, services.OpenStatement(found["statement"], found["revision"]), found["source_slug"]) \
+        or _sign_from_database(slug)
+
+
+def _recent_open_address(slug: str) -> dict | None:
+    """What the public page at this address found in the last few seconds, if sign-on was open then."""
+    found = public_pages().recent_address(slug, recent_page_seconds())
+    return found if before_deadline(found) and found.get("open") else None
+
+
+def _sign_from_database(slug: str, tries: int = 2):
     statement, version = load_public_version(slug)
     try:
         services.require_open(statement)
     except services.SignOnClosed as closed:  # it closed while the form was open: say so on the statement's page
         flash(closed.message, "error")
         return _render_public(statement, version, status=403)
+    answer = _sign_form(slug, services.OpenStatement.of(statement), statement.slug, (statement, version))
+    if answer is not None:
+        return answer
+    if tries <= 1:  # (changed again and again while being signed)
+        abort(409)
+    return _sign_from_database(slug, tries - 1)  # it closed or changed as the sign-on was stored: look again
+
+
+def _sign_form(slug: str, statement: services.OpenStatement, statement_slug: str,
+               loaded: tuple[Statement, Statement] | None = None):
+    """Check the form and store the sign-on; None, with nothing stored, when the statement was not open at that
+    revision as it was stored. `loaded`: the statement and version at this address, if read already (a form
+    refused is shown again on the page, which reads them)."""
     form = SignOnForm()
     # shown again after a refusal, the form keeps the time it was first shown: a second try is no faster
     # than the first, and is not taken for a bot's
@@ -296,20 +331,21 @@ def sign(slug: str):
         form.validate()  # every other answer to change is said at once, beside its field
         form.form_errors.append(_("This form was sent faster than a person can fill it in, so it was not accepted. "
                                   "Check your answers and send it again."))
-        return _render_public(statement, version, form, 400, started=started)
+        return _render_public(*(loaded or load_public_version(slug)), form, 400, started=started)
     if form.validate_on_submit():
-        # read before the commit, which would have them read again from the database
-        slugs = statement.slug, version.slug
         try:
             # the answer is the same whatever is stored: what differs goes by email to the address given
             services.sign(statement, form.data, language=current_language())  # its mail speaks the page's language
             db.session.commit()
+        except services.NotOpenAtRevision:
+            db.session.rollback()
+            return None
         except InvalidInput as error:
             db.session.rollback()
             add_error(form, error)
         else:
-            return _to_check_email(*slugs, form.contact_email.data)
-    return _render_public(statement, version, form, 400, started=started)
+            return _to_check_email(statement_slug, slug, form.contact_email.data)
+    return _render_public(*(loaded or load_public_version(slug)), form, 400, started=started)
 
 
 #: where the address a signer gave waits for the check-your-email page: in the session, never in a URL

@@ -1,0 +1,100 @@
+"""A sign-on sent from a page looked up seconds ago is stored without reading the statement again: the INSERT
+checks that the statement is still open at the revision the page showed, and when it is not (a change made
+through another process, which this one has not heard of), the statement is read and the form checked against
+it, as for any other sign-on."""
+
+from datetime import timedelta
+
+from sqlalchemy import event, update
+
+from statements.core.db import utcnow
+from statements.drafts.models import Revision, Statement
+from statements.extensions import db
+from tests.signons.pages import flashes, form, signons, statement_by_slug, text_of
+from tests.signons.test_public_page_cache import hidden_fields
+
+
+def page_and_fields(client, slug: str) -> dict:
+    page = client.get(f"/s/{slug}")
+    assert page.status_code == 200
+    return hidden_fields(text_of(page))
+
+
+def changed_elsewhere(app, slug: str, **values) -> None:
+    """Change the statement as another process would: past this process's ORM session and its events."""
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(update(Statement).where(Statement.slug == slug).values(**values))
+
+
+def test_a_sign_on_from_a_page_seen_seconds_ago_does_not_read_the_statement_again(app, make_client, world):
+    slug, visitor = world.signon_slug, make_client()
+    fields = page_and_fields(visitor, slug)
+    with app.app_context():
+        engine = db.engine
+    queries = []
+
+    def keep(conn, cursor, statement, *args):
+        queries.append(" ".join(statement.split()).lower())
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        answer = visitor.post(f"/s/{slug}/sign", data=form(organization_name="Recent Page Union", **fields))
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(f"/s/{slug}/check-email")
+    assert not any(query.startswith("select") and "from statement" in query.split(" where ")[0]
+                   for query in queries), queries
+    assert any(query.startswith(("insert into signon", "with new_row")) for query in queries)
+    with app.app_context():
+        stored = signons()
+        assert [s.organization_name for s in stored] == ["Recent Page Union"]
+        assert stored[0].revision_id == statement_by_slug(slug).final_revision_id
+
+
+def test_closed_elsewhere_after_the_page_was_seen_nothing_is_stored_and_the_signer_is_told(
+        app, make_client, world):
+    slug, visitor = world.signon_slug, make_client()
+    fields = page_and_fields(visitor, slug)
+    changed_elsewhere(app, slug, state="signon_closed", signon_closing_message="Thank you, all 300 of you.")
+
+    answer = visitor.post(f"/s/{slug}/sign", data=form(organization_name="Too Late Collective", **fields))
+    assert answer.status_code == 403
+    assert any("closed" in message and "Thank you, all 300 of you." in message for message in flashes(text_of(answer)))
+    with app.app_context():
+        assert signons() == []
+
+
+def test_past_its_deadline_after_the_page_was_seen_nothing_is_stored_and_sign_on_closes(app, make_client, world):
+    slug, visitor = world.signon_slug, make_client()
+    with app.app_context():
+        statement_by_slug(slug).signon_deadline = utcnow() + timedelta(hours=1)
+        db.session.commit()
+    fields = page_and_fields(visitor, slug)
+    changed_elsewhere(app, slug, signon_deadline=utcnow() - timedelta(seconds=1))
+
+    answer = visitor.post(f"/s/{slug}/sign", data=form(organization_name="After Hours Network", **fields))
+    assert answer.status_code == 403
+    with app.app_context():
+        assert signons() == []
+        assert statement_by_slug(slug).state == "signon_closed"
+
+
+def test_corrected_elsewhere_after_the_page_was_seen_the_sign_on_is_of_the_text_now_final(
+        app, make_client, world):
+    slug, visitor = world.signon_slug, make_client()
+    fields = page_and_fields(visitor, slug)
+    with app.app_context():
+        statement = statement_by_slug(slug)
+        corrected = Revision(statement_id=statement.id, number=statement.latest_number + 1,
+                             content="A corrected final text.", is_snapshot=True, word_count=4)
+        db.session.add(corrected)
+        db.session.commit()  # (a revision alone is not shown on the page: this process keeps its facts)
+        corrected_id = corrected.id
+    changed_elsewhere(app, slug, final_revision_id=corrected_id)
+
+    answer = visitor.post(f"/s/{slug}/sign", data=form(organization_name="Corrected Text Alliance", **fields))
+    assert answer.status_code == 302
+    with app.app_context():
+        assert [(s.organization_name, s.revision_id) for s in signons()] == \
+            [("Corrected Text Alliance", corrected_id)]
