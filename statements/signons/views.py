@@ -312,9 +312,13 @@ def _sign_from_database(slug: str, tries: int = 2):
     answer = _sign_form(slug, services.OpenStatement.of(statement), statement.slug, (statement, version))
     if answer is not None:
         return answer
-    if tries <= 1:  # (changed again and again while being signed)
-        abort(409)
-    return _sign_from_database(slug, tries - 1)  # it closed or changed as the sign-on was stored: look again
+    if tries > 1:  # it closed or changed as the sign-on was stored: look again
+        return _sign_from_database(slug, tries - 1)
+    # (changed again and again as it was signed: the signer reads it again, with their answers kept)
+    form = SignOnForm()
+    form.form_errors.append(_("The statement changed while your form was on its way, so it was not accepted. "
+                              "Read the statement again and send the form once more."))
+    return _render_public(statement, version, form, 409, started=form.started.data)
 
 
 def _sign_form(slug: str, statement: services.OpenStatement, statement_slug: str,

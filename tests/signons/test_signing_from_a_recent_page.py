@@ -10,7 +10,7 @@ from sqlalchemy import event, update
 from statements.core.db import utcnow
 from statements.drafts.models import Revision, Statement
 from statements.extensions import db
-from tests.signons.pages import flashes, form, signons, statement_by_slug, text_of
+from tests.signons.pages import flashes, form, form_errors, signons, statement_by_slug, text_of, typed
 from tests.signons.test_public_page_cache import hidden_fields
 
 
@@ -98,3 +98,25 @@ def test_corrected_elsewhere_after_the_page_was_seen_the_sign_on_is_of_the_text_
     with app.app_context():
         assert [(s.organization_name, s.revision_id) for s in signons()] == \
             [("Corrected Text Alliance", corrected_id)]
+
+
+def test_a_statement_that_keeps_changing_while_it_is_signed_gets_a_conflict_and_nothing_stored(
+        app, make_client, world, monkeypatch):
+    from statements.signons import services
+
+    slug, visitor = world.signon_slug, make_client()
+    fields = page_and_fields(visitor, slug)
+    tries = []
+
+    def never_open(signon, code, statement):
+        tries.append(statement)
+        return False
+
+    monkeypatch.setattr(services, "_store_with_confirmation", never_open)
+    answer = visitor.post(f"/s/{slug}/sign", data=form(organization_name="Moving Target Union", **fields))
+    assert answer.status_code == 409
+    assert "The statement changed while your form was on its way" in form_errors(answer)
+    assert typed(answer, "organization_name") == "Moving Target Union"  # the answers are kept
+    assert len(tries) == 3  # the page's facts, then the statement read twice
+    with app.app_context():
+        assert signons() == []
