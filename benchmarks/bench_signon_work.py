@@ -1,0 +1,239 @@
+"""The work of one sign-on, counted in instructions rather than timed: a figure that hardly moves on a
+shared machine, for telling whether a change to the sign-on path made it cheaper.
+
+Each server of the sign-on benchmark (the app as ``benchmarks.signon_app`` serves it, the minimal
+durable app, the checked minimal app; see ``bench_signons.py`` and the README) is driven in a Python
+process of its own, under valgrind's callgrind, by a client in the same process that calls the WSGI
+app directly: GET the form page with no cookie, then POST the form with the session cookie and the
+hidden values the page gave, as ``bench_signons.py`` does over HTTP. Callgrind counts the instructions
+the process runs (Python, the libraries, the database driver; not the database server, nor the
+kernel) while it makes ``--signons`` sign-ons, after a warm-up of 30; the client's own share is the
+same small loop for every server. Every sign-on must be answered with a redirect, and the database
+must then hold exactly the sign-ons sent.
+
+Timings of the same runs vary by a third from one minute to the next on a shared machine; these
+counts by well under 1%. They leave out what the server does around the app (gunicorn's own work
+per request, about 0.7 ms of CPU here) and the database server's CPU, which ``bench_signons.py``
+counts: use that one for the goal's ratios, this one to compare code, before and after a change.
+
+Needs valgrind (Debian's package ``valgrind``). Prints plain lines; asserts no timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.bench_pages import PostgresSchema, app_environment, flask_command, with_search_path  # noqa: E402
+from benchmarks.bench_signons import (  # noqa: E402
+    APP_TARGET, CHECKED_TARGET, DEFAULT_REDIS, MINIMAL_TARGET, empty_redis, in_instance, organizations, sign_on_form,
+)
+from benchmarks.harness import PROJECT_ROOT  # noqa: E402
+
+TARGETS = {"app": APP_TARGET, "minimal": MINIMAL_TARGET, "checked": CHECKED_TARGET}
+LABELS = {"app": "Statements", "minimal": "minimal app", "checked": "checked minimal app"}
+WARM_UP = 30
+COLLECTED = re.compile(r"Collected : (\d+)")
+HIDDEN = re.compile(r'<input[^>]*\bname="(csrf_token|started)"[^>]*\bvalue="([^"]*)"|'
+                    r'<input[^>]*\bvalue="([^"]*)"[^>]*\bname="(csrf_token|started)"')
+
+
+# --- in the process measured --------------------------------------------------------------------
+
+def call(app, method: str, path: str, cookie: str = "", body: bytes = b"") -> tuple[str, list, bytes]:
+    """One request to a WSGI app, as gunicorn hands it over: status, headers and the whole body."""
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+               "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1",
+               "HTTP_HOST": "127.0.0.1", "HTTP_ACCEPT": "text/html", "wsgi.version": (1, 0),
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
+               "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False}
+    if cookie:
+        environ["HTTP_COOKIE"] = cookie
+    if body:
+        environ["CONTENT_TYPE"], environ["CONTENT_LENGTH"] = "application/x-www-form-urlencoded", str(len(body))
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, headers
+
+    chunks = app(environ, start_response)
+    try:
+        data = b"".join(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+    return answer["status"], answer["headers"], data
+
+
+def sign_on(app, slug: str, organization: dict) -> bool:
+    """GET the form page, POST the form: whether the sign-on was answered with a redirect."""
+    status, headers, page = call(app, "GET", f"/s/{slug}")
+    if not status.startswith("200"):
+        return False
+    cookie = "; ".join(value.partition(";")[0] for name, value in headers if name.lower() == "set-cookie")
+    hidden = {}
+    for match in HIDDEN.finditer(page.decode()):
+        name, value = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        hidden.setdefault(name, value)
+    body = urlencode(sign_on_form(hidden, organization)).encode()
+    status, _headers, _data = call(app, "POST", f"/s/{slug}/sign", cookie, body)
+    return status[:3] in ("302", "303")
+
+
+def callgrind(switch: str) -> None:
+    """Turn callgrind's counting on or off in this process."""
+    subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], capture_output=True, check=True)
+
+
+def drive(target: str, slug: str, signons: int, seed: int) -> None:
+    """Run in the process under callgrind: warm up, then count `signons` sign-ons."""
+    module, _, name = TARGETS[target].partition(":")
+    app = getattr(__import__(module, fromlist=[name]), name)
+    people = organizations(WARM_UP + signons, seed)
+    warm = sum(sign_on(app, slug, person) for person in people[:WARM_UP])
+    callgrind("on")
+    counted = sum(sign_on(app, slug, person) for person in people[WARM_UP:])
+    callgrind("off")
+    print(json.dumps({"warm": warm, "counted": counted}))
+
+
+# --- the benchmark ----------------------------------------------------------------------------------
+
+def count(target: str, env: dict, slug: str, args) -> dict:
+    """Instructions per sign-on for one server, from a process of its own under callgrind."""
+    command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null",
+               sys.executable, "-m", "benchmarks.bench_signon_work", "--drive", target, "--slug", slug,
+               "--signons", str(args.signons), "--seed", str(args.seed)]
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, env=dict(env, PYTHONHASHSEED="0"),
+                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=3600)
+    collected = COLLECTED.findall(completed.stderr)
+    if completed.returncode != 0 or not collected:
+        raise SystemExit(f"{target} failed:\n{completed.stdout[-3000:]}{completed.stderr[-3000:]}")
+    answered = json.loads(completed.stdout.strip().splitlines()[-1])
+    return {"instructions": int(collected[-1]) / args.signons, **answered}
+
+
+def stored(engine_url: str, statement_id: int) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(engine_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text("SELECT count(*) FROM signon WHERE statement_id = :id"),
+                                      {"id": statement_id}).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def the_apps_page(env: dict, slug: str) -> bytes:
+    """The app's public page, which the minimal apps serve: fetched in a process of its own."""
+    code = ("import sys; from benchmarks.bench_signon_work import call; from benchmarks.signon_app import app; "
+            f"sys.stdout.buffer.write(call(app, 'GET', '/s/{slug}')[2])")
+    completed = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True,
+                               timeout=300)
+    if completed.returncode != 0:
+        raise SystemExit(f"fetching the app's page failed:\n{completed.stderr.decode()[-3000:]}")
+    return completed.stdout
+
+
+def run_database(kind: str, args) -> None:
+    instance = tempfile.mkdtemp(prefix="statements-bench-work-")
+    schema = PostgresSchema(args.database_url) if kind == "postgresql" else None
+    try:
+        if schema:
+            schema.__enter__()
+            engine_url = with_search_path(schema.url, schema.name)
+            env = app_environment(instance, engine_url)
+        else:
+            env = app_environment(instance, None)
+            engine_url = f"sqlite:///{Path(instance) / 'statements.sqlite3'}"
+        env["REDIS_URL"] = args.redis_url
+        empty_redis(args.redis_url)
+        flask_command(env, "db", "upgrade")
+        slugs = {target: f"work-{target}" for target in args.only}
+        ids = in_instance(env, "setup_in_instance({})".format(json.dumps(json.dumps(
+            [(slug, f"Loss and damage finance: {LABELS[target]}") for target, slug in slugs.items()]))))
+        page = Path(instance) / "minimal-signon-page.html"
+        page.write_bytes(the_apps_page(env, slugs.get("app", next(iter(slugs.values())))))
+        results = {}
+        for target, slug in slugs.items():
+            target_env = dict(env, MINIMAL_SIGNON_PAGE=str(page), MINIMAL_SIGNON_STATEMENT_ID=str(ids[slug]),
+                              MINIMAL_SIGNON_REVISION_ID=str(ids[f"{slug}:revision"]),
+                              CHECKED_SIGNON_SAME_NAME_ONLY="0")
+            if target != "app":  # (the app finds its SQLite file in the instance folder; they are told where)
+                target_env["DATABASE_URL"] = engine_url
+            started = time.monotonic()
+            results[target] = count(target, target_env, slug, args)
+            results[target]["rows"] = stored(engine_url, ids[slug])
+            results[target]["seconds"] = time.monotonic() - started
+        report(kind, results, args)
+    finally:
+        try:
+            if schema:
+                schema.__exit__(None, None, None)
+        finally:
+            shutil.rmtree(instance, ignore_errors=True)
+            empty_redis(args.redis_url)
+
+
+def report(kind: str, results: dict, args) -> None:
+    print(f"== {'PostgreSQL' if kind == 'postgresql' else 'SQLite'}: instructions per sign-on (GET + POST, "
+          f"in the server's process, client included), {args.signons} sign-ons after {WARM_UP} ==")
+    for target, result in results.items():
+        exact = result["counted"] == args.signons and result["rows"] == WARM_UP + args.signons
+        print(f"  {LABELS[target]:22s} {result['instructions'] / 1e6:8.2f} M   answered {result['counted']}/"
+              f"{args.signons}, stored {result['rows']} of {WARM_UP + args.signons}"
+              f"{'' if exact else '  (NOT EXACT)'}   ({result['seconds']:.0f} s under callgrind)")
+    for top, bottom in (("app", "minimal"), ("app", "checked"), ("checked", "minimal")):
+        if top in results and bottom in results:
+            print(f"  ratio {LABELS[top]} / {LABELS[bottom]}: "
+                  f"{results[top]['instructions'] / results[bottom]['instructions']:.2f}")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--signons", type=int, default=200, help="sign-ons counted per server (default 200)")
+    parser.add_argument("--only", nargs="+", choices=list(TARGETS), default=list(TARGETS),
+                        help="servers to count (default: all three)")
+    parser.add_argument("--database", choices=["postgresql", "sqlite"], nargs="+",
+                        default=["postgresql", "sqlite"])
+    parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+                        help="PostgreSQL URL; a fresh schema is made in it and dropped at the end")
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS, help="Redis for the limits and the mail's mark")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--drive", choices=list(TARGETS), help=argparse.SUPPRESS)
+    parser.add_argument("--slug", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.signons < 1:
+        parser.error("--signons must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.drive:
+        drive(args.drive, args.slug, args.signons, args.seed)
+        return 0
+    if not (shutil.which("valgrind") and shutil.which("callgrind_control")):
+        print("needs valgrind (Debian's package valgrind): not found", file=sys.stderr)
+        return 2
+    for kind in args.database:
+        run_database(kind, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
