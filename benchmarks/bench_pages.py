@@ -17,6 +17,7 @@ the end.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -102,6 +103,28 @@ class PostgresSchema:
     def __exit__(self, *exc_info) -> None:
         if self.created:
             self._execute(f'DROP SCHEMA "{self.name}" CASCADE')
+
+
+@contextlib.contextmanager
+def instance_and_database(kind: str, database_url: str, prefix: str):
+    """A temporary instance folder and a database for it: a fresh schema in PostgreSQL (`kind`
+    "postgresql") or the instance's SQLite file. Yields the app's environment, the engine URL and the
+    schema's name (None on SQLite); removes both on leaving."""
+    instance = tempfile.mkdtemp(prefix=prefix)
+    schema = PostgresSchema(database_url) if kind == "postgresql" else None
+    try:
+        if schema:
+            schema.__enter__()
+            engine_url = with_search_path(schema.url, schema.name)
+            yield app_environment(instance, engine_url), engine_url, schema.name
+        else:
+            yield app_environment(instance, None), f"sqlite:///{Path(instance) / 'statements.sqlite3'}", None
+    finally:
+        try:
+            if schema:
+                schema.__exit__(None, None, None)
+        finally:
+            shutil.rmtree(instance, ignore_errors=True)
 
 
 def app_environment(instance: str, database_url: str | None) -> dict[str, str]:
@@ -259,26 +282,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # A TERM (from a CI timeout, say) unwinds like Ctrl+C, so the servers and schema are removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    instance = tempfile.mkdtemp(prefix="statements-bench-")
-    schema = PostgresSchema(args.database_url) if args.database_url else None
-    try:
-        if schema:
-            schema.__enter__()
-            database = f"postgresql (schema {schema.name})"
-            env = app_environment(instance, with_search_path(schema.url, schema.name))
-        else:
-            database = "sqlite"
-            env = app_environment(instance, None)
+    kind = "postgresql" if args.database_url else "sqlite"
+    with instance_and_database(kind, args.database_url, "statements-bench-") as (env, _engine_url, schema):
+        database = f"postgresql (schema {schema})" if schema else "sqlite"
         print(f"preparing the database ({database}) ...", file=sys.stderr, flush=True)
         flask_command(env, "db", "upgrade")
         flask_command(env, "demo")
         pages, hello, memory, logs = run_benchmark(env, args)
-    finally:
-        try:
-            if schema:
-                schema.__exit__(None, None, None)
-        finally:
-            shutil.rmtree(instance, ignore_errors=True)
 
     print("\n".join(report(pages, hello, memory, logs, args, database)))
     if args.json:

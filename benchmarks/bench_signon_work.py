@@ -29,7 +29,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -37,7 +36,7 @@ from urllib.parse import urlencode
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_pages import PostgresSchema, app_environment, flask_command, with_search_path  # noqa: E402
+from benchmarks.bench_pages import flask_command, instance_and_database  # noqa: E402
 from benchmarks.bench_signons import (  # noqa: E402
     APP_TARGET, CHECKED_TARGET, DEFAULT_REDIS, MINIMAL_TARGET, empty_redis, in_instance, organizations, sign_on_form,
 )
@@ -150,43 +149,34 @@ def the_apps_page(env: dict, slug: str) -> bytes:
 
 
 def run_database(kind: str, args) -> None:
-    instance = tempfile.mkdtemp(prefix="statements-bench-work-")
-    schema = PostgresSchema(args.database_url) if kind == "postgresql" else None
-    try:
-        if schema:
-            schema.__enter__()
-            engine_url = with_search_path(schema.url, schema.name)
-            env = app_environment(instance, engine_url)
-        else:
-            env = app_environment(instance, None)
-            engine_url = f"sqlite:///{Path(instance) / 'statements.sqlite3'}"
+    with instance_and_database(kind, args.database_url, "statements-bench-work-") as (env, engine_url, _schema):
         env["REDIS_URL"] = args.redis_url
         empty_redis(args.redis_url)
-        flask_command(env, "db", "upgrade")
-        slugs = {target: f"work-{target}" for target in args.only}
-        ids = in_instance(env, "setup_in_instance({})".format(json.dumps(json.dumps(
-            [(slug, f"Loss and damage finance: {LABELS[target]}") for target, slug in slugs.items()]))))
-        page = Path(instance) / "minimal-signon-page.html"
-        page.write_bytes(the_apps_page(env, slugs.get("app", next(iter(slugs.values())))))
-        results = {}
-        for target, slug in slugs.items():
-            target_env = dict(env, MINIMAL_SIGNON_PAGE=str(page), MINIMAL_SIGNON_STATEMENT_ID=str(ids[slug]),
-                              MINIMAL_SIGNON_REVISION_ID=str(ids[f"{slug}:revision"]),
-                              CHECKED_SIGNON_SAME_NAME_ONLY="0")
-            if target != "app":  # (the app finds its SQLite file in the instance folder; they are told where)
-                target_env["DATABASE_URL"] = engine_url
-            started = time.monotonic()
-            results[target] = count(target, target_env, slug, args)
-            results[target]["rows"] = stored(engine_url, ids[slug])
-            results[target]["seconds"] = time.monotonic() - started
-        report(kind, results, args)
-    finally:
         try:
-            if schema:
-                schema.__exit__(None, None, None)
+            report(kind, count_each(env, engine_url, args), args)
         finally:
-            shutil.rmtree(instance, ignore_errors=True)
             empty_redis(args.redis_url)
+
+
+def count_each(env: dict, engine_url: str, args) -> dict:
+    """Make each server's statement in a new database, then count each server's sign-ons."""
+    flask_command(env, "db", "upgrade")
+    slugs = {target: f"work-{target}" for target in args.only}
+    ids = in_instance(env, "setup_in_instance({})".format(json.dumps(json.dumps(
+        [(slug, f"Loss and damage finance: {LABELS[target]}") for target, slug in slugs.items()]))))
+    page = Path(env["STATEMENTS_INSTANCE"]) / "minimal-signon-page.html"
+    page.write_bytes(the_apps_page(env, slugs.get("app", next(iter(slugs.values())))))
+    results = {}
+    for target, slug in slugs.items():
+        target_env = dict(env, MINIMAL_SIGNON_PAGE=str(page), MINIMAL_SIGNON_STATEMENT_ID=str(ids[slug]),
+                          MINIMAL_SIGNON_REVISION_ID=str(ids[f"{slug}:revision"]), CHECKED_SIGNON_SAME_NAME_ONLY="0")
+        if target != "app":  # (the app finds its SQLite file in the instance folder; they are told where)
+            target_env["DATABASE_URL"] = engine_url
+        started = time.monotonic()
+        results[target] = count(target, target_env, slug, args)
+        results[target]["rows"] = stored(engine_url, ids[slug])
+        results[target]["seconds"] = time.monotonic() - started
+    return results
 
 
 def report(kind: str, results: dict, args) -> None:

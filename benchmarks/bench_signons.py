@@ -38,12 +38,10 @@ import os
 import platform
 import random
 import re
-import shutil
 import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -56,7 +54,7 @@ from urllib.parse import urlencode
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_pages import PostgresSchema, app_environment, flask_command, with_search_path  # noqa: E402
+from benchmarks.bench_pages import flask_command, instance_and_database  # noqa: E402
 from benchmarks.harness import (  # noqa: E402
     HOST, PROJECT_ROOT, USER_AGENT, GunicornServer, _cpu_seconds as cpu_seconds, add_app_threads_argument,
     csrf_token, gunicorn_version, percentile, worker_options, workers_text,
@@ -1144,44 +1142,35 @@ def page_section(args, env: dict, database: str, number: int, listing: dict) -> 
 # --- a database, start to end ---------------------------------------------------------------------
 
 def run_database(args, kind: str, number: int) -> None:
-    instance = tempfile.mkdtemp(prefix="statements-bench-signons-")
-    schema = PostgresSchema(args.database_url) if kind == "postgresql" else None
-    try:
-        if schema:
-            schema.__enter__()
-            url = with_search_path(schema.url, schema.name)
-            env = app_environment(instance, url)
-            engine_url = url
-            workers = args.workers
-            database = f"PostgreSQL (schema {schema.name})"
-        else:
-            env = app_environment(instance, None)
-            engine_url = f"sqlite:///{Path(instance) / 'statements.sqlite3'}"
-            workers = args.sqlite_workers
-            database = "SQLite (WAL, temporary instance folder)"
-        if args.redis:
-            env["REDIS_URL"] = args.redis
-        note(f"preparing {database} ...")
-        flask_command(env, "db", "upgrade")
-        statements = [("burst-pairs", "Loss and damage finance must reach the people who move"),
-                      ("burst-posts", "Loss and damage finance: a second call"),
-                      ("many-signatories", "Loss and damage finance: the campaign"),
-                      ("burst-minimal", "Loss and damage finance: the limit of this machine"),
-                      ("burst-checked", "Loss and damage finance: the limit with every check")]
-        ids = in_instance(env, f"setup_in_instance({json.dumps(json.dumps(statements))})")
-        if args.signons:
-            burst_section(args, env, workers, database, ids, engine_url, number)
-        if args.listed:
-            note(f"inserting {args.listed:,} approved sign-ons ...")
-            listing = in_instance(env, f"bulk_insert_in_instance('many-signatories', {args.listed}, {args.seed})")
-            page_section(args, env, database, 3, listing)
-    finally:
+    prefix = "statements-bench-signons-"
+    with instance_and_database(kind, args.database_url, prefix) as (env, engine_url, schema):
         try:
-            if schema:
-                schema.__exit__(None, None, None)
+            prepared_database(args, kind, number, env, engine_url, schema)
         finally:
-            shutil.rmtree(instance, ignore_errors=True)
             empty_redis(args.redis)
+
+
+def prepared_database(args, kind: str, number: int, env: dict, engine_url: str, schema: str | None) -> None:
+    if schema:
+        workers, database = args.workers, f"PostgreSQL (schema {schema})"
+    else:
+        workers, database = args.sqlite_workers, "SQLite (WAL, temporary instance folder)"
+    if args.redis:
+        env["REDIS_URL"] = args.redis
+    note(f"preparing {database} ...")
+    flask_command(env, "db", "upgrade")
+    statements = [("burst-pairs", "Loss and damage finance must reach the people who move"),
+                  ("burst-posts", "Loss and damage finance: a second call"),
+                  ("many-signatories", "Loss and damage finance: the campaign"),
+                  ("burst-minimal", "Loss and damage finance: the limit of this machine"),
+                  ("burst-checked", "Loss and damage finance: the limit with every check")]
+    ids = in_instance(env, f"setup_in_instance({json.dumps(json.dumps(statements))})")
+    if args.signons:
+        burst_section(args, env, workers, database, ids, engine_url, number)
+    if args.listed:
+        note(f"inserting {args.listed:,} approved sign-ons ...")
+        listing = in_instance(env, f"bulk_insert_in_instance('many-signatories', {args.listed}, {args.seed})")
+        page_section(args, env, database, 3, listing)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

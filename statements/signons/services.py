@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
-from sqlalchemy import and_, bindparam, case, exists, func, or_, select, union, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, union, update
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from statements.accounts.models import User
