@@ -438,6 +438,16 @@ def _loaded(statement: Statement | OpenStatement) -> Statement:
     return statement if isinstance(statement, Statement) else db.session.get(Statement, statement.id)
 
 
+def _still_open(statement: OpenStatement) -> Statement:
+    """The statement, read, for a sign-on that changes or refuses an earlier one (no INSERT checks it then):
+    `NotOpenAtRevision` unless it is still open, at the revision known, before its deadline."""
+    loaded = _loaded(statement)
+    if loaded is None or loaded.state != State.SIGNON_OPEN or loaded.final_revision_id != statement.revision_id \
+            or (loaded.signon_deadline is not None and loaded.signon_deadline <= utcnow()):
+        raise NotOpenAtRevision(_("Sign-on for this statement is closed, so no new signatures can be added."))
+    return loaded
+
+
 def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEFAULT_LANGUAGE) \
         -> tuple[SignOn, str | None]:
     """Record a sign-on from the public form, made in an interface language, and email its contact in that
@@ -463,9 +473,10 @@ def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEF
     found = flag_if_duplicate(statement, signon)
     if found is not None and found.exact and found.same_address and found.unconfirmed:
         # the form sent twice, or corrected
-        return _send_again_with_new_answers(_loaded(statement), found.id, fields, language, signon.partner_link_id)
+        return _send_again_with_new_answers(_still_open(statement), found.id, fields, language,
+                                            signon.partner_link_id)
     if found is not None and found.exact and (found.publicly_named or found.same_address) and not found.unconfirmed:
-        return _refuse_by_email(_loaded(statement), signon, found)
+        return _refuse_by_email(_still_open(statement), signon, found)
     code = _new_code(signon)
     if not _store_with_confirmation(signon, code, statement):
         raise NotOpenAtRevision(_("Sign-on for this statement is closed, so no new signatures can be added."))

@@ -10,6 +10,7 @@ from sqlalchemy import event, update
 from statements.core.db import utcnow
 from statements.drafts.models import Revision, Statement
 from statements.extensions import db
+from statements.mail.models import OutboxMessage
 from tests.signons.pages import flashes, form, form_errors, signons, statement_by_slug, text_of, typed
 from tests.signons.test_public_page_cache import hidden_fields
 
@@ -120,3 +121,22 @@ def test_a_statement_that_keeps_changing_while_it_is_signed_gets_a_conflict_and_
     assert len(tries) == 3  # the page's facts, then the statement read twice
     with app.app_context():
         assert signons() == []
+
+
+def test_a_form_sent_again_after_sign_on_closed_elsewhere_changes_nothing(app, make_client, world):
+    slug, visitor = world.signon_slug, make_client()
+    fields = page_and_fields(visitor, slug)
+    first = visitor.post(f"/s/{slug}/sign", data=form(organization_name="Second Thoughts Union", **fields))
+    assert first.status_code == 302
+    with app.app_context():
+        mails_before = db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage))
+    fields = page_and_fields(visitor, slug)
+    changed_elsewhere(app, slug, state="signon_closed")
+
+    # the same name and address again, with a corrected message: the earlier sign-on is not changed
+    again = visitor.post(f"/s/{slug}/sign", data=form(organization_name="Second Thoughts Union",
+                                                      message="A corrected message", **fields))
+    assert again.status_code == 403
+    with app.app_context():
+        assert [(s.organization_name, s.message) for s in signons()] == [("Second Thoughts Union", "")]
+        assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == mails_before
