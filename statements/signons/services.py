@@ -440,12 +440,19 @@ def _loaded(statement: Statement | OpenStatement) -> Statement:
 
 def _still_open(statement: OpenStatement) -> Statement:
     """The statement, read, for a sign-on that changes or refuses an earlier one (no INSERT checks it then):
-    `NotOpenAtRevision` unless it is still open, at the revision known, before its deadline."""
-    loaded = _loaded(statement)
-    if loaded is None or loaded.state != State.SIGNON_OPEN or loaded.final_revision_id != statement.revision_id \
-            or (loaded.signon_deadline is not None and loaded.signon_deadline <= utcnow()):
-        raise NotOpenAtRevision(_("Sign-on for this statement is closed, so no new signatures can be added."))
-    return loaded
+    `NotOpenAtRevision` unless it is still open, at the revision known, before its deadline (the INSERT's own
+    condition)."""
+    if not db.session.scalar(select(_OPEN_AT_REVISION), _open_at_revision_values(statement)):
+        raise _not_open()
+    return _loaded(statement)
+
+
+def _open_at_revision_values(statement: OpenStatement) -> dict:
+    return {"open_id": statement.id, "open_revision_id": statement.revision_id, "open_now": utcnow()}
+
+
+def _not_open() -> NotOpenAtRevision:
+    return NotOpenAtRevision(_("Sign-on for this statement is closed, so no new signatures can be added."))
 
 
 def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEFAULT_LANGUAGE) \
@@ -479,7 +486,7 @@ def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEF
         return _refuse_by_email(_still_open(statement), signon, found)
     code = _new_code(signon)
     if not _store_with_confirmation(signon, code, statement):
-        raise NotOpenAtRevision(_("Sign-on for this statement is closed, so no new signatures can be added."))
+        raise _not_open()
     return signon, code
 
 
@@ -550,7 +557,7 @@ def _store_with_confirmation(signon: SignOn, code: str, statement: OpenStatement
     row = with_defaults(SignOn.__table__, signon.__dict__)
     signon.id = insert_with_mail_written_at_delivery(
         SignOn.__table__, row, signon.contact_email, "signon_confirm", "signon", only_if=_OPEN_AT_REVISION,
-        only_if_values={"open_id": statement.id, "open_revision_id": statement.revision_id, "open_now": utcnow()},
+        only_if_values=_open_at_revision_values(statement),
         confirm_nonce=signon.confirm_nonce, withdraw_nonce=signon.withdraw_nonce, code=code)
     if signon.id is None:
         return False
