@@ -165,7 +165,7 @@ def count_each(env: dict, engine_url: str, args) -> dict:
     results = {}
     for target, slug in slugs.items():
         target_env = dict(env, MINIMAL_SIGNON_PAGE=str(page), MINIMAL_SIGNON_STATEMENT_ID=str(ids[slug]),
-                          MINIMAL_SIGNON_REVISION_ID=str(ids[f"{slug}:revision"]), CHECKED_SIGNON_SAME_NAME_ONLY="0")
+                          MINIMAL_SIGNON_REVISION_ID=str(ids[f"{slug}:revision"]))
         if target != "app":  # (the app finds its SQLite file in the instance folder; they are told where)
             target_env["DATABASE_URL"] = engine_url
         started = time.monotonic()

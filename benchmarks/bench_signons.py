@@ -837,8 +837,7 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         # the minimal app with every check the app makes, on the same page bytes, its own statement
         checked_env = dict(minimal_env, DATABASE_URL=named_connections(engine_url, "checked"),
                            MINIMAL_SIGNON_STATEMENT_ID=str(ids[checked_slug]),
-                           MINIMAL_SIGNON_REVISION_ID=str(ids[f"{checked_slug}:revision"]),
-                           CHECKED_SIGNON_SAME_NAME_ONLY="1" if args.checked_same_name_only else "0")
+                           MINIMAL_SIGNON_REVISION_ID=str(ids[f"{checked_slug}:revision"]))
         checked_server = stack.enter_context(GunicornServer(CHECKED_TARGET, workers=workers, env=checked_env,
                                                             ready_path=f"/s/{pair_slug}", **options))
         plain_server = stack.enter_context(GunicornServer(PLAIN_TARGET, workers=workers, env=plain_env,
@@ -1063,7 +1062,8 @@ def report_check(label: str, check: dict, asked: int) -> None:
         out(f"  stored more than once: {check['twice']}")
     if "pending" in check:
         out(f"  {check['pending']} pending confirmation, {check['mails']} confirmation mails in the outbox, "
-            f"{check['flagged']} flagged to staff as a possible duplicate of an earlier sign-on")
+            f"{check['flagged']} flagged to staff as a possible duplicate of an earlier sign-on (look-alikes are "
+            "compared when their contact confirms)")
 
 
 # --- part 3: the pages ----------------------------------------------------------------------------
@@ -1183,9 +1183,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="hello-world requests (default 0: four per sign-on)")
     parser.add_argument("--plain", action="store_true",
                         help="also serve the plain stack (bare Flask, Flask-WTF, SQLAlchemy Core)")
-    parser.add_argument("--checked-same-name-only", action="store_true",
-                        help="the checked minimal app looks only for the same name before storing (the likeness "
-                             "of other names left to a worker after the commit)")
     parser.add_argument("--signed-before", type=int, default=0,
                         help="approved sign-ons each burst's statement holds before the burst (default 0)")
     parser.add_argument("--client-processes", type=int, default=4,

@@ -14,15 +14,16 @@ in plain WSGI with no framework, each check done the cheapest honest way:
   script that increments and sets the expiry, one round trip);
 * the statement open: the INSERT only writes while the statement is open (a condition in the same
   statement, so no round trip of its own);
-* the duplicate check: the app's candidate query (its own, compiled to SQL once at start), compared with
-  the app's own functions (``statements.signons.duplicates``); an exact same name is not stored
-  twice (the answer is the same, as in the app);
+* the duplicate check the app makes as it stores a sign-on: no active sign-on of the statement holding the
+  same name key (a condition in the same INSERT; when it writes nothing, one query tells a held name from
+  a closed statement); an exact same name is not stored twice (the answer is the same, as in the app).
+  The app compares a sign-on with look-alikes when its contact confirms it, a request neither app serves;
 * the stored keys as the app stores them (name key, acronym, ICU sort keys, email keys) and the
   code's HMAC; the sign-on and its outbox row in one statement on PostgreSQL, two on SQLite; COMMIT;
 * the mark in Redis that asks a worker to deliver mail (SET NX), and the session cookie written
   again with the address the signer gave, for the check-your-email page.
 
-It reads the app's own modules only for pure functions, constants and that query's text (no Flask at
+It reads the app's own modules only for pure functions and constants (no Flask at
 request time, no ORM). The statement's id and final revision come from the environment, as the minimal
 app's do.
 """
@@ -31,7 +32,6 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import secrets
 import time
 from datetime import datetime, timedelta, timezone
@@ -40,7 +40,6 @@ from urllib.parse import parse_qs, quote, urlsplit
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from redis import Redis
-from sqlalchemy.dialects import postgresql, sqlite
 
 from benchmarks.harness import ServerTiming
 from benchmarks.minimal_signon_app import PARTS, REVISION_ID, STATEMENT_ID, database, now_for, sign_on_app
@@ -69,13 +68,9 @@ STARTED = URLSafeTimedSerializer(SECRET, salt="signon-form-started")
 LIMIT_SCRIPT = REDIS.register_script(
     "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end return n")
 
-#: with CHECKED_SIGNON_SAME_NAME_ONLY=1, only the check that changes the answer runs before the INSERT (the same
-#: name); the likeness of other names is left to a worker after the commit, and not counted here
-SAME_NAME_ONLY = os.environ.get("CHECKED_SIGNON_SAME_NAME_ONLY") == "1"
-SAME_NAME = (  # (the columns of the app's query, in its order)
-    "SELECT id, organization_name, name_key, email_key, email_domain, acronym, status, visibility FROM signon "
-    "WHERE statement_id = :statement_id AND (status IN ('confirmed', 'approved') OR (status = 'pending' AND "
-    "confirm_sent_at >= :cutoff)) AND name_key = :name_key ORDER BY (status = 'pending'), id LIMIT 1")
+#: an active sign-on of the statement holding the name (as `services.active_condition` says active)
+HELD = ("FROM signon WHERE statement_id = {p} AND name_key = {p} AND (status IN ('confirmed', 'approved') "
+        "OR (status = 'pending' AND confirm_sent_at >= {p}))")
 SIGNON_COLUMNS = ("statement_id", "revision_id", "organization_name", "name_key", "first_word", "sort_key",
                   "acronym", "country", "country_sort", "org_type", "website", "contact_name", "contact_email",
                   "email_key", "email_domain", "message", "authorized", "consent_to_contact", "visibility",
@@ -87,32 +82,23 @@ MAIL_COLUMNS = ("created_at", "to_address", "subject", "body_text", "status", "a
                 "writer", "writer_args")
 
 
-def _candidates_query(kind: str) -> tuple[str, dict]:
-    """The app's own duplicate query (`services.duplicate_candidates`), as SQL text for this database's driver,
-    with the values it fixes itself (the statuses, the limit); compiled once, at start."""
-    if SAME_NAME_ONLY:
-        return (SAME_NAME if kind == "sqlite" else re.sub(r":(\w+)", r"%(\1)s", SAME_NAME)), {}
-    dialect = sqlite.pysqlite.dialect(paramstyle="named") if kind == "sqlite" else postgresql.psycopg.dialect()
-    given = dict.fromkeys([*services.duplicate_lookup(0, 0, "", "", "", None, ""), "cutoff"])
-    expanded = services.duplicate_candidates(kind).params(given).compile(dialect=dialect).construct_expanded_state()
-    return expanded.statement, {name: value for name, value in expanded.parameters.items() if name not in given}
-
 
 def _statements(kind: str) -> tuple[str, ...]:
     """The INSERTs: on SQLite the sign-on's (while the statement is open) and the mail's; on PostgreSQL both in
     one statement."""
     p = "?" if kind == "sqlite" else "%s"
+    condition = f"{OPEN.replace('{p}', p)} AND NOT EXISTS (SELECT 1 {HELD.replace('{p}', p)})"
     if kind == "sqlite":
         values = ", ".join([p] * len(SIGNON_COLUMNS))
         signon = (f"INSERT INTO signon ({', '.join(SIGNON_COLUMNS)}) SELECT {values} "
-                  f"WHERE {OPEN.replace('{p}', p)}")
+                  f"WHERE {condition}")
         mail = f"INSERT INTO outbox_message ({', '.join(MAIL_COLUMNS)}) VALUES ({', '.join([p] * len(MAIL_COLUMNS))})"
         return signon, mail
     types = _column_types()
     values = ", ".join(f"{p}::{types[column]}" for column in SIGNON_COLUMNS)
     mail_values = ", ".join(f"{p}::{types['outbox_message.' + column]}" for column in MAIL_COLUMNS)
     both = (f"WITH new_row AS (INSERT INTO signon ({', '.join(SIGNON_COLUMNS)}) SELECT {values} "
-            f"WHERE {OPEN.replace('{p}', p)} RETURNING id), "
+            f"WHERE {condition} RETURNING id), "
             f"mail AS (INSERT INTO outbox_message ({', '.join(MAIL_COLUMNS)}) SELECT {mail_values} FROM new_row) "
             "SELECT id FROM new_row")
     return both, ""
@@ -128,8 +114,8 @@ def _column_types() -> dict[str, str]:
             ("varchar" if kind == "character varying" else kind) for table, column, kind in rows}
 
 
-CANDIDATES_SQL, CANDIDATES_FIXED = _candidates_query(database.kind)
 SIGNON_SQL, MAIL_SQL = _statements(database.kind)
+HELD_SQL = "SELECT 1 " + HELD.replace("{p}", "?" if database.kind == "sqlite" else "%s")
 
 
 # --- the two requests --------------------------------------------------------------------------------
@@ -223,7 +209,7 @@ def sign(environ) -> tuple[str, list, bytes]:
 
 
 def store(fields: dict) -> bool | None:
-    """Check for duplicates and store the sign-on with its mail, in one transaction; None when closed."""
+    """Store the sign-on with its mail, in one transaction, unless its name is held; None when closed."""
     name, email = " ".join(fields["organization_name"].split()), fields["contact_email"]
     key = duplicates.name_key(name)[:200] or duplicates.fold(name)[:200] or name.casefold()[:200]
     first_word, acronym = (key.split() or [""])[0][:60], duplicates.acronym(name)[:30]
@@ -231,33 +217,19 @@ def store(fields: dict) -> bool | None:
     moment = now_for(database.kind)
     cutoff = datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(days=services.CONFIRM_DAYS)
     cutoff = cutoff if database.kind == "postgresql" else cutoff.isoformat(sep=" ")
+    nonce, code = secrets.token_hex(8), f"{secrets.randbelow(1_000_000):06d}"
+    code_hash = hmac.new(SECRET.encode(), f"{nonce}:{code}".encode(), hashlib.sha256).hexdigest()
+    signon = (STATEMENT_ID, REVISION_ID, name, key, first_word, stored_sort_key(name, 200), acronym,
+              fields["country"], stored_sort_key(country_name(fields["country"]), 80), fields["org_type"],
+              fields.get("website") or None, " ".join(fields["contact_name"].split()), email, email_key,
+              email_domain, fields.get("message", ""), True, fields.get("consent_to_contact") == "y",
+              fields["visibility"], "en", "pending", "form", code_hash, nonce, moment, 0, secrets.token_hex(8),
+              "", moment, None, None, STATEMENT_ID, moment, STATEMENT_ID, key, cutoff)
+    mail = (moment, email, "", "", "pending", 0, moment, "signon_confirm",
+            json.dumps({"confirm_nonce": nonce, "code": code}))
     connection = database.connection()
     try:
         cursor = connection.cursor()
-        cursor.execute(CANDIDATES_SQL, {
-            **CANDIDATES_FIXED, **services.duplicate_lookup(STATEMENT_ID, 0, key, email_key, first_word, email_domain,
-                                                            acronym), "cutoff": cutoff})
-        mine, found, found_id = duplicates.Keys(key, email_key, email_domain, acronym), None, None
-        for other_id, _name, other_key, *other_keys, _status, _visibility in cursor:
-            if other_key == key:
-                found = "the same name"
-                break
-            found, found_id = duplicates.likely_same_keys(mine, duplicates.Keys(other_key, *other_keys)), other_id
-            if found:
-                break
-        if found == "the same name":
-            connection.rollback()
-            return True  # an exact repeat: not stored twice (the app mails the address given instead)
-        nonce, code = secrets.token_hex(8), f"{secrets.randbelow(1_000_000):06d}"
-        code_hash = hmac.new(SECRET.encode(), f"{nonce}:{code}".encode(), hashlib.sha256).hexdigest()
-        signon = (STATEMENT_ID, REVISION_ID, name, key, first_word, stored_sort_key(name, 200), acronym,
-                  fields["country"], stored_sort_key(country_name(fields["country"]), 80), fields["org_type"],
-                  fields.get("website") or None, " ".join(fields["contact_name"].split()), email, email_key,
-                  email_domain, fields.get("message", ""), True, fields.get("consent_to_contact") == "y",
-                  fields["visibility"], "en", "pending", "form", code_hash, nonce, moment, 0, secrets.token_hex(8),
-                  "", moment, found_id if found else None, found, STATEMENT_ID, moment)
-        mail = (moment, email, "", "", "pending", 0, moment, "signon_confirm",
-                json.dumps({"confirm_nonce": nonce, "code": code}))
         if database.kind == "postgresql":
             cursor.execute(SIGNON_SQL, signon + mail)
             written = cursor.fetchone() is not None
@@ -266,8 +238,9 @@ def store(fields: dict) -> bool | None:
             written = cursor.rowcount == 1
             if written:
                 cursor.execute(MAIL_SQL, mail)
+        held = not written and cursor.execute(HELD_SQL, (STATEMENT_ID, key, cutoff)).fetchone() is not None
         connection.commit()
-        return True if written else None
+        return True if written or held else None  # an exact repeat: not stored twice (the app mails instead)
     except BaseException:
         connection.rollback()
         raise

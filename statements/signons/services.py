@@ -374,21 +374,23 @@ def duplicate_lookup(statement_id: int, signon_id: int, name_key: str, email_key
             "compact": compact if 2 <= len(compact) <= 30 else None}
 
 
-def find_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
-    """Look, in one query, among this statement's active sign-ons for the same organization: first one
-    with the same name key, else one that looks alike."""
+def find_duplicate(statement: Statement, signon: SignOn, earlier_only: bool = False) -> Duplicate | None:
+    """Look, in one query, among this statement's active sign-ons (`earlier_only`: those stored before this
+    one) for the same organization: first one with the same name key, else one that looks alike."""
     connection = db.session.connection()  # (a Core query: the ORM's execution adds nothing to it)
     candidates = connection.execute(duplicate_candidates(connection.dialect.name), {
         **duplicate_lookup(statement.id, signon.id or 0, signon.name_key, signon.email_key, signon.first_word,
                            signon.email_domain, signon.acronym),
         "cutoff": confirmation_cutoff()})
     with candidates:  # often left before the last row
-        return _first_duplicate(statement, signon, candidates)
+        return _first_duplicate(statement, signon, candidates, signon.id if earlier_only else None)
 
 
-def _first_duplicate(statement: Statement, signon: SignOn, candidates) -> Duplicate | None:
+def _first_duplicate(statement: Statement, signon: SignOn, candidates, before_id: int | None) -> Duplicate | None:
     mine = duplicates.Keys(signon.name_key, signon.email_key, signon.email_domain, signon.acronym)
     for other_id, other_name, *keys, status, visibility in candidates:
+        if before_id is not None and other_id > before_id:
+            continue
         other = duplicates.Keys(*keys)
         if other.name_key == mine.name_key:
             named = (status == SignOnStatus.APPROVED.value and visibility == Visibility.NAMED.value
@@ -401,9 +403,9 @@ def _first_duplicate(statement: Statement, signon: SignOn, candidates) -> Duplic
     return None
 
 
-def flag_if_duplicate(statement: Statement, signon: SignOn) -> Duplicate | None:
+def flag_if_duplicate(statement: Statement, signon: SignOn, earlier_only: bool = False) -> Duplicate | None:
     """Mark a sign-on as a possible duplicate for staff when it repeats or looks like an earlier one."""
-    found = find_duplicate(statement, signon)
+    found = find_duplicate(statement, signon, earlier_only)
     if found is not None:
         signon.possible_duplicate_of_id, signon.duplicate_reason = found.id, found.reason
     return found
@@ -423,11 +425,18 @@ class OpenStatement:
         return cls(statement.id, statement.final_revision_id)
 
 
-#: the condition under which the INSERT of a sign-on from the form writes anything
+#: the statement open for sign-on, at the final revision known, before its deadline
 _OPEN_AT_REVISION = exists().where(
     Statement.id == bindparam("open_id"), Statement.state == State.SIGNON_OPEN.value,
     Statement.final_revision_id == bindparam("open_revision_id"),
     or_(Statement.signon_deadline.is_(None), Statement.signon_deadline > bindparam("open_now")))
+
+#: the condition under which the INSERT of a new sign-on from the form writes anything: the statement open at
+#: the revision known, and no active sign-on of the statement holding the same name (that one is answered
+#: by `sign` after the INSERT wrote nothing)
+_OPEN_AND_NAME_FREE = and_(_OPEN_AT_REVISION, ~exists().where(
+    SignOn.statement_id == bindparam("open_id"), SignOn.name_key == bindparam("free_name_key"),
+    active_condition()))
 
 
 class NotOpenAtRevision(SignOnClosed):
@@ -477,15 +486,20 @@ def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEF
                     withdraw_nonce=secrets.token_hex(8), confirm_sent_at=utcnow(), code_attempts=0,
                     language=language, partner_link_id=partner_link.id if partner_link else None)
     _fill(signon, fields)
+    code = _new_code(signon)
+    if _store_with_confirmation(signon, code, statement, _OPEN_AND_NAME_FREE, {
+            "free_name_key": signon.name_key, "cutoff": confirmation_cutoff()}):
+        return signon, code  # (compared with look-alikes when confirmed: `confirm`)
+    # nothing written: the name is held by an active sign-on, or the statement is no longer open at that revision
     found = flag_if_duplicate(statement, signon)
-    if found is not None and found.exact and found.same_address and found.unconfirmed:
-        # the form sent twice, or corrected
+    if found is None or not found.exact:
+        raise _not_open()  # (or the holder left meanwhile: the form is sent again, by `signons.views`)
+    if found.same_address and found.unconfirmed:  # the form sent twice, or corrected
         return _send_again_with_new_answers(_still_open(statement), found.id, fields, language,
                                             signon.partner_link_id)
-    if found is not None and found.exact and (found.publicly_named or found.same_address) and not found.unconfirmed:
+    if (found.publicly_named or found.same_address) and not found.unconfirmed:
         return _refuse_by_email(_still_open(statement), signon, found)
-    code = _new_code(signon)
-    if not _store_with_confirmation(signon, code, statement):
+    if not _store_with_confirmation(signon, code, statement):  # kept apart, flagged: the first to confirm wins
         raise _not_open()
     return signon, code
 
@@ -550,14 +564,16 @@ def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
                                    code=code)
 
 
-def _store_with_confirmation(signon: SignOn, code: str, statement: OpenStatement) -> bool:
+def _store_with_confirmation(signon: SignOn, code: str, statement: OpenStatement, condition=_OPEN_AT_REVISION,
+                             values: dict | None = None) -> bool:
     """Store a new sign-on with its confirmation mail (written at delivery, with the links and code of this
-    moment), in one round trip where the database allows, while the statement is open at its known revision;
-    the sign-on then belongs to the session, as stored. Say whether it was stored."""
+    moment), in one round trip where the database allows, while the statement is open at its known revision
+    (and `condition`, with its `values`, holds); the sign-on then belongs to the session, as stored. Say
+    whether it was stored."""
     row = with_defaults(SignOn.__table__, signon.__dict__)
     signon.id = insert_with_mail_written_at_delivery(
-        SignOn.__table__, row, signon.contact_email, "signon_confirm", "signon", only_if=_OPEN_AT_REVISION,
-        only_if_values=_open_at_revision_values(statement),
+        SignOn.__table__, row, signon.contact_email, "signon_confirm", "signon", only_if=condition,
+        only_if_values={**_open_at_revision_values(statement), **(values or {})},
         confirm_nonce=signon.confirm_nonce, withdraw_nonce=signon.withdraw_nonce, code=code)
     if signon.id is None:
         return False
@@ -655,6 +671,10 @@ def confirm(signon: SignOn) -> str:
         signon.status = SignOnStatus.CONFIRMED.value
     else:
         signon.status, signon.approved_at = SignOnStatus.APPROVED.value, utcnow()
+    if signon.possible_duplicate_of_id is None:
+        # a sign-on from the form is compared with look-alikes here, once its contact stands by it and before
+        # staff decide on it (storing it looked only for the same name)
+        flag_if_duplicate(statement, signon, earlier_only=True)
     if signon.status == SignOnStatus.CONFIRMED.value:
         notifications.notify(SIGNONS_WAITING, statement, count=waiting_count(statement))
     if signon.revision_id != statement.final_revision_id:

@@ -12,8 +12,8 @@ from statements.extensions import db
 from statements.signons import duplicates, services
 from statements.signons.duplicates import Signature, acronym, email_domain, email_key, fold, likely_same, name_key
 from statements.signons.models import SignOn
-from tests.signons.pages import field_error, plain, selected, sign, signon_named, signons, statement_by_slug, \
-    text_of, typed
+from tests.signons.pages import confirmation, field_error, plain, selected, sign, signon_named, signons, \
+    statement_by_slug, text_of, typed
 
 ORG = "Asociación de Trabajadoras del Hogar"
 
@@ -189,12 +189,16 @@ def test_a_rejected_sign_on_does_not_block_signing_again(app, client, world):
     ({"organization_name": "Kenya Domestic Workers Union", "contact_email": "a@kdwu.example.net"},
      {"organization_name": "Kenya Domestic Worker Union", "contact_email": "b@gmail.com"}, "very similar names"),
 ])
-def test_likely_duplicates_are_stored_flagged_and_shown_side_by_side_to_staff(app, client, make_client, world,
-                                                                             first, second, reason):
+def test_likely_duplicates_are_stored_flagged_when_confirmed_and_shown_side_by_side_to_staff(
+        app, client, make_client, world, mailbox, first, second, reason):
     assert sign(client, world.signon_slug, **first).status_code == 302
     assert sign(client, world.signon_slug, **second).status_code == 302  # not refused: a person decides
     with app.app_context():
+        assert [s.possible_duplicate_of_id for s in signons()] == [None, None]  # compared once confirmed
+    client.submit(mailbox.link_in(confirmation(mailbox, second["contact_email"]), "/confirm/"))
+    with app.app_context():
         earlier, later = signons()
+        assert (earlier.status, later.status) == ("pending", "confirmed")
         assert earlier.possible_duplicate_of_id is None
         assert later.possible_duplicate_of_id == earlier.id and later.duplicate_reason == reason
         statement_id = statement_by_slug(world.signon_slug).id
@@ -212,14 +216,29 @@ def test_likely_duplicates_are_stored_flagged_and_shown_side_by_side_to_staff(ap
         assert signed["contact_email"] in side
 
 
-def test_organizations_sharing_a_public_mail_provider_are_not_flagged(app, client, world):
+def test_organizations_sharing_a_public_mail_provider_are_not_flagged(app, client, world, mailbox):
     sign(client, world.signon_slug, organization_name="Red de Mujeres", contact_email="ana@gmail.com")
     sign(client, world.signon_slug, organization_name="Casa del Migrante", contact_email="luz@gmail.com")
+    for email in ("ana@gmail.com", "luz@gmail.com"):
+        client.submit(mailbox.link_in(confirmation(mailbox, email), "/confirm/"))
     with app.app_context():
-        assert [s.possible_duplicate_of_id for s in signons()] == [None, None]
+        assert [(s.status, s.possible_duplicate_of_id) for s in signons()] == [("confirmed", None)] * 2
 
 
-def test_a_similar_name_on_another_statement_is_not_a_duplicate(app, client, world):
+def test_a_look_alike_is_flagged_against_the_earlier_sign_on_whichever_confirms_first(app, client, world, mailbox):
+    sign(client, world.signon_slug, organization_name="Migrant Workers Union", contact_email="info@mwu.example.org")
+    sign(client, world.signon_slug, organization_name="MWU", contact_email="secretaria@gmail.com")
+    for email in ("secretaria@gmail.com", "info@mwu.example.org"):  # the later one confirms first
+        client.submit(mailbox.link_in(confirmation(mailbox, email), "/confirm/"))
+    with app.app_context():
+        earlier, later = signons()
+        assert (earlier.status, later.status) == ("confirmed", "confirmed")
+        assert earlier.possible_duplicate_of_id is None  # never pointed at a later one: one pair, shown once
+        assert (later.possible_duplicate_of_id, later.duplicate_reason) == (
+            earlier.id, "one name is the acronym of the other")
+
+
+def test_a_similar_name_on_another_statement_is_not_a_duplicate(app, client, world, mailbox):
     sign(client, world.signon_slug)
     with app.app_context():
         from statements.accounts.models import User
@@ -230,8 +249,11 @@ def test_a_similar_name_on_another_statement_is_not_a_duplicate(app, client, wor
         db.session.commit()
         slug = other.slug
     assert sign(client, slug).status_code == 302
+    mailbox.deliver()
+    for message in mailbox.to("maria.lopez@trabajadoras.org.gt"):  # one confirmation for each statement
+        client.submit(mailbox.link_in(message, "/confirm/"))
     with app.app_context():
-        assert [s.possible_duplicate_of_id for s in signons()] == [None, None]
+        assert [(s.status, s.possible_duplicate_of_id) for s in signons()] == [("confirmed", None)] * 2
 
 
 # --- on a statement with many signatories ------------------------------------------------------------
@@ -263,12 +285,16 @@ def add_signatories(statement, count: int) -> None:
 
 def duplicate_query_plan(statement_id: int) -> str:
     """The database's plan for the duplicate check of a new sign-on, every lookup given a value."""
-    connection = db.session.connection()
     # the first word of one in six of `add_signatories`' names: many rows to find, as a common word brings
     values = {**services.duplicate_lookup(statement_id, 0, "red de migrantes", "info@rdm.example.org", "red",
                                           "rdm.example.org", "rdm"), "cutoff": services.confirmation_cutoff()}
-    compiled = services.duplicate_candidates(connection.dialect.name).compile(dialect=connection.dialect)
-    expanded = compiled.construct_expanded_state(values)
+    return query_plan(services.duplicate_candidates(db.session.connection().dialect.name), values)
+
+
+def query_plan(query, values: dict) -> str:
+    """The database's plan for a query with these values."""
+    connection = db.session.connection()
+    expanded = query.compile(dialect=connection.dialect).construct_expanded_state(values)
     if connection.dialect.name == "postgresql":
         return "\n".join(row[0] for row in connection.exec_driver_sql("EXPLAIN " + expanded.statement,
                                                                       expanded.parameters))
@@ -296,6 +322,25 @@ def test_a_new_sign_on_is_compared_through_indexes_never_by_reading_every_sign_o
                              plan), (column, plan)
 
 
+def test_storing_a_new_sign_on_looks_for_its_name_through_an_index(app, world):
+    """The INSERT of a sign-on from the form writes only while no active sign-on holds its name: that look, made
+    for every sign-on, must not read all of a statement's signatories either."""
+    with app.app_context():
+        statement = statement_by_slug(world.signon_slug)
+        add_signatories(statement, 3000)
+        db.session.commit()
+        plan = query_plan(select(services._OPEN_AND_NAME_FREE), {
+            "open_id": statement.id, "open_revision_id": statement.final_revision_id, "open_now": utcnow(),
+            "free_name_key": "red number 6 of the coast", "cutoff": services.confirmation_cutoff()})
+        db.session.rollback()
+    if "Index Cond" in plan:  # PostgreSQL
+        assert "Seq Scan on signon" not in plan, plan
+        assert re.search(r"Index Cond: \(\(statement_id = \d+\) AND \(\(name_key\)::text = ", plan), plan
+    else:
+        assert "SCAN signon" not in plan, plan
+        assert re.search(r"SEARCH signon USING (COVERING )?INDEX \w+ \(statement_id=\? AND name_key=\?\)", plan), plan
+
+
 # --- at the same moment ---------------------------------------------------------------------------
 
 def confirm_all(app):
@@ -313,16 +358,18 @@ def confirm_all(app):
 
 def test_the_same_organization_sent_twice_at_the_same_moment_is_approved_once(app, make_client, world,
                                                                             monkeypatch):
-    # both requests look for an earlier signature before either has stored its own
-    both_looked = threading.Barrier(2, timeout=10)
-    original = services.find_duplicate
+    # both requests store their sign-on at the same moment, each finding no other holding the name
+    both_ready = threading.Barrier(2, timeout=10)
+    original = services._store_with_confirmation
+    waited = threading.local()
 
-    def look_then_wait(statement, signon):
-        found = original(statement, signon)
-        both_looked.wait()
-        return found
+    def wait_then_store(*args, **kwargs):
+        if not getattr(waited, "once", False):  # (a request may store twice: after finding the name held)
+            waited.once = True
+            both_ready.wait()
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, "find_duplicate", look_then_wait)
+    monkeypatch.setattr(services, "_store_with_confirmation", wait_then_store)
     clients = [make_client() for _ in range(2)]
     tokens = [c.csrf_token() for c in clients]
     responses = []
@@ -341,7 +388,7 @@ def test_the_same_organization_sent_twice_at_the_same_moment_is_approved_once(ap
         thread.join(30)
 
     assert [r.status_code for r in responses] == [302, 302]
-    monkeypatch.setattr(services, "find_duplicate", original)
+    monkeypatch.setattr(services, "_store_with_confirmation", original)
     with app.app_context():
         statement_by_slug(world.signon_slug).signon_requires_approval = False
         db.session.commit()

@@ -275,13 +275,14 @@ def test_a_sign_on_made_in_english_gets_english_mail(app, client, world, mailbox
 
 # --- staff pages in the staff member's language ----------------------------------------------------
 
-def test_staff_moderate_and_add_sign_ons_in_their_own_language(app, client, world, staff, statement_id):
-    from tests.signons.pages import plain, sign
+def test_staff_moderate_and_add_sign_ons_in_their_own_language(app, client, world, staff, statement_id, mailbox):
+    from tests.signons.pages import confirmation, plain, sign
 
     choose(staff, "es")  # kept on the staff member's account
     sign(client, world.signon_slug, organization_name="Red de Mujeres", contact_email="ana@redmujeres.example.net")
     sign(client, world.signon_slug, organization_name="Red de Mujeres Migrantes",
          contact_email="luz@redmujeres.example.net")
+    client.submit(mailbox.link_in(confirmation(mailbox, "luz@redmujeres.example.net"), "/confirm/"))
     words = plain(text_of(staff.get(f"/statements/{statement_id}/signons?status=all")))
     assert "Adhesiones" in words and "Cualquier estado" in words and "Solo posibles duplicados" in words
     assert "Posible duplicado (el mismo dominio de correo (redmujeres.example.net)):" in words
