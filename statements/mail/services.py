@@ -134,9 +134,13 @@ def _row_and_mail_statement(table, row_columns: tuple, mail_columns: tuple, id_a
     return select(new_row.c.id).add_cte(mail)
 
 
+#: why a message written at delivery was not sent: its writer found it no longer true (see `written`)
+SET_ASIDE = "Set aside: what it was about was deleted or changed before it was sent."
+
+
 def written(message: OutboxMessage) -> tuple[str, str] | None:
     """The subject and body of a message, written now by its writer if it has one; None when what it was
-    about is gone (a sign-on deleted before its confirmation was sent)."""
+    about is gone or no longer so (a sign-on deleted before its confirmation was sent, an approval undone)."""
     if not message.writer:
         return message.subject, message.body_text or ""
     write = _WRITERS[message.writer]
@@ -162,7 +166,7 @@ def _write_if_unwritten(message_id: int) -> bool:
         words = written(message)
         if words is None:
             message.status, message.claimed_by, message.claimed_until = "discarded", None, None
-            message.last_error = "Set aside: what it was about was deleted before it was sent."
+            message.last_error = SET_ASIDE
         else:
             message.subject, message.body_text = words
         message.writer = message.writer_args = None

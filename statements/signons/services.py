@@ -605,6 +605,34 @@ def _write_confirmation(queued: dict) -> tuple[str, str] | None:
     return subject, body
 
 
+@writes_mail("signon_approved")
+def _write_approval(queued: dict) -> tuple[str, str] | None:
+    """The mail telling a signatory its signature is listed, in the language it signed in; None when that is no
+    longer so, or is so from a later approval (with a mail of its own): undone, rejected, withdrawn, deleted."""
+    signon = db.session.get(SignOn, queued["signon"])
+    if signon is None or signon.status != SignOnStatus.APPROVED.value or not _same_moment(
+            signon.approved_at, datetime.fromisoformat(queued["approved_at"])):
+        return None
+    statement = db.session.get(Statement, signon.statement_id)
+    shown = shown_to(statement, signon)
+    with force_locale(signon.language):
+        subject = _("Your signature is on “%(title)s”", title=shown.title)[:300]
+        body = render_template("mail/signon_approved.txt", signon=signon, statement=shown,
+                               link=external_url("signons.public", slug=shown.slug),
+                               withdraw_link=external_url("signons.withdraw", slug=statement.slug,
+                                                          token=withdraw_token(signon)))
+    return subject, body
+
+
+def _same_moment(stored: datetime | None, given: datetime) -> bool:
+    """Whether a stored time is the one given (to the millisecond: a database may keep less than Python)."""
+    if stored is None:
+        return False
+    if (stored.tzinfo is None) != (given.tzinfo is None):
+        stored, given = stored.replace(tzinfo=None), given.replace(tzinfo=None)
+    return abs(stored - given) < timedelta(milliseconds=1)
+
+
 def resend_confirmation(statement: Statement, email: str) -> bool:
     """Send a fresh link (and code) to a sign-on still waiting for confirmation, or to a signatory
     asked to confirm a changed text, whose link may have expired; older links stop working.
@@ -781,13 +809,9 @@ def _apply_decision(actor: User, signon: SignOn, target: SignOnStatus, note: str
         signon.moderation_note = note.strip()[:1000]
     if approve:
         signon.approved_at = utcnow()
-        shown = shown_to(signon.statement, signon)
-        with force_locale(signon.language):
-            queue_mail(signon.contact_email, _("Your signature is on “%(title)s”", title=shown.title)[:300],
-                       "signon_approved", signon=signon, statement=shown,
-                       link=external_url("signons.public", slug=shown.slug),
-                       withdraw_link=external_url("signons.withdraw", slug=signon.statement.slug,
-                                                  token=withdraw_token(signon)))
+        # written as it goes out: an approval undone (or the sign-on withdrawn) before then sends nothing
+        queue_mail_written_at_delivery(signon.contact_email, "signon_approved", signon=signon.id,
+                                       approved_at=signon.approved_at.isoformat())
     record(actor, f"signon.{target.value}", signon,
            f"{'Approved' if approve else 'Rejected'} the sign-on of {signon.organization_name}",
            group_id=signon.statement.group_id, note=note[:200], batch=batch, **before)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from statements.audit.models import AuditEvent
 from statements.extensions import db
+from statements.mail.models import OutboxMessage
 from statements.signons.models import SignOn
 from tests.signons.pages import add_signon, flashes, plain, signon_named, statement_by_slug, text_of
 
@@ -149,6 +150,22 @@ def test_undo_puts_back_the_last_decision_once(app, staff, statement_id, world, 
             "undone, once.") in flashed(staff, again)
     with app.app_context():
         assert statuses()["confirmed"] == 120
+
+
+def test_an_approval_undone_before_its_email_went_out_tells_nobody(app, staff, statement_id, waiting, mailbox):
+    decide_matching(staff, statement_id, "approve", country="KE")
+    staff.submit(f"/statements/{statement_id}/signons/undo")
+    with app.app_context():
+        again = signon_named("Waiting Collective 005")
+        again_id, again_email = again.id, again.contact_email
+    staff.submit(f"/statements/{statement_id}/signons/decide", {"signon": str(again_id), "action": "approve"})
+    mailbox.deliver()
+    approvals = [message for message in mailbox.messages if "Your signature is on" in message["Subject"]]
+    assert [message["To"] for message in approvals] == [again_email]  # once, for the approval that stands
+    assert "Waiting Collective 005 is now on the list of signatories" in mailbox.body(approvals[0])
+    with app.app_context():
+        assert dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+                    .all()) == {"sent": 1, "discarded": 20}  # the first approval's twenty, 005's among them
 
 
 def test_undo_leaves_a_row_someone_else_changed_since_and_says_who(app, staff, coordinator, statement_id, waiting):
