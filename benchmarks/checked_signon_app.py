@@ -14,10 +14,10 @@ in plain WSGI with no framework, each check done the cheapest honest way:
   script that increments and sets the expiry, one round trip);
 * the statement open: the INSERT only writes while the statement is open (a condition in the same
   statement, so no round trip of its own);
-* the duplicate check the app makes as it stores a sign-on: no active sign-on of the statement holding the
-  same name key (a condition in the same INSERT; when it writes nothing, one query tells a held name from
-  a closed statement); an exact same name is not stored twice (the answer is the same, as in the app).
-  The app compares a sign-on with look-alikes when its contact confirms it, a request neither app serves;
+* the duplicate check the app makes before it stores a sign-on: an active sign-on of the statement holding
+  the same name key (one indexed query, as the app's own); an exact same name is not stored twice (the
+  answer is the same, as in the app). The app compares a sign-on with look-alikes when its contact
+  confirms it, a request neither app serves;
 * the stored keys as the app stores them (name key, acronym, ICU sort keys, email keys) and the
   code's HMAC; the sign-on and its outbox row in one statement on PostgreSQL, two on SQLite; COMMIT;
 * the mark in Redis that asks a worker to deliver mail (SET NX), and the session cookie written
@@ -87,7 +87,7 @@ def _statements(kind: str) -> tuple[str, ...]:
     """The INSERTs: on SQLite the sign-on's (while the statement is open) and the mail's; on PostgreSQL both in
     one statement."""
     p = "?" if kind == "sqlite" else "%s"
-    condition = f"{OPEN.replace('{p}', p)} AND NOT EXISTS (SELECT 1 {HELD.replace('{p}', p)})"
+    condition = OPEN.replace('{p}', p)
     if kind == "sqlite":
         values = ", ".join([p] * len(SIGNON_COLUMNS))
         signon = (f"INSERT INTO signon ({', '.join(SIGNON_COLUMNS)}) SELECT {values} "
@@ -115,7 +115,7 @@ def _column_types() -> dict[str, str]:
 
 
 SIGNON_SQL, MAIL_SQL = _statements(database.kind)
-HELD_SQL = "SELECT 1 " + HELD.replace("{p}", "?" if database.kind == "sqlite" else "%s")
+HELD_SQL = "SELECT 1 " + HELD.replace("{p}", "?" if database.kind == "sqlite" else "%s") + " LIMIT 1"
 
 
 # --- the two requests --------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ def sign(environ) -> tuple[str, list, bytes]:
 
 
 def store(fields: dict) -> bool | None:
-    """Store the sign-on with its mail, in one transaction, unless its name is held; None when closed."""
+    """Look for the same name, then store the sign-on with its mail, in one transaction; None when closed."""
     name, email = " ".join(fields["organization_name"].split()), fields["contact_email"]
     key = duplicates.name_key(name)[:200] or duplicates.fold(name)[:200] or name.casefold()[:200]
     first_word, acronym = (key.split() or [""])[0][:60], duplicates.acronym(name)[:30]
@@ -224,12 +224,15 @@ def store(fields: dict) -> bool | None:
               fields.get("website") or None, " ".join(fields["contact_name"].split()), email, email_key,
               email_domain, fields.get("message", ""), True, fields.get("consent_to_contact") == "y",
               fields["visibility"], "en", "pending", "form", code_hash, nonce, moment, 0, secrets.token_hex(8),
-              "", moment, None, None, STATEMENT_ID, moment, STATEMENT_ID, key, cutoff)
+              "", moment, None, None, STATEMENT_ID, moment)
     mail = (moment, email, "", "", "pending", 0, moment, "signon_confirm",
             json.dumps({"confirm_nonce": nonce, "code": code}))
     connection = database.connection()
     try:
         cursor = connection.cursor()
+        if cursor.execute(HELD_SQL, (STATEMENT_ID, key, cutoff)).fetchone() is not None:
+            connection.rollback()
+            return True  # an exact repeat: not stored twice (the app mails the address given instead)
         if database.kind == "postgresql":
             cursor.execute(SIGNON_SQL, signon + mail)
             written = cursor.fetchone() is not None
@@ -238,9 +241,8 @@ def store(fields: dict) -> bool | None:
             written = cursor.rowcount == 1
             if written:
                 cursor.execute(MAIL_SQL, mail)
-        held = not written and cursor.execute(HELD_SQL, (STATEMENT_ID, key, cutoff)).fetchone() is not None
         connection.commit()
-        return True if written or held else None  # an exact repeat: not stored twice (the app mails instead)
+        return True if written else None
     except BaseException:
         connection.rollback()
         raise

@@ -386,6 +386,32 @@ def find_duplicate(statement: Statement, signon: SignOn, earlier_only: bool = Fa
         return _first_duplicate(statement, signon, candidates, signon.id if earlier_only else None)
 
 
+#: an active sign-on of a statement holding a name, confirmed ones first (`find_same_name`)
+SAME_NAME = (select(SignOn.id, SignOn.organization_name, SignOn.email_key, SignOn.status, SignOn.visibility)
+             .where(SignOn.statement_id == bindparam("statement_id"), SignOn.name_key == bindparam("name_key"),
+                    active_condition())
+             .order_by(SignOn.status == SignOnStatus.PENDING.value, SignOn.id).limit(1))
+
+
+def find_same_name(statement: "Statement | OpenStatement", signon: SignOn) -> Duplicate | None:
+    """The active sign-on of this statement that holds the same name key as a new one, if any (one indexed
+    lookup: what a sign-on from the form must know before it is stored)."""
+    found = db.session.connection().execute(SAME_NAME, {
+        "statement_id": statement.id, "name_key": signon.name_key, "cutoff": confirmation_cutoff()}).first()
+    if found is None:
+        return None
+    other_id, other_name, email_key, status, visibility = found
+    return _same_name(statement, other_id, other_name, status, visibility, email_key == signon.email_key)
+
+
+def _same_name(statement: "Statement | OpenStatement", other_id: int, other_name: str, status: str,
+               visibility: str, same_address: bool) -> Duplicate:
+    named = (status == SignOnStatus.APPROVED.value and visibility == Visibility.NAMED.value
+             and list_is_public(_loaded(statement)))
+    return Duplicate(other_id, other_name, "the same name", exact=True, status=status, same_address=same_address,
+                     publicly_named=named)
+
+
 def _first_duplicate(statement: Statement, signon: SignOn, candidates, before_id: int | None) -> Duplicate | None:
     mine = duplicates.Keys(signon.name_key, signon.email_key, signon.email_domain, signon.acronym)
     for other_id, other_name, *keys, status, visibility in candidates:
@@ -393,10 +419,7 @@ def _first_duplicate(statement: Statement, signon: SignOn, candidates, before_id
             continue
         other = duplicates.Keys(*keys)
         if other.name_key == mine.name_key:
-            named = (status == SignOnStatus.APPROVED.value and visibility == Visibility.NAMED.value
-                     and list_is_public(_loaded(statement)))
-            return Duplicate(other_id, other_name, "the same name", exact=True, status=status,
-                             same_address=other.email_key == mine.email_key, publicly_named=named)
+            return _same_name(statement, other_id, other_name, status, visibility, other.email_key == mine.email_key)
         reason = duplicates.likely_same_keys(mine, other)
         if reason:
             return Duplicate(other_id, other_name, reason, exact=False, status=status)
@@ -431,12 +454,6 @@ _OPEN_AT_REVISION = exists().where(
     Statement.final_revision_id == bindparam("open_revision_id"),
     or_(Statement.signon_deadline.is_(None), Statement.signon_deadline > bindparam("open_now")))
 
-#: the condition under which the INSERT of a new sign-on from the form writes anything: the statement open at
-#: the revision known, and no active sign-on of the statement holding the same name (that one is answered
-#: by `sign` after the INSERT wrote nothing)
-_OPEN_AND_NAME_FREE = and_(_OPEN_AT_REVISION, ~exists().where(
-    SignOn.statement_id == bindparam("open_id"), SignOn.name_key == bindparam("free_name_key"),
-    active_condition()))
 
 
 class NotOpenAtRevision(SignOnClosed):
@@ -486,20 +503,18 @@ def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEF
                     withdraw_nonce=secrets.token_hex(8), confirm_sent_at=utcnow(), code_attempts=0,
                     language=language, partner_link_id=partner_link.id if partner_link else None)
     _fill(signon, fields)
-    code = _new_code(signon)
-    if _store_with_confirmation(signon, code, statement, _OPEN_AND_NAME_FREE, {
-            "free_name_key": signon.name_key, "cutoff": confirmation_cutoff()}):
-        return signon, code  # (compared with look-alikes when confirmed: `confirm`)
-    # nothing written: the name is held by an active sign-on, or the statement is no longer open at that revision
-    found = flag_if_duplicate(statement, signon)
-    if found is None or not found.exact:
-        raise _not_open()  # (or the holder left meanwhile: the form is sent again, by `signons.views`)
-    if found.same_address and found.unconfirmed:  # the form sent twice, or corrected
+    # only the same name is looked for here, and for every sign-on alike, so that storing one whose name is held
+    # takes as long as any other; names that look alike are compared when the contact confirms (`confirm`)
+    found = find_same_name(statement, signon)
+    if found is not None:  # (kept apart and flagged, if stored: the first to confirm wins)
+        signon.possible_duplicate_of_id, signon.duplicate_reason = found.id, found.reason
+    if found is not None and found.same_address and found.unconfirmed:  # the form sent twice, or corrected
         return _send_again_with_new_answers(_still_open(statement), found.id, fields, language,
                                             signon.partner_link_id)
-    if (found.publicly_named or found.same_address) and not found.unconfirmed:
+    if found is not None and (found.publicly_named or found.same_address) and not found.unconfirmed:
         return _refuse_by_email(_still_open(statement), signon, found)
-    if not _store_with_confirmation(signon, code, statement):  # kept apart, flagged: the first to confirm wins
+    code = _new_code(signon)
+    if not _store_with_confirmation(signon, code, statement):
         raise _not_open()
     return signon, code
 
@@ -564,16 +579,14 @@ def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
                                    code=code)
 
 
-def _store_with_confirmation(signon: SignOn, code: str, statement: OpenStatement, condition=_OPEN_AT_REVISION,
-                             values: dict | None = None) -> bool:
+def _store_with_confirmation(signon: SignOn, code: str, statement: OpenStatement) -> bool:
     """Store a new sign-on with its confirmation mail (written at delivery, with the links and code of this
-    moment), in one round trip where the database allows, while the statement is open at its known revision
-    (and `condition`, with its `values`, holds); the sign-on then belongs to the session, as stored. Say
-    whether it was stored."""
+    moment), in one round trip where the database allows, while the statement is open at its known revision;
+    the sign-on then belongs to the session, as stored. Say whether it was stored."""
     row = with_defaults(SignOn.__table__, signon.__dict__)
     signon.id = insert_with_mail_written_at_delivery(
-        SignOn.__table__, row, signon.contact_email, "signon_confirm", "signon", only_if=condition,
-        only_if_values={**_open_at_revision_values(statement), **(values or {})},
+        SignOn.__table__, row, signon.contact_email, "signon_confirm", "signon", only_if=_OPEN_AT_REVISION,
+        only_if_values=_open_at_revision_values(statement),
         confirm_nonce=signon.confirm_nonce, withdraw_nonce=signon.withdraw_nonce, code=code)
     if signon.id is None:
         return False

@@ -322,16 +322,15 @@ def test_a_new_sign_on_is_compared_through_indexes_never_by_reading_every_sign_o
                              plan), (column, plan)
 
 
-def test_storing_a_new_sign_on_looks_for_its_name_through_an_index(app, world):
-    """The INSERT of a sign-on from the form writes only while no active sign-on holds its name: that look, made
-    for every sign-on, must not read all of a statement's signatories either."""
+def test_a_sign_on_from_the_form_looks_for_its_name_through_an_index(app, world):
+    """Before it is stored, a sign-on from the form looks for an active one holding its name: that look, made for
+    every sign-on, must not read all of a statement's signatories either."""
     with app.app_context():
         statement = statement_by_slug(world.signon_slug)
         add_signatories(statement, 3000)
         db.session.commit()
-        plan = query_plan(select(services._OPEN_AND_NAME_FREE), {
-            "open_id": statement.id, "open_revision_id": statement.final_revision_id, "open_now": utcnow(),
-            "free_name_key": "red number 6 of the coast", "cutoff": services.confirmation_cutoff()})
+        plan = query_plan(services.SAME_NAME, {"statement_id": statement.id, "name_key": "red number 6 of the coast",
+                                               "cutoff": services.confirmation_cutoff()})
         db.session.rollback()
     if "Index Cond" in plan:  # PostgreSQL
         assert "Seq Scan on signon" not in plan, plan
@@ -358,18 +357,16 @@ def confirm_all(app):
 
 def test_the_same_organization_sent_twice_at_the_same_moment_is_approved_once(app, make_client, world,
                                                                             monkeypatch):
-    # both requests store their sign-on at the same moment, each finding no other holding the name
-    both_ready = threading.Barrier(2, timeout=10)
-    original = services._store_with_confirmation
-    waited = threading.local()
+    # both requests look for the same name before either has stored its own
+    both_looked = threading.Barrier(2, timeout=10)
+    original = services.find_same_name
 
-    def wait_then_store(*args, **kwargs):
-        if not getattr(waited, "once", False):  # (a request may store twice: after finding the name held)
-            waited.once = True
-            both_ready.wait()
-        return original(*args, **kwargs)
+    def look_then_wait(statement, signon):
+        found = original(statement, signon)
+        both_looked.wait()
+        return found
 
-    monkeypatch.setattr(services, "_store_with_confirmation", wait_then_store)
+    monkeypatch.setattr(services, "find_same_name", look_then_wait)
     clients = [make_client() for _ in range(2)]
     tokens = [c.csrf_token() for c in clients]
     responses = []
@@ -388,7 +385,7 @@ def test_the_same_organization_sent_twice_at_the_same_moment_is_approved_once(ap
         thread.join(30)
 
     assert [r.status_code for r in responses] == [302, 302]
-    monkeypatch.setattr(services, "_store_with_confirmation", original)
+    monkeypatch.setattr(services, "find_same_name", original)
     with app.app_context():
         statement_by_slug(world.signon_slug).signon_requires_approval = False
         db.session.commit()
