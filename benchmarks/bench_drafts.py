@@ -31,12 +31,10 @@ import platform
 import random
 import re
 import secrets
-import shutil
 import signal
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -44,7 +42,7 @@ from urllib.parse import urlencode
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_pages import APP_VARIABLES, PostgresSchema  # noqa: E402
+from benchmarks.bench_pages import APP_VARIABLES, instance_and_database  # noqa: E402
 from benchmarks.harness import csrf_token  # noqa: E402
 
 EMAIL = "coordinator@bench.example.org"
@@ -423,23 +421,18 @@ def dmp_word_level(old: str, new: str) -> list[tuple[int, str]]:
 class Bench:
     """The app on its own database, a coordinator, and a logged-in test client."""
 
-    def __init__(self, args: argparse.Namespace, instance: str, schema: PostgresSchema | None):
+    def __init__(self, args: argparse.Namespace, engine_url: str):
+        from sqlalchemy.engine import make_url
+
         from statements import create_app
         from statements.extensions import db
 
         self.args = args
-        self.instance = instance
-        self.schema = schema
-        if schema:
-            uri = schema.url
-            options = {"connect_args": {"options": f"-csearch_path={schema.name}"}, "pool_pre_ping": True}
-            self.sqlite_path = None
-        else:
-            self.sqlite_path = Path(instance) / "bench.sqlite3"
-            uri, options = f"sqlite:///{self.sqlite_path}", {"pool_pre_ping": True}
+        url = make_url(engine_url)
+        self.sqlite_path = Path(url.database) if url.get_backend_name() == "sqlite" else None
         self.app = create_app({
-            "SQLALCHEMY_DATABASE_URI": uri,
-            "SQLALCHEMY_ENGINE_OPTIONS": options,
+            "SQLALCHEMY_DATABASE_URI": engine_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
             "SECRET_KEY": secrets.token_urlsafe(32),
             "BASE_URL": "http://localhost",
             "SERVER_NAME": None,
@@ -831,10 +824,6 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     for name in APP_VARIABLES:
         os.environ.pop(name, None)
-    instance = tempfile.mkdtemp(prefix="statements-bench-drafts-")
-    os.environ["STATEMENTS_INSTANCE"] = instance
-    schema = PostgresSchema(args.database_url) if args.database_url else None
-
     maker = TextMaker(args.seed)
     old = maker.document(args.words)
     new, changed, places = spread_edit(old, args.edit_share, maker)
@@ -846,40 +835,31 @@ def main(argv: list[str] | None = None) -> int:
         f"second revision: {changed:,} words changed in {places:,} places "
         f"({changed / len(WORD.findall(old)):.1%}); rewrite: {len(WORD.findall(rewritten)):,} words",
     ]
-    bench = None
-    try:
-        if schema:
-            schema.__enter__()
-            lines.append(f"database: postgresql (schema {schema.name}, dropped at the end)")
-        else:
-            lines.append("database: sqlite (a temporary file)")
+    kind = "postgresql" if args.database_url else "sqlite"
+    with instance_and_database(kind, args.database_url, "statements-bench-drafts-") as (env, engine_url, schema):
+        os.environ["STATEMENTS_INSTANCE"] = env["STATEMENTS_INSTANCE"]
+        lines.append(f"database: postgresql (schema {schema}, dropped at the end)" if schema
+                     else "database: sqlite (a temporary file)")
         print("\n".join(lines), flush=True)
         lines.clear()
-        bench = Bench(args, instance, schema)
-        sections = [
-            ("compare page", lambda: compare_section(bench, old, new, args.repeat, lines)),
-            ("total rewrite", lambda: rewrite_section(bench, old, rewritten, args.repeat, lines)),
-            ("saving", lambda: save_section(bench, old, new, args.repeat, lines)),
-            ("statement page", lambda: statement_page_section(bench, old, new, args.repeat, lines)),
-            ("storage", lambda: storage_section(bench, old, maker, lines)),
-        ]
-        if args.profile:
-            sections.append(("profile", lambda: profile_compare(bench, old, new, lines)))
-        for label, run in sections:
-            print(f"measuring {label} ...", file=sys.stderr, flush=True)
-            run()
-            print("\n".join(lines), flush=True)
-            lines.clear()
-    finally:
+        bench = Bench(args, engine_url)
         try:
-            if bench:
-                bench.close()
+            sections = [
+                ("compare page", lambda: compare_section(bench, old, new, args.repeat, lines)),
+                ("total rewrite", lambda: rewrite_section(bench, old, rewritten, args.repeat, lines)),
+                ("saving", lambda: save_section(bench, old, new, args.repeat, lines)),
+                ("statement page", lambda: statement_page_section(bench, old, new, args.repeat, lines)),
+                ("storage", lambda: storage_section(bench, old, maker, lines)),
+            ]
+            if args.profile:
+                sections.append(("profile", lambda: profile_compare(bench, old, new, lines)))
+            for label, run in sections:
+                print(f"measuring {label} ...", file=sys.stderr, flush=True)
+                run()
+                print("\n".join(lines), flush=True)
+                lines.clear()
         finally:
-            try:
-                if schema:
-                    schema.__exit__(None, None, None)
-            finally:
-                shutil.rmtree(instance, ignore_errors=True)
+            bench.close()
     return 0
 
 
