@@ -46,7 +46,7 @@ def queue_mail(to_address: str, subject: str, template: str, headers: dict[str, 
     message = OutboxMessage(to_address=to_address, subject=subject, body_text=body,
                             headers=json.dumps(headers) if headers else None)
     db.session.add(message)
-    _deliver_after_commit()
+    deliver_after_commit()
     return message
 
 
@@ -72,7 +72,7 @@ def queue_mail_written_at_delivery(to_address: str, writer: str, **arguments) ->
     db.session.execute(insert(OutboxMessage).values(  # (the model's defaults fill the rest, as for any message)
         to_address=to_address, subject="", body_text="", writer=writer,
         writer_args=json.dumps(arguments, separators=(",", ":"))))
-    _deliver_after_commit()
+    deliver_after_commit()
 
 
 def insert_with_mail_written_at_delivery(table, row: dict, to_address: str, writer: str, id_argument: str,
@@ -102,7 +102,7 @@ def insert_with_mail_written_at_delivery(table, row: dict, to_address: str, writ
         message["writer_args"] = json.dumps({id_argument: new_id, **arguments}, separators=(",", ":"))
         connection.execute(insert(OutboxMessage.__table__), message)
     if new_id is not None:
-        _deliver_after_commit()
+        deliver_after_commit()
     return new_id
 
 
@@ -149,10 +149,13 @@ def written(message: OutboxMessage) -> tuple[str, str] | None:
     return None if words is None else (header_value(words[0])[:300], words[1])
 
 
-def shown_subject(message: OutboxMessage) -> str:
-    """A message's subject as the outbox shows it, written now for one not written yet."""
-    words = written(message) if message.writer else None
-    return words[0] if words else message.subject
+def shown_subject(message: OutboxMessage) -> str | None:
+    """A message's subject as the outbox shows it, written now for one not written yet; None for one that will
+    be set aside when its turn comes, what it was about being gone or no longer so."""
+    if not message.writer:
+        return message.subject
+    words = written(message)
+    return words[0] if words else None
 
 
 def _write_if_unwritten(message_id: int) -> bool:
@@ -175,7 +178,7 @@ def _write_if_unwritten(message_id: int) -> bool:
     return sendable
 
 
-def _deliver_after_commit() -> None:
+def deliver_after_commit() -> None:
     """Have the outbox delivered once the current transaction commits."""
     session = db.session()
     if not event.contains(session, "after_commit", _deliver_soon):
@@ -482,7 +485,7 @@ def retry_message(actor, message_id: int) -> OutboxMessage:
     message = _change_unsent(message_id, now, status="pending", next_attempt_at=now)
     record(actor, "mail.retried", message, f"Tried again to send “{one_line(message.subject)}” to "
            f"{message.to_address} (after {message.attempts} attempts: {message.last_error or 'no error'})"[:500])
-    _deliver_after_commit()
+    deliver_after_commit()
     return message
 
 

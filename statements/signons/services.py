@@ -6,12 +6,13 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
-from sqlalchemy import and_, bindparam, exists, func, or_, select, union, update
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select, union, update
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from statements.accounts.models import User
@@ -27,8 +28,8 @@ from statements.core.urls import external_url
 from statements.drafts import events, services as drafts
 from statements.drafts.models import State, Statement
 from statements.extensions import db
-from statements.mail.services import (insert_with_mail_written_at_delivery, queue_mail, queue_mail_written_at_delivery,
-                                      writes_mail)
+from statements.mail.services import (deliver_after_commit, insert_with_mail_written_at_delivery, queue_mail,
+                                      queue_mail_written_at_delivery, writes_mail)
 from statements.notifications import services as notifications
 from statements.notifications.kinds import SIGNONS_WAITING
 from statements.signons import appearance, campaign, duplicates
@@ -464,15 +465,6 @@ def _loaded(statement: Statement | OpenStatement) -> Statement:
     return statement if isinstance(statement, Statement) else db.session.get(Statement, statement.id)
 
 
-def _still_open(statement: OpenStatement) -> Statement:
-    """The statement, read, for a sign-on that changes or refuses an earlier one (no INSERT checks it then):
-    `NotOpenAtRevision` unless it is still open, at the revision known, before its deadline (the INSERT's own
-    condition)."""
-    if not db.session.scalar(select(_OPEN_AT_REVISION), _open_at_revision_values(statement)):
-        raise _not_open()
-    return _loaded(statement)
-
-
 def _open_at_revision_values(statement: OpenStatement) -> dict:
     return {"open_id": statement.id, "open_revision_id": statement.revision_id, "open_now": utcnow()}
 
@@ -482,9 +474,10 @@ def _not_open() -> NotOpenAtRevision:
 
 
 def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEFAULT_LANGUAGE) \
-        -> tuple[SignOn, str | None]:
+        -> tuple[SignOn | None, str | None]:
     """Record a sign-on from the public form, made in an interface language, and email its contact in that
-    language; return it and its code, if it has one.
+    language; return it and its code, if it has one (None for the sign-on when the form repeated one still
+    waiting for confirmation, which was changed instead).
 
     Whatever is stored, the person sending the form gets the same answer (check your email), so
     that nobody can learn from the form which organizations signed; what differs goes by email to
@@ -502,61 +495,106 @@ def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEF
                     status=SignOnStatus.PENDING.value, source="form", confirm_nonce=secrets.token_hex(8),
                     withdraw_nonce=secrets.token_hex(8), confirm_sent_at=utcnow(), code_attempts=0,
                     language=language, partner_link_id=partner_link.id if partner_link else None)
-    _fill(signon, fields)
+    answers = _filled(signon, fields)
     # only the same name is looked for here, and for every sign-on alike, so that storing one whose name is held
     # takes as long as any other; names that look alike are compared when the contact confirms (`confirm`)
     found = find_same_name(statement, signon)
     if found is not None:  # (kept apart and flagged, if stored: the first to confirm wins)
         signon.possible_duplicate_of_id, signon.duplicate_reason = found.id, found.reason
     if found is not None and found.same_address and found.unconfirmed:  # the form sent twice, or corrected
-        return _send_again_with_new_answers(_still_open(statement), found.id, fields, language,
-                                            signon.partner_link_id)
+        return None, _send_again_with_new_answers(statement, found.id, {**answers, "language": language},
+                                                  signon.partner_link_id)
     if found is not None and (found.publicly_named or found.same_address) and not found.unconfirmed:
-        return _refuse_by_email(_still_open(statement), signon, found)
+        return _refuse_by_email(statement, signon, found)
     code = _new_code(signon)
-    if not _store_with_confirmation(signon, code, statement):
+    if not _store_with_mail(signon, statement, "signon_confirm", confirm_nonce=signon.confirm_nonce,
+                            withdraw_nonce=signon.withdraw_nonce, code=code):
         raise _not_open()
     return signon, code
 
 
-def _send_again_with_new_answers(statement: Statement, earlier_id: int, fields: dict, language: str,
-                                 partner_link_id: int | None = None) -> tuple[SignOn, str | None]:
-    """The same address signs again before confirming: keep one sign-on, with the latest answers.
+def _filled(signon: SignOn, fields: dict) -> dict:
+    """Fill a new sign-on with the form's answers; return them, column by column (what a repeat changes)."""
+    before = set(signon.__dict__)
+    _fill(signon, fields)
+    return {key: signon.__dict__[key] for key in signon.__dict__.keys() - before}
+
+
+def _send_again_with_new_answers(statement: OpenStatement, earlier_id: int, answers: dict,
+                                 partner_link_id: int | None = None) -> str | None:
+    """The same address signs again before confirming: keep one sign-on, with the latest answers (and the
+    language of the latest form); return the new code, if one was sent.
 
     A form sent twice in a row (a double click, a correction) does not send a second email, which
-    would replace the link of the first; later, the signer gets a new link and code.
+    would replace the link of the first; later, the signer gets a new link and code. The change is one
+    UPDATE, written only while the statement is open at its known revision and the earlier sign-on still
+    waits (else `NotOpenAtRevision`, and the form is checked again against what is stored now): the answer
+    takes about as long as a new sign-on's, so its timing does not tell that the address signed before.
     """
-    earlier = db.session.get(SignOn, earlier_id)
-    _fill(earlier, fields)
-    earlier.language = language
-    earlier.partner_link_id = earlier.partner_link_id or partner_link_id  # the first link to bring it keeps it
-    if earlier.confirm_sent_at and utcnow() - earlier.confirm_sent_at < RESEND_AFTER:
-        return earlier, None
-    earlier.confirm_nonce, earlier.confirm_sent_at = secrets.token_hex(8), utcnow()
-    code = _new_code(earlier)
-    _send_confirmation(statement, earlier, code)
-    return earlier, code
+    nonce, code = secrets.token_hex(8), f"{secrets.randbelow(1_000_000):06d}"
+    now = utcnow()
+    changed = db.session.connection().execute(_again_statement(tuple(sorted(answers))), {
+        **{f"a_{key}": value for key, value in answers.items()}, **_open_at_revision_values(statement),
+        "earlier_id": earlier_id, "pending": SignOnStatus.PENDING.value, "partner_link_id": partner_link_id,
+        "resend_before": now - RESEND_AFTER, "now": now, "nonce": nonce, "code_hash": _code_hash(nonce, code),
+    }).first()
+    if changed is None:
+        raise _not_open()
+    confirm_nonce, withdraw_nonce, contact_email = changed
+    if confirm_nonce != nonce:  # the first email's link still stands; the sender is woken as for a new sign-on,
+        deliver_after_commit()  # so that this answer takes no less time than that one
+        return None
+    queue_mail_written_at_delivery(contact_email, "signon_confirm", signon=earlier_id, confirm_nonce=nonce,
+                                   withdraw_nonce=withdraw_nonce, code=code)
+    return code
 
 
-def _refuse_by_email(statement: Statement, signon: SignOn, found: Duplicate) -> tuple[SignOn, None]:
+@cache
+def _again_statement(columns: tuple):
+    """UPDATE of a sign-on waiting for confirmation with a repeat's answers (`a_<column>`), the first link to
+    bring it kept, a new link and code when the last were sent `RESEND_AFTER` ago or more: built once."""
+    table = SignOn.__table__
+    due = or_(table.c.confirm_sent_at.is_(None), table.c.confirm_sent_at <= bindparam("resend_before"))
+    renewed = {"confirm_nonce": "nonce", "code_hash": "code_hash", "confirm_sent_at": "now"}
+    return (update(table)
+            .where(table.c.id == bindparam("earlier_id"), table.c.status == bindparam("pending"), _OPEN_AT_REVISION)
+            .values({**{key: bindparam(f"a_{key}", type_=table.c[key].type) for key in columns},
+                     "partner_link_id": func.coalesce(table.c.partner_link_id, bindparam("partner_link_id")),
+                     **{key: case((due, bindparam(name, type_=table.c[key].type)), else_=table.c[key])
+                        for key, name in renewed.items()}})
+            .returning(table.c.confirm_nonce, table.c.withdraw_nonce, table.c.contact_email))
+
+
+def _refuse_by_email(statement: OpenStatement, signon: SignOn, found: Duplicate) -> tuple[SignOn, None]:
     """Keep a sign-on whose name already signed as refused, for staff to see; tell only the address given.
 
     Only the earlier signatory's own address, or anyone when the earlier signature is on the
     public list already, learns that the organization signed; any other repeat gets an ordinary
-    confirmation and is held for staff when confirmed.
+    confirmation and is held for staff when confirmed. It is stored as a new sign-on is, in one INSERT with
+    its mail (written at delivery), so that the answer takes as long as a new sign-on's: its timing does not
+    tell the sender that an organization not named signed.
     """
     signon.status = SignOnStatus.REJECTED.value
     signon.moderation_note = REFUSED_AS_ALREADY_SIGNED.format(name=found.organization_name)
     signon.code_hash = ""  # no code, no link: this one can never be confirmed
-    db.session.add(signon)
-    db.session.flush()
-    shown = shown_to(statement, signon)
-    with force_locale(signon.language):
-        queue_mail(signon.contact_email, _("Your organization has already signed: %(title)s",
-                                           title=shown.title)[:300],
-                   "signon_already_signed", signon=signon, statement=shown, same_address=found.same_address,
-                   link=external_url("signons.public", slug=shown.slug))
+    if not _store_with_mail(signon, statement, "signon_already_signed", same_address=found.same_address):
+        raise _not_open()
     return signon, None
+
+
+@writes_mail("signon_already_signed")
+def _write_already_signed(queued: dict) -> tuple[str, str] | None:
+    """The mail telling a refused sign-on's address that its organization signed already, in the language it
+    signed in; None once that sign-on is deleted."""
+    signon = db.session.get(SignOn, queued["signon"])
+    if signon is None:
+        return None
+    shown = shown_to(db.session.get(Statement, signon.statement_id), signon)
+    with force_locale(signon.language):
+        subject = _("Your organization has already signed: %(title)s", title=shown.title)[:300]
+        body = render_template("mail/signon_already_signed.txt", signon=signon, statement=shown,
+                               same_address=queued["same_address"], link=external_url("signons.public", slug=shown.slug))
+    return subject, body
 
 
 def _new_code(signon: SignOn) -> str:
@@ -579,15 +617,14 @@ def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
                                    code=code)
 
 
-def _store_with_confirmation(signon: SignOn, code: str, statement: OpenStatement) -> bool:
-    """Store a new sign-on with its confirmation mail (written at delivery, with the links and code of this
-    moment), in one round trip where the database allows, while the statement is open at its known revision;
+def _store_with_mail(signon: SignOn, statement: OpenStatement, writer: str, **arguments) -> bool:
+    """Store a new sign-on with a mail about it written at delivery (its confirmation, with the links and code of
+    this moment), in one round trip where the database allows, while the statement is open at its known revision;
     the sign-on then belongs to the session, as stored. Say whether it was stored."""
     row = with_defaults(SignOn.__table__, signon.__dict__)
     signon.id = insert_with_mail_written_at_delivery(
-        SignOn.__table__, row, signon.contact_email, "signon_confirm", "signon", only_if=_OPEN_AT_REVISION,
-        only_if_values=_open_at_revision_values(statement),
-        confirm_nonce=signon.confirm_nonce, withdraw_nonce=signon.withdraw_nonce, code=code)
+        SignOn.__table__, row, signon.contact_email, writer, "signon", only_if=_OPEN_AT_REVISION,
+        only_if_values=_open_at_revision_values(statement), **arguments)
     if signon.id is None:
         return False
     for key, value in row.items():

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from statements.accounts.models import User
 from statements.core.db import utcnow
@@ -14,8 +14,8 @@ from statements.extensions import db
 from statements.signons import services
 from statements.signons.models import SignOn
 from tests.factories import make_open_statement
-from tests.signons.pages import (add_signon, code_in, confirmation, decide, flashes, plain, public_count, sign,
-                                 signons, statement_by_slug, text_of)
+from tests.signons.pages import (add_signon, code_in, confirmation, decide, flashes, form, plain, public_count,
+                                 sign, signons, statement_by_slug, text_of)
 
 SECRET_ORG = "Defensoras Sin Nombre"
 ATTACKER = "curious@attacker.example.com"
@@ -119,6 +119,44 @@ def test_resending_answers_alike_whatever_is_stored(app, client, world, mailbox)
     assert answers[0] == answers[1]
     assert len(mail_words(mailbox, "waiting@defensoras.example.org")) == 1
     assert mail_words(mailbox, "nobody@nowhere.example.org") == []
+
+
+def statements_run_by_the_form(app, client, slug: str, name: str, email: str) -> list[str]:
+    """The SQL statements one POST of the form runs, by their first word, sent from the page just read as a
+    visitor sends it: what the answer's time is made of."""
+    client.get(f"/s/{slug}")
+    data = form(organization_name=name, contact_email=email, csrf_token=client.csrf_token())
+    run = []
+
+    def before(connection, cursor, statement, *args):
+        run.append(statement.split(None, 1)[0].upper())
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        assert client.post(f"/s/{slug}/sign", data=data).status_code == 302
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    return run
+
+
+def test_a_repeat_from_a_signatory_s_own_address_does_the_work_of_a_new_sign_on(app, client, world, mailbox):
+    """Its answer takes as long as a new name's: the same statements, so that its timing does not tell that an
+    organization not named signed (a wider test of time: benchmarks/bench_signon_answers.py)."""
+    slug = open_statement(app, world, requires_approval=True, title="Same work")
+    stored_signature(app, slug, "count", status="confirmed", email="info@defensoras.example.org")
+    stored_signature(app, slug, "count", status="pending", name="Colectivo en Espera", email="espera@example.org")
+    new = statements_run_by_the_form(app, client, slug, "Colectivo Que Nunca Firmó", ATTACKER)
+    refused = statements_run_by_the_form(app, client, slug, SECRET_ORG, "info@defensoras.example.org")
+    changed = statements_run_by_the_form(app, client, slug, "Colectivo en Espera", "espera@example.org")
+    assert refused == new and len(new) <= 3
+    assert changed[0] == new[0] and changed[1:] == ["UPDATE"]
+    with app.app_context():
+        assert [(s.organization_name, s.status) for s in signons()] == [
+            (SECRET_ORG, "confirmed"), ("Colectivo en Espera", "pending"), ("Colectivo Que Nunca Firmó", "pending"),
+            (SECRET_ORG, "rejected")]
+    assert "has already signed this statement from this address" in mail_words(mailbox, "info@defensoras.example.org")[0]
 
 
 # --- names that unconfirmed sign-ons cannot hold ---------------------------------------------------

@@ -109,11 +109,11 @@ def test_a_statement_that_keeps_changing_while_it_is_signed_gets_a_conflict_and_
     fields = page_and_fields(visitor, slug)
     tries = []
 
-    def never_open(signon, code, statement):
+    def never_open(signon, statement, writer, **arguments):
         tries.append(statement)
         return False
 
-    monkeypatch.setattr(services, "_store_with_confirmation", never_open)
+    monkeypatch.setattr(services, "_store_with_mail", never_open)
     answer = visitor.post(f"/s/{slug}/sign", data=form(organization_name="Moving Target Union", **fields))
     assert answer.status_code == 409
     assert "The statement changed while your form was on its way" in form_errors(answer)
