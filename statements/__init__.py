@@ -66,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     rate_limits.use_swept_memory_as_fallback(limiter)
+    rate_limits.count_in_limited_routes_only(app, limiter)
     app.after_request(rate_limits.say_when_to_retry)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -47,6 +47,23 @@ def use_swept_memory_as_fallback(limiter) -> None:
         limiter._fallback_limiter = type(limiter._fallback_limiter)(limiter._fallback_storage)
 
 
+#: the settings whose limits Flask-Limiter counts in its pass before every view, not in a route's decorator
+LIMITS_COUNTED_BEFORE_EVERY_VIEW = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META",
+                                    "RATELIMIT_IN_MEMORY_FALLBACK")
+
+
+def count_in_limited_routes_only(app, limiter) -> None:
+    """Take Flask-Limiter's pass before every view off the app while it has nothing to count there.
+
+    That pass counts default, application-wide and meta limits. None is set (the limiter is made without
+    any, and the settings above are empty): each limited route carries its own decorator, which counts it
+    and notices Redis coming back. The pass cost every request, every page and every sign-on, a walk through
+    the limiter's tables that found nothing. Setting any of those limits keeps it.
+    """
+    if not any(app.config.get(key) for key in LIMITS_COUNTED_BEFORE_EVERY_VIEW):
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
+
+
 def say_when_to_retry(response):
     """A refusal for too many attempts says, in Retry-After, how many seconds until its limit's window ends.
 

@@ -38,3 +38,12 @@ def test_counts_whose_time_is_up_are_swept_by_a_later_count(monkeypatch):
 
 def test_the_fallback_while_redis_is_away_counts_the_same_way(app):
     assert isinstance(limiter._fallback_storage, rate_limits.SweptMemoryStorage)
+
+
+def test_no_pass_before_every_view_while_only_routes_carry_limits(app):
+    """Every limited route counts in its own decorator (the test above); the limiter's pass before every view,
+    which counts only default and application-wide limits, is not run for nothing on every request. (With a
+    default limit set, the pass stays and limits every page: tests/operations/test_health.py.)"""
+    assert limiter._check_request_limit not in app.before_request_funcs[None]
+    assert not any(app.config.get(key) for key in rate_limits.LIMITS_COUNTED_BEFORE_EVERY_VIEW)
+

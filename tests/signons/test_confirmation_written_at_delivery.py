@@ -81,3 +81,18 @@ def test_the_outbox_shows_the_subject_of_a_confirmation_not_written_yet(app, cli
     assert EMAIL in page and "Confirm your organization&#39;s signature" in page
     [queued] = queued_to(app, EMAIL)
     assert queued.writer == "signon_confirm", "showing it does not write it"
+
+
+def test_the_outbox_says_which_waiting_mail_will_not_be_sent(app, client, world, staff):
+    assert sign(client, world.signon_slug).status_code == 302
+    with app.app_context():
+        from statements.accounts.models import User
+
+        admin = db.session.get(User, world.user_ids["admin"])
+        services.delete_unconfirmed(admin, [db.session.get(SignOn, signed_id(app))])
+        db.session.commit()
+    page = text_of(staff.get("/admin/mail?show=waiting"))
+    assert EMAIL in page and "Confirm your organization" not in page
+    assert "Will not be sent: what it is about was deleted or changed after it was queued." in page
+    [queued] = queued_to(app, EMAIL)
+    assert queued.status == "pending" and queued.writer == "signon_confirm", "showing it changes nothing"
