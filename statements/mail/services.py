@@ -180,12 +180,10 @@ def _write_if_unwritten(message_id: int) -> bool:
 
 def deliver_after_commit() -> None:
     """Have the outbox delivered once the current transaction commits."""
-    session = db.session()
-    if not event.contains(session, "after_commit", _deliver_soon):
-        event.listen(session, "after_commit", _deliver_soon)
-    session.info["mail_queued"] = True
+    db.session.info["mail_queued"] = True
 
 
+@event.listens_for(db.session, "after_commit")  # (every session of the app's kind, listened to once)
 def _deliver_soon(session) -> None:
     """Once the mail is committed, ask a worker to deliver it now (with Redis; else the sender will)."""
     if session.info.pop("mail_queued", False):
