@@ -314,3 +314,54 @@ def _fold(lines: list[Row], context_lines: int) -> list[Row]:
         if row is not None:
             folded.append(row)
     return folded
+
+
+#: what a plain-text excerpt of changes shows of the unchanged text on each side of a change, in words
+EXCERPT_CONTEXT_WORDS = 12
+_SPACED_WORD = re.compile(r"\S+")
+
+
+@dataclass
+class Excerpts:
+    """The changes of a diff in plain text, each with a few unchanged words around it: the first `limit`."""
+
+    shown: list[str]
+    total: int
+
+
+def changes_in_context(ops: list[tuple[int, str]], words: int = EXCERPT_CONTEXT_WORDS, limit: int = 30) -> Excerpts:
+    """Each change of a diff as plain text, [-removed-] {+added+}, with up to `words` unchanged words on each
+    side, never past a line break; changes whose contexts meet make one excerpt. An email about a change of a
+    few words to a long statement then says those words, not the whole text again."""
+    excerpts, current = [], []
+    for index, (op, text) in enumerate(ops):
+        if op != EQUAL:
+            current.append(f"[-{text}-]" if op == DELETE else f"{{+{text}+}}")
+            continue
+        between_changes = 0 < index < len(ops) - 1
+        if between_changes and "\n" not in text and len(_SPACED_WORD.findall(text)) <= 2 * words:
+            current.append(text)  # the contexts meet: one excerpt
+            continue
+        if index > 0:
+            current.append(_first_words(text, words))
+            excerpts.append("".join(current).strip())
+        current = [_last_words(text, words)] if index < len(ops) - 1 else []
+    if any(op != EQUAL for op, _text in ops[-1:]):
+        excerpts.append("".join(current).strip())
+    return Excerpts(excerpts[:limit], len(excerpts))
+
+
+def _first_words(text: str, count: int) -> str:
+    """The start of an unchanged text, up to its first line break and at most `count` words, "…" if cut."""
+    line = text.split("\n", 1)[0]
+    ends = [found.end() for found in _SPACED_WORD.finditer(line)]
+    kept = line[:ends[count - 1]] if len(ends) > count else line
+    return kept + (" …" if len(ends) > count else "")
+
+
+def _last_words(text: str, count: int) -> str:
+    """The end of an unchanged text, after its last line break and at most `count` words, "…" if cut."""
+    line = text.rsplit("\n", 1)[-1]
+    starts = [found.start() for found in _SPACED_WORD.finditer(line)]
+    kept = line[starts[-count]:] if len(starts) > count else line
+    return ("… " if len(starts) > count else "") + kept

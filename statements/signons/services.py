@@ -26,6 +26,7 @@ from statements.core.timezones import NoSuchLocalTime, local_to_utc
 from statements.core.tokens import make_token, read_token
 from statements.core.urls import external_url
 from statements.drafts import events, services as drafts
+from statements.drafts.diffing import Excerpts, changes_in_context
 from statements.drafts.models import State, Statement
 from statements.extensions import db
 from statements.mail.services import (deliver_after_commit, insert_with_mail_written_at_delivery, queue_mail,
@@ -122,31 +123,35 @@ def _ask_earlier_signatories_to_confirm_again(statement: Statement) -> int:
     if not earlier:
         return 0
     new_text = drafts.revision_text(final)
+    changes = {}  # revision signed -> what changed since: one diff each, however many signed it
     for signon in earlier:
         if signon.reconfirm_revision_id != final.id:
-            _ask_to_confirm_again(statement, signon, final, new_text)
+            if signon.revision_id not in changes:
+                changes[signon.revision_id] = _changes_since_signed(signon, new_text)
+            _ask_to_confirm_again(statement, signon, final, changes[signon.revision_id])
     return len(earlier)
 
 
-def _ask_to_confirm_again(statement: Statement, signon: SignOn, final, new_text: str) -> None:
+def _ask_to_confirm_again(statement: Statement, signon: SignOn, final, changes: Excerpts) -> None:
     """Email a signatory what changed since the text they signed, with a link to sign the new one."""
-    diff = drafts.word_diff(drafts.revision_text(signon.revision), new_text)
     signon.reconfirm_revision_id = final.id
     signon.confirm_nonce = secrets.token_hex(8)
     with force_locale(signon.language):
         queue_mail(signon.contact_email, _("The statement “%(title)s” has changed: please confirm again",
                                            title=statement.title),
-                   "signon_reconfirm", signon=signon, statement=statement, changes=_changes_text(diff.ops),
+                   "signon_reconfirm", signon=signon, statement=statement, changes=changes,
                    link=external_url("signons.confirm", slug=statement.slug, token=confirm_token(signon)),
+                   statement_link=external_url("signons.public", slug=statement.slug),
                    withdraw_link=external_url("signons.withdraw", slug=statement.slug, token=withdraw_token(signon)))
 
 
-def _changes_text(ops) -> str:
-    """Describe a diff in plain text for an email: [-removed-] {+added+}."""
-    pieces = []
-    for op, text in ops:
-        pieces.append(text if op == 0 else (f"[-{text}-]" if op < 0 else f"{{+{text}+}}"))
-    return "".join(pieces)
+def _changes_since_signed(signon: SignOn, new_text: str) -> Excerpts:
+    return _changes_text(drafts.word_diff(drafts.revision_text(signon.revision), new_text).ops)
+
+
+def _changes_text(ops) -> Excerpts:
+    """A diff in plain text for an email: each change, [-removed-] {+added+}, with a few words around it."""
+    return changes_in_context(ops)
 
 
 # --- corrections of a published statement --------------------------------------------------------
@@ -704,7 +709,8 @@ def resend_confirmation(statement: Statement, email: str) -> bool:
     if asked_again is None:
         return False
     final = statement.final_revision
-    _ask_to_confirm_again(statement, asked_again, final, drafts.revision_text(final))
+    changes = _changes_since_signed(asked_again, drafts.revision_text(final))
+    _ask_to_confirm_again(statement, asked_again, final, changes)
     return True
 
 
@@ -759,7 +765,7 @@ def confirm(signon: SignOn) -> str:
         # the final text changed while this confirmation waited: the signature stands for the text
         # it was given to, shown as such on the list, until the changes are read and agreed to
         final = statement.final_revision
-        _ask_to_confirm_again(statement, signon, final, drafts.revision_text(final))
+        _ask_to_confirm_again(statement, signon, final, _changes_since_signed(signon, drafts.revision_text(final)))
     _invalidate_counts(statement.id)
     return signon.status
 

@@ -237,3 +237,25 @@ def test_a_coordinator_of_another_group_cannot_correct(app, make_client, world, 
     client.login(world.emails["outsider"])
     assert correct(client, published, base="1").status_code == 404
     assert client.get("/statements/99999999/correct").status_code == 404
+
+
+def test_a_correction_with_many_changes_mails_the_first_ones_and_says_where_the_rest_are(
+        app, coordinator, world, mailbox):
+    filler = " ".join(f"word{number}" for number in range(40))
+    long_text = "# Decent work\n\n" + "\n\n".join(f"Paragraph {number} says {filler}." for number in range(45))
+    with app.app_context():
+        statement = open_statement(world, title="Decent work everywhere", text=long_text, slug="decent-work")
+        sign(world, statement, "Union of Many Changes", contact_email="office@many.example")
+        db.session.commit()
+        publish_statement(world, statement)
+        statement_id = statement.id
+    mailbox.deliver()
+    corrected = correct(coordinator, statement_id, long_text.replace(" says ", " now says "), "Clearer verbs")
+    assert corrected.status_code == 302
+    mailbox.deliver()
+    [told] = [m for m in mailbox.to("office@many.example") if "was corrected" in m["Subject"]]
+    body = mailbox.body(told)
+    assert body.count("now +}says") + body.count("{+ now+} says") == 30
+    assert "These are the first 30 of 45 changes. The whole text is on the statement's page: " \
+           "http://localhost/s/decent-work/corrections" in body
+    assert "word39" not in body and len(body) < 8000

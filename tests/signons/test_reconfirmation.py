@@ -221,3 +221,30 @@ def test_a_signatory_whose_link_to_confirm_the_new_text_expired_can_ask_for_a_ne
         red = signon_named("Red de Mujeres")
         assert red.revision.number == 2 and red.reconfirm_revision_id is None and red.status == "approved"
         assert db.session.query(SignOn).count() == 1
+
+
+def test_a_small_change_to_a_long_text_is_mailed_as_the_words_around_it_worked_out_once(
+        app, coordinator, world, mailbox, monkeypatch):
+    from statements.signons import services
+    from tests.export.build import open_statement
+    from tests.export.build import sign as signed_and_approved
+
+    filler = " ".join(f"word{number}" for number in range(80))
+    long_text = "# Decent work\n\n" + "\n\n".join(f"Paragraph {number}: {filler}." for number in range(200))
+    with app.app_context():
+        statement = open_statement(world, title="Decent work everywhere", text=long_text, slug="decent-work")
+        for number in range(3):
+            signed_and_approved(world, statement, f"Union number {number}", contact_email=f"office@union{number}.example")
+        db.session.commit()
+        statement_id = statement.id
+    worked_out = []
+    changes_text = services._changes_text
+    monkeypatch.setattr(services, "_changes_text", lambda ops: worked_out.append(ops) or changes_text(ops))
+
+    change_the_final_text(coordinator, statement_id, long_text.replace("Paragraph 150:", "Paragraph 150 (amended):"))
+    assert len(worked_out) == 1  # the three signed the same text: what changed since is worked out once
+    for number in range(3):
+        body = mailbox.body(reconfirm_email(mailbox, f"office@union{number}.example"))
+        assert "Paragraph 150{+ (amended)+}: word0 word1" in body.replace("150 {+(amended) +}", "150{+ (amended)+} ")
+        assert "Paragraph 149" not in body and "word79" not in body and len(body) < 3000
+        assert "These are the first" not in body
