@@ -102,7 +102,8 @@ def tick_command() -> None:
                  "coordinators told a period ended: %(ended)s; sign-on deadline reminders: %(near)s; "
                  "sign-ons closed: %(signon)s", ending=done["period_ending"], closed=done["period_closed"],
                  ended=done["period_ended"], near=done["deadline_near"], signon=done["signon_closed"]))
-    click.echo(_("reminders of consent rounds ending: %(count)s", count=done["consent_ending"]))
+    click.echo(_("reminders of consent rounds ending: %(count)s; coordinators told a consent round ended: "
+                 "%(ended)s", count=done["consent_ending"], ended=done["consent_ended"]))
 
 
 @click.command("worker")

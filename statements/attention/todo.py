@@ -52,13 +52,14 @@ class Kind:
     INVITATIONS_EXPIRED = "invitations_expired"
     MAIL_FAILING = "mail_failing"
     CONSENT_AWAITED = "consent_awaited"
+    CONSENT_RESULT = "consent_result"
 
 
 #: the order of items that have no date: what blocks others first
 _WEIGHT = {Kind.THREAD: 0, Kind.SIGNONS_WAITING: 1, Kind.DUPLICATES: 2, Kind.READY_TO_PUBLISH: 3,
            Kind.MAIL_FAILING: 4, Kind.FINAL_NOT_OPEN: 5, Kind.OPEN_THREADS: 6, Kind.INVITATIONS_EXPIRED: 7,
            Kind.INVITATIONS_PENDING: 8, Kind.COMMENT_PERIOD: 9, Kind.PERIOD_ENDING: 9, Kind.DEADLINE_NEAR: 9,
-           Kind.CONSENT_AWAITED: 9}
+           Kind.CONSENT_AWAITED: 9, Kind.CONSENT_RESULT: 3}
 
 #: states in which a statement may ask something of someone
 _ACTIVE_STATES = (State.DRAFT.value, State.COMMENT_PERIOD.value, State.FINAL.value, State.SIGNON_OPEN.value,
@@ -78,8 +79,10 @@ class Item:
     #: when it falls due (UTC), and in how many calendar days in the reader's zone (negative: past)
     due: datetime | None = None
     days_left: int | None = None
-    #: how many things it stands for: sign-ons, threads, unread replies, invitations, messages
+    #: how many things it stands for: sign-ons, threads, unread replies, invitations, messages, answers
     count: int = 0
+    #: of how many: the organizations asked in a consent round
+    of: int = 0
     #: comment periods: "unread", "new_revision" (read an older one) or "read"
     reading: str = ""
     #: threads: the thread, and whether the person is mentioned in what they have not read
@@ -172,6 +175,7 @@ def todo_items(user: User, zone: str | None, now: datetime | None = None) -> lis
     items += _signons(scope, steered)
     items += _open_threads(steered)
     items += _lifecycle(steered, zone, now)
+    items += _consent_results(steered, now)
     items += _positions_awaited(scope, statements, zone, now)
     if scope.network:
         items += _invitations(now) + _mail_failing(now)
@@ -210,6 +214,37 @@ def _positions_awaited(scope: _Scope, statements, zone: str | None, now: datetim
     return [_item(Kind.CONSENT_AWAITED, round_.statement, group_names.get(round_.statement_id, ""),
                   due=round_.ends_at, days_left=days_until(round_.ends_at, now, zone))
             for round_ in awaited_from(scope.user) if round_.statement_id in group_names]
+
+
+def _consent_results(steered, now: datetime) -> list[Item]:
+    """Consent rounds whose result waits on the coordinator (one query): the round ended, or every organization
+    asked has answered, and the text is neither final yet nor asked again in a newer round."""
+    from statements.consent.services import DRAFTING  # (consent builds on drafting, as this list does)
+
+    drafting = {s.id: (s, name) for s, name in steered if s.state in DRAFTING and s.source_id is None}
+    if not drafting:
+        return []
+    rounds = db.session.execute(_consent_results_query(), {"ids": list(drafting), "now": now}).all()
+    return [_item(Kind.CONSENT_RESULT, *drafting[statement_id], due=ends_at, count=answered, of=asked)
+            for statement_id, ends_at, asked, answered in rounds]
+
+
+@cache
+def _consent_results_query():
+    from statements.consent.models import AskedOrganization, ConsentRound, Position
+
+    later = aliased(ConsentRound)
+    newer_round = select(later.id).where(later.statement_id == ConsentRound.statement_id,
+                                         later.number > ConsentRound.number).exists()
+    asked = (select(func.count()).select_from(AskedOrganization)
+             .where(AskedOrganization.round_id == ConsentRound.id).scalar_subquery())
+    answered = (select(func.count(func.distinct(Position.organization_id)))
+                .where(Position.round_id == ConsentRound.id).scalar_subquery())
+    return (select(ConsentRound.statement_id, ConsentRound.ends_at, asked, answered)
+            .where(ConsentRound.statement_id.in_(bindparam("ids", expanding=True)),
+                   ConsentRound.recorded_at.is_(None), ~newer_round,
+                   or_(ConsentRound.ends_at <= bindparam("now", type_=ConsentRound.ends_at.type), answered >= asked))
+            .order_by(ConsentRound.statement_id))
 
 
 def _comment_periods(scope: _Scope, statements, zone: str | None, now: datetime) -> list[Item]:

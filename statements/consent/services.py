@@ -7,7 +7,7 @@ from functools import cache
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from statements.accounts.models import Membership, Organization, User
 from statements.audit.services import record
@@ -26,6 +26,10 @@ from statements.notifications import services as notifications
 ROUND_MAX_DAYS = 90
 #: how long before its date the representatives still silent are reminded
 REMINDER_AHEAD = timedelta(hours=48)
+#: coordinators are told of a round that ended at most this long ago (the clock may have been stopped a while)
+ENDED_NOTICE_WITHIN = timedelta(days=7)
+#: the states in which a round's result waits on the coordinators: the text is still being written
+DRAFTING = (State.DRAFT.value, State.COMMENT_PERIOD.value)
 
 
 # --- who is asked ---------------------------------------------------------------------------------
@@ -256,6 +260,32 @@ def send_reminders(now: datetime | None = None) -> int:
                                  recipients=representatives(round_, silent), due_at=round_.ends_at)
             sent += 1
     return sent
+
+
+def tell_of_ended_rounds(now: datetime | None = None) -> int:
+    """Tell a statement's coordinators, once, that its consent round has ended while the text waits on them
+    (not yet made final, and no newer round opened)."""
+    now = now or utcnow()
+    ended = db.session.scalars(_ended_rounds_query(), {"now": now, "since": now - ENDED_NOTICE_WITHIN}).all()
+    told = 0
+    for round_ in ended:
+        if notifications.first_time(round_.statement, kinds.CONSENT_ENDED, round_.ends_at):
+            notifications.notify(kinds.CONSENT_ENDED, round_.statement, due_at=round_.ends_at)
+            told += 1
+    return told
+
+
+@cache
+def _ended_rounds_query():
+    """The latest rounds of statements still being drafted whose end has passed, not yet part of the history."""
+    later = aliased(ConsentRound)
+    newer_round = select(later.id).where(later.statement_id == ConsentRound.statement_id,
+                                         later.number > ConsentRound.number).exists()
+    moment = ConsentRound.ends_at.type
+    return (select(ConsentRound).join(Statement, Statement.id == ConsentRound.statement_id)
+            .where(ConsentRound.recorded_at.is_(None), ConsentRound.ends_at <= bindparam("now", type_=moment),
+                   ConsentRound.ends_at > bindparam("since", type_=moment), ~newer_round,
+                   Statement.state.in_(DRAFTING)))
 
 
 # --- the lifecycle --------------------------------------------------------------------------------

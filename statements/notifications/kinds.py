@@ -20,6 +20,7 @@ SIGNON_OPENED = "signon_opened"
 PUBLISHED = "published"
 CONSENT_OPENED = "consent_opened"
 CONSENT_ENDING = "consent_ending"
+CONSENT_ENDED = "consent_ended"
 SUGGESTION_NEW = "suggestion_new"
 SUGGESTION_ACCEPTED = "suggestion_accepted"
 SUGGESTION_REJECTED = "suggestion_rejected"
@@ -35,6 +36,7 @@ KINDS = {
     PERIOD_ENDED: _l("A comment period I coordinate has ended"),
     CONSENT_OPENED: _l("My organization's position is asked in a consent round"),
     CONSENT_ENDING: _l("A consent round ends in 48 hours and my organization has not answered"),
+    CONSENT_ENDED: _l("A consent round on a statement I coordinate has ended"),
     MADE_FINAL: _l("A statement is made final"),
     SIGNON_OPENED: _l("A statement opens for sign-on"),
     SIGNONS_WAITING: _l("Sign-ons wait for approval (once a day per statement)"),
@@ -48,7 +50,7 @@ KINDS = {
 DEFAULTS = dict.fromkeys(KINDS, DIGEST) | {MENTION: NOW, REPLY: NOW, CONSENT_OPENED: NOW, CONSENT_ENDING: NOW,
                                            SUGGESTION_ACCEPTED: NOW, SUGGESTION_REJECTED: NOW}
 #: kinds only the statement's coordinators hear of
-FOR_COORDINATORS = frozenset({SIGNONS_WAITING, DEADLINE_NEAR, PERIOD_ENDED, SUGGESTION_NEW})
+FOR_COORDINATORS = frozenset({SIGNONS_WAITING, DEADLINE_NEAR, PERIOD_ENDED, CONSENT_ENDED, SUGGESTION_NEW})
 #: kinds kept as one row per person, statement and day, its count brought up to date
 BATCHED = frozenset({SIGNONS_WAITING, NEW_REVISION})
 #: kinds about a thread: the link goes to the thread (a suggestion's thread links to the suggestion)

@@ -242,6 +242,8 @@ def describe(notification: Notification) -> str:
         return _("Your organization's position is asked by %(date)s.", date=when)
     if kind == k.CONSENT_ENDING:
         return _("Your organization's position is still awaited; the consent round ends on %(date)s.", date=when)
+    if kind == k.CONSENT_ENDED:
+        return _("The consent round has ended: read the positions, then make the text final or revise it.")
     if kind == k.MADE_FINAL:
         return _("The text was made final.")
     if kind == k.SUGGESTION_NEW:
@@ -261,7 +263,7 @@ def target_of(notification: Notification) -> tuple[str, dict]:
         return "comments.thread", {"thread_id": notification.thread_id}
     if notification.kind == k.SIGNONS_WAITING:
         return "signons.moderation", {"statement_id": notification.statement_id}
-    if notification.kind in (k.CONSENT_OPENED, k.CONSENT_ENDING):
+    if notification.kind in (k.CONSENT_OPENED, k.CONSENT_ENDING, k.CONSENT_ENDED):
         return "consent.round_page", {"statement_id": notification.statement_id}
     return "drafts.statement", {"statement_id": notification.statement_id}
 
@@ -472,12 +474,12 @@ def first_time(statement: Statement, kind: str, due_at: datetime) -> bool:
 def tick(now: datetime | None = None) -> dict[str, int]:
     """Send reminders that are due, each once, and end comment periods and sign-ons whose date has passed."""
     from statements.drafts.services import transition  # drafts tell of their steps through this module
-    from statements.consent.services import send_reminders as remind_silent_organizations
+    from statements.consent.services import send_reminders as remind_silent_organizations, tell_of_ended_rounds
     from statements.signons.services import close_if_past_deadline
 
     now = now or utcnow()
     done = {"period_ending": 0, "period_closed": 0, "period_ended": 0, "deadline_near": 0, "signon_closed": 0,
-            "consent_ending": 0}
+            "consent_ending": 0, "consent_ended": 0}
     periods = db.session.scalars(select(Statement).where(Statement.state == State.COMMENT_PERIOD.value,
                                                          Statement.comment_period_ends_at.is_not(None))).all()
     for statement in periods:
@@ -502,5 +504,6 @@ def tick(now: datetime | None = None) -> dict[str, int]:
             notify(k.DEADLINE_NEAR, statement, due_at=deadline)
             done["deadline_near"] += 1
     done["consent_ending"] = remind_silent_organizations(now)
+    done["consent_ended"] = tell_of_ended_rounds(now)
     db.session.flush()
     return done

@@ -1,6 +1,7 @@
 """A consent round in a real browser: a coordinator asks three organizations for their position by a date;
 two answer (one supports with concerns); the one that did not is reminded by email on the SMTP test server;
-the table shows every position; making the text final shows the result. Pages are checked with axe-core at
+the table shows every position; once the date passes the coordinator is told, and their home page leads to
+the decision; making the text final shows the result. Pages are checked with axe-core at
 phone and desktop width."""
 
 from datetime import datetime, timedelta, timezone
@@ -86,8 +87,18 @@ def test_a_consent_round_with_three_organizations_one_with_concerns(app, page, w
     expect(page.get_by_role("heading", name="Your organization's position")).to_be_visible()
     log_out(page)
 
+    # the round's date passes: its coordinator is told, and their home page says what is theirs to decide
+    with app.app_context():
+        db.session.scalar(select(ConsentRound)).ends_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+        db.session.commit()
+        assert tick()["consent_ended"] == 1
+        db.session.commit()
     log_in(page, world.emails["coordinator"])
-    page.goto(f"/statements/{world.statement_id}/consent")
+    page.goto("/")
+    result = page.locator(".todo-consent_result")
+    expect(result).to_contain_text("2 of 3 organizations answered")
+    check_page(page, "home with a consent round's result to decide")
+    result.get_by_role("link", name="Consent round ended: make the text final or revise it").click()
     table = page.get_by_role("table")
     expect(table.get_by_role("row", name="Red de Mujeres Rurales")).to_contain_text("Support")
     expect(table.get_by_role("row", name="Sindicato del Hogar")).to_contain_text(
@@ -95,7 +106,7 @@ def test_a_consent_round_with_three_organizations_one_with_concerns(app, page, w
     expect(table.get_by_role("row", name="Coastal Migrants Network")).to_contain_text("Not answered yet")
     check_page(page, "consent round")
 
-    page.goto(f"/statements/{world.statement_id}")
+    page.get_by_role("link", name="Decide the next step: make the text final or revise it").click()
     page.get_by_role("button", name="Freeze the latest revision as final").click()
     expect(page.get_by_role("heading", name="Result of the consent round")).to_be_visible()
     expect(page.locator(".consent-counts")).to_contain_text("1 organization supports")

@@ -276,6 +276,72 @@ def test_making_the_text_final_shows_and_records_the_result(app, make_client, wo
     assert refused.status_code == 409
 
 
+ENDED = "Consent round ended: make the text final or revise it"
+ALL_ANSWERED = "Every organization asked has answered: make the text final or revise it"
+
+
+def end_the_round(app) -> datetime:
+    """Move the round's end into the past, as time passing would; return it."""
+    with app.app_context():
+        round_ = db.session.scalar(select(ConsentRound))
+        round_.ends_at = datetime.now(UTC) - timedelta(minutes=5)
+        db.session.commit()
+        return round_.ends_at
+
+
+def test_coordinators_are_told_once_when_a_round_ends_and_their_home_page_says_what_to_decide(
+        app, make_client, world, orgs):
+    coordinator = login(make_client, world.emails["coordinator"])
+    open_round(coordinator, world, orgs["ids"])
+    member = login(make_client, world.emails["member"])
+    answer(member, world, "support")
+    assert ENDED not in text_of(coordinator.get("/"))  # still open, and two have not answered
+    ends = end_the_round(app)
+    with app.app_context():
+        assert notifications.tick(ends + timedelta(minutes=1))["consent_ended"] == 1
+        assert notifications.tick(ends + timedelta(minutes=2))["consent_ended"] == 0  # once
+        db.session.commit()
+        told = db.session.scalars(select(Notification).where(Notification.kind == "consent_ended")).all()
+        assert {n.user_id for n in told} == {world.user_ids["coordinator"]}
+    home = text_of(coordinator.get("/"))
+    assert ENDED in home and "1 of 3 organizations answered" in home
+    assert "The consent round has ended: read the positions, then make the text final or revise it." in \
+        text_of(coordinator.get("/notifications"))
+    assert ENDED not in text_of(member.get("/"))  # the decision is the coordinators'
+    round_page = text_of(coordinator.get(round_url(world)))
+    assert "Decide the next step: make the text final or revise it" in round_page
+    assert "Decide the next step" not in text_of(member.get(round_url(world)))
+
+    done = coordinator.submit(f"/statements/{world.statement_id}/transition", {"to": "final", "confirmed": "yes"})
+    assert done.status_code == 302
+    assert ENDED not in text_of(coordinator.get("/"))
+    assert "Decide the next step" not in text_of(coordinator.get(round_url(world)))
+
+
+def test_the_coordinator_may_decide_as_soon_as_every_organization_asked_has_answered(app, make_client, world, orgs):
+    coordinator = login(make_client, world.emails["coordinator"])
+    open_round(coordinator, world, orgs["ids"][:2])
+    answer(login(make_client, world.emails["member"]), world, "support")
+    assert ALL_ANSWERED not in text_of(coordinator.get("/"))
+    answer(login(make_client, world.emails["observer"]), world, "concerns", "Say who pays.")
+    home = text_of(coordinator.get("/"))
+    assert ALL_ANSWERED in home and "2 of 2 organizations answered" in home
+    assert "Decide the next step: make the text final or revise it" in text_of(coordinator.get(round_url(world)))
+    with app.app_context():
+        assert notifications.tick()["consent_ended"] == 0  # the round itself has not ended
+
+
+def test_a_newer_round_replaces_the_result_of_the_last(app, make_client, world, orgs):
+    coordinator = login(make_client, world.emails["coordinator"])
+    open_round(coordinator, world, orgs["ids"])
+    ends = end_the_round(app)
+    assert ENDED in text_of(coordinator.get("/"))
+    assert open_round(coordinator, world, orgs["ids"]).status_code == 302
+    assert ENDED not in text_of(coordinator.get("/"))
+    with app.app_context():
+        assert notifications.tick(ends + timedelta(minutes=1))["consent_ended"] == 0
+
+
 def test_the_statement_page_links_to_the_round(app, make_client, world, orgs):
     coordinator = login(make_client, world.emails["coordinator"])
     page = coordinator.get(f"/statements/{world.statement_id}").get_data(as_text=True)

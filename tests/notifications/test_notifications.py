@@ -261,7 +261,7 @@ def test_the_preferences_page_offers_three_choices_per_kind_and_keeps_them(app, 
     assert 'id="mention-now" value="now" checked' in page and 'id="published-digest" value="digest" checked' in page
     assert page.count('type="radio"') == 13 * 3  # what only coordinators hear of is not offered to a member
     coordinator = logged_in(make_client, world.emails["coordinator"])
-    assert coordinator.get("/account/notifications").get_data(as_text=True).count('type="radio"') == 17 * 3
+    assert coordinator.get("/account/notifications").get_data(as_text=True).count('type="radio"') == 18 * 3
 
     choose(member, published="off", mention="digest", reply="nonsense", unknown_kind="now")
 
