@@ -33,4 +33,12 @@ def isolate(value) -> Markup:
     return Markup("<bdi>{}</bdi>").format(text)
 
 
+@bp.app_template_filter("revision_note")
+def revision_note(revision) -> str:
+    """A revision's note in the reader's language, where the service wrote it (drafts.notes)."""
+    from statements.drafts.notes import shown_note
+
+    return shown_note(revision)
+
+
 from statements.drafts import views  # noqa: E402,F401  (routes register on bp)

@@ -125,6 +125,9 @@ class Revision(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
+    #: for a note the service writes, what it says (drafts.notes), so that each reader reads it in their language
+    note_kind: Mapped[str | None] = mapped_column(String(40))
+    note_args: Mapped[str | None] = mapped_column(Text)
     #: the revision number the author started editing from
     base_number: Mapped[int | None]
     #: set when this save was merged with changes saved meanwhile: the revision it was merged onto

@@ -18,7 +18,7 @@ from statements.audit.services import record
 from statements.core.db import WriteRace, upsert, utcnow
 from statements.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from statements.core.input import one_line
-from statements.drafts import events
+from statements.drafts import events, notes
 from statements.drafts.deltas import apply_delta, make_delta
 from statements.drafts.diffing import WORD_PATTERN, Diff, word_diff
 from statements.drafts.merging import MergeResult, three_way_merge
@@ -96,7 +96,8 @@ def create_statement(actor: User, group: WorkingGroup, title: str, slug: str, la
                           language=language, summary=(summary or "").strip(), created_by_id=actor.id)
     db.session.add(statement)
     db.session.flush()
-    _write_revision(statement, actor, check_text(text), "First draft", base_number=None)
+    _write_revision(statement, actor, check_text(text), "First draft", base_number=None,
+                    **notes.said(notes.FIRST_DRAFT))
     record(actor, "statement.created", statement, f"Opened the statement “{statement.title}”", group_id=group.id)
     return statement
 
@@ -244,11 +245,13 @@ def _write_revision(statement: Statement, author: User, text: str, note: str, ba
 
 
 def save_revision(actor: User, statement: Statement, base_number: int, text: str, note: str,
-                  source_number: int | None = None) -> SaveResult:
+                  source_number: int | None = None, said: dict | None = None) -> SaveResult:
     """Save an edit made from revision base_number, merging with saves made since, never over them.
 
     For a translation, `source_number` is the source revision the translator worked from: the
-    paragraphs the save changes are up to date with it."""
+    paragraphs the save changes are up to date with it. `said`: what a note the service writes says
+    (`notes.said`), for its readers' languages."""
+    said = said or {}
     lock_for_writing(statement)
     _require_editable(statement)
     text = check_text(text)
@@ -261,7 +264,7 @@ def save_revision(actor: User, statement: Statement, base_number: int, text: str
         if text == latest_text:
             return SaveResult(latest=latest, unchanged=True)
         return SaveResult(_write_revision(statement, actor, text, note, base_number, latest_text,
-                                          source_number=source_number), latest=latest)
+                                          source_number=source_number, **said), latest=latest)
     base_text = revision_text(get_revision(statement, base_number))
     merge = three_way_merge(base_text, text, latest_text)
     if not merge.clean:
@@ -269,7 +272,7 @@ def save_revision(actor: User, statement: Statement, base_number: int, text: str
     if merge.text == latest_text:
         return SaveResult(latest=latest, unchanged=True)
     revision = _write_revision(statement, actor, merge.text, note, base_number, latest_text,
-                               source_number=source_number, merged_onto_number=latest.number)
+                               source_number=source_number, merged_onto_number=latest.number, **said)
     return SaveResult(revision, merged_with=_authors_since(statement, base_number), latest=latest)
 
 
@@ -293,7 +296,7 @@ def restore_revision(actor: User, statement: Statement, number: int) -> SaveResu
     if old_text == latest_text:
         return SaveResult(latest=latest, unchanged=True)
     revision = _write_revision(statement, actor, old_text, f"Restored revision {number}", latest.number,
-                               latest_text, restored_from_number=number)
+                               latest_text, restored_from_number=number, **notes.said(notes.RESTORED))
     return SaveResult(revision, latest=latest)
 
 

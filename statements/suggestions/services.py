@@ -14,8 +14,9 @@ from statements.comments import anchoring
 from statements.comments import services as comments
 from statements.comments.models import QUOTE_MAX
 from statements.core.db import utcnow
-from statements.core.errors import Conflict, InvalidInput, NotAllowed
+from statements.core.errors import Conflict, InvalidInput
 from statements.drafts import events
+from statements.drafts import notes as revision_notes
 from statements.drafts import services as drafts
 from statements.drafts.models import Statement
 from statements.extensions import db
@@ -245,11 +246,14 @@ def _take_in(actor: User, statement: Statement, chosen: list[tuple[Suggestion, s
                    if o not in suggestions}
     for suggestion in suggestions:
         _claim(actor, suggestion, Status.ACCEPTED)
-    # the revision note is kept in one language, like every revision note written by the service
-    authors = sorted({s.author.display_name if s.author else "a former member" for s in suggestions})
+    # the note is stored as what it says (each reader reads it in their language), with its words in English
+    names = sorted({s.author.display_name if s.author else "" for s in suggestions})
+    authors = [name or "a former member" for name in names]
     note = (f"Suggestion by {authors[0]} accepted" if len(suggestions) == 1
             else f"Suggestions by {', '.join(authors)} accepted")
-    result = drafts.save_revision(actor, statement, base_number, proposed, note[:200])
+    result = drafts.save_revision(actor, statement, base_number, proposed, note[:200],
+                                  said=revision_notes.said(revision_notes.SUGGESTIONS_ACCEPTED, names=names,
+                                                         count=len(suggestions)))
     if result.conflict is not None or result.unchanged:
         raise Conflict(_("The text changed where this suggestion applies. Reload the page and look again."))
     for suggestion, words in chosen:

@@ -9,7 +9,7 @@ from statements.accounts.models import User, WorkingGroup
 from statements.audit.services import record
 from statements.core.db import utcnow
 from statements.core.errors import InvalidInput, NotAllowed
-from statements.drafts import services as drafts
+from statements.drafts import notes, services as drafts
 from statements.drafts.models import Statement
 from statements.extensions import db
 from statements.talking_points.models import (
@@ -152,7 +152,9 @@ def insert_into_statement(actor: User, point: TalkingPoint, statement: Statement
     text = drafts.revision_text(latest).rstrip("\n")
     addition = f"## {point.title}\n\n{point.body}" if point.title else point.body
     new_text = f"{text}\n\n{addition}\n" if text else f"{addition}\n"
-    result = drafts.save_revision(actor, statement, latest.number, new_text, f"Inserted talking point “{point.title}”"[:200])
+    result = drafts.save_revision(actor, statement, latest.number, new_text,
+                                  f"Inserted talking point “{point.title}”"[:200],
+                                  said=notes.said(notes.TALKING_POINT, title=point.title))
     use = db.session.scalar(select(PointUse).where(PointUse.point_id == point.id,
                                                    PointUse.statement_id == statement.id))
     if use is None:

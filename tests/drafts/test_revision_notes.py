@@ -1,0 +1,76 @@
+"""The notes the service writes on revisions (the first draft, a restored revision, an inserted talking point,
+accepted suggestions) are read in each reader's language; a person's own note is shown as they wrote it."""
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from statements.accounts.models import User
+from statements.drafts.models import Revision, Statement
+from statements.extensions import db
+from statements.suggestions import services as suggestions
+from statements.suggestions.models import Suggestion
+from statements.talking_points import services as talking_points
+from statements.talking_points.models import TalkingPoint
+from tests.core.test_migrations import MIGRATIONS, logging_kept, migrated_app  # noqa: F401  (a fixture)
+from tests.signons.pages import plain
+from tests.factories import add_suggestion, make_group, make_user
+
+
+def history(client, statement_id: int) -> str:
+    return plain(client.get(f"/statements/{statement_id}/history").get_data(as_text=True))
+
+
+def test_the_service_s_notes_speak_the_reader_s_language_and_a_person_s_own_note_stays_as_written(
+        app, make_client, world):
+    statement_id = world.statement_id
+    with app.app_context():
+        coordinator = db.session.get(User, world.user_ids["coordinator"])
+        statement = db.session.get(Statement, statement_id)
+        talking_points.insert_into_statement(coordinator, db.session.get(TalkingPoint, world.point_id), statement)
+        db.session.commit()
+        add_suggestion(world)
+        suggestions.accept(coordinator, db.session.get(Suggestion, world.suggestion_id))
+        db.session.get(User, world.user_ids["member"]).language = "es"
+        db.session.commit()
+    english = make_client()
+    english.login(world.emails["coordinator"])
+    assert english.submit(f"/statements/{statement_id}/revisions/1/restore").status_code == 302
+    spanish = make_client()
+    spanish.login(world.emails["member"])
+
+    in_english, in_spanish = history(english, statement_id), history(spanish, statement_id)
+    for words in ("First draft", "Inserted talking point “Regularization works”",
+                  "Suggestion by Member Person accepted", "Restored revision 1"):
+        assert words in in_english and words not in in_spanish, words
+    for words in ("Primer borrador", "Se insertó el punto clave «Regularization works»",
+                  "Se aceptó el cambio sugerido por Member Person", "Se restauró la versión 1"):
+        assert words in in_spanish, words
+    assert "Edit 1" in in_english and "Edit 1" in in_spanish  # a person's own note, as written
+    latest = plain(spanish.get(f"/statements/{statement_id}").get_data(as_text=True))
+    assert "“Se restauró la versión 1”" in latest
+    with app.app_context():  # the words in English stay beside what they say, for whatever reads the note alone
+        notes = db.session.scalars(db.select(Revision.note).where(Revision.statement_id == statement_id)
+                                   .order_by(Revision.number)).all()
+        assert notes[0] == "First draft" and notes[-1] == "Restored revision 1"
+
+
+def test_the_migration_recognises_the_first_drafts_and_restores_written_before(tmp_path, logging_kept):  # noqa: F811
+    from statements.drafts import services as drafts
+
+    app = migrated_app(f"sqlite:///{tmp_path / 'notes.sqlite3'}")
+    with app.app_context():
+        upgrade()
+        person = make_user("writer@example.org", "Writer Person")
+        statement = drafts.create_statement(person, make_group("Writers"), "Notes", "", "en", "", "One.")
+        drafts.save_revision(person, statement, 1, "Two.", "Restored revision 1")  # a person's own words
+        drafts.restore_revision(person, statement, 1)
+        db.session.commit()
+        this_one = MIGRATIONS / "versions" / "2026-12-05_0030_revision_notes_in_the_reader_s_language.py"
+        previous = next(line.split("'")[1] for line in this_one.read_text().splitlines()
+                        if line.startswith("down_revision"))
+        downgrade(revision=previous)
+        upgrade()
+        kinds = db.session.execute(text("SELECT number, note_kind FROM revision ORDER BY number")).all()
+        assert kinds == [(1, "first_draft"), (2, None), (3, "restored")]
+        db.session.remove()
+        db.engine.dispose()
