@@ -60,8 +60,20 @@ def count_in_limited_routes_only(app, limiter) -> None:
     and notices Redis coming back. The pass cost every request, every page and every sign-on, a walk through
     the limiter's tables that found nothing. Setting any of those limits keeps it.
     """
-    if not any(app.config.get(key) for key in LIMITS_COUNTED_BEFORE_EVERY_VIEW):
-        app.before_request_funcs[None].remove(limiter._check_request_limit)
+    passes = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit not in passes:  # (rate limiting is off: there is no pass)
+        return
+    if not any(app.config.get(key) for key in LIMITS_COUNTED_BEFORE_EVERY_VIEW) and not _limits_beyond_routes(limiter):
+        passes.remove(limiter._check_request_limit)
+
+
+def _limits_beyond_routes(limiter) -> bool:
+    """Whether the limiter holds limits that only its pass before every view counts: given to the limiter
+    itself (as the settings above give them), or to a whole blueprint."""
+    manager = limiter.limit_manager
+    return any(getattr(manager, name, None) for name in ("_default_limits", "_application_limits",
+                                                         "_blueprint_limits")) \
+        or any(getattr(limiter, name, None) for name in ("_meta_limits", "_in_memory_fallback"))
 
 
 def say_when_to_retry(response):

@@ -318,6 +318,9 @@ def _fold(lines: list[Row], context_lines: int) -> list[Row]:
 
 #: what a plain-text excerpt of changes shows of the unchanged text on each side of a change, in words
 EXCERPT_CONTEXT_WORDS = 12
+#: the most words an excerpt shows of one removal or addition, and about the most it shows in all
+EXCERPT_CHANGE_WORDS = 60
+EXCERPT_WORDS = 150
 _SPACED_WORD = re.compile(r"\S+")
 
 
@@ -331,29 +334,36 @@ class Excerpts:
 
 def changes_in_context(ops: list[tuple[int, str]], words: int = EXCERPT_CONTEXT_WORDS, limit: int = 30) -> Excerpts:
     """Each change of a diff as plain text, [-removed-] {+added+}, with up to `words` unchanged words on each
-    side, never past a line break; changes whose contexts meet make one excerpt. An email about a change of a
-    few words to a long statement then says those words, not the whole text again."""
-    excerpts, current = [], []
+    side, never past a line break; changes whose contexts meet make one excerpt, of about `EXCERPT_WORDS` at
+    most, and a long removal or addition is cut short. An email about a change of a few words to a long
+    statement then says those words, not the whole text again."""
+    excerpts, current, length = [], [], 0
     for index, (op, text) in enumerate(ops):
         if op != EQUAL:
-            current.append(f"[-{text}-]" if op == DELETE else f"{{+{text}+}}")
+            marked = _first_words(text, EXCERPT_CHANGE_WORDS, keep_lines=True)
+            current.append(f"[-{marked}-]" if op == DELETE else f"{{+{marked}+}}")
+            length += len(_SPACED_WORD.findall(marked))
             continue
         between_changes = 0 < index < len(ops) - 1
-        if between_changes and "\n" not in text and len(_SPACED_WORD.findall(text)) <= 2 * words:
+        if between_changes and "\n" not in text and len(_SPACED_WORD.findall(text)) <= 2 * words \
+                and length < EXCERPT_WORDS:
             current.append(text)  # the contexts meet: one excerpt
+            length += len(_SPACED_WORD.findall(text))
             continue
         if index > 0:
             current.append(_first_words(text, words))
             excerpts.append("".join(current).strip())
         current = [_last_words(text, words)] if index < len(ops) - 1 else []
+        length = 0
     if any(op != EQUAL for op, _text in ops[-1:]):
         excerpts.append("".join(current).strip())
     return Excerpts(excerpts[:limit], len(excerpts))
 
 
-def _first_words(text: str, count: int) -> str:
-    """The start of an unchanged text, up to its first line break and at most `count` words, "…" if cut."""
-    line = text.split("\n", 1)[0]
+def _first_words(text: str, count: int, keep_lines: bool = False) -> str:
+    """The start of a text, up to its first line break (unless `keep_lines`) and at most `count` words, "…"
+    if cut."""
+    line = text if keep_lines else text.split("\n", 1)[0]
     ends = [found.end() for found in _SPACED_WORD.finditer(line)]
     kept = line[:ends[count - 1]] if len(ends) > count else line
     return kept + (" …" if len(ends) > count else "")

@@ -392,8 +392,11 @@ def find_duplicate(statement: Statement, signon: SignOn, earlier_only: bool = Fa
         return _first_duplicate(statement, signon, candidates, signon.id if earlier_only else None)
 
 
-#: an active sign-on of a statement holding a name, confirmed ones first (`find_same_name`)
-SAME_NAME = (select(SignOn.id, SignOn.organization_name, SignOn.email_key, SignOn.status, SignOn.visibility)
+#: an active sign-on of a statement holding a name, confirmed ones first, with whether the statement's list is
+#: public (`find_same_name`: read in the same row, so that what is found costs no further query)
+SAME_NAME = (select(SignOn.id, SignOn.organization_name, SignOn.email_key, SignOn.status, SignOn.visibility,
+                    Statement.signon_list_hidden, Statement.state)
+             .join(Statement, Statement.id == SignOn.statement_id)
              .where(SignOn.statement_id == bindparam("statement_id"), SignOn.name_key == bindparam("name_key"),
                     active_condition())
              .order_by(SignOn.status == SignOnStatus.PENDING.value, SignOn.id).limit(1))
@@ -406,14 +409,14 @@ def find_same_name(statement: "Statement | OpenStatement", signon: SignOn) -> Du
         "statement_id": statement.id, "name_key": signon.name_key, "cutoff": confirmation_cutoff()}).first()
     if found is None:
         return None
-    other_id, other_name, email_key, status, visibility = found
-    return _same_name(statement, other_id, other_name, status, visibility, email_key == signon.email_key)
+    other_id, other_name, email_key, status, visibility, list_hidden, state = found
+    return _same_name(other_id, other_name, status, visibility, email_key == signon.email_key,
+                      _list_is_public(list_hidden, state))
 
 
-def _same_name(statement: "Statement | OpenStatement", other_id: int, other_name: str, status: str,
-               visibility: str, same_address: bool) -> Duplicate:
-    named = (status == SignOnStatus.APPROVED.value and visibility == Visibility.NAMED.value
-             and list_is_public(_loaded(statement)))
+def _same_name(other_id: int, other_name: str, status: str, visibility: str, same_address: bool,
+               list_public: bool) -> Duplicate:
+    named = status == SignOnStatus.APPROVED.value and visibility == Visibility.NAMED.value and list_public
     return Duplicate(other_id, other_name, "the same name", exact=True, status=status, same_address=same_address,
                      publicly_named=named)
 
@@ -425,7 +428,8 @@ def _first_duplicate(statement: Statement, signon: SignOn, candidates, before_id
             continue
         other = duplicates.Keys(*keys)
         if other.name_key == mine.name_key:
-            return _same_name(statement, other_id, other_name, status, visibility, other.email_key == mine.email_key)
+            return _same_name(other_id, other_name, status, visibility, other.email_key == mine.email_key,
+                              list_is_public(statement))
         reason = duplicates.likely_same_keys(mine, other)
         if reason:
             return Duplicate(other_id, other_name, reason, exact=False, status=status)
@@ -464,10 +468,6 @@ _OPEN_AT_REVISION = exists().where(
 
 class NotOpenAtRevision(SignOnClosed):
     """The statement was found closed, or at another final revision, as the sign-on was stored: nothing was."""
-
-
-def _loaded(statement: Statement | OpenStatement) -> Statement:
-    return statement if isinstance(statement, Statement) else db.session.get(Statement, statement.id)
 
 
 def _open_at_revision_values(statement: OpenStatement) -> dict:
@@ -1030,7 +1030,12 @@ def _counts(statement_id: int) -> dict:
 
 
 def list_is_public(statement: Statement) -> bool:
-    return not statement.signon_list_hidden or statement.state == State.PUBLISHED
+    return _list_is_public(statement.signon_list_hidden, statement.state)
+
+
+def _list_is_public(list_hidden: bool, state: str) -> bool:
+    """Whether a statement's list of signatories is public: unless kept private until it is published."""
+    return not list_hidden or state == State.PUBLISHED
 
 
 def _listed(statement: Statement, country: str | None):

@@ -1,11 +1,18 @@
 """Rate limits counted in memory (no Redis) hold, and cost no thread per counted request."""
 
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 import time
+from pathlib import Path
 
 from statements.core import rate_limits
 from statements.extensions import limiter
 from tests.signons.pages import form
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def test_without_redis_the_limits_count_in_memory_without_starting_threads(app, make_client, world, monkeypatch):
@@ -47,3 +54,18 @@ def test_no_pass_before_every_view_while_only_routes_carry_limits(app):
     assert limiter._check_request_limit not in app.before_request_funcs[None]
     assert not any(app.config.get(key) for key in rate_limits.LIMITS_COUNTED_BEFORE_EVERY_VIEW)
 
+
+
+def test_an_app_with_rate_limits_turned_off_starts_and_answers(tmp_path):
+    # in a process of its own: the rate limiter is shared by every app in this one, and would stay off
+    script = textwrap.dedent("""
+        from statements import create_app
+        client = create_app({"TESTING": True, "RATELIMIT_ENABLED": False}).test_client()
+        print([client.get("/login").status_code for _ in range(3)])
+    """)
+    environment = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    environment.update(STATEMENTS_INSTANCE=str(tmp_path), SECRET_KEY="test")
+    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT, env=environment, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[200, 200, 200]"

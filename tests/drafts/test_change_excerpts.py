@@ -40,3 +40,14 @@ def test_changes_at_the_very_start_and_end_and_no_change_at_all():
     assert excerpts("a b c", "a b x").shown == ["a b [-c-]{+x+}"]
     assert excerpts("", "new text").shown == ["{+new text+}"]
     assert excerpts("same text", "same text").total == 0
+
+
+def test_a_long_addition_is_cut_short_and_changes_close_together_make_excerpts_of_a_readable_length():
+    paragraph = " ".join(f"new{number}" for number in range(500))
+    [excerpt] = excerpts("Start.\n\nEnd.\n", f"Start.\n\n{paragraph}\n\nEnd.\n").shown
+    assert "new59 …+}" in excerpt and "new60" not in excerpt
+    old = " ".join(f"w{number}" for number in range(2000))
+    new = " ".join(f"W{number}" if number % 10 == 0 else f"w{number}" for number in range(2000))
+    found = excerpts(old, new, limit=1000)
+    assert found.total > 1 and max(len(e.split()) for e in found.shown) <= 150 + 2 * EXCERPT_CONTEXT_WORDS + 20
+    assert sum(e.count("{+") for e in found.shown) == 200  # every change is in one excerpt or another

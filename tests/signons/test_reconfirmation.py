@@ -4,6 +4,7 @@ import time
 
 from itsdangerous import TimestampSigner
 
+from statements.drafts import services as drafts_services
 from statements.extensions import db
 from statements.signons.models import SignOn
 from tests.signons.pages import (confirmation, decide, flashes, listed_names, sign, signon_named, statement_by_slug,
@@ -248,3 +249,24 @@ def test_a_small_change_to_a_long_text_is_mailed_as_the_words_around_it_worked_o
         assert "Paragraph 150{+ (amended)+}: word0 word1" in body.replace("150 {+(amended) +}", "150{+ (amended)+} ")
         assert "Paragraph 149" not in body and "word79" not in body and len(body) < 3000
         assert "These are the first" not in body
+
+
+def test_a_final_text_worded_as_the_one_signed_says_so(app, client, coordinator, world, statement_id, mailbox):
+    slug = world.signon_slug
+    signed_through_the_form(client, coordinator, mailbox, slug, statement_id, "Red de Mujeres",
+                            "ana@redmujeres.example.mx")
+    with app.app_context():
+        signed_text = drafts_services.revision_text(signon_named("Red de Mujeres").revision)
+    assert coordinator.submit(f"/statements/{statement_id}/transition", {"to": "draft"}).status_code == 302
+    for base, text in (("1", NEW_TEXT), ("2", signed_text)):  # changed, then changed back
+        assert coordinator.submit(f"/statements/{statement_id}/edit",
+                                  {"base": base, "text": text, "note": "Back and forth"}).status_code == 302
+    change_the_final_text_back = coordinator.submit(f"/statements/{statement_id}/transition",
+                                                    {"to": "final", "confirmed": "yes"})
+    assert change_the_final_text_back.status_code == 302
+    assert coordinator.submit(f"/statements/{statement_id}/signon/open",
+                              {"deadline_date": "", "deadline_time": "23:59", "timezone": "UTC",
+                               "requires_approval": "y", "closing_message": ""}).status_code == 302
+    body = mailbox.body(reconfirm_email(mailbox, "ana@redmujeres.example.mx"))
+    assert "Sign-on has reopened on a new final version of the text, worded as the one you signed." in body
+    assert "{+" not in body and "[-" not in body

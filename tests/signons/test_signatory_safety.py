@@ -159,6 +159,21 @@ def test_a_repeat_from_a_signatory_s_own_address_does_the_work_of_a_new_sign_on(
     assert "has already signed this statement from this address" in mail_words(mailbox, "info@defensoras.example.org")[0]
 
 
+def test_a_name_listed_while_the_list_is_kept_private_costs_the_form_no_more_work(app, client, world, mailbox):
+    """Until publication a hidden list names nobody: finding that a name signed, named, must not cost the form a
+    query of its own (whether the list is public is read with the name itself)."""
+    with app.app_context():
+        statement = statement_by_slug(open_statement(app, world, requires_approval=True, title="Hidden list"))
+        statement.signon_list_hidden = True
+        db.session.commit()
+        slug = statement.slug
+    stored_signature(app, slug, "named")
+    new = statements_run_by_the_form(app, client, slug, "Colectivo Que Nunca Firmó", ATTACKER)
+    held = statements_run_by_the_form(app, client, slug, SECRET_ORG, "another@attacker.example.com")
+    assert held == new
+    assert "already signed" not in " ".join(mail_words(mailbox, "another@attacker.example.com"))
+
+
 # --- names that unconfirmed sign-ons cannot hold ---------------------------------------------------
 
 def test_an_unconfirmed_squatter_does_not_keep_the_real_organization_out(app, client, make_client, world, mailbox):
