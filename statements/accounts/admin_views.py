@@ -135,6 +135,7 @@ def mail_outbox():
     return render_template("admin/mail.html", view=view, counts=mail.outbox_counts(now),
                            page=paginate(mail.outbox_query(view, now), MAIL_PAGE_SIZE), now=now,
                            plain_error=mail.plain_error, is_stuck=mail.is_stuck, shown_subject=mail.shown_subject,
+                           may_send_after_all=mail.may_send_after_all,
                            max_attempts=mail.MAX_ATTEMPTS)
 
 
@@ -156,6 +157,13 @@ def _change_mail(change, message_id: int, done):
 def retry_mail(message_id: int):
     return _change_mail(mail.retry_message, message_id, lambda message: _(
         "The email to %(address)s is back in the outbox and is tried again now.", address=message.to_address))
+
+
+@bp.route("/admin/mail/<int:message_id>/send-after-all", methods=["POST"])
+@require(Permission.MAIL_MANAGE)
+def send_mail_after_all(message_id: int):
+    return _change_mail(mail.send_after_all, message_id, lambda message: _(
+        "The email to %(address)s is back in the outbox: it will be sent.", address=message.to_address))
 
 
 @bp.route("/admin/mail/<int:message_id>/discard", methods=["POST"])

@@ -14,6 +14,7 @@ ACTION_LABELS = {
     "invitation.sent": _l("Invitation sent"),
     "mail.discarded": _l("Email discarded"),
     "mail.retried": _l("Email tried again"),
+    "mail.sent_after_all": _l("Discarded email put back"),
     "membership.added": _l("Member added"),
     "membership.removed": _l("Member removed"),
     "membership.role_changed": _l("Member's role changed"),

@@ -375,7 +375,7 @@ def start_background_sender(app, interval_seconds: float = 3.0) -> threading.Thr
 
 #: what the outbox page lists: mail that failed or is being retried, mail waiting for its first attempt,
 #: and mail sent lately
-OUTBOX_VIEWS = ("failing", "waiting", "sent")
+OUTBOX_VIEWS = ("failing", "waiting", "sent", "discarded")
 #: how far back the list of sent mail goes
 SENT_RECENT = timedelta(days=7)
 #: a message still waiting this long after its time came was taken by no sender: is one running?
@@ -394,17 +394,22 @@ def _in_view(view: str, now: datetime):
         return and_(OutboxMessage.status == "pending", OutboxMessage.attempts == 0)
     if view == "sent":
         return and_(OutboxMessage.status == "sent", OutboxMessage.sent_at > now - SENT_RECENT)
+    if view == "discarded":
+        return OutboxMessage.status == "discarded"
     return _failing()
 
 
 def outbox_query(view: str, now: datetime | None = None):
-    """The messages of one view of the outbox: failing and sent ones newest first, waiting ones oldest first."""
+    """The messages of one view of the outbox: failing, sent and discarded ones newest first, waiting ones oldest
+    first."""
     now = now or utcnow()
     query = select(OutboxMessage).where(_in_view(view, now))
     if view == "waiting":
         return query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
     if view == "sent":
         return query.order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+    if view == "discarded":
+        return query.order_by(OutboxMessage.id.desc())
     return query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
 
 
@@ -483,6 +488,39 @@ def retry_message(actor, message_id: int) -> OutboxMessage:
     message = _change_unsent(message_id, now, status="pending", next_attempt_at=now)
     record(actor, "mail.retried", message, f"Tried again to send “{one_line(message.subject)}” to "
            f"{message.to_address} (after {message.attempts} attempts: {message.last_error or 'no error'})"[:500])
+    deliver_after_commit()
+    return message
+
+
+def may_send_after_all(message: OutboxMessage) -> bool:
+    """Whether a discarded email can be put back in the outbox: one discarded by staff, not one set aside when
+    what it was about was deleted or changed (it has no words to send)."""
+    return message.status == "discarded" and message.last_error != SET_ASIDE
+
+
+def send_after_all(actor, message_id: int) -> OutboxMessage:
+    """Put an email discarded by mistake back in the outbox, to be sent at once."""
+    from statements.audit.services import record  # (the audit log's areas send mail through here)
+
+    message = db.session.execute(select(OutboxMessage).where(OutboxMessage.id == message_id)
+                                 .execution_options(populate_existing=True)).scalar_one_or_none()
+    if message is None:
+        raise NotFound(_("That email is not in the outbox."))
+    if message.status != "discarded":
+        raise Conflict(_("This email is not discarded: there is nothing to put back."))
+    if not may_send_after_all(message):
+        raise Conflict(_("This email was set aside because what it was about was deleted or changed: it cannot "
+                         "be sent."))
+    now = utcnow()
+    changed = db.session.execute(  # (one UPDATE: a second click, or a second person, puts it back once)
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "discarded")
+        .values(status="pending", next_attempt_at=now, claimed_by=None, claimed_until=None)
+        .execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        raise Conflict(_("This email is not discarded: there is nothing to put back."))
+    db.session.refresh(message)
+    record(actor, "mail.sent_after_all", message,
+           f"Put “{one_line(message.subject)}” to {message.to_address} back in the outbox"[:500])
     deliver_after_commit()
     return message
 

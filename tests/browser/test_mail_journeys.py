@@ -1,5 +1,5 @@
 """Staff and failing mail, in a real browser: the home page says mail is failing, its link opens the outbox,
-and a failed email tried again reaches a real SMTP server on loopback. The outbox is checked with axe-core at
+a failed email tried again reaches a real SMTP server on loopback, and one discarded by mistake is sent after all. The outbox is checked with axe-core at
 phone and desktop width."""
 
 from datetime import timedelta
@@ -66,8 +66,20 @@ def test_staff_follow_the_failing_mail_from_home_and_try_it_again(app, page, wor
     expect(page.locator(".flash")).to_have_text(
         "The email to old-contact@example.net is discarded: it will not be sent.")
     expect(page.locator("main")).to_contain_text("No email is failing.")
+
+    # a discard by mistake: the email is sent after all, from the list of discarded ones
+    page.get_by_role("link", name="Discarded (1)").click()
+    discarded = page.locator(f"#message-{failing_mail['retrying']}")
+    expect(discarded).to_contain_text("Discarded")
+    check_page(page, "outbox discarded")
+    discarded.get_by_role("button", name="Send it after all").click()
+    expect(page.locator(".flash")).to_have_text(
+        "The email to old-contact@example.net is back in the outbox: it will be sent.")
+    expect(page.locator("main")).to_contain_text("No email was discarded.")
+    with app.app_context():
+        assert db.session.get(OutboxMessage, failing_mail["retrying"]).status == "pending"
     page.goto("/")
-    expect(page.locator("main")).not_to_contain_text("failed to send")
+    expect(page.locator("main")).to_contain_text("1 email failed to send in the last 7 days")
 
 
 def test_the_outbox_is_reached_from_the_menu_and_lists_waiting_mail(page, world, failing_mail):

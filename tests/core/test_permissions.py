@@ -66,6 +66,7 @@ EXPECTATIONS = {
     ("accounts.mail_outbox", "GET"): STAFF,
     ("accounts.retry_mail", "POST"): STAFF,
     ("accounts.discard_mail", "POST"): STAFF,
+    ("accounts.send_mail_after_all", "POST"): STAFF,
     ("audit.log", "GET"): STAFF,
     ("health.health", "GET"): EVERYONE,  # for load balancers and monitors
     ("language.choose", "POST"): EVERYONE,  # the language switcher on every page

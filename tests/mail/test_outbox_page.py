@@ -1,5 +1,6 @@
 """Staff's outbox page: mail that failed, waits or was sent lately, each with what became of it in plain words;
-a failed email tried again (and delivered to a real SMTP server on loopback) or discarded, both audited."""
+a failed email tried again (and delivered to a real SMTP server on loopback) or discarded, and one discarded by
+mistake sent after all, each audited."""
 
 import re
 from datetime import timedelta
@@ -139,8 +140,11 @@ def test_staff_discards_an_email_and_it_is_never_sent(app, staff, world, outbox,
     with app.app_context():
         mail.deliver_pending()
     assert not mailbox.to("unreachable@example.net")
-    for show in mail.OUTBOX_VIEWS:
+    for show in ("failing", "waiting", "sent"):
         assert str(outbox["failed"]) not in listed(staff.get(f"/admin/mail?show={show}").get_data(as_text=True))
+    discarded = staff.get("/admin/mail?show=discarded").get_data(as_text=True)
+    assert listed(discarded) == [str(outbox["discarded"]), str(outbox["failed"])]  # the newest first
+    assert "unreachable@example.net Discarded" in plain(discarded)
     # trying it again afterwards (an old page, a second click) changes nothing
     again = staff.submit(f"/admin/mail/{outbox['failed']}/retry")
     assert "This email was discarded: it will not be sent." in flashes(
@@ -228,3 +232,35 @@ def test_the_page_speaks_the_reader_s_language(app, staff, world, outbox):
 def test_each_error_is_said_in_plain_words(app, error, words):
     with app.test_request_context():
         assert mail.plain_error(error).startswith(words)
+
+
+def test_an_email_discarded_by_mistake_is_sent_after_all_once(app, staff, outbox, mailbox):
+    staff.submit(f"/admin/mail/{outbox['failed']}/discard")
+    discarded = staff.get("/admin/mail?show=discarded").get_data(as_text=True)
+    assert "Discarded (2)" in plain(discarded) and plain(discarded).count("Send it after all") == 2
+    response = staff.submit(f"/admin/mail/{outbox['failed']}/send-after-all", {"show": "discarded"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/mail?show=discarded")
+    assert "The email to unreachable@example.net is back in the outbox: it will be sent." in flashes(
+        staff.get(response.headers["Location"]).get_data(as_text=True))
+    again = staff.submit(f"/admin/mail/{outbox['failed']}/send-after-all")  # a second click, an old page
+    assert "This email is not discarded: there is nothing to put back." in flashes(
+        staff.get(again.headers["Location"]).get_data(as_text=True))
+    mailbox.deliver()
+    assert [m["Subject"] for m in mailbox.to("unreachable@example.net")] == ["Your sign-on is confirmed"]
+    assert [action for action, _id, _summary in audit_actions(app)] == ["mail.discarded", "mail.sent_after_all"]
+    assert "Discarded email put back" in plain(staff.get("/admin/audit").get_data(as_text=True))
+
+
+def test_an_email_set_aside_because_its_subject_is_gone_cannot_be_sent_after_all(app, staff, outbox):
+    with app.app_context():
+        message = db.session.get(OutboxMessage, outbox["discarded"])
+        message.subject, message.body_text, message.last_error = "", "", mail.SET_ASIDE
+        db.session.commit()
+    page = plain(staff.get("/admin/mail?show=discarded").get_data(as_text=True))
+    assert "Set aside: what it was about was deleted or changed before it was sent." in page
+    assert "Send it after all" not in page
+    refused = staff.submit(f"/admin/mail/{outbox['discarded']}/send-after-all")
+    assert "it cannot be sent" in " ".join(flashes(staff.get(refused.headers["Location"]).get_data(as_text=True)))
+    assert status_of(app, outbox["discarded"])[0] == "discarded"
+    missing = staff.submit("/admin/mail/999999/send-after-all")
+    assert missing.status_code == 404
