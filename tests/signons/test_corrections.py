@@ -256,6 +256,6 @@ def test_a_correction_with_many_changes_mails_the_first_ones_and_says_where_the_
     [told] = [m for m in mailbox.to("office@many.example") if "was corrected" in m["Subject"]]
     body = mailbox.body(told)
     assert body.count("now +}says") + body.count("{+ now+} says") == 30
-    assert "These are the first 30 of 45 changes. The whole text is on the statement's page: " \
+    assert "These are the first 30 of 45 changed passages. The whole text is on the statement's page: " \
            "http://localhost/s/decent-work/corrections" in body
     assert "word39" not in body and len(body) < 8000
