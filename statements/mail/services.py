@@ -183,6 +183,14 @@ def deliver_after_commit() -> None:
     db.session.info["mail_queued"] = True
 
 
+@event.listens_for(db.session, "after_soft_rollback")
+def _forget_mail_rolled_back(session, previous_transaction) -> None:
+    """Mail queued in a transaction rolled back was never stored: the next commit has none to tell of (a savepoint
+    rolled back leaves the rest of its transaction's mail queued)."""
+    if previous_transaction.parent is None:
+        session.info.pop("mail_queued", None)
+
+
 @event.listens_for(db.session, "after_commit")  # (every session of the app's kind, listened to once)
 def _deliver_soon(session) -> None:
     """Once the mail is committed, ask a worker to deliver it now (with Redis; else the sender will)."""

@@ -233,3 +233,26 @@ def test_in_process_sender_delivers_in_the_background(app, client, world, mailbo
     assert [m["To"] for m in mailbox.messages] == [world.emails["member"]]
     with app.app_context():
         assert [m.status for m in outbox()] == ["sent"]
+
+
+def test_a_commit_wakes_the_sender_only_for_mail_it_stored(app, monkeypatch):
+    from statements.core import jobs
+    from statements.mail import services as mail
+
+    asked = []
+    monkeypatch.setattr(jobs, "enqueue", lambda path, *args, **options: asked.append(path) or True)
+    with app.app_context():
+        mail.queue_mail_written_at_delivery("someone@example.org", "signon_confirm", signon=0)
+        db.session.rollback()  # never stored
+        db.session.commit()
+        assert asked == []
+        mail.queue_mail_written_at_delivery("someone@example.org", "signon_confirm", signon=0)
+        with db.session.begin_nested():
+            db.session.execute(select(1))
+        try:
+            with db.session.begin_nested():
+                raise RuntimeError("a savepoint rolled back")
+        except RuntimeError:
+            pass
+        db.session.commit()  # the mail queued before the savepoint is stored: the sender is asked
+        assert asked == ["statements.mail.services.deliver_pending"]
