@@ -232,17 +232,14 @@ def _consent_results(steered, now: datetime) -> list[Item]:
 @cache
 def _consent_results_query():
     from statements.consent.models import AskedOrganization, ConsentRound, Position
+    from statements.consent.services import result_not_recorded
 
-    later = aliased(ConsentRound)
-    newer_round = select(later.id).where(later.statement_id == ConsentRound.statement_id,
-                                         later.number > ConsentRound.number).exists()
     asked = (select(func.count()).select_from(AskedOrganization)
              .where(AskedOrganization.round_id == ConsentRound.id).scalar_subquery())
     answered = (select(func.count(func.distinct(Position.organization_id)))
                 .where(Position.round_id == ConsentRound.id).scalar_subquery())
     return (select(ConsentRound.statement_id, ConsentRound.ends_at, asked, answered)
-            .where(ConsentRound.statement_id.in_(bindparam("ids", expanding=True)),
-                   ConsentRound.recorded_at.is_(None), ~newer_round,
+            .where(ConsentRound.statement_id.in_(bindparam("ids", expanding=True)), result_not_recorded(),
                    or_(ConsentRound.ends_at <= bindparam("now", type_=ConsentRound.ends_at.type), answered >= asked))
             .order_by(ConsentRound.statement_id))
 

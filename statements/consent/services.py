@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from statements.accounts.models import Membership, Organization, User
@@ -275,17 +275,22 @@ def tell_of_ended_rounds(now: datetime | None = None) -> int:
     return told
 
 
-@cache
-def _ended_rounds_query():
-    """The latest rounds of statements still being drafted whose end has passed, not yet part of the history."""
+def result_not_recorded():
+    """The condition on ConsentRound of a round whose result waits on its coordinators: the statement's latest
+    round (no newer one asked), not yet part of its history (the text not made final since)."""
     later = aliased(ConsentRound)
     newer_round = select(later.id).where(later.statement_id == ConsentRound.statement_id,
                                          later.number > ConsentRound.number).exists()
+    return and_(ConsentRound.recorded_at.is_(None), ~newer_round)
+
+
+@cache
+def _ended_rounds_query():
+    """The latest rounds of statements still being drafted whose end has passed, not yet part of the history."""
     moment = ConsentRound.ends_at.type
     return (select(ConsentRound).join(Statement, Statement.id == ConsentRound.statement_id)
-            .where(ConsentRound.recorded_at.is_(None), ConsentRound.ends_at <= bindparam("now", type_=moment),
-                   ConsentRound.ends_at > bindparam("since", type_=moment), ~newer_round,
-                   Statement.state.in_(DRAFTING)))
+            .where(result_not_recorded(), ConsentRound.ends_at <= bindparam("now", type_=moment),
+                   ConsentRound.ends_at > bindparam("since", type_=moment), Statement.state.in_(DRAFTING)))
 
 
 # --- the lifecycle --------------------------------------------------------------------------------

@@ -146,12 +146,8 @@ def _ask_to_confirm_again(statement: Statement, signon: SignOn, final, changes: 
 
 
 def _changes_since_signed(signon: SignOn, new_text: str) -> Excerpts:
-    return _changes_text(drafts.word_diff(drafts.revision_text(signon.revision), new_text).ops)
-
-
-def _changes_text(ops) -> Excerpts:
-    """A diff in plain text for an email: each change, [-removed-] {+added+}, with a few words around it."""
-    return changes_in_context(ops)
+    """What changed since the text a signatory signed, for an email: each change with a few words around it."""
+    return changes_in_context(drafts.word_diff(drafts.revision_text(signon.revision), new_text).ops)
 
 
 # --- corrections of a published statement --------------------------------------------------------
@@ -171,7 +167,7 @@ def correct_published_text(actor: User, statement: Statement, base_number: int, 
     were told. The list of signatories stays as it is: they signed the statement, not one wording of it."""
     correction = drafts.correct_published(actor, statement, base_number, text, note)
     diff = drafts.word_diff(drafts.revision_text(correction.previous_revision), drafts.revision_text(correction.revision))
-    changes = _changes_text(diff.ops)
+    changes = changes_in_context(diff.ops)
     told = db.session.scalars(select(SignOn).where(*_told_of_corrections(statement)).order_by(SignOn.id)).all()
     for signon in told:
         with force_locale(signon.language):
@@ -204,7 +200,7 @@ def preview_correction(statement: Statement, base_number: int, text: str, note: 
     diff = drafts.word_diff(previous_text, text)
     body = render_template("mail/signon_corrected.txt", contact_name=_("[the contact person's name]"),
                            organization=_("[the organization's name]"), statement=statement, note=note,
-                           changes=_changes_text(diff.ops),
+                           changes=changes_in_context(diff.ops),
                            link=external_url("signons.corrections", slug=statement.slug),
                            withdraw_link=_("[a link of their own]"))
     recipients = db.session.scalar(select(func.count()).select_from(SignOn).where(*_told_of_corrections(statement)))

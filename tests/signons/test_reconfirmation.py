@@ -239,8 +239,9 @@ def test_a_small_change_to_a_long_text_is_mailed_as_the_words_around_it_worked_o
         db.session.commit()
         statement_id = statement.id
     worked_out = []
-    changes_text = services._changes_text
-    monkeypatch.setattr(services, "_changes_text", lambda ops: worked_out.append(ops) or changes_text(ops))
+    changes_in_context = services.changes_in_context
+    monkeypatch.setattr(services, "changes_in_context",
+                        lambda ops: worked_out.append(ops) or changes_in_context(ops))
 
     change_the_final_text(coordinator, statement_id, long_text.replace("Paragraph 150:", "Paragraph 150 (amended):"))
     assert len(worked_out) == 1  # the three signed the same text: what changed since is worked out once
