@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
-from sqlalchemy import and_, bindparam, case, exists, func, or_, select, union, update
+from sqlalchemy import and_, bindparam, case, exists, func, literal_column, or_, select, union, update
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from statements.accounts.models import User
@@ -325,7 +325,8 @@ def confirmation_cutoff() -> datetime:
 
 def active_condition():
     """Confirmed or approved, or still waiting for a confirmation whose link has not expired."""
-    return or_(SignOn.status.in_(CONFIRMED_STATUSES),
+    # the statuses written into the SQL: a list given as values is expanded into it again at every execution
+    return or_(SignOn.status.in_([literal_column(f"'{status}'") for status in CONFIRMED_STATUSES]),
                and_(SignOn.status == SignOnStatus.PENDING.value, SignOn.confirm_sent_at >= bindparam("cutoff")))
 
 
