@@ -25,6 +25,8 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    #: when it was discarded or set aside (unknown for those discarded before this was kept)
+    discarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: the sender delivering it right now, and until when that claim holds: a sender that stops
     #: half-way leaves a claim that lapses, and another sender takes the message again
     claimed_by: Mapped[str | None] = mapped_column(String(64))

@@ -169,7 +169,7 @@ def _write_if_unwritten(message_id: int) -> bool:
         words = written(message)
         if words is None:
             message.status, message.claimed_by, message.claimed_until = "discarded", None, None
-            message.last_error = SET_ASIDE
+            message.last_error, message.discarded_at = SET_ASIDE, utcnow()
         else:
             message.subject, message.body_text = words
         message.writer = message.writer_args = None
@@ -408,8 +408,8 @@ def _in_view(view: str, now: datetime):
 
 
 def outbox_query(view: str, now: datetime | None = None):
-    """The messages of one view of the outbox: failing, sent and discarded ones newest first, waiting ones oldest
-    first."""
+    """The messages of one view of the outbox: failing and sent ones newest first, discarded ones the last discarded
+    first, waiting ones oldest first."""
     now = now or utcnow()
     query = select(OutboxMessage).where(_in_view(view, now))
     if view == "waiting":
@@ -417,7 +417,7 @@ def outbox_query(view: str, now: datetime | None = None):
     if view == "sent":
         return query.order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
     if view == "discarded":
-        return query.order_by(OutboxMessage.id.desc())
+        return query.order_by(OutboxMessage.discarded_at.desc().nulls_last(), OutboxMessage.id.desc())
     return query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
 
 
@@ -522,7 +522,7 @@ def send_after_all(actor, message_id: int) -> OutboxMessage:
     now = utcnow()
     changed = db.session.execute(  # (one UPDATE: a second click, or a second person, puts it back once)
         update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == "discarded")
-        .values(status="pending", next_attempt_at=now, claimed_by=None, claimed_until=None)
+        .values(status="pending", next_attempt_at=now, claimed_by=None, claimed_until=None, discarded_at=None)
         .execution_options(synchronize_session=False)).rowcount
     if not changed:
         raise Conflict(_("This email is not discarded: there is nothing to put back."))
@@ -537,7 +537,8 @@ def discard_message(actor, message_id: int) -> OutboxMessage:
     """Take an unsent email out of the outbox for good: it is kept, marked discarded, and never sent."""
     from statements.audit.services import record  # (the audit log's areas send mail through here)
 
-    message = _change_unsent(message_id, utcnow(), status="discarded")
+    now = utcnow()
+    message = _change_unsent(message_id, now, status="discarded", discarded_at=now)
     record(actor, "mail.discarded", message, f"Discarded “{one_line(message.subject)}” to {message.to_address} "
            f"(after {message.attempts} attempts: {message.last_error or 'no error'})"[:500])
     return message

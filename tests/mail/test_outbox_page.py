@@ -143,8 +143,13 @@ def test_staff_discards_an_email_and_it_is_never_sent(app, staff, world, outbox,
     for show in ("failing", "waiting", "sent"):
         assert str(outbox["failed"]) not in listed(staff.get(f"/admin/mail?show={show}").get_data(as_text=True))
     discarded = staff.get("/admin/mail?show=discarded").get_data(as_text=True)
-    assert listed(discarded) == [str(outbox["discarded"]), str(outbox["failed"])]  # the newest first
+    # the last discarded first; one discarded before the service kept when, after it
+    assert listed(discarded) == [str(outbox["failed"]), str(outbox["discarded"])]
     assert "unreachable@example.net Discarded" in plain(discarded)
+    with app.app_context():
+        discarded_at = db.session.get(OutboxMessage, outbox["failed"]).discarded_at
+    assert discarded_at is not None and utcnow() - discarded_at < timedelta(minutes=1)
+    assert "8 attempts · discarded " in plain(discarded)
     # trying it again afterwards (an old page, a second click) changes nothing
     again = staff.submit(f"/admin/mail/{outbox['failed']}/retry")
     assert "This email was discarded: it will not be sent." in flashes(
@@ -248,6 +253,8 @@ def test_an_email_discarded_by_mistake_is_sent_after_all_once(app, staff, outbox
     mailbox.deliver()
     assert [m["Subject"] for m in mailbox.to("unreachable@example.net")] == ["Your sign-on is confirmed"]
     assert [action for action, _id, _summary in audit_actions(app)] == ["mail.discarded", "mail.sent_after_all"]
+    with app.app_context():
+        assert db.session.get(OutboxMessage, outbox["failed"]).discarded_at is None
     assert "Discarded email put back" in plain(staff.get("/admin/audit").get_data(as_text=True))
 
 

@@ -73,6 +73,7 @@ def test_a_sign_on_deleted_before_its_confirmation_is_sent_gets_no_mail(app, cli
     assert mailbox.to(EMAIL) == []
     [set_aside] = queued_to(app, EMAIL)
     assert set_aside.status == "discarded" and "deleted" in set_aside.last_error
+    assert set_aside.discarded_at is not None  # (listed among the last discarded in the outbox)
 
 
 def test_the_outbox_shows_the_subject_of_a_confirmation_not_written_yet(app, client, world, staff):
