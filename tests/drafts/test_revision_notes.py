@@ -74,3 +74,68 @@ def test_the_migration_recognises_the_first_drafts_and_restores_written_before(t
         assert kinds == [(1, "first_draft"), (2, None), (3, "restored")]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_migration_recognises_talking_points_and_accepted_suggestions_noted_before(
+        tmp_path, logging_kept):  # noqa: F811
+    from statements.core.policy import Role
+    from statements.drafts import services as drafts
+    from tests.factories import make_membership
+
+    app = migrated_app(f"sqlite:///{tmp_path / 'older-notes.sqlite3'}")
+    with app.app_context():
+        upgrade()
+        coordinator, first, second = (make_user(f"{who}@example.org", f"{who.title()} Person")
+                                      for who in ("coordinator", "first", "second"))
+        group = make_group("Writers")
+        make_membership(coordinator, group, Role.COORDINATOR)
+        for member in (first, second):
+            make_membership(member, group, Role.MEMBER)
+        statement = drafts.create_statement(coordinator, group, "Notes", "", "en", "",
+                                            "Legal protection for all. Decent work for all.")
+        point = talking_points.create_point(coordinator, group, "Regularization works", "It does.", "", "")
+        talking_points.insert_into_statement(coordinator, point, statement)  # revision 2
+        text_now = drafts.current_text(statement)
+        one = suggestions.propose(first, statement, "Legal protection", 2, text_now, "Legal and social protection",
+                                  "Wider.")
+        suggestions.accept(coordinator, one)  # revision 3
+        text_now = drafts.current_text(statement)
+        two = suggestions.propose(first, statement, "Decent work", 3, text_now, "Decent paid work", "Paid.")
+        three = suggestions.propose(second, statement, "for all.", 3, text_now, "for everyone.", "Plainer.")
+        suggestions.accept_several(coordinator, statement, [two, three])  # revision 4
+        # a person's own note in the service's words, on a statement no talking point went into
+        other = drafts.create_statement(coordinator, group, "Other", "", "en", "", "One.")
+        drafts.save_revision(coordinator, other, 1, "Two.", "Inserted talking point “Regularization works”")
+        db.session.commit()
+        # as written before the service kept what its notes say (an author since gone, in the words it used)
+        db.session.execute(text("UPDATE revision SET note = 'Suggestions by a former member, Second Person "
+                                "accepted' WHERE statement_id = :id AND number = 4"), {"id": statement.id})
+        db.session.execute(text("UPDATE revision SET note_kind = NULL, note_args = NULL WHERE number > 1"))
+        db.session.commit()
+        this_one = MIGRATIONS / "versions" / "2026-12-05_0032_earlier_talking_point_and_suggestion_notes.py"
+        previous = next(line.split("'")[1] for line in this_one.read_text().splitlines()
+                        if line.startswith("down_revision"))
+        downgrade(revision=previous)
+        upgrade()
+        said = db.session.execute(text("SELECT statement_id, number, note_kind, note_args FROM revision "
+                                       "WHERE number > 1 ORDER BY statement_id, number")).all()
+        assert said == [
+            (statement.id, 2, "talking_point", '{"title": "Regularization works"}'),
+            (statement.id, 3, "suggestions_accepted", '{"names": ["First Person"], "count": 1}'),
+            (statement.id, 4, "suggestions_accepted", '{"names": ["", "Second Person"], "count": 2}'),
+            (other.id, 2, None, None),
+        ]
+        with app.test_request_context():
+            from flask_babel import force_locale
+
+            from statements.drafts.notes import shown_note
+
+            revisions = db.session.scalars(db.select(Revision).where(Revision.statement_id == statement.id)
+                                           .order_by(Revision.number)).all()
+            with force_locale("es"):
+                shown = [shown_note(revision) for revision in revisions]
+        assert shown[1:] == ["Se insertó el punto clave «Regularization works»",
+                             "Se aceptó el cambio sugerido por First Person",
+                             "Se aceptaron los cambios sugeridos por un antiguo miembro, Second Person"]
+        db.session.remove()
+        db.engine.dispose()
