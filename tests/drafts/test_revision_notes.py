@@ -16,6 +16,14 @@ from tests.signons.pages import plain
 from tests.factories import add_suggestion, make_group, make_user
 
 
+def run_again(migration: str) -> None:
+    """Go back to just before a migration, and upgrade again: it runs on the data there is."""
+    this_one = MIGRATIONS / "versions" / migration
+    downgrade(revision=next(line.split("'")[1] for line in this_one.read_text().splitlines()
+                            if line.startswith("down_revision")))
+    upgrade()
+
+
 def history(client, statement_id: int) -> str:
     return plain(client.get(f"/statements/{statement_id}/history").get_data(as_text=True))
 
@@ -65,11 +73,7 @@ def test_the_migration_recognises_the_first_drafts_and_restores_written_before(t
         drafts.save_revision(person, statement, 1, "Two.", "Restored revision 1")  # a person's own words
         drafts.restore_revision(person, statement, 1)
         db.session.commit()
-        this_one = MIGRATIONS / "versions" / "2026-12-05_0030_revision_notes_in_the_reader_s_language.py"
-        previous = next(line.split("'")[1] for line in this_one.read_text().splitlines()
-                        if line.startswith("down_revision"))
-        downgrade(revision=previous)
-        upgrade()
+        run_again("2026-12-05_0030_revision_notes_in_the_reader_s_language.py")
         kinds = db.session.execute(text("SELECT number, note_kind FROM revision ORDER BY number")).all()
         assert kinds == [(1, "first_draft"), (2, None), (3, "restored")]
         db.session.remove()
@@ -112,11 +116,7 @@ def test_the_migration_recognises_talking_points_and_accepted_suggestions_noted_
                                 "accepted' WHERE statement_id = :id AND number = 4"), {"id": statement.id})
         db.session.execute(text("UPDATE revision SET note_kind = NULL, note_args = NULL WHERE number > 1"))
         db.session.commit()
-        this_one = MIGRATIONS / "versions" / "2026-12-05_0032_earlier_talking_point_and_suggestion_notes.py"
-        previous = next(line.split("'")[1] for line in this_one.read_text().splitlines()
-                        if line.startswith("down_revision"))
-        downgrade(revision=previous)
-        upgrade()
+        run_again("2026-12-05_0032_earlier_talking_point_and_suggestion_notes.py")
         said = db.session.execute(text("SELECT statement_id, number, note_kind, note_args FROM revision "
                                        "WHERE number > 1 ORDER BY statement_id, number")).all()
         assert said == [
