@@ -39,15 +39,21 @@ def format_utc(value: datetime) -> str:
     return f"{day_and_time(value, timezone.utc)} UTC"
 
 
+def isolated(time: str) -> str:
+    """A time kept whole in a sentence of a right-to-left language: without the isolate, the sentence's
+    direction draws its Latin "UTC" and its numbers apart, next to the sentence's other numbers."""
+    return f"\u2068{time}\u2069" if text_direction(current_language()) == "rtl" else time
+
+
 def format_datetime(value: datetime | None) -> str:
     """Show a time in the reader's time zone (UTC unless they chose one), naming the zone by its city."""
     if value is None:
         return ""
     zone = reader_zone()
     if zone == UTC:
-        return format_utc(value)
-    return _("%(when)s, %(city)s time", when=day_and_time(value, zone_info(zone)),
-             city=city_of(zone, current_language()))
+        return isolated(format_utc(value))
+    return isolated(_("%(when)s, %(city)s time", when=day_and_time(value, zone_info(zone)),
+                      city=city_of(zone, current_language())))
 
 
 def format_day(value: datetime | None) -> str:
@@ -64,10 +70,10 @@ def format_datetime_in(value: datetime | None, zone: str) -> str:
     try:
         local = value.astimezone(ZoneInfo(zone or "UTC"))
     except (KeyError, ValueError):
-        return format_utc(value)
+        return isolated(format_utc(value))
     if zone in ("UTC", "", None):
-        return format_utc(value)
-    return f"{day_and_time(local, local.tzinfo)} {zone} ({format_utc(value)})"
+        return isolated(format_utc(value))
+    return isolated(f"{day_and_time(local, local.tzinfo)} {zone} ({format_utc(value)})")
 
 
 def countdown(ends_at: datetime | None, now: datetime | None = None) -> str:

@@ -189,15 +189,20 @@ def test_a_page_for_people_logged_in_asks_to_log_in_in_the_reader_s_language(cli
     ("en", "01 Mar 2025, 10:05 UTC"),
     ("es", "1 mar 2025, 10:05 UTC"),
     ("fr", "1 mars 2025, 10:05 UTC"),
-    ("ar", "1 مارس 2025، 10:05 UTC"),
+    ("ar", "\u20681 مارس 2025، 10:05 UTC\u2069"),
 ])
 def test_times_are_written_the_reader_s_way_and_say_utc(app, language, shown):
+    """In a right-to-left language a time is isolated (U+2068 ... U+2069): else the sentence's direction draws
+    its Latin "UTC" and its numbers apart, beside the sentence's other numbers ("17:28 8 · UTC محاولات")."""
     from statements.core.templating import format_datetime, format_datetime_in
 
     moment = datetime(2025, 3, 1, 10, 5, tzinfo=timezone.utc)
     with app.test_request_context(headers={"Accept-Language": language}):
         assert format_datetime(moment) == shown
-        assert format_datetime_in(moment, "America/Guatemala").endswith(f" America/Guatemala ({shown})")
+        inner = shown.strip("\u2068\u2069")
+        beside = format_datetime_in(moment, "America/Guatemala")
+        assert beside.strip("\u2068\u2069").endswith(f" America/Guatemala ({inner})")
+        assert (beside[0] == "\u2068", beside[-1] == "\u2069") == (shown[0] == "\u2068", shown[-1] == "\u2069")
 
 
 def test_staff_pages_and_the_audit_log_speak_spanish(app, client, world):

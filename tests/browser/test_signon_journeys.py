@@ -158,7 +158,7 @@ def test_an_organization_signs_on_a_phone_confirms_by_link_is_approved_listed_an
     expect(phone).to_have_url(re.compile(rf"/s/{slug}/check-email(#sign)?$"))  # the address is not in the URL
     expect(heading(phone)).to_have_text("Check your email")
     expect(phone.locator(".lead")).to_have_text(
-        f"We sent a link to {email}. Open it and press Confirm to add your organization's signature.")
+        f"We sent a link to {email}. Open it and press Confirm our signature to add your organization's signature.")
     with app.app_context():
         [signon] = signons_stored()
         assert (signon.organization_name, signon.country, signon.org_type, signon.website) == (

@@ -209,8 +209,8 @@ def test_the_form_refuses_in_arabic_right_to_left(client, arabic):
 
 
 @pytest.mark.parametrize("language, heading, lead", [
-    ("es", "Revise su correo electrónico", f"Enviamos un enlace a <strong><bdi dir=\"ltr\">{EMAIL}</bdi></strong>."),
-    ("ar", "تحقّق من بريدك الإلكتروني", f"أرسلنا رابطًا إلى <strong><bdi dir=\"ltr\">{EMAIL}</bdi></strong>."),
+    ("es", "Revise su correo electrónico", f"Enviamos un enlace a <strong><bdi dir=\"ltr\" class=\"address\">{EMAIL}</bdi></strong>."),
+    ("ar", "تحقّق من بريدك الإلكتروني", f"أرسلنا رابطًا إلى <strong><bdi dir=\"ltr\" class=\"address\">{EMAIL}</bdi></strong>."),
 ])
 def test_the_check_your_email_page_is_in_the_statement_s_language(request, client, language, heading, lead):
     slug = request.getfixturevalue({"es": "spanish", "ar": "arabic"}[language])
