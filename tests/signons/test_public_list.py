@@ -110,6 +110,19 @@ def test_a_long_list_comes_in_pages_with_the_right_counts_and_charts(app, client
     assert len(re.search(r'<polyline points="([^"]+)"', days).group(1).split()) == 5  # one point a day
     assert countries.count("<rect ") == 4
     assert "Guatemala 300, Kenya 300, Mexico 300, Philippines 300" in html.unescape(countries)
+    assert re.findall(r'<rect x="([\d.]+)"', countries) == ["0"] * 4  # bars grow from the left
+
+
+def test_on_a_right_to_left_page_the_countries_bars_grow_from_the_right(client, world, many):
+    client.submit("/language", {"language": "ar"})  # (the page speaks its statement's language unless asked)
+    page = text_of(client.get(f"/s/{world.signon_slug}/signatories"))
+    assert 'dir="rtl"' in page.split(">", 2)[1]
+    days, countries = re.findall(r"<figure class=\"chart\">.*?</figure>", page, re.DOTALL)
+    bars = [(float(x), float(width)) for x, width in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"',
+                                                                 countries)]
+    assert len(bars) == 4 and all(abs(x + width - 600) < 0.1 for x, width in bars)  # each ends on the right edge
+    assert countries.count('text-anchor="start" direction="rtl"') == 4  # the names start on the right
+    assert "<polyline" in days  # (time still runs rightwards)
 
 
 # "%00" is refused with a 400 before any page, as every NUL is: tests/core/test_nul_characters.py
