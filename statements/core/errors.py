@@ -53,8 +53,8 @@ HTTP_MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Go back, check the form and try again.")),
     403: (_l("You do not have access to this"),
           _l("Your role does not allow this. Ask a coordinator or network staff if you need access.")),
-    404: (_l("Page not found"), _l("This page does not exist, or you do not have access to it. Check the address, "
-                                   "or go back to your working groups.")),
+    404: (_l("Page not found"), _l("This page does not exist, or you do not have access to it. Check the address: a "
+                                   "link copied from an email or a message may have been cut short.")),
     405: (_l("Not allowed here"),
           _l("This address cannot be used that way. Go back and use the buttons on the page.")),
     413: (_l("Too large"), _l("What you sent is too large. Shorten it and try again.")),

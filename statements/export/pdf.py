@@ -115,9 +115,10 @@ def _environment() -> Environment:
 
 def grouped(signatories: list[Signatory], group_by: str, language: str) -> list[tuple[str, list[Signatory]]]:
     """Signatories by country (countries and names alphabetical, as readers of the file's language sort
-    them), or one alphabetical list."""
+    them), or one alphabetical list; organizations listed by their country alone after the named ones (else
+    their "An organization in ..." would open the list)."""
     by_name = sort_key_in(language)
-    ordered = sorted(signatories, key=lambda s: (by_name(s.name), s.name))
+    ordered = sorted(signatories, key=lambda s: (s.type_label is None, by_name(s.name), s.name))
     if group_by != "country":
         return [("", ordered)]
     groups: dict[str, list[Signatory]] = {}

@@ -163,7 +163,7 @@ class PaperEntryForm(FlaskForm):
         Optional(), at_most(254), Email(_EMAIL_LIKE, check_deliverability=False)],
         description=_l("Never shown publicly. No mail is sent."),
         render_kw={"autocomplete": "off", "spellcheck": "false", "dir": "ltr"})
-    entered_from = StringField(_l("Source"), filters=[strip_spaces], validators=[
+    entered_from = StringField(_l("Source of these sign-ons"), filters=[strip_spaces], validators=[
         DataRequired(_l("Say where these sign-ons come from, like “Paper form, Nairobi summit”.")),
         at_most(ENTERED_FROM_MAX)],
         description=_l("Where these sign-ons come from, like “Paper form, Nairobi summit”. It stays filled for "

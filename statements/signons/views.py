@@ -333,8 +333,9 @@ def _sign_form(slug: str, statement: services.OpenStatement, statement_slug: str
     started = form.started.data if started_at is not None else None
     if form.nickname.data or _filled_too_fast(started_at):
         form.validate()  # every other answer to change is said at once, beside its field
-        form.form_errors.append(_("This form was sent faster than a person can fill it in, so it was not accepted. "
-                                  "Check your answers and send it again."))
+        form.form_errors.append(_("This form was sent within seconds of the page opening, so it was not accepted: "
+                                  "that is how automated sign-ups are kept out. Your answers are kept; look them "
+                                  "over and send it again."))
         return _render_public(*(loaded or load_public_version(slug)), form, 400, started=started)
     if form.validate_on_submit():
         try:

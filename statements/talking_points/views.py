@@ -51,7 +51,9 @@ def new_point(group_id: int):
 @bp.route("/points/<int:point_id>")
 def point(point_id: int):
     point = load_for(TalkingPoint, point_id, Permission.POINT_VIEW)
-    statements = [s for s in drafts.statements_of(point.group) if s.state_enum.text_is_editable]
+    # a statement's own text before its translations (a point is written in the group's words, not translated)
+    statements = sorted((s for s in drafts.statements_of(point.group) if s.state_enum.text_is_editable),
+                        key=lambda s: s.source_id is not None)
     return render_template("talking_points/point.html", point=point, uses=services.uses_of(point),
                            statements=statements, statuses=list(PointStatus))
 

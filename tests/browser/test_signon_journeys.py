@@ -355,8 +355,8 @@ def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused_and_kept(app, p
     fill_the_form(page)
     assert send_the_form(page).status == 400
     expect(page.locator("#sign [role=alert]")).to_have_text(
-        "This form was sent faster than a person can fill it in, so it was not accepted. "
-        "Check your answers and send it again.")
+        "This form was sent within seconds of the page opening, so it was not accepted: that is how automated "
+        "sign-ups are kept out. Your answers are kept; look them over and send it again.")
     expect(page.locator("#sign").get_by_label("Organization name")).to_have_value("Red de Mujeres Migrantes")
     expect(page.locator("#sign").get_by_label("Your email address")).to_have_value("Lucia.Perez@redmujeres.org.gt")
     with app.app_context():
@@ -498,14 +498,14 @@ def test_the_same_organization_signing_again_is_told_by_email_and_likely_ones_ar
     expect(cards).to_have_count(2)
     flagged = cards.filter(has_text="ATH ·")
     pair = flagged.locator(".duplicate-pair")
-    expect(pair.locator("p")).to_have_text("Possible duplicate (one name is the acronym of the other):")
+    expect(pair.locator("p")).to_have_text("Possible duplicate: one name is the acronym of the other.")
     expect(pair.locator(".pair > div")).to_have_text([
         re.compile(r"This sign-on\s*ATH\s*Guatemala\s*Rosa Ixcot\s*ath\.guatemala@example\.com"),
         re.compile(r"Earlier sign-on \(approved\)\s*Asociación de Trabajadoras del Hogar\s*Guatemala\s*"
                    r"María López\s*maria\.lopez@trabajadoras\.org\.gt"),
     ])
     expect(cards.filter(has_text="Red Hogar Seguro").locator(".duplicate-pair p")).to_have_text(
-        "Possible duplicate (the same email domain (trabajadoras.org.gt)):")
+        "Possible duplicate: the same email domain (trabajadoras.org.gt).")
     flagged.get_by_label(re.compile("^ATH")).check()
     staff.get_by_label("Note (optional, for staff)").fill("Same union as the Asociación; it signed on 2 March.")
     staff.get_by_role("button", name="Reject the chosen sign-ons").click()

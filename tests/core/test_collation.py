@@ -94,3 +94,15 @@ def test_files_list_signatories_in_the_alphabetical_order_of_their_language():
     assert names("alphabetical", "es") == [["Nube Colectiva", "Ñandutí Red", "Öko Frauen", "Zeta", "جمعية النور"]]
     assert names("alphabetical", "ar") == [["جمعية النور", "Ñandutí Red", "Nube Colectiva", "Öko Frauen", "Zeta"]]
     assert [c for c, _m in grouped(people, "country", "de")] == ["Österreich", "Paraguay", "Zambia"]  # Ö with O
+
+
+def test_organizations_listed_by_their_country_alone_come_after_the_named_ones():
+    from statements.export.pdf import Signatory, grouped
+
+    people = [Signatory("Zeta Union", "Kenya", "NGO"), Signatory("An organization in Kenya", "Kenya", None),
+              Signatory("Amani Forum", "Kenya", "NGO"), Signatory("An organization in Chile", "Chile", None)]
+    alphabetical = [s.name for s in grouped(people, "alphabetical", "en")[0][1]]
+    assert alphabetical == ["Amani Forum", "Zeta Union", "An organization in Chile", "An organization in Kenya"]
+    by_country = {country: [s.name for s in members] for country, members in grouped(people, "country", "en")}
+    assert by_country == {"Chile": ["An organization in Chile"],
+                          "Kenya": ["Amani Forum", "Zeta Union", "An organization in Kenya"]}

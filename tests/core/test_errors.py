@@ -18,6 +18,7 @@ def test_missing_page_is_friendly_and_links_home(client, world):
         page = response.get_data(as_text=True)
         assert "<h1>Page not found</h1>" in page
         assert "Check the address" in page
+        assert "working groups" not in page.split("<main", 1)[1].split("</main>")[0] or visitor == "member"
         # people with an account are offered their groups; a visitor from a public page is not
         assert (HOME_LINK in page) == (visitor == "member")
         assert "Traceback" not in page

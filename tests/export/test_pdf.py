@@ -227,3 +227,14 @@ def test_paper_size(app, world, page_size, expected):
     for page in read_pdf(content).pages:
         box = page.mediabox
         assert (float(box.width), float(box.height)) == pytest.approx(expected, abs=0.5)
+
+
+def test_the_summary_is_printed_under_the_title_before_the_text(app, world):
+    with app.app_context():
+        statement = open_statement(world, title="Protection for people who move")
+        statement.summary = "A call on governments to protect people displaced by climate change."
+        db.session.commit()
+        _, content = make(statement)
+    first = flat(page_texts(read_pdf(content))[0])
+    title, summary = first.find("Protection for people who move"), first.find("A call on governments to protect")
+    assert 0 <= title < summary, first[:400]

@@ -93,7 +93,8 @@ def test_exports_and_mail_go_to_the_worker_through_redis(app, client, world, mai
 
     run_worker(app)
     assert export_status(app, export_id) == "done"
-    assert "Your file is ready" in client.get(f"/exports/{export_id}").get_data(as_text=True)
+    ready = client.get(f"/exports/{export_id}").get_data(as_text=True)
+    assert "Your file is ready" in ready and f'href="/statements/{statement_id}">Back to the statement</a>' in ready
     assert client.get(f"/exports/{export_id}/download").data.startswith(b"%PDF-")
     assert mail_statuses(app)[-2:] == ["sent", "sent"]
     assert [m["Subject"] for m in mailbox.to(world.emails["member"])] == ["Reset your Statements password"]

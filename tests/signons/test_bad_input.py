@@ -17,7 +17,7 @@ from statements.signons.models import SignOn
 from tests.signons.pages import (confirmation, decide, field_error, form, form_errors, selected, sign, signons,
                                  statement_by_slug, text_of, typed)
 
-TOO_FAST = "This form was sent faster than a person can fill it in, so it was not accepted."
+TOO_FAST = "This form was sent within seconds of the page opening, so it was not accepted"
 
 
 def stored() -> int:
@@ -149,7 +149,7 @@ def test_a_form_sent_faster_than_a_person_can_fill_it_is_refused(app, client, wo
     response = sign(client, world.signon_slug, started=started)
     assert response.status_code == 400
     assert TOO_FAST in form_errors(response)
-    assert "Check your answers and send it again." in form_errors(response)
+    assert "Your answers are kept; look them over and send it again." in form_errors(response)
     for forged in (None, "", "1700000000.0", started[:-3] + "abc"):  # sent without a form, or a made-up time
         response = sign(client, world.signon_slug, started=forged)
         assert response.status_code == 400 and TOO_FAST in form_errors(response)

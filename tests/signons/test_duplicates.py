@@ -208,7 +208,7 @@ def test_likely_duplicates_are_stored_flagged_when_confirmed_and_shown_side_by_s
     page = text_of(staff.get(f"/statements/{statement_id}/signons?status=all&flagged=1"))
     words = plain(page)
     assert page.count('class="duplicate-pair') == 1
-    assert f"Possible duplicate ({reason}):" in words
+    assert f"Possible duplicate : {reason}." in words  # (the words without their tags)
     pair = plain(page.split('class="duplicate-pair', 1)[1].split("</li>", 1)[0])
     this, earlier = pair.split("This sign-on", 1)[1].split("Earlier sign-on (waiting for email confirmation)")
     for side, signed in ((this, second), (earlier, first)):

@@ -285,7 +285,7 @@ def test_staff_moderate_and_add_sign_ons_in_their_own_language(app, client, worl
     client.submit(mailbox.link_in(confirmation(mailbox, "luz@redmujeres.example.net"), "/confirm/"))
     words = plain(text_of(staff.get(f"/statements/{statement_id}/signons?status=all")))
     assert "Adhesiones" in words and "Cualquier estado" in words and "Solo posibles duplicados" in words
-    assert "Posible duplicado (el mismo dominio de correo (redmujeres.example.net)):" in words
+    assert "Posible duplicado : el mismo dominio de correo (redmujeres.example.net)." in words
     assert "Adhesión anterior (pendiente de confirmación por correo)" in words
     assert "Red de Mujeres · Guatemala · Sindicato u organización de personas trabajadoras" in words
 

@@ -62,7 +62,7 @@ def test_the_queue_shows_confirmed_sign_ons_and_filters_by_status_country_flag_a
 
 def test_the_queue_shows_contacts_to_staff_and_the_revision_signed(staff, statement_id, queue):
     page = text_of(staff.get(f"/statements/{statement_id}/signons"))
-    assert "Private Contact &lt;info@kdwu.example.net&gt;" in page
+    assert '<bdi>Private Contact</bdi> <bdi dir="ltr">&lt;info@kdwu.example.net&gt;</bdi>' in page
     assert "revision 1" in page
 
 

@@ -210,7 +210,7 @@ def test_a_point_goes_into_a_draft_as_a_new_revision(app, client, world):
     client.login(world.emails["member"])
     page = client.get(f"/points/{world.point_id}").get_data(as_text=True)
     assert "Not used in a statement yet." in page
-    assert f'<option value="{world.statement_id}">Climate displacement needs protection</option>' in page
+    assert f'<option value="{world.statement_id}">Climate displacement needs protection (English)</option>' in page
     response = client.submit(f"/points/{world.point_id}/insert", {"statement_id": str(world.statement_id)})
     assert response.status_code == 302
     assert response.headers["Location"] == f"/statements/{world.statement_id}"
@@ -268,3 +268,17 @@ def test_observers_cannot_insert_a_point(app, client, world):
     response = client.submit(f"/points/{world.point_id}/insert", {"statement_id": str(world.statement_id)})
     assert response.status_code == 403
     assert revision_count(app, world.statement_id) == 2
+
+
+def test_a_statement_s_own_text_is_offered_before_its_translations_each_with_its_language(app, client, world):
+    from tests.export.build import open_statement, translate
+
+    with app.app_context():
+        source = open_statement(world, title="Protection for people who move")  # final: its text is fixed
+        french = translate(world, source, "fr", "Protection des personnes qui se déplacent", "Texte.", final=False)
+        french_id = french.id
+    client.login(world.emails["member"])
+    page = client.get(f"/points/{world.point_id}").get_data(as_text=True)
+    options = re.findall(r'<option value="(\d+)">([^<]+)</option>', page.split('id="statement_id"', 1)[1])
+    assert options == [(str(world.statement_id), "Climate displacement needs protection (English)"),
+                       (str(french_id), "Protection des personnes qui se déplacent (translation into French)")]
