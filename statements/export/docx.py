@@ -158,8 +158,10 @@ def render_docx(data: ExportData, group_by: str = "country", markdown_text: str 
     if data.corrected_on:
         in_labels_direction += _add_correction(document, data)
     # the header, the text and the list of names run the text's way
-    in_text_direction = [section.header.paragraphs[0], document.add_heading(data.title, level=0),
-                         *_add_markdown(document, markdown_text)]
+    in_text_direction = [section.header.paragraphs[0], document.add_heading(data.title, level=0)]
+    if data.summary:
+        in_text_direction.append(document.add_paragraph(data.summary, style="Subtitle"))
+    in_text_direction += _add_markdown(document, markdown_text)
     document.add_page_break()
     in_labels_direction.append(document.add_heading(labels.signed_by, level=1))
     if data.unnamed_count:

@@ -24,7 +24,9 @@ def test_the_word_document_has_the_title_text_and_names_and_no_contact_details(a
     document, text = docx_text(content)
     assert document.core_properties.title == "Protección para las personas que se desplazan"
     assert document.core_properties.language == "es"
-    assert "Protección para las personas que se desplazan" in [p.text for p in document.paragraphs]
+    paragraphs = [p.text for p in document.paragraphs]
+    title = paragraphs.index("Protección para las personas que se desplazan")
+    assert paragraphs[title + 1] == "A call on governments."  # the summary, under the title
     assert "Governments must guarantee legal protection to people who move" in text
     assert "Open regular pathways for people displaced by disasters." in text
     for name in ("Asociación de Trabajadoras del Hogar", "Kadın Emeği ve İstihdamı Girişimi", "日本女性労働組合"):
