@@ -57,7 +57,7 @@ class AcceptInvitationForm(FlaskForm):
     display_name = StringField(_l("Your name"), validators=[
         DataRequired(_l("Enter the name other members will see.")),
         Length(max=NAME_MAX, message=_l("Use at most %(max)d characters.", max=NAME_MAX)),
-    ], description=_l("Shown to the other members of your working groups."), render_kw={"autocomplete": "name"})
+    ], description=_l("Shown to the people you work with here, in working groups and on translations."), render_kw={"autocomplete": "name"})
     password, confirm = new_password_fields(_l("Choose a password"))
 
 
@@ -81,7 +81,7 @@ class ProfileForm(FlaskForm):
     display_name = StringField(_l("Your name"), validators=[
         DataRequired(_l("Enter the name other members will see.")),
         Length(max=NAME_MAX, message=_l("Use at most %(max)d characters.", max=NAME_MAX)),
-    ], description=_l("Shown to the other members of your working groups."), render_kw={"autocomplete": "name"})
+    ], description=_l("Shown to the people you work with here, in working groups and on translations."), render_kw={"autocomplete": "name"})
     organization_id = SelectField(_l("Your organization"), coerce=_id_or_none, validate_choice=True,
                                   invalid_choice_message=_l("Choose an organization from the list."))
     time_zone = LongSelectField(_l("Your time zone"), choices=lambda: zone_choices(current_language()),

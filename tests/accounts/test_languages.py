@@ -168,7 +168,8 @@ def test_an_invitation_speaks_the_inviting_person_s_language(app, client, world,
 
 @pytest.mark.parametrize("headers, language, title, message", [
     ({"Accept-Language": "fr-FR,fr;q=0.9"}, "fr", "Page introuvable",
-     "Cette page n’existe pas, ou vous n’y avez pas accès. Vérifiez l’adresse, ou retournez à vos groupes de travail."),
+     "Cette page n’existe pas, ou vous n’y avez pas accès. Vérifiez l’adresse : un lien copié depuis un e-mail ou un "
+     "message a pu être coupé."),
     (ARABIC, "ar", "الصفحة غير موجودة", "هذه الصفحة غير موجودة"),
 ])
 def test_an_error_page_speaks_the_reader_s_language(client, headers, language, title, message):

@@ -236,7 +236,7 @@ def test_a_partner_link_has_a_name_and_an_unguessable_token_and_is_audited(app, 
         assert event.subject_id == link.id and event.actor_id == world.user_ids["coordinator"]
         token = link.token
     page = text_of(panel(coordinator, statement_id))
-    assert f'value="http://localhost/s/{world.signon_slug}?via={token}"' in page
+    assert f'class="code-box">http://localhost/s/{world.signon_slug}?via={token}</textarea>' in page
     assert f"/statements/{statement_id}/qr.svg?link=" in page
     qr = coordinator.get(f"/statements/{statement_id}/qr.svg?link={link.id}")
     assert qr.status_code == 200 and f"via={token}" in qr.get_data(as_text=True)
