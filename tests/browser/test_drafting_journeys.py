@@ -108,7 +108,7 @@ def test_a_member_proposes_a_point_the_coordinator_agrees_and_inserts_it_into_th
     expect(theirs.get_by_role("heading", name="Used in")).to_be_visible()
     expect(theirs.locator("section", has=theirs.get_by_role("heading", name="Used in"))).to_contain_text(
         "Not used in a statement yet.")
-    theirs.get_by_label("Statement").select_option(label="Climate displacement needs protection")
+    theirs.get_by_label("Statement").select_option(label="Climate displacement needs protection (English)")
     theirs.get_by_role("button", name="Insert at the end of the draft").click()
     expect(flash(theirs)).to_have_text(f"“{title}” is added at the end of “Climate displacement needs protection” "
                                        "as revision 3. Edit the draft to move it where it belongs.")
