@@ -53,11 +53,17 @@ class ResetPasswordForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
-    display_name = StringField(_l("Your name"), validators=[
+def display_name_field() -> StringField:
+    """The name a person is known by, as they give it when they join and change it later."""
+    return StringField(_l("Your name"), validators=[
         DataRequired(_l("Enter the name other members will see.")),
         Length(max=NAME_MAX, message=_l("Use at most %(max)d characters.", max=NAME_MAX)),
-    ], description=_l("Shown to the people you work with here, in working groups and on translations."), render_kw={"autocomplete": "name"})
+    ], description=_l("Shown to the people you work with here, in working groups and on translations."),
+        render_kw={"autocomplete": "name"})
+
+
+class AcceptInvitationForm(FlaskForm):
+    display_name = display_name_field()
     password, confirm = new_password_fields(_l("Choose a password"))
 
 
@@ -78,10 +84,7 @@ def _id_or_none(value):
 class ProfileForm(FlaskForm):
     """A person's own details: the name others see, their organization, the time zone of their dates."""
 
-    display_name = StringField(_l("Your name"), validators=[
-        DataRequired(_l("Enter the name other members will see.")),
-        Length(max=NAME_MAX, message=_l("Use at most %(max)d characters.", max=NAME_MAX)),
-    ], description=_l("Shown to the people you work with here, in working groups and on translations."), render_kw={"autocomplete": "name"})
+    display_name = display_name_field()
     organization_id = SelectField(_l("Your organization"), coerce=_id_or_none, validate_choice=True,
                                   invalid_choice_message=_l("Choose an organization from the list."))
     time_zone = LongSelectField(_l("Your time zone"), choices=lambda: zone_choices(current_language()),
