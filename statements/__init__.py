@@ -40,7 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
     from statements.cli import register_cli
     from statements.export.recent_files import register_recent_files
     from statements.signons.recent_pages import register_recent_pages
-    from statements.signons.views import before_deadline, public_pages, recent_page_seconds, started_serializer
+    from statements.signons.recent_signing import register_recent_signing
+    from statements.signons.views import (before_deadline, public_pages, recent_page_seconds, started_serializer,
+                                          take_recent_signon)
 
     register_request_log(app)
     register_compression(app)
@@ -48,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_input_checks(app)
     register_recent_files(app, public_pages(app), recent_page_seconds)  # inside the proxy's fixes (security)
     register_recent_pages(app, public_pages(app), recent_page_seconds, before_deadline, started_serializer)
+    register_recent_signing(app, public_pages(app), recent_page_seconds, before_deadline, take_recent_signon)
     register_security(app)
     register_error_handlers(app)
     register_templating(app)

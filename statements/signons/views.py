@@ -3,6 +3,7 @@
 import secrets
 import time
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 
 from flask import (abort, current_app, flash, has_app_context, redirect, render_template, request, session,
@@ -12,6 +13,7 @@ from flask_babel import refresh
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from limits import parse_many
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
@@ -31,6 +33,7 @@ from statements.signons import bp, campaign, charts, services, versions
 from statements.signons.forms import CodeForm, ResendForm, SignOnForm
 from statements.signons.models import SignOn, SignOnStatus
 from statements.signons.recent_pages import answered_with_page
+from statements.signons.recent_signing import accepted_signon_here
 
 PUBLIC_STATES = versions.PUBLIC_STATES
 LIST_PAGE_SIZE = 500
@@ -329,9 +332,8 @@ def _sign_form(slug: str, statement: services.OpenStatement, statement_slug: str
     form = SignOnForm()
     # shown again after a refusal, the form keeps the time it was first shown: a second try is no faster
     # than the first, and is not taken for a bot's
-    started_at = _started_at(form)
-    started = form.started.data if started_at is not None else None
-    if form.nickname.data or _filled_too_fast(started_at):
+    started = form.started.data if _started_at(form) is not None else None
+    if not sent_by_a_person(form):
         form.validate()  # every other answer to change is said at once, beside its field
         form.form_errors.append(_("This form was sent within seconds of the page opening, so it was not accepted: "
                                   "that is how automated sign-ups are kept out. Your answers are kept; look them "
@@ -339,18 +341,73 @@ def _sign_form(slug: str, statement: services.OpenStatement, statement_slug: str
         return _render_public(*(loaded or load_public_version(slug)), form, 400, started=started)
     if form.validate_on_submit():
         try:
-            # the answer is the same whatever is stored: what differs goes by email to the address given
-            services.sign(statement, form.data, language=current_language())  # its mail speaks the page's language
-            db.session.commit()
-        except services.NotOpenAtRevision:
-            db.session.rollback()
-            return None
+            if not store_signon(form, statement, current_language()):  # its mail speaks the page's language
+                return None
         except InvalidInput as error:
-            db.session.rollback()
             add_error(form, error)
         else:
+            accepted_signon_here()
             return _to_check_email(statement_slug, slug, form.contact_email.data)
     return _render_public(*(loaded or load_public_version(slug)), form, 400, started=started)
+
+
+def sent_by_a_person(form: SignOnForm) -> bool:
+    """Whether a sign-on form left the honeypot empty and took a person's time to fill in."""
+    return not form.nickname.data and not _filled_too_fast(_started_at(form))
+
+
+def store_signon(form: SignOnForm, statement: services.OpenStatement, language: str) -> bool:
+    """Store the sign-on of a form checked already, in the language of its page, and commit; False, with nothing
+    stored, when the statement was not open at that revision as it was stored (`InvalidInput` when the form
+    asks for what cannot be stored)."""
+    try:
+        # the answer is the same whatever is stored: what differs goes by email to the address given
+        services.sign(statement, form.data, language=language)
+        db.session.commit()
+    except services.NotOpenAtRevision:
+        db.session.rollback()
+        return False
+    except InvalidInput:
+        db.session.rollback()
+        raise
+    return True
+
+
+def take_recent_signon(found: dict, formdata, language: str, address: str) -> bool:
+    """Take a sign-on sent to an address found open in the last few seconds (`recent_signing`, in the app's
+    context and the page's language): check it, count it against the sender's limit and store it as `sign`
+    does. False, with nothing stored, for any form the sign view would answer otherwise; it is then sent
+    on to the view, which checks it again and says why."""
+    form = SignOnForm(formdata=formdata, meta={"csrf": False})  # (the middleware checked the token)
+    if not sent_by_a_person(form) or not form.validate() or not counted_within_limit(address):
+        return False
+    try:
+        return store_signon(form, services.OpenStatement(found["statement"], found["revision"]), language)
+    except InvalidInput:
+        return False
+
+
+#: the limit of `sign`, counted as Flask-Limiter counts the route's decorator: its storage, its key
+_SIGN_ENDPOINT = "signons.sign"
+
+
+def counted_within_limit(address: str) -> bool:
+    """Count a sign-on from `address` against the sign view's own limit, under the key Flask-Limiter gives it;
+    False when it is over, or the limiter's storage cannot be reached (the view then counts it again, with the
+    limiter's fallback, and refuses it)."""
+    if not limiter.enabled or not address:
+        return True  # (Flask-Limiter skips a limit whose key is empty)
+    key = [limiter._key_prefix] if limiter._key_prefix else []
+    try:
+        return all(limiter.limiter.hit(item, *key, address, _SIGN_ENDPOINT)
+                   for item in _limit_items(current_app.config["SIGNON_LIMIT_PER_ADDRESS"]))
+    except Exception:  # noqa: BLE001 (any failure of the storage: the view's own pass handles it)
+        return False
+
+
+@cache
+def _limit_items(limits: str) -> list:
+    return sorted(parse_many(limits))  # (in the order Flask-Limiter counts them, stopping at the first over)
 
 
 #: where the address a signer gave waits for the check-your-email page: in the session, never in a URL

@@ -1,0 +1,238 @@
+"""A sign-on sent from a public page found open in the last few seconds, taken without the framework's
+per-request work.
+
+During a campaign most requests are sign-ons from one statement's page. The checks and the storing of a
+sign-on cost less than what Flask does around them on every request (its request context, the hooks before
+and after each view, the limiter's pass through its tables, the response object). For a sign-on sent to an
+address whose page the app found open within the last few seconds (`signons.views.public`), this middleware
+runs the sign-on's own checks and the one function that stores it (`signons.views.store_signon`), with the
+app's settings and in the page's language, and answers as the app answered the last sign-on it accepted at
+that address: the same redirect to the check-your-email page, with a session of the signer's own.
+
+Every check the app makes still runs, in the same code: the session signed by the app, the CSRF token as
+Flask-WTF checks it (the referrer too, over HTTPS), no NUL character, the signed start time and the empty
+honeypot (`signons.views.sent_by_a_person`), the form's rules (`SignOnForm`), the per-address limit counted
+in the limiter's own storage under the route's own key, and the statement still open at the revision shown
+(in the INSERT). Any request this middleware cannot answer exactly as the app would, and every one the app
+would refuse, goes to the app untouched, which checks it again and answers: a refusal is said beside its
+field, with the signer's answers kept, by the app's own pages.
+"""
+
+import hmac
+import io
+import time
+from collections.abc import Callable
+from typing import NamedTuple
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import Flask
+from flask_babel import force_locale
+from flask_compress.flask_compress import _choose_algorithm
+from itsdangerous import BadData, URLSafeTimedSerializer
+from werkzeug.datastructures import MultiDict
+from werkzeug.http import http_date
+from werkzeug.wsgi import get_host
+
+from statements.core.compression import compress
+from statements.core.i18n import supported
+from statements.core.input import NUL
+from statements.core.page_cache import PageCache
+from statements.core.recent_answers import start_answer
+from statements.core.request_log import REQUEST_ID_HEADER
+
+#: where the sign view says it accepted a sign-on at an address found in the last few seconds
+ACCEPTED_SIGNON = "statements.accepted_signon"
+#: the session keys a visitor may hold for this middleware to answer (anything else: the app answers)
+_SESSION_KEYS = frozenset({"csrf_token", "signon_check_email"})
+#: where the address a signer gave waits for the check-your-email page (`signons.views._SIGNER_ADDRESS`)
+_SIGNER_ADDRESS = "signon_check_email"
+_NOT_KEPT = frozenset({REQUEST_ID_HEADER.lower(), "date", "set-cookie", "content-length"})
+#: a sign-on form is a few kilobytes; a larger body is left to the app and its limits
+_LARGEST_BODY = 64 * 1024
+
+
+class SignedAnswer(NamedTuple):
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    cookie: tuple[str, str]  # the session cookie's header around its value
+    body: bytes
+    dated: bool
+
+
+def accepted_signon_here() -> None:
+    """Say that the request being answered is a sign-on accepted (`signons.views.sign`)."""
+    from flask import request
+
+    request.environ[ACCEPTED_SIGNON] = True
+
+
+def sign_slug(environ: dict) -> str | None:
+    """The slug of a sign-on address, /s/<slug>/sign, for a POST without a query; None for anything else."""
+    if environ.get("REQUEST_METHOD") != "POST" or environ.get("QUERY_STRING"):
+        return None
+    parts = environ.get("PATH_INFO", "").split("/")
+    return parts[2] if len(parts) == 4 and parts[:2] == ["", "s"] and parts[2] and parts[3] == "sign" else None
+
+
+class RecentSignOns:
+    """WSGI middleware around the app: see the module's docstring."""
+
+    def __init__(self, app: Flask, pages: PageCache, max_age: Callable[[], float],
+                 before_deadline: Callable[[dict | None], bool], take: Callable[[dict, MultiDict, str, str], bool]):
+        self.app, self.wsgi_app, self.pages, self.max_age = app, app.wsgi_app, pages, max_age
+        self.before_deadline, self.take = before_deadline, take
+        self._session = None
+
+    @property
+    def session(self):
+        if self._session is None:  # (made at the first request: the app's settings are final by then)
+            self._session = self.app.session_interface.get_signing_serializer(self.app)
+        return self._session
+
+    def __call__(self, environ: dict, start_response):
+        slug = sign_slug(environ)
+        if slug is None:
+            return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
+        found = self.pages.recent_address(slug, self.max_age())
+        if not (self.before_deadline(found) and found.get("open")):
+            return self.wsgi_app(environ, start_response)
+        encoding = _choose_algorithm(compress.enabled_algorithms, environ.get("HTTP_ACCEPT_ENCODING", ""))
+        where = (environ.get("wsgi.url_scheme"), encoding)
+        answer = found.get("signed", {}).get(where)
+        if answer is not None:
+            given = self._take(environ, start_response, found, answer, started)
+            if given is not None:
+                return given
+        return self._answered_by_app(environ, start_response, found, where)
+
+    # --- a sign-on taken here ---------------------------------------------------------------------
+
+    def _take(self, environ: dict, start_response, found: dict, answer: SignedAnswer, started: float):
+        """Check and store the sign-on, and answer as the app did; None (the request as it came, for the app)
+        when anything is not as the app would take it at once."""
+        language = supported(found["language"])
+        session = self._session_of(environ)
+        if language is None or session is None:
+            return None
+        form = self._form(environ)
+        if form is None or not self._csrf_valid(environ, form, session):
+            return None
+        with self.app.app_context(), force_locale(language):
+            if not self.take(found, form, language, environ.get("REMOTE_ADDR") or ""):
+                return None
+            session = {**session, _SIGNER_ADDRESS: {"slug": found["source_slug"],
+                                                    "email": form.get("contact_email", "").strip()[:254]}}
+            cookie = self.session.dumps(session)
+        headers = [*answer.headers, ("Content-Length", str(len(answer.body))),
+                   ("Set-Cookie", answer.cookie[0] + cookie + answer.cookie[1])]
+        if answer.dated:
+            headers.append(("Date", http_date()))
+        start_answer(environ, start_response, answer.status, headers, started, method="POST")
+        return [answer.body]
+
+    def _session_of(self, environ: dict) -> dict | None:
+        """The visitor's session when it is the only cookie sent, signed by the app, holding its CSRF secret and
+        nothing the app would answer otherwise (a language chosen, a person signed in, a message waiting)."""
+        name, _, value = environ.get("HTTP_COOKIE", "").strip().partition("=")
+        if name != self.app.config["SESSION_COOKIE_NAME"] or ";" in value or not value:
+            return None
+        try:
+            session = self.session.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
+        except BadData:
+            return None
+        if not isinstance(session, dict) or "csrf_token" not in session or not set(session) <= _SESSION_KEYS:
+            return None
+        return session
+
+    def _form(self, environ: dict) -> MultiDict | None:
+        """The form's fields, when the body is an ordinary form in UTF-8 without a NUL. The body is put back for
+        the app, which reads it if this request goes on to it."""
+        if not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+            return None
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or "")
+        except ValueError:
+            return None
+        if not 0 < length <= _LARGEST_BODY:
+            return None
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+        try:
+            fields = parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            return None
+        if any(NUL in key or NUL in value for key, value in fields):
+            return None
+        return MultiDict(fields)
+
+    def _csrf_valid(self, environ: dict, form: MultiDict, session: dict) -> bool:
+        """The form's CSRF token checked as Flask-WTF checks it, and over HTTPS the referrer as it checks it."""
+        config = self.app.config
+        token = form.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        if not token or not config.get("WTF_CSRF_ENABLED", True):
+            return False  # (without the check the app answers: it knows what it does then)
+        try:
+            signed = _csrf_serializer(config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key) \
+                .loads(token, max_age=config.get("WTF_CSRF_TIME_LIMIT", 3600))
+        except BadData:
+            return False
+        if not isinstance(signed, str) or not hmac.compare_digest(session["csrf_token"], signed):
+            return False
+        if environ.get("wsgi.url_scheme") == "https" and config.get("WTF_CSRF_SSL_STRICT", True):
+            return _same_origin(environ.get("HTTP_REFERER", ""), f"https://{get_host(environ)}/")
+        return True
+
+    # --- the app's own answer, kept ----------------------------------------------------------------
+
+    def _answered_by_app(self, environ: dict, start_response, found: dict, where: tuple):
+        """The app's answer; kept when it accepted the sign-on at this recent address (a short redirect)."""
+        heard = []
+
+        def keeping(status: str, headers: list, exc_info=None):
+            if environ.get(ACCEPTED_SIGNON) and status.startswith("302 ") and exc_info is None:
+                heard.append(self._answer(status, headers))
+            return start_response(status, headers, exc_info)
+
+        result = self.wsgi_app(environ, keeping)
+        if not heard or heard[0] is None:
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        status, headers, cookie, dated = heard[0]
+        found.setdefault("signed", {})[where] = SignedAnswer(status, headers, cookie, body, dated)
+        return [body]
+
+    def _answer(self, status: str, headers: list) -> tuple | None:
+        cookies = [value for name, value in headers if name.lower() == "set-cookie"]
+        if len(cookies) != 1:
+            return None
+        name, _, rest = cookies[0].partition("=")
+        value, separator, attributes = rest.partition(";")
+        if name != self.app.config["SESSION_COOKIE_NAME"] or \
+                any(word in attributes.lower() for word in ("expires", "max-age")):
+            return None  # (a session lasting beyond the browser's carries a date of its own)
+        names = {header.lower() for header, _content in headers}
+        kept = tuple((header, content) for header, content in headers if header.lower() not in _NOT_KEPT)
+        return status, kept, (f"{name}=", separator + attributes), "date" in names
+
+
+def _csrf_serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")  # as flask_wtf.csrf.validate_csrf signs it
+
+
+def _same_origin(first: str, second: str) -> bool:
+    """As flask_wtf.csrf.same_origin."""
+    one, other = urlsplit(first), urlsplit(second)
+    return one.scheme == other.scheme and one.hostname == other.hostname and one.port == other.port
+
+
+def register_recent_signing(app: Flask, pages: PageCache, max_age: Callable[[], float],
+                            before_deadline: Callable[[dict | None], bool],
+                            take: Callable[[dict, MultiDict, str, str], bool]) -> None:
+    """Take sign-ons sent to public pages found open within `max_age()` seconds as the app takes them (see
+    above). Installed inside whatever sets the scheme and address from a proxy, which the checks depend on."""
+    app.wsgi_app = RecentSignOns(app, pages, max_age, before_deadline, take)
