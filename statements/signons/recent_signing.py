@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import force_locale
 from flask_compress.flask_compress import _choose_algorithm
 from itsdangerous import BadData, URLSafeTimedSerializer
@@ -51,6 +51,11 @@ _NOT_KEPT = frozenset({REQUEST_ID_HEADER.lower(), "date", "set-cookie", "content
 _LARGEST_BODY = 64 * 1024
 
 
+#: what takes a sign-on (`signons.views.take_recent_signon`): given what the page found, the form, the language
+#: and the sender's address, the address the signer gave once stored, or None
+Take = Callable[[dict, MultiDict, str, str], "str | None"]
+
+
 class SignedAnswer(NamedTuple):
     status: str
     headers: tuple[tuple[str, str], ...]
@@ -61,8 +66,6 @@ class SignedAnswer(NamedTuple):
 
 def accepted_signon_here() -> None:
     """Say that the request being answered is a sign-on accepted (`signons.views.sign`)."""
-    from flask import request
-
     request.environ[ACCEPTED_SIGNON] = True
 
 
@@ -78,7 +81,7 @@ class RecentSignOns:
     """WSGI middleware around the app: see the module's docstring."""
 
     def __init__(self, app: Flask, pages: PageCache, max_age: Callable[[], float],
-                 before_deadline: Callable[[dict | None], bool], take: Callable[[dict, MultiDict, str, str], bool]):
+                 before_deadline: Callable[[dict | None], bool], take: Take):
         self.app, self.wsgi_app, self.pages, self.max_age = app, app.wsgi_app, pages, max_age
         self.before_deadline, self.take = before_deadline, take
         self._session = None
@@ -119,10 +122,14 @@ class RecentSignOns:
         if form is None or not self._csrf_valid(environ, form, session):
             return None
         with self.app.app_context(), force_locale(language):
-            if not self.take(found, form, language, environ.get("REMOTE_ADDR") or ""):
+            try:
+                email = self.take(found, form, language, environ.get("REMOTE_ADDR") or "")
+            except Exception:  # noqa: BLE001 (the database or Redis failing: the app answers, with its own page)
+                self.app.logger.warning("a sign-on goes on to the app after an error", exc_info=True)
                 return None
-            session = {**session, _SIGNER_ADDRESS: {"slug": found["source_slug"],
-                                                    "email": form.get("contact_email", "").strip()[:254]}}
+            if email is None:
+                return None
+            session = {**session, _SIGNER_ADDRESS: {"slug": found["source_slug"], "email": email.strip()[:254]}}
             cookie = self.session.dumps(session)
         headers = [*answer.headers, ("Content-Length", str(len(answer.body))),
                    ("Set-Cookie", answer.cookie[0] + cookie + answer.cookie[1])]
@@ -141,7 +148,8 @@ class RecentSignOns:
             session = self.session.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
         except BadData:
             return None
-        if not isinstance(session, dict) or "csrf_token" not in session or not set(session) <= _SESSION_KEYS:
+        if not isinstance(session, dict) or not isinstance(session.get("csrf_token"), str) \
+                or not set(session) <= _SESSION_KEYS:
             return None
         return session
 
@@ -194,6 +202,8 @@ class RecentSignOns:
                 heard.append(self._answer(status, headers))
             return start_response(status, headers, exc_info)
 
+        if self._session_of(environ) is None:  # (only a plain visitor's answer is the one to give again)
+            return self.wsgi_app(environ, start_response)
         result = self.wsgi_app(environ, keeping)
         if not heard or heard[0] is None:
             return result
@@ -232,7 +242,7 @@ def _same_origin(first: str, second: str) -> bool:
 
 def register_recent_signing(app: Flask, pages: PageCache, max_age: Callable[[], float],
                             before_deadline: Callable[[dict | None], bool],
-                            take: Callable[[dict, MultiDict, str, str], bool]) -> None:
+                            take: Take) -> None:
     """Take sign-ons sent to public pages found open within `max_age()` seconds as the app takes them (see
     above). Installed inside whatever sets the scheme and address from a proxy, which the checks depend on."""
     app.wsgi_app = RecentSignOns(app, pages, max_age, before_deadline, take)

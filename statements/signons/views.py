@@ -1,6 +1,7 @@
 """Public pages: read the final text, sign on, confirm, withdraw, and see who signed."""
 
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -373,18 +374,37 @@ def store_signon(form: SignOnForm, statement: services.OpenStatement, language: 
     return True
 
 
-def take_recent_signon(found: dict, formdata, language: str, address: str) -> bool:
+def take_recent_signon(found: dict, formdata, language: str, address: str) -> str | None:
     """Take a sign-on sent to an address found open in the last few seconds (`recent_signing`, in the app's
     context and the page's language): check it, count it against the sender's limit and store it as `sign`
-    does. False, with nothing stored, for any form the sign view would answer otherwise; it is then sent
-    on to the view, which checks it again and says why."""
-    form = SignOnForm(formdata=formdata, meta={"csrf": False})  # (the middleware checked the token)
+    does; return the address the signer gave, for their session. None, with nothing stored, for any form the
+    sign view would answer otherwise: it is then sent on to the view, which checks it again and says why."""
+    form = _filled_signon_form(formdata, language)
     if not sent_by_a_person(form) or not form.validate() or not counted_within_limit(address):
-        return False
+        return None
     try:
-        return store_signon(form, services.OpenStatement(found["statement"], found["revision"]), language)
+        if not store_signon(form, services.OpenStatement(found["statement"], found["revision"]), language):
+            return None
     except InvalidInput:
-        return False
+        return None
+    return form.contact_email.data
+
+
+#: each thread's sign-on forms, one per language, filled again for each sign-on taken without the framework
+_signon_forms = threading.local()
+
+
+def _filled_signon_form(formdata, language: str) -> SignOnForm:
+    """A sign-on form filled with `formdata`, to check and read, never to show: made once per thread and
+    language (making its fields costs more than checking them), then filled anew, which resets every field's
+    value and errors. The middleware has checked the CSRF token already."""
+    forms = _signon_forms.__dict__.setdefault("by_language", {})
+    form = forms.get(language)
+    if form is None:
+        form = forms[language] = SignOnForm(formdata=formdata, meta={"csrf": False})
+    else:
+        form.process(formdata)
+    return form
 
 
 #: the limit of `sign`, counted as Flask-Limiter counts the route's decorator: its storage, its key

@@ -280,3 +280,25 @@ def test_the_same_form_sent_twice_is_one_sign_on_whichever_path_took_it(app, mak
                                  .where(OutboxMessage.to_address == "twice@example.net")) == 1
     assert "twice@example.net" in text_of(visitor.get(f"/s/{slug}/check-email"))
     assert form_errors(answers[1]) == ""
+
+
+def test_a_failure_while_taking_a_sign_on_leaves_it_to_the_app(app, make_client, world, monkeypatch,
+                                                               answered_by_the_app):
+    slug = world.signon_slug
+    signed(make_client, slug, 1)
+    failures = []
+    store = views.store_signon
+
+    def failing_once(*args, **kwargs):
+        if not failures:
+            failures.append("the database went away")
+            raise RuntimeError(failures[0])
+        return store(*args, **kwargs)
+
+    monkeypatch.setattr(views, "store_signon", failing_once)
+    with sign_posts_reaching_the_app(answered_by_the_app) as reached:
+        visitor, answer = signed(make_client, slug, 2)
+    assert failures and reached[0] == 1 and answer.status_code == 302
+    assert "riders2@example.net" in text_of(visitor.get(f"/s/{slug}/check-email"))
+    with app.app_context():
+        assert sorted(s.organization_name for s in signons()) == ["Union of Riders 1", "Union of Riders 2"]
