@@ -22,6 +22,7 @@ import hmac
 import io
 import time
 from collections.abc import Callable
+from functools import cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
@@ -230,6 +231,7 @@ class RecentSignOns:
         return status, kept, (f"{name}=", separator + attributes), "date" in names
 
 
+@cache
 def _csrf_serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")  # as flask_wtf.csrf.validate_csrf signs it
 
