@@ -36,6 +36,8 @@ class Labels:
     list_private: str
     none_yet: str
     logo: str
+    #: above the names at the top of a page that go on from the page before: "{country} (continued)"
+    continued: str = "{country}"
     #: "Corrected on <day>" and where the corrections are listed, for a corrected published text; else ""
     corrected_on: str = ""
     corrections_at: str = ""
@@ -74,6 +76,7 @@ def file_labels(language: str | None, *, count: int, unnamed_count: int, revisio
             list_private=_("The list of signatory organizations is kept private until the statement is published."),
             none_yet=_("No organization has signed yet."),
             logo=_("%(network)s logo", network=network_name),
+            continued=_("%(country)s (continued)", country="{country}"),
             corrected_on=_("Corrected on %(day)s", day=format_date(corrected_on, format="long", locale=code))
             if corrected_on else "",
             corrections_at=_("Every correction, word by word: %(address)s", address=corrections_url)

@@ -238,3 +238,44 @@ def test_the_summary_is_printed_under_the_title_before_the_text(app, world):
     first = flat(page_texts(read_pdf(content))[0])
     title, summary = first.find("Protection for people who move"), first.find("A call on governments to protect")
     assert 0 <= title < summary, first[:400]
+
+
+def signatories_pages(content: bytes, heading: str = "Signed by") -> list[str]:
+    """The text of each page of the list of signatories, from the one its heading is on."""
+    pages = page_texts(read_pdf(content))
+    first = next(number for number, text in enumerate(pages) if heading in text)
+    return pages[first:]
+
+
+@pytest.mark.parametrize("language, heading, continued", [("en", "Signed by", "{} (continued)"),
+                                                          ("es", "Firmado por", "{} (continuación)")])
+def test_a_page_whose_first_names_go_on_from_the_page_before_says_whose_they_are(app, world, language, heading,
+                                                                                 continued):
+    from tests.signons.pages import add_signon
+
+    with app.app_context():
+        statement = open_statement(world, language=language, slug=f"long-list-{language}")
+        for country, count in (("KE", 140), ("PH", 260), ("GT", 3), ("NP", 140)):
+            for number in range(count):
+                add_signon(statement, f"{country} Workers Collective {number:03}", country)
+        db.session.commit()
+        _, content = make(statement)
+
+    pages = [flat(text) for text in signatories_pages(content, heading)]
+    assert len(pages) >= 3
+    countries = {"KE": "Kenya", "PH": "Philippines", "NP": "Nepal", "GT": "Guatemala"}
+    if language == "es":
+        countries = {"KE": "Kenia", "PH": "Filipinas", "NP": "Nepal", "GT": "Guatemala"}
+    said = [[code for code, name in countries.items() if continued.format(name) in text] for text in pages]
+    assert said[0] == []  # the list's first page begins with its heading
+    assert all(len(codes) <= 1 for codes in said) and any(said[1:]), said
+    for text, codes in zip(pages[1:], said[1:]):
+        first_name = text[text.index("Workers Collective") - 3:][:2]
+        if codes:  # the first names on the page are of that country, with no heading above them
+            assert first_name == codes[0], (codes, text[:200])
+        else:  # the page begins with a country's heading
+            assert text.index("Workers Collective") > min(text.find(f"{name} (") for name in countries.values()
+                                                          if f"{name} (" in text)
+    # a country of a few names is never split from its heading or from itself
+    holding = [text for text in pages if "GT Workers Collective" in text]
+    assert len(holding) == 1 and all(f"GT Workers Collective {n:03}" in holding[0] for n in range(3))
