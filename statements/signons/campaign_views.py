@@ -2,12 +2,13 @@
 by day and by source, embed codes, and partner links; and the small sign-on widget partners embed."""
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import format_decimal, gettext as _, ngettext
+from flask_babel import force_locale, format_decimal, gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from statements.core.errors import InvalidInput
 from statements.core.forms import add_error
+from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.loaders import load_for
 from statements.core.policy import Permission, can
 from statements.core.urls import external_url
@@ -61,15 +62,22 @@ def _panel(statement: Statement, goal_form: GoalForm | None = None, link_form: P
 
 
 def _badge_code(statement: Statement) -> str:
-    title = _("%(title)s: organizations that have signed", title=statement.title)
+    # in the statement's language, as the page it goes on and the badge itself, whatever staff read
+    with force_locale(_words_language(statement)):
+        title = _("%(title)s: organizations that have signed", title=statement.title)
     return (f'<a href="{public_address(statement)}"><img src="{external_url("signons.badge", slug=statement.slug)}" '
             f'alt="{_escape(title)}" width="220" height="28"></a>')
 
 
 def _widget_code(statement: Statement, token: str | None = None) -> str:
+    with force_locale(_words_language(statement)):
+        title = _("Sign the statement: %(title)s", title=statement.title)
     return (f'<iframe src="{external_url("signons.embed", slug=statement.slug, via=token or None)}" '
-            f'title="{_escape(_("Sign the statement: %(title)s", title=statement.title))}" width="360" height="260" '
-            f'loading="lazy"></iframe>')
+            f'title="{_escape(title)}" width="360" height="260" loading="lazy"></iframe>')
+
+
+def _words_language(statement: Statement) -> str:
+    return supported(statement.language) or DEFAULT_LANGUAGE
 
 
 def _escape(text: str) -> str:

@@ -2,6 +2,7 @@
 who brought a sign-on, and the widget partners frame."""
 
 import csv
+import html
 import io
 import re
 
@@ -500,3 +501,21 @@ def test_the_widget_sets_no_cookie(client, world):
     response = client.get(f"/s/{world.signon_slug}/embed")
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert response.headers["Cache-Control"] == "public, max-age=60"
+
+
+@pytest.mark.parametrize("language, title, iframe, badge", [
+    ("es", "Pérdidas y daños", "Firmar la declaración: Pérdidas y daños",
+     "Pérdidas y daños: organizaciones que han firmado"),
+    ("en", "Loss & damage", "Sign the statement: Loss &amp; damage",
+     "Loss &amp; damage: organizations that have signed"),
+])
+def test_the_codes_to_embed_speak_the_statement_s_language_whatever_staff_read(app, coordinator, world, language,
+                                                                                title, iframe, badge):
+    from tests.signons.test_languages import open_statement_in
+
+    slug = open_statement_in(app, world, language, title, f"codes-{language}")
+    with app.app_context():
+        statement_id = db.session.scalar(select(Statement.id).where(Statement.slug == slug))
+    page = html.unescape(text_of(panel(coordinator, statement_id)))  # the codes, as staff copy them
+    assert f'title="{iframe}"' in page
+    assert f'alt="{badge}"' in page
