@@ -43,8 +43,9 @@ from statements.core.request_log import REQUEST_ID_HEADER
 
 #: where the sign view says it accepted a sign-on at an address found in the last few seconds
 ACCEPTED_SIGNON = "statements.accepted_signon"
-#: the session keys a visitor may hold for this middleware to answer (anything else: the app answers)
-_SESSION_KEYS = frozenset({"csrf_token", "signon_check_email"})
+#: the session keys a visitor may hold for this middleware to answer (anything else: the app answers); "_fresh" is
+#: Flask-Login's mark, False on the session of anyone not signed in once a page of the app has looked for a person
+_SESSION_KEYS = frozenset({"csrf_token", "signon_check_email", "_fresh"})
 #: where the address a signer gave waits for the check-your-email page (`signons.views._SIGNER_ADDRESS`)
 _SIGNER_ADDRESS = "signon_check_email"
 _NOT_KEPT = frozenset({REQUEST_ID_HEADER.lower(), "date", "set-cookie", "content-length"})
@@ -150,7 +151,7 @@ class RecentSignOns:
         except BadData:
             return None
         if not isinstance(session, dict) or not isinstance(session.get("csrf_token"), str) \
-                or not set(session) <= _SESSION_KEYS:
+                or not set(session) <= _SESSION_KEYS or session.get("_fresh", False) is not False:
             return None
         return session
 

@@ -42,3 +42,41 @@ def test_a_visitor_given_the_page_without_the_framework_signs_on(
     expect(phone.locator("main")).to_contain_text("itzel@redtapachula.example.net")
     with app.app_context():
         assert [s.organization_name for s in signons_stored()] == ["Red Comunitaria de Tapachula"]
+
+
+def is_a_sign_on(path: str) -> bool:
+    return path.endswith("/sign")
+
+
+@pytest.mark.parametrize("scripts", [True, False], ids=["with JavaScript", "without JavaScript"])
+def test_once_the_app_took_a_sign_on_the_next_are_taken_without_the_framework_and_a_mistake_is_the_apps_to_say(
+        app, new_context, world, mailbox, answered_by_the_app, scripts):
+    slug = world.signon_slug
+    first = new_context().new_page()
+    first.goto(f"/s/{slug}")
+    fill_the_form(first, name="Red Comunitaria de Tapachula", country="Mexico", website="", contact="Itzel Ruiz",
+                  email="itzel@redtapachula.example.net")
+    with answered_by_the_app(is_a_sign_on) as reached:
+        assert send_the_form(first).status == 302
+    assert reached[0] == 1  # the app's own answer, kept to give again
+
+    phone = new_context(java_script_enabled=scripts).new_page()
+    phone.set_viewport_size(PHONE)
+    phone.goto(f"/s/{slug}")
+    fill_the_form(phone, name="Colectivo de Jornaleras", country="Guatemala", website="", contact="Rosa Xoc",
+                  email="rosa.xoc@jornaleras")  # no domain ending: the app's to say
+    with answered_by_the_app(is_a_sign_on) as reached:
+        assert send_the_form(phone).status == 400
+    assert reached[0] == 1
+    expect(phone.locator("#contact_email-error")).to_contain_text("Enter an email address like")
+    expect(phone.get_by_label("Organization name")).to_have_value("Colectivo de Jornaleras")
+
+    phone.get_by_label("Your email address").fill("rosa.xoc@jornaleras.example.org")
+    with answered_by_the_app(is_a_sign_on) as reached:
+        assert send_the_form(phone).status == 302
+    assert reached[0] == 0  # taken without the framework
+    expect(heading(phone)).to_have_text("Check your email")
+    expect(phone.locator("main")).to_contain_text("rosa.xoc@jornaleras.example.org")
+    with app.app_context():
+        assert [s.organization_name for s in signons_stored()] == ["Red Comunitaria de Tapachula",
+                                                                    "Colectivo de Jornaleras"]

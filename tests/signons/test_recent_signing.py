@@ -10,7 +10,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from statements.core.db import utcnow
 from statements.drafts.models import Statement
@@ -157,33 +157,54 @@ def test_a_form_sent_too_fast_reaches_the_app_and_is_refused(app, make_client, w
 
 
 def test_anything_but_a_plain_form_from_a_plain_session_reaches_the_app(
-        app, make_client, world, coordinator, answered_by_the_app):
+        app, make_client, world, coordinator, answered_by_the_app, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNON_LIMIT_PER_ADDRESS", "1000 per minute")
     slug = world.signon_slug
-    signed(make_client, slug, 1)
     path = f"/s/{slug}/sign"
 
-    def with_form(client=None, **fields):
-        visitor, hidden = visitor_with_form(make_client, slug) if client is None else (client, None)
-        if hidden is None:
-            hidden = hidden_fields(text_of(client.get(f"/s/{slug}")))
-        return visitor, form(**hidden, **fields)
+    def fresh(client=None):
+        """A visitor who opened the page (or `client`, opening it now), with a form of their own to send."""
+        client = client or make_client()
+        hidden = hidden_fields(text_of(client.get(f"/s/{slug}")))
+        return client, form(organization_name="Union of Walkers", **hidden)
 
-    visitor, sent = with_form()
-    chose_spanish = make_client()
-    chose_spanish.submit("/language", {"language": "es", "next": "/"})
-    cases = {
-        "a query": lambda: visitor.post(f"{path}?x=1", data=sent),
-        "multipart": lambda: visitor.post(path, data=sent, content_type="multipart/form-data"),
-        "a NUL character": lambda: visitor.post(path, data={**sent, "message": "a\x00b"}),
-        "no session": lambda: make_client(use_cookies=False).post(path, data=sent),
-        "another cookie too": lambda: visitor.post(path, data=sent, headers={"Cookie": "theme=dark"}),
-        "a person signed in": lambda: coordinator.post(path, data=with_form(coordinator)[1]),
-        "a language chosen": lambda: chose_spanish.post(path, data=with_form(chose_spanish)[1]),
+    def another_cookie_too():
+        client, sent = fresh()
+        cookie = f"session={client.get_cookie('session').value}; theme=dark"
+        return lambda: make_client(use_cookies=False).post(path, data=sent, headers={"Cookie": cookie})
+
+    def a_language_chosen():
+        client = make_client()
+        client.submit("/language", {"language": "es", "next": "/"})
+        client, sent = fresh(client)
+        return lambda: client.post(path, data=sent)
+
+    def sent_with(change=lambda client, sent: client.post(path, data=sent), client=None):
+        client, sent = fresh(client)
+        return lambda: change(client, sent)
+
+    cases = {  # each ready to send, then sent once the app has taken a sign-on (and its answer is kept)
+        "a plain form": (sent_with, 0),
+        "a query": (lambda: sent_with(lambda client, sent: client.post(f"{path}?x=1", data=sent)), 1),
+        "multipart": (lambda: sent_with(lambda client, sent: client.post(path, data=sent,
+                                                                         content_type="multipart/form-data")), 1),
+        "a NUL character": (lambda: sent_with(lambda client, sent: client.post(path, data={
+            **sent, "message": "a\x00b"})), 1),
+        "no session": (lambda: sent_with(lambda client, sent: make_client(use_cookies=False).post(path, data=sent)), 1),
+        "another cookie too": (another_cookie_too, 1),
+        "a person signed in": (lambda: sent_with(client=coordinator), 1),
+        "a language chosen": (a_language_chosen, 1),
     }
-    for name, ask in cases.items():
+    for number, (name, (ready, reaching)) in enumerate(cases.items()):
+        send = ready()
+        signed(make_client, slug, number)  # (by the app, when its kept answer was forgotten on the way)
         with sign_posts_reaching_the_app(answered_by_the_app) as reached:
-            ask()
-        assert reached[0] == 1, name
+            answer = send()
+        assert reached[0] == reaching, name
+        assert answer.status_code in (302, 400), name
+        with app.app_context():
+            db.session.execute(delete(SignOn).where(SignOn.organization_name == "Union of Walkers"))
+            db.session.commit()
 
 
 def test_the_limit_counts_every_sign_on_from_an_address_whichever_path_took_it(
@@ -302,3 +323,21 @@ def test_a_failure_while_taking_a_sign_on_leaves_it_to_the_app(app, make_client,
     assert "riders2@example.net" in text_of(visitor.get(f"/s/{slug}/check-email"))
     with app.app_context():
         assert sorted(s.organization_name for s in signons()) == ["Union of Riders 1", "Union of Riders 2"]
+
+
+def test_a_form_corrected_after_the_apps_refusal_is_taken_without_the_framework(
+        app, make_client, world, answered_by_the_app):
+    slug = world.signon_slug
+    signed(make_client, slug, 1)
+    visitor, hidden = visitor_with_form(make_client, slug)
+    sent = form(organization_name="Union of Walkers", contact_email="walkers at example", **hidden)
+    with sign_posts_reaching_the_app(answered_by_the_app) as reached:
+        refused = visitor.post(f"/s/{slug}/sign", data=sent)
+    assert reached[0] == 1 and refused.status_code == 400
+    again = {**sent, **hidden_fields(text_of(refused)), "contact_email": "walkers@example.net"}
+    with sign_posts_reaching_the_app(answered_by_the_app) as reached:
+        answer = visitor.post(f"/s/{slug}/sign", data=again)
+    assert reached[0] == 0 and answer.status_code == 302
+    assert "walkers@example.net" in text_of(visitor.get(f"/s/{slug}/check-email"))
+    with app.app_context():
+        assert sorted(s.organization_name for s in signons()) == ["Union of Riders 1", "Union of Walkers"]
