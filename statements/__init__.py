@@ -50,7 +50,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_input_checks(app)
     register_recent_files(app, public_pages(app), recent_page_seconds)  # inside the proxy's fixes (security)
     register_recent_pages(app, public_pages(app), recent_page_seconds, before_deadline, started_serializer)
-    register_recent_signing(app, public_pages(app), recent_page_seconds, before_deadline, take_recent_signon)
+    register_recent_signing(app, public_pages(app), recent_page_seconds, before_deadline, take_recent_signon,
+                            started_serializer)
     register_security(app)
     register_error_handlers(app)
     register_templating(app)

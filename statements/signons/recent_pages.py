@@ -79,20 +79,30 @@ class Signers:
         values = {"csrf": self.csrf.dumps(secret), "started": self.started.dumps(time.time()), "via": clean_token("")}
         return self.session.dumps({_CSRF_KEY: secret}), values
 
-    def cookie_around(self, header: str) -> tuple[str, str] | None:
-        """The session cookie header of a first visit, split around its value; None when it holds anything but
-        the CSRF secret, or lasts beyond the browser's session (its date would be the answer's own)."""
+    def split_cookie(self, header: str) -> tuple[str, str, str] | None:
+        """A Set-Cookie header of the session split around its value: what goes before, the value, what goes
+        after; None for another cookie, or a session lasting beyond the browser's (its date would be the
+        answer's own)."""
         name, _, rest = header.partition("=")
         value, separator, attributes = rest.partition(";")
         if name != self.cookie_name or any(word in attributes.lower() for word in ("expires", "max-age")):
             return None
+        return f"{name}=", value, separator + attributes
+
+    def cookie_around(self, header: str) -> tuple[str, str] | None:
+        """The session cookie header of a first visit, split around its value; None when it holds anything but
+        the CSRF secret, or is not a session cookie to give again (`split_cookie`)."""
+        split = self.split_cookie(header)
+        if split is None:
+            return None
+        before, value, after = split
         try:
             session = self.session.loads(value)
         except BadSignature:
             return None
         if not isinstance(session, dict) or set(session) != {_CSRF_KEY}:
             return None
-        return f"{name}=", separator + attributes
+        return before, after
 
 
 class RecentPages:

@@ -22,13 +22,13 @@ import hmac
 import io
 import time
 from collections.abc import Callable
-from functools import cache
 from typing import NamedTuple
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 from flask import Flask, request
 from flask_babel import force_locale
 from flask_compress.flask_compress import _choose_algorithm
+from flask_wtf.csrf import same_origin
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import http_date
@@ -40,14 +40,16 @@ from statements.core.input import NUL
 from statements.core.page_cache import PageCache
 from statements.core.recent_answers import start_answer
 from statements.core.request_log import REQUEST_ID_HEADER
+from statements.signons.recent_pages import Signers
 
 #: where the sign view says it accepted a sign-on at an address found in the last few seconds
 ACCEPTED_SIGNON = "statements.accepted_signon"
+#: where the address a signer gave waits for the check-your-email page: in the session, never in a URL (which
+#: logs, browser history and the Referer header would keep)
+SIGNER_ADDRESS = "signon_check_email"
 #: the session keys a visitor may hold for this middleware to answer (anything else: the app answers); "_fresh" is
 #: Flask-Login's mark, False on the session of anyone not signed in once a page of the app has looked for a person
-_SESSION_KEYS = frozenset({"csrf_token", "signon_check_email", "_fresh"})
-#: where the address a signer gave waits for the check-your-email page (`signons.views._SIGNER_ADDRESS`)
-_SIGNER_ADDRESS = "signon_check_email"
+_SESSION_KEYS = frozenset({"csrf_token", SIGNER_ADDRESS, "_fresh"})
 _NOT_KEPT = frozenset({REQUEST_ID_HEADER.lower(), "date", "set-cookie", "content-length"})
 #: a sign-on form is a few kilobytes; a larger body is left to the app and its limits
 _LARGEST_BODY = 64 * 1024
@@ -64,6 +66,11 @@ class SignedAnswer(NamedTuple):
     cookie: tuple[str, str]  # the session cookie's header around its value
     body: bytes
     dated: bool
+
+
+def address_kept_for(statement_slug: str, email: str | None) -> dict:
+    """What the session keeps of a signer's sign-on for the check-your-email page."""
+    return {"slug": statement_slug, "email": (email or "").strip()[:254]}
 
 
 def accepted_signon_here() -> None:
@@ -83,16 +90,17 @@ class RecentSignOns:
     """WSGI middleware around the app: see the module's docstring."""
 
     def __init__(self, app: Flask, pages: PageCache, max_age: Callable[[], float],
-                 before_deadline: Callable[[dict | None], bool], take: Take):
+                 before_deadline: Callable[[dict | None], bool], take: Take,
+                 started: Callable[[str], URLSafeTimedSerializer]):
         self.app, self.wsgi_app, self.pages, self.max_age = app, app.wsgi_app, pages, max_age
-        self.before_deadline, self.take = before_deadline, take
-        self._session = None
+        self.before_deadline, self.take, self.started = before_deadline, take, started
+        self._signers: Signers | None = None
 
     @property
-    def session(self):
-        if self._session is None:  # (made at the first request: the app's settings are final by then)
-            self._session = self.app.session_interface.get_signing_serializer(self.app)
-        return self._session
+    def signers(self) -> Signers:
+        if self._signers is None:  # (made at the first request: the app's settings are final by then)
+            self._signers = Signers(self.app, self.started)
+        return self._signers
 
     def __call__(self, environ: dict, start_response):
         slug = sign_slug(environ)
@@ -131,8 +139,8 @@ class RecentSignOns:
                 return None
             if email is None:
                 return None
-            session = {**session, _SIGNER_ADDRESS: {"slug": found["source_slug"], "email": email.strip()[:254]}}
-            cookie = self.session.dumps(session)
+            kept = address_kept_for(found["source_slug"], email)
+            cookie = self.signers.session.dumps({**session, SIGNER_ADDRESS: kept})
         headers = [*answer.headers, ("Content-Length", str(len(answer.body))),
                    ("Set-Cookie", answer.cookie[0] + cookie + answer.cookie[1])]
         if answer.dated:
@@ -147,7 +155,8 @@ class RecentSignOns:
         if name != self.app.config["SESSION_COOKIE_NAME"] or ";" in value or not value:
             return None
         try:
-            session = self.session.loads(value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
+            session = self.signers.session.loads(
+                value, max_age=int(self.app.permanent_session_lifetime.total_seconds()))
         except BadData:
             return None
         if not isinstance(session, dict) or not isinstance(session.get("csrf_token"), str) \
@@ -183,14 +192,13 @@ class RecentSignOns:
         if not token or not config.get("WTF_CSRF_ENABLED", True):
             return False  # (without the check the app answers: it knows what it does then)
         try:
-            signed = _csrf_serializer(config.get("WTF_CSRF_SECRET_KEY") or self.app.secret_key) \
-                .loads(token, max_age=config.get("WTF_CSRF_TIME_LIMIT", 3600))
+            signed = self.signers.csrf.loads(token, max_age=config.get("WTF_CSRF_TIME_LIMIT", 3600))
         except BadData:
             return False
         if not isinstance(signed, str) or not hmac.compare_digest(session["csrf_token"], signed):
             return False
         if environ.get("wsgi.url_scheme") == "https" and config.get("WTF_CSRF_SSL_STRICT", True):
-            return _same_origin(environ.get("HTTP_REFERER", ""), f"https://{get_host(environ)}/")
+            return same_origin(environ.get("HTTP_REFERER", ""), f"https://{get_host(environ)}/")
         return True
 
     # --- the app's own answer, kept ----------------------------------------------------------------
@@ -222,30 +230,18 @@ class RecentSignOns:
         cookies = [value for name, value in headers if name.lower() == "set-cookie"]
         if len(cookies) != 1:
             return None
-        name, _, rest = cookies[0].partition("=")
-        value, separator, attributes = rest.partition(";")
-        if name != self.app.config["SESSION_COOKIE_NAME"] or \
-                any(word in attributes.lower() for word in ("expires", "max-age")):
-            return None  # (a session lasting beyond the browser's carries a date of its own)
+        split = self.signers.split_cookie(cookies[0])
+        if split is None:
+            return None
         names = {header.lower() for header, _content in headers}
         kept = tuple((header, content) for header, content in headers if header.lower() not in _NOT_KEPT)
-        return status, kept, (f"{name}=", separator + attributes), "date" in names
-
-
-@cache
-def _csrf_serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt="wtf-csrf-token")  # as flask_wtf.csrf.validate_csrf signs it
-
-
-def _same_origin(first: str, second: str) -> bool:
-    """As flask_wtf.csrf.same_origin."""
-    one, other = urlsplit(first), urlsplit(second)
-    return one.scheme == other.scheme and one.hostname == other.hostname and one.port == other.port
+        return status, kept, (split[0], split[2]), "date" in names
 
 
 def register_recent_signing(app: Flask, pages: PageCache, max_age: Callable[[], float],
-                            before_deadline: Callable[[dict | None], bool],
-                            take: Take) -> None:
+                            before_deadline: Callable[[dict | None], bool], take: Take,
+                            started: Callable[[str], URLSafeTimedSerializer]) -> None:
     """Take sign-ons sent to public pages found open within `max_age()` seconds as the app takes them (see
-    above). Installed inside whatever sets the scheme and address from a proxy, which the checks depend on."""
-    app.wsgi_app = RecentSignOns(app, pages, max_age, before_deadline, take)
+    above), with the app's own serializers (`recent_pages.Signers`). Installed inside whatever sets the scheme
+    and address from a proxy, which the checks depend on."""
+    app.wsgi_app = RecentSignOns(app, pages, max_age, before_deadline, take, started)

@@ -34,7 +34,7 @@ from statements.signons import bp, campaign, charts, services, versions
 from statements.signons.forms import CodeForm, ResendForm, SignOnForm
 from statements.signons.models import SignOn, SignOnStatus
 from statements.signons.recent_pages import answered_with_page
-from statements.signons.recent_signing import accepted_signon_here
+from statements.signons.recent_signing import SIGNER_ADDRESS, accepted_signon_here, address_kept_for
 
 PUBLIC_STATES = versions.PUBLIC_STATES
 LIST_PAGE_SIZE = 500
@@ -333,8 +333,9 @@ def _sign_form(slug: str, statement: services.OpenStatement, statement_slug: str
     form = SignOnForm()
     # shown again after a refusal, the form keeps the time it was first shown: a second try is no faster
     # than the first, and is not taken for a bot's
-    started = form.started.data if _started_at(form) is not None else None
-    if not sent_by_a_person(form):
+    started_at = _started_at(form)
+    started = form.started.data if started_at is not None else None
+    if not _sent_by_a_person(form, started_at):
         form.validate()  # every other answer to change is said at once, beside its field
         form.form_errors.append(_("This form was sent within seconds of the page opening, so it was not accepted: "
                                   "that is how automated sign-ups are kept out. Your answers are kept; look them "
@@ -354,7 +355,11 @@ def _sign_form(slug: str, statement: services.OpenStatement, statement_slug: str
 
 def sent_by_a_person(form: SignOnForm) -> bool:
     """Whether a sign-on form left the honeypot empty and took a person's time to fill in."""
-    return not form.nickname.data and not _filled_too_fast(_started_at(form))
+    return _sent_by_a_person(form, _started_at(form))
+
+
+def _sent_by_a_person(form: SignOnForm, started_at: float | None) -> bool:
+    return not form.nickname.data and not _filled_too_fast(started_at)
 
 
 def store_signon(form: SignOnForm, statement: services.OpenStatement, language: str) -> bool:
@@ -430,9 +435,6 @@ def _limit_items(limits: str) -> list:
     return sorted(parse_many(limits))  # (in the order Flask-Limiter counts them, stopping at the first over)
 
 
-#: where the address a signer gave waits for the check-your-email page: in the session, never in a URL
-#: (which logs, browser history and the Referer header would keep)
-_SIGNER_ADDRESS = "signon_check_email"
 
 
 def ask_to_check_email(statement: Statement, email: str, version: Statement | None = None):
@@ -442,7 +444,7 @@ def ask_to_check_email(statement: Statement, email: str, version: Statement | No
 
 
 def _to_check_email(statement_slug: str, version_slug: str, email: str):
-    session[_SIGNER_ADDRESS] = {"slug": statement_slug, "email": (email or "").strip()[:254]}
+    session[SIGNER_ADDRESS] = address_kept_for(statement_slug, email)
     return redirect(url_for("signons.check_email", slug=version_slug))
 
 
@@ -454,7 +456,7 @@ def check_email_page(statement: Statement, email: str = "", status: int = 200, v
 
 def signer_address(statement: Statement) -> str:
     """The address the signer gave on this statement's form, as kept in their session ("" if none)."""
-    kept = session.get(_SIGNER_ADDRESS)
+    kept = session.get(SIGNER_ADDRESS)
     if not isinstance(kept, dict) or kept.get("slug") != statement.slug:
         return ""
     return str(kept.get("email") or "")
