@@ -105,8 +105,9 @@ class Signers:
         return before, after
 
 
-class RecentPages:
-    """WSGI middleware around the app: see the module's docstring."""
+class RecentAddresses:
+    """What the middlewares that answer a public address found in the last few seconds share: the app they stand
+    in front of, the pages' cache, how long "recent" lasts, the deadline's check, and the app's serializers."""
 
     def __init__(self, app: Flask, pages: PageCache, max_age: Callable[[], float],
                  before_deadline: Callable[[dict | None], bool], started: Callable[[str], URLSafeTimedSerializer]):
@@ -119,6 +120,10 @@ class RecentPages:
         if self._signers is None:  # (made at the first request: the app's settings are final by then)
             self._signers = Signers(self.app, self.started)
         return self._signers
+
+
+class RecentPages(RecentAddresses):
+    """WSGI middleware around the app: see the module's docstring."""
 
     def __call__(self, environ: dict, start_response):
         slug = public_page_slug(environ.get("PATH_INFO", ""))

@@ -40,7 +40,7 @@ from statements.core.input import NUL
 from statements.core.page_cache import PageCache
 from statements.core.recent_answers import start_answer
 from statements.core.request_log import REQUEST_ID_HEADER
-from statements.signons.recent_pages import Signers
+from statements.signons.recent_pages import RecentAddresses
 
 #: where the sign view says it accepted a sign-on at an address found in the last few seconds
 ACCEPTED_SIGNON = "statements.accepted_signon"
@@ -86,21 +86,14 @@ def sign_slug(environ: dict) -> str | None:
     return parts[2] if len(parts) == 4 and parts[:2] == ["", "s"] and parts[2] and parts[3] == "sign" else None
 
 
-class RecentSignOns:
+class RecentSignOns(RecentAddresses):
     """WSGI middleware around the app: see the module's docstring."""
 
     def __init__(self, app: Flask, pages: PageCache, max_age: Callable[[], float],
                  before_deadline: Callable[[dict | None], bool], take: Take,
                  started: Callable[[str], URLSafeTimedSerializer]):
-        self.app, self.wsgi_app, self.pages, self.max_age = app, app.wsgi_app, pages, max_age
-        self.before_deadline, self.take, self.started = before_deadline, take, started
-        self._signers: Signers | None = None
-
-    @property
-    def signers(self) -> Signers:
-        if self._signers is None:  # (made at the first request: the app's settings are final by then)
-            self._signers = Signers(self.app, self.started)
-        return self._signers
+        super().__init__(app, pages, max_age, before_deadline, started)
+        self.take = take
 
     def __call__(self, environ: dict, start_response):
         slug = sign_slug(environ)
