@@ -41,7 +41,7 @@ from benchmarks.bench_signons import (  # noqa: E402
     APP_TARGET, CHECKED_TARGET, DEFAULT_REDIS, MINIMAL_TARGET, Reply, empty_redis, form_fields, in_instance,
     organizations, sign_on_form,
 )
-from benchmarks.harness import PROJECT_ROOT  # noqa: E402
+from benchmarks.harness import PROJECT_ROOT, SIGNON_PARTS  # noqa: E402
 
 TARGETS = {"app": APP_TARGET, "minimal": MINIMAL_TARGET, "checked": CHECKED_TARGET}
 LABELS = {"app": "Statements", "minimal": "minimal app", "checked": "checked minimal app"}
@@ -168,6 +168,8 @@ def count_each(env: dict, engine_url: str, args) -> dict:
                           MINIMAL_SIGNON_REVISION_ID=str(ids[f"{slug}:revision"]))
         if target != "app":  # (the app finds its SQLite file in the instance folder; they are told where)
             target_env["DATABASE_URL"] = engine_url
+        elif args.without:
+            target_env["SIGNON_BENCH_WITHOUT"] = ",".join(args.without)
         started = time.monotonic()
         results[target] = count(target, target_env, slug, args)
         results[target]["rows"] = stored(engine_url, ids[slug])
@@ -178,6 +180,8 @@ def count_each(env: dict, engine_url: str, args) -> dict:
 def report(kind: str, results: dict, args) -> None:
     print(f"== {'PostgreSQL' if kind == 'postgresql' else 'SQLite'}: instructions per sign-on (GET + POST, "
           f"in the server's process, client included), {args.signons} sign-ons after {WARM_UP} ==")
+    if args.without:
+        print(f"  the app WITHOUT {', '.join(args.without)} (--without): a measure of what those parts cost")
     for target, result in results.items():
         exact = result["counted"] == args.signons and result["rows"] == WARM_UP + args.signons
         print(f"  {LABELS[target]:22s} {result['instructions'] / 1e6:8.2f} M   answered {result['counted']}/"
@@ -200,6 +204,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="PostgreSQL URL; a fresh schema is made in it and dropped at the end")
     parser.add_argument("--redis-url", default=DEFAULT_REDIS, help="Redis for the limits and the mail's mark")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--without", nargs="+", default=[], choices=SIGNON_PARTS, metavar="PART",
+                        help="leave these parts of a sign-on's work out of the app, to count what they cost "
+                             f"({', '.join(SIGNON_PARTS)}; see benchmarks/signon_app.py)")
     parser.add_argument("--drive", choices=list(TARGETS), help=argparse.SUPPRESS)
     parser.add_argument("--slug", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_signons.py [--signons 2000] [--concurrency 16] [--rounds 2]
                                                  [--listed 20000] [--page-requests 50]
                                                  [--database-url URL] [--only postgresql|sqlite]
+                                                 [--without PART ...]
 
 For PostgreSQL (a fresh schema in the database given, dropped at the end) and then SQLite (a
 temporary instance folder, WAL), it migrates a new database, creates a coordinator, a working
@@ -23,6 +24,10 @@ group and statements frozen as final with sign-on open, through the app's own se
    days spread like a real campaign) and times, with one client, the public page, the
    signatories page and the API: the first request of a fresh server process, the steady state
    with the count cache as shipped, and the steady state with the count cache off.
+
+``--without`` leaves parts of a sign-on's work (the form's rules, the limit, the same-name lookup, the
+mail worker's wake-up, the log line) out of the app's server, to measure what they cost and the floor
+without them; such a server is not the app (``benchmarks/signon_app.py``).
 
 It prints plain lines; nothing asserts a timing. Everything it created is removed at the end.
 """
@@ -56,8 +61,8 @@ if __package__ in (None, ""):
 
 from benchmarks.bench_pages import flask_command, instance_and_database  # noqa: E402
 from benchmarks.harness import (  # noqa: E402
-    HOST, PROJECT_ROOT, USER_AGENT, GunicornServer, _cpu_seconds as cpu_seconds, add_app_threads_argument,
-    csrf_token, gunicorn_version, percentile, worker_options, workers_text,
+    HOST, PROJECT_ROOT, SIGNON_PARTS, USER_AGENT, GunicornServer, _cpu_seconds as cpu_seconds,
+    add_app_threads_argument, csrf_token, gunicorn_version, percentile, worker_options, workers_text,
 )
 
 APP_TARGET = "benchmarks.signon_app:app"
@@ -820,7 +825,9 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
     plain_env = dict(env, DATABASE_URL=named_connections(engine_url, "plain"))
     in_instance(plain_env, "plain_table_in_instance()")
     app_env = dict(env, DATABASE_URL=named_connections(env.get("DATABASE_URL", ""), "app")) \
-        if env.get("DATABASE_URL") else env
+        if env.get("DATABASE_URL") else dict(env)
+    if args.without:
+        app_env["SIGNON_BENCH_WITHOUT"] = ",".join(args.without)
     options = worker_options(args.app_threads)
     backends = BackendCpu(engine_url) if engine_url.startswith("postgresql") else None
     with contextlib.ExitStack() as stack:
@@ -921,6 +928,9 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         "with a new organization; the rate counts sign-ons (pairs), not requests."
         + (f" Each statement held {args.signed_before:,} approved sign-ons before the burst (the minimal app's "
            "too), which each new one is checked against." if args.signed_before else ""))
+    if args.without:
+        out(f"The app WITHOUT {', '.join(args.without)} (--without): not the app, a measure of what those parts cost; "
+            "its sign-ons are not checked as the app checks them.")
     out(f"{rounds} rounds; {', '.join(turns)} take turns. client CPU: the load generator's processes together, "
         "as a share of one CPU")
     out(f"{'what':<30} {'asked':>6} {'done':>6} {'errors':>6} {'rate/s':>8} {'p50 ms':>8} {'p90 ms':>8} "
@@ -1185,6 +1195,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="also serve the plain stack (bare Flask, Flask-WTF, SQLAlchemy Core)")
     parser.add_argument("--signed-before", type=int, default=0,
                         help="approved sign-ons each burst's statement holds before the burst (default 0)")
+    parser.add_argument("--without", nargs="+", default=[], choices=SIGNON_PARTS, metavar="PART",
+                        help="leave these parts of a sign-on's work out of the app's server, to measure what they "
+                             f"cost ({', '.join(SIGNON_PARTS)}; see benchmarks/signon_app.py)")
     parser.add_argument("--client-processes", type=int, default=4,
                         help="processes the clients are spread over (default 4)")
     parser.add_argument("--redis-url", default=DEFAULT_REDIS,

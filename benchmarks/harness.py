@@ -61,6 +61,11 @@ def gunicorn_version() -> str:
 
 # --- the server --------------------------------------------------------------------------------
 
+#: the parts of a sign-on's work the sign-on benchmarks may leave out of the app's server with --without, to
+#: measure what each costs (`benchmarks/signon_app.py` says what each is)
+SIGNON_PARTS = ("rules", "limit", "lookup", "wake", "log")
+
+
 def add_app_threads_argument(parser) -> None:
     """--app-threads: the app's workers as statements/gunicorn_config.py runs them in production."""
     from statements import gunicorn_config
