@@ -58,6 +58,8 @@ def test_the_coordinator_opens_sign_on_with_a_deadline_in_their_time_zone(app, c
     form = coordinator.get(f"/statements/{final_id}/signon/open")
     assert form.status_code == 200
     assert "Organizations will sign revision 2, the final text" in plain(text_of(form))
+    with app.app_context():  # (the address reads left to right on a right-to-left page too)
+        assert f'<strong><bdi dir="ltr">http://localhost/s/{slug_of(final_id)}</bdi></strong>' in form.text
 
     response = open_form(coordinator, final_id, deadline_date="2099-03-08", deadline_time="18:00",
                          timezone="America/Guatemala", closing_message="Thank you: 300 organizations signed.")
