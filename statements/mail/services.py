@@ -106,6 +106,30 @@ def insert_with_mail_written_at_delivery(table, row: dict, to_address: str, writ
     return new_id
 
 
+def mail_values(writer: str) -> dict:
+    """The values of a mail written at delivery that `mail_after` leaves to the statement's execution (`m_<column>`),
+    as for any message."""
+    return {f"m_{key}": value for key, value in _mail_columns(writer).items()}
+
+
+def _mail_columns(writer: str) -> dict:
+    outbox = OutboxMessage.__table__
+    message = _given(outbox, with_defaults(outbox, {"to_address": "", "subject": "", "body_text": "", "writer": writer}))
+    return {key: value for key, value in message.items() if key not in ("to_address", "writer_args")}
+
+
+def mail_after(rows, to_address, writer_args, where):
+    """INSERT INTO outbox_message ... SELECT ... FROM `rows` WHERE `where`: a mail written at delivery for each row a
+    statement just wrote (`rows`, a CTE), addressed to its `to_address` column, its writer's arguments the JSON text
+    `writer_args` (SQL, from the row); the message's other values are given at execution (`mail_values`). On
+    PostgreSQL, so that a change and its mail are one statement. Build it once."""
+    outbox = OutboxMessage.__table__
+    columns = tuple(_mail_columns(""))  # (the same columns whatever the writer)
+    values = select(*(bindparam(f"m_{key}", type_=outbox.c[key].type) for key in columns), to_address,
+                    writer_args).select_from(rows).where(where)
+    return insert(outbox).from_select([*columns, "to_address", "writer_args"], values)
+
+
 def _given(table, row: dict) -> dict:
     """A row without the columns left NULL that have no default: the statement stays short, and its text is
     kept by the driver (psycopg keeps the parsed text of statements with at most 50 values)."""

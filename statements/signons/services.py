@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
-from sqlalchemy import and_, bindparam, case, exists, func, literal_column, or_, select, union, update
+from sqlalchemy import Text, and_, bindparam, case, cast, exists, func, literal_column, or_, select, union, update
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from statements.accounts.models import User
@@ -29,8 +29,8 @@ from statements.drafts import events, services as drafts
 from statements.drafts.diffing import Excerpts, changes_in_context
 from statements.drafts.models import State, Statement
 from statements.extensions import db
-from statements.mail.services import (deliver_after_commit, insert_with_mail_written_at_delivery, queue_mail,
-                                      queue_mail_written_at_delivery, writes_mail)
+from statements.mail.services import (deliver_after_commit, insert_with_mail_written_at_delivery, mail_after,
+                                      mail_values, queue_mail, queue_mail_written_at_delivery, writes_mail)
 from statements.notifications import services as notifications
 from statements.notifications.kinds import SIGNONS_WAITING
 from statements.signons import appearance, campaign, duplicates
@@ -489,6 +489,7 @@ def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEF
     if isinstance(statement, Statement):
         require_open(statement)
         statement = OpenStatement.of(statement)
+    _each_statement_committed_alone()
     if not fields.get("authorized"):
         raise InvalidInput(_("Tick the box to confirm you may sign for this organization."), field="authorized")
     language = supported(language) or DEFAULT_LANGUAGE
@@ -515,6 +516,15 @@ def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEF
     return signon, code
 
 
+def _each_statement_committed_alone() -> None:
+    """On PostgreSQL, with no transaction open yet, have each of the session's statements commit by itself: every
+    way `sign` writes (a new sign-on, a refused one, a repeat's change) is one statement, with its mail, so the
+    transaction's BEGIN and COMMIT would only add two round trips to each sign-on."""
+    session = db.session()
+    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
 def _filled(signon: SignOn, fields: dict) -> dict:
     """Fill a new sign-on with the form's answers; return them, column by column (what a repeat changes)."""
     before = set(signon.__dict__)
@@ -529,20 +539,28 @@ def _send_again_with_new_answers(statement: OpenStatement, earlier_id: int, answ
 
     A form sent twice in a row (a double click, a correction) does not send a second email, which
     would replace the link of the first; later, the signer gets a new link and code. The change is one
-    UPDATE, written only while the statement is open at its known revision and the earlier sign-on still
+    UPDATE (on PostgreSQL with the new link's mail, in one statement), written only while the statement is open at its known revision and the earlier sign-on still
     waits (else `NotOpenAtRevision`, and the form is checked again against what is stored now): the answer
     takes about as long as a new sign-on's, so its timing does not tell that the address signed before.
     """
     nonce, code = secrets.token_hex(8), f"{secrets.randbelow(1_000_000):06d}"
     now = utcnow()
-    changed = db.session.connection().execute(_again_statement(tuple(sorted(answers))), {
+    connection = db.session.connection()
+    values = {
         **{f"a_{key}": value for key, value in answers.items()}, **_open_at_revision_values(statement),
         "earlier_id": earlier_id, "pending": SignOnStatus.PENDING.value, "partner_link_id": partner_link_id,
-        "resend_before": now - RESEND_AFTER, "now": now, "nonce": nonce, "code_hash": _code_hash(nonce, code),
-    }).first()
+        "resend_before": now - RESEND_AFTER, "now": now, "nonce": nonce, "code_hash": _code_hash(nonce, code)}
+    if connection.dialect.name == "postgresql":  # the change and its mail, if any, in one statement
+        changed = connection.execute(_again_with_mail_statement(tuple(sorted(answers))), {
+            **values, "code": code, **mail_values("signon_confirm")}).first()
+        if changed is None:
+            raise _not_open()
+        deliver_after_commit()  # (with no mail, the sender is woken as for a new sign-on, so that this answer
+        return code if changed[0] == nonce else None  # takes no less time than that one)
+    changed = connection.execute(_again_statement(tuple(sorted(answers))), values).first()
     if changed is None:
         raise _not_open()
-    confirm_nonce, withdraw_nonce, contact_email = changed
+    confirm_nonce, withdraw_nonce, contact_email, _earlier_id = changed
     if confirm_nonce != nonce:  # the first email's link still stands; the sender is woken as for a new sign-on,
         deliver_after_commit()  # so that this answer takes no less time than that one
         return None
@@ -564,7 +582,21 @@ def _again_statement(columns: tuple):
                      "partner_link_id": func.coalesce(table.c.partner_link_id, bindparam("partner_link_id")),
                      **{key: case((due, bindparam(name, type_=table.c[key].type)), else_=table.c[key])
                         for key, name in renewed.items()}})
-            .returning(table.c.confirm_nonce, table.c.withdraw_nonce, table.c.contact_email))
+            .returning(table.c.confirm_nonce, table.c.withdraw_nonce, table.c.contact_email, table.c.id))
+
+
+@cache
+def _again_with_mail_statement(columns: tuple):
+    """`_again_statement` with, when it renewed the link and code, their confirmation mail written at delivery, in
+    the same statement (PostgreSQL): built once."""
+    changed = _again_statement(columns).cte("changed")
+    arguments = func.json_build_object(
+        literal_column("'signon'"), changed.c.id, literal_column("'confirm_nonce'"), changed.c.confirm_nonce,
+        literal_column("'withdraw_nonce'"), changed.c.withdraw_nonce,
+        literal_column("'code'"), cast(bindparam("code"), Text))
+    mail = mail_after(changed, changed.c.contact_email, cast(arguments, Text),
+                      changed.c.confirm_nonce == bindparam("nonce")).cte("mail")
+    return select(changed.c.confirm_nonce, changed.c.withdraw_nonce, changed.c.contact_email).add_cte(mail)
 
 
 def _refuse_by_email(statement: OpenStatement, signon: SignOn, found: Duplicate) -> tuple[SignOn, None]:
