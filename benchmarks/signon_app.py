@@ -36,6 +36,7 @@ app = settle(create_app({"SIGNON_MIN_FILL_SECONDS": 0, "SIGNON_LIMIT_PER_ADDRESS
 if os.environ.get("SIGNON_BENCH_COUNT_CACHE_SECONDS"):
     services.COUNT_CACHE_SECONDS = float(os.environ["SIGNON_BENCH_COUNT_CACHE_SECONDS"])
 
+
 def leave_out(parts: set[str]) -> None:
     """Replace the named parts of a sign-on's work with nothing, in this process."""
     from statements.core import jobs, recent_answers

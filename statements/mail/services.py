@@ -85,8 +85,7 @@ def insert_with_mail_written_at_delivery(table, row: dict, to_address: str, writ
     confirmation. Elsewhere, two.
     """
     connection = db.session.connection()
-    row, message = _given(table, row), _given(OutboxMessage.__table__, with_defaults(OutboxMessage.__table__, {
-        "to_address": to_address, "subject": "", "body_text": "", "writer": writer}))
+    row, message = _given(table, row), {"to_address": to_address, **_mail_columns(writer)}
     arguments_json = json.dumps(arguments, separators=(",", ":"))
     row_values = {**(only_if_values or {}), **{f"r_{key}": value for key, value in row.items()}}
     if connection.dialect.name == "postgresql":
@@ -113,8 +112,11 @@ def mail_values(writer: str) -> dict:
 
 
 def _mail_columns(writer: str) -> dict:
+    """A mail written at delivery's values but its address and its writer's arguments, as for any message: the
+    model's defaults, and the columns left NULL without one left out (`_given`)."""
     outbox = OutboxMessage.__table__
-    message = _given(outbox, with_defaults(outbox, {"to_address": "", "subject": "", "body_text": "", "writer": writer}))
+    message = _given(outbox, with_defaults(outbox, {"to_address": "", "subject": "", "body_text": "",
+                                                    "writer": writer}))
     return {key: value for key, value in message.items() if key not in ("to_address", "writer_args")}
 
 

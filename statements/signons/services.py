@@ -539,9 +539,10 @@ def _send_again_with_new_answers(statement: OpenStatement, earlier_id: int, answ
 
     A form sent twice in a row (a double click, a correction) does not send a second email, which
     would replace the link of the first; later, the signer gets a new link and code. The change is one
-    UPDATE (on PostgreSQL with the new link's mail, in one statement), written only while the statement is open at its known revision and the earlier sign-on still
-    waits (else `NotOpenAtRevision`, and the form is checked again against what is stored now): the answer
-    takes about as long as a new sign-on's, so its timing does not tell that the address signed before.
+    UPDATE (on PostgreSQL with the new link's mail, in one statement), written only while the statement is
+    open at its known revision and the earlier sign-on still waits (else `NotOpenAtRevision`, and the form is
+    checked again against what is stored now): the answer takes about as long as a new sign-on's, so its
+    timing does not tell that the address signed before.
     """
     nonce, code = secrets.token_hex(8), f"{secrets.randbelow(1_000_000):06d}"
     now = utcnow()
@@ -560,7 +561,7 @@ def _send_again_with_new_answers(statement: OpenStatement, earlier_id: int, answ
     changed = connection.execute(_again_statement(tuple(sorted(answers))), values).first()
     if changed is None:
         raise _not_open()
-    confirm_nonce, withdraw_nonce, contact_email, _earlier_id = changed
+    confirm_nonce, withdraw_nonce, contact_email = changed[:3]
     if confirm_nonce != nonce:  # the first email's link still stands; the sender is woken as for a new sign-on,
         deliver_after_commit()  # so that this answer takes no less time than that one
         return None

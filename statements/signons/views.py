@@ -435,8 +435,6 @@ def _limit_items(limits: str) -> list:
     return sorted(parse_many(limits))  # (in the order Flask-Limiter counts them, stopping at the first over)
 
 
-
-
 def ask_to_check_email(statement: Statement, email: str, version: Statement | None = None):
     """Send the signer to the check-your-email page of the version they signed from, with the address they
     gave kept in their session."""
