@@ -32,14 +32,17 @@ fi
 
 # Python packages come from a lock file: exactly the versions the tests passed with, each file
 # checked against its hash (scripts/update-lock.sh writes them). The virtualenv is brought up to
-# date only when pyproject.toml or that lock file changes.
+# date only when pyproject.toml or a lock file changes.
 lock=requirements.lock; [ "$mode" = test ] && lock=requirements-test.lock
 [ -x .venv/bin/python ] || python3 -m venv .venv
-stamp=".venv/.installed-$(cat pyproject.toml "$lock" | sha256sum | cut -c1-16)-$mode"
+stamp=".venv/.installed-$(cat pyproject.toml requirements-pip.lock "$lock" | sha256sum | cut -c1-16)-$mode"
 if [ ! -f "$stamp" ]; then
   echo "Installing Python packages from $lock into .venv (log: .venv/pip.log)"
-  # the project itself is built with the pinned setuptools, not with whatever is newest
-  if ! { .venv/bin/python -m pip install --require-hashes -r "$lock" \
+  # first the pinned pip: an older one (Debian 12's) resolves a package asked for with extras
+  # past its pin in the lock, and then refuses the lock; the project itself is built with the
+  # pinned setuptools, not with whatever is newest
+  if ! { .venv/bin/python -m pip install --require-hashes -r requirements-pip.lock \
+         && .venv/bin/python -m pip install --require-hashes -r "$lock" \
          && .venv/bin/python -m pip install --no-deps --no-build-isolation -e .; } > .venv/pip.log 2>&1; then
     tail -n 30 .venv/pip.log
     exit 1

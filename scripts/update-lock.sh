@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Pin the Python packages that scripts/setup.sh installs: requirements.lock (to run the service)
-# and requirements-test.lock (to run it and its tests), each version with the hashes of all the
+# Pin the Python packages that scripts/setup.sh installs: requirements-pip.lock (the installer
+# itself), requirements.lock (to run the service) and requirements-test.lock (to run it and its
+# tests), each version with the hashes of all the
 # files it ships, for every platform and every Python from 3.11 on. The tool that writes them (uv)
 # lives in a throwaway virtualenv; the project does not depend on it.
 # Usage: scripts/update-lock.sh                          keep the pinned versions, add what pyproject.toml now asks for
@@ -26,3 +27,7 @@ compile() {
 compile --extra test --output-file requirements-test.lock "$@"
 # the run lock takes its versions from the test lock: the service runs on what the tests passed with
 compile --constraint requirements-test.lock --output-file requirements.lock
+# the installer that reads those locks: an older pip (Debian 12 ships 23.0) looks past a pin for a
+# package asked for with extras, as fonttools[woff] is, whenever a newer release of it exists
+echo pip | "$tool/venv/bin/uv" pip compile --quiet --universal --python-version 3.11 \
+  --generate-hashes --custom-compile-command scripts/update-lock.sh - --output-file requirements-pip.lock "$@"
