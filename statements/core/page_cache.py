@@ -2,7 +2,8 @@
 
 A public page with a form is the same for every anonymous visitor but for a few values made for
 each of them (the CSRF token, a signed start time). The page is kept in this process, one per
-statement, with the key it was made for, and on each use only those values are swapped in.
+statement, with the key it was made for, cut once around the values it was made with: on each use
+only this visitor's values are put between the pieces, in one pass over the page.
 Everything the page shows must be in the key, so that a change in the database makes a new key
 rather than a stale page.
 
@@ -11,10 +12,47 @@ without one (`recent_page`): what it shows may then be that many seconds old, as
 long are. A change made in this process forgets that at once (`forget_recent`).
 """
 
+import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import NamedTuple
+
+
+class CutPage(NamedTuple):
+    """A page cut around the values it was made with: the text between them (as text and as UTF-8), and the
+    name of the value at each cut, in order."""
+
+    texts: tuple[str, ...]
+    encoded: tuple[bytes, ...]
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, html: str, made_with: dict[str, str]) -> "CutPage":
+        name_of = {value: name for name, value in made_with.items() if value}
+        texts, names, start = [], [], 0
+        if name_of:  # (longest first: a value that holds another is found whole)
+            pattern = re.compile("|".join(re.escape(value) for value in sorted(name_of, key=len, reverse=True)))
+            for found in pattern.finditer(html):
+                texts.append(html[start:found.start()])
+                names.append(name_of[found.group()])
+                start = found.end()
+        texts.append(html[start:])
+        return cls(tuple(texts), tuple(text.encode() for text in texts), tuple(names))
+
+    def with_values(self, values: dict[str, str]) -> str:
+        pieces = [self.texts[0]]
+        for name, text in zip(self.names, self.texts[1:]):
+            pieces += (values[name], text)
+        return "".join(pieces)
+
+    def encoded_with_values(self, values: dict[str, str]) -> bytes:
+        """`with_values` in UTF-8, without encoding the whole page again."""
+        pieces = [self.encoded[0]]
+        for name, text in zip(self.names, self.encoded[1:]):
+            pieces += (values[name].encode(), text)
+        return b"".join(pieces)
 
 
 class PageCache:
@@ -24,7 +62,7 @@ class PageCache:
 
     def __init__(self, max_slots: int = 128):
         self.max_slots = max_slots
-        self._slots: OrderedDict[Hashable, tuple[Hashable, str, dict[str, str]]] = OrderedDict()
+        self._slots: OrderedDict[Hashable, tuple[Hashable, CutPage]] = OrderedDict()
         self._lock = threading.Lock()
         #: slot -> when its page was last found to match the database
         self._checked: dict[Hashable, float] = {}
@@ -45,15 +83,14 @@ class PageCache:
             else:
                 entry = None
         if entry is None:
-            html, made_with = render()
+            entry = (key, CutPage.of(*render()))
             with self._lock:
-                self._slots[slot] = (key, html, made_with)
+                self._slots[slot] = entry
                 self._slots.move_to_end(slot)
                 while len(self._slots) > self.max_slots:
                     self._checked.pop(self._slots.popitem(last=False)[0], None)
-            entry = (key, html, made_with)
         self._checked[slot] = time.monotonic()
-        return self._with_values(entry, values)
+        return entry[1].with_values(values)
 
     def remember_address(self, address: Hashable, found: dict) -> None:
         """Keep what looking up an address found (which slot it shows, and what else the caller needs)."""
@@ -67,25 +104,26 @@ class PageCache:
     def recent_page(self, slot: Hashable, max_age: float, values: dict[str, str]) -> str | None:
         """The page of a slot with this visitor's values, if it was found to match the database less than
         `max_age` seconds ago; else None, and the caller checks (`page`)."""
+        cut = self._recent_cut(slot, max_age)
+        return None if cut is None else cut.with_values(values)
+
+    def recent_page_encoded(self, slot: Hashable, max_age: float, values: dict[str, str]) -> bytes | None:
+        """`recent_page` in UTF-8, for an answer made without the framework."""
+        cut = self._recent_cut(slot, max_age)
+        return None if cut is None else cut.encoded_with_values(values)
+
+    def _recent_cut(self, slot: Hashable, max_age: float) -> CutPage | None:
         checked = self._checked.get(slot)
         if checked is None or time.monotonic() - checked >= max_age:
             return None
         with self._lock:
             entry = self._slots.get(slot)
-        return None if entry is None else self._with_values(entry, values)
+        return None if entry is None else entry[1]
 
     def forget_recent(self) -> None:
         """Check every page against the database on its next use (after a change made in this process)."""
         self._checked.clear()
         self._addresses.clear()
-
-    @staticmethod
-    def _with_values(entry, values: dict[str, str]) -> str:
-        _, html, made_with = entry
-        for name, original in made_with.items():
-            if original != values[name]:
-                html = html.replace(original, values[name])
-        return html
 
     def __len__(self) -> int:
         return len(self._slots)

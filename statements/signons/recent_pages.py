@@ -144,10 +144,10 @@ class RecentPages(RecentAddresses):
         language the interface does not speak (the app then picks the reader's)."""
         language = supported(found["language"])  # the interface speaks the version's language to a new visitor
         cookie, values = self.signers.new_visit()
-        page = self.pages.recent_page((found["version"], language), self.max_age(), values) if language else None
-        if page is None:
+        body = self.pages.recent_page_encoded((found["version"], language), self.max_age(), values) \
+            if language else None
+        if body is None:
             return None
-        body = page.encode()
         if answer.encoding is not None:
             body = _compress_data(self.app, body, answer.encoding)
         headers = [*answer.headers, ("Content-Length", str(len(body))),

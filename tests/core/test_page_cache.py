@@ -31,3 +31,15 @@ def test_a_new_key_replaces_the_slots_page_and_old_slots_are_dropped_past_the_li
     cache.page(1, "v2", {"token": "T6"}, renderer(calls, "count 4", {"token": "T6"}))
     cache.page(2, "v1", {"token": "T7"}, renderer(calls, "other", {"token": "T7"}))  # slot 2 was dropped
     assert calls == ["count 3", "count 4", "other", "third", "other"]
+
+
+def test_every_place_of_a_value_gets_the_visitors_own_in_text_and_in_utf8():
+    cache = PageCache()
+    made_with = {"csrf": "TOKEN-1234", "started": "TOKEN-1234.5678", "via": "via-abcd"}
+    page = "<p>العربية · Español</p><i>TOKEN-1234</i><b>TOKEN-1234.5678</b><a>via-abcd</a><i>TOKEN-1234</i>"
+    cache.page(1, "v1", made_with, lambda: (page, made_with))
+    mine = {"csrf": "mine-csrf", "started": "mine-started", "via": ""}
+    expected = "<p>العربية · Español</p><i>mine-csrf</i><b>mine-started</b><a></a><i>mine-csrf</i>"
+    assert cache.recent_page(1, 60, mine) == expected
+    assert cache.recent_page_encoded(1, 60, mine) == expected.encode()
+    assert cache.recent_page(1, 0, mine) is None and cache.recent_page_encoded(1, 0, mine) is None
