@@ -33,6 +33,7 @@ from statements.core.compression import compress
 from statements.core.i18n import supported
 from statements.core.page_cache import PageCache
 from statements.core.recent_answers import may_answer_again, start_answer
+from statements.core.signing import QuickSerializer
 from statements.core.request_log import REQUEST_ID_HEADER
 from statements.signons.campaign import clean_token
 
@@ -68,8 +69,8 @@ class Signers:
 
     def __init__(self, app: Flask, started: Callable[[str], URLSafeTimedSerializer]):
         self.session = app.session_interface.get_signing_serializer(app)
-        self.csrf = URLSafeTimedSerializer(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key,
-                                           salt="wtf-csrf-token")  # as flask_wtf.csrf.generate_csrf signs it
+        self.csrf = QuickSerializer(app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key,
+                                    salt="wtf-csrf-token")  # as flask_wtf.csrf.generate_csrf signs it
         self.started = started(app.config["SECRET_KEY"])
         self.cookie_name = app.config["SESSION_COOKIE_NAME"]
 

@@ -26,6 +26,7 @@ from statements.core.collation import sort_key
 from statements.core.countries import ENGLISH, country_name
 from statements.core.i18n import current_language, set_page_language
 from statements.core.page_cache import PageCache
+from statements.core.signing import QuickSerializer
 from statements.core.urls import external_url
 from statements.drafts import services as drafts
 from statements.drafts.models import SLUG_MAX, State, Statement
@@ -110,7 +111,7 @@ def alternates(public_versions: list[Statement], endpoint: str) -> list[tuple[st
 
 def started_serializer(secret_key: str) -> URLSafeTimedSerializer:
     """What signs the time the sign-on form was shown, in the form itself."""
-    return URLSafeTimedSerializer(secret_key, salt="signon-form-started")
+    return QuickSerializer(secret_key, salt="signon-form-started")
 
 
 def _started_serializer() -> URLSafeTimedSerializer:

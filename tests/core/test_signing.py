@@ -1,0 +1,58 @@
+"""Signed values made at less cost are the values itsdangerous and Flask make and read: each reads the other's."""
+
+import time
+
+import pytest
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from statements.core.signing import QuickSerializer, QuickSessionInterface
+
+SHORT = {"csrf_token": "5f0c3a1e9b7d2c4f6a8e0b1d3c5e7f9a1b3d5c7e"}
+LONG = {"csrf_token": "5f0c3a1e9b7d2c4f6a8e0b1d3c5e7f9a1b3d5c7e", "note": "loss and damage finance " * 20}
+
+
+@pytest.mark.parametrize("value", [SHORT, LONG, "a token's secret", 1733450000.25])
+def test_each_reads_what_the_other_signs(value):
+    quick = QuickSerializer(["old secret", "current secret"], salt="wtf-csrf-token")
+    plain = URLSafeTimedSerializer(["old secret", "current secret"], salt="wtf-csrf-token")
+    assert plain.loads(quick.dumps(value), max_age=60) == value
+    assert quick.loads(plain.dumps(value), max_age=60) == value
+    assert quick.loads(quick.dumps(value)) == value
+
+
+def test_a_payload_is_compressed_only_when_that_makes_it_shorter():
+    quick = QuickSerializer("secret", salt="s")
+    assert quick.dumps(LONG).startswith(".")  # (the mark of a compressed payload)
+    assert not quick.dumps(SHORT).startswith(".")
+    assert len(quick.dumps(LONG)) < len(URLSafeTimedSerializer("secret", salt="s").dumps(LONG)) + 8
+
+
+def test_a_forged_value_another_salt_or_secret_or_an_old_one_is_refused():
+    quick = QuickSerializer("secret", salt="signon-form-started")
+    signed = quick.dumps(SHORT)
+    payload, stamp, signature = signed.split(".")
+    with pytest.raises(BadSignature):
+        quick.loads(f"{payload}.{stamp}.{'A' + signature[1:] if signature[0] != 'A' else 'B' + signature[1:]}")
+    with pytest.raises(BadSignature):
+        QuickSerializer("secret", salt="wtf-csrf-token").loads(signed)
+    with pytest.raises(BadSignature):
+        QuickSerializer("another secret", salt="signon-form-started").loads(signed)
+    old = URLSafeTimedSerializer("secret", salt="signon-form-started").dumps(SHORT)
+    time.sleep(1.1)
+    with pytest.raises(SignatureExpired):
+        quick.loads(old, max_age=0)
+
+
+def test_the_apps_session_cookie_is_flasks_own(app):
+    assert isinstance(app.session_interface, QuickSessionInterface)
+    flask_own = SecureCookieSessionInterface().get_signing_serializer(app)
+    quick = app.session_interface.get_signing_serializer(app)
+    assert flask_own.loads(quick.dumps(dict(LONG))) == LONG
+    assert quick.loads(flask_own.dumps(dict(SHORT))) == SHORT
+
+
+def test_a_cookie_signed_with_a_former_secret_key_is_still_read(app):
+    former = SecureCookieSessionInterface().get_signing_serializer(app).dumps(dict(SHORT))
+    app.config["SECRET_KEY_FALLBACKS"], app.secret_key = [app.secret_key], "a new secret key of enough length"
+    assert app.session_interface.get_signing_serializer(app).loads(former) == SHORT
