@@ -18,6 +18,7 @@ from limits import parse_many
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
+from wtforms import SelectField
 
 from statements.core.db import paginate, paginate_ids, requested_page, utcnow
 from statements.core.errors import InvalidInput, InvalidToken, render_error
@@ -408,6 +409,9 @@ def _filled_signon_form(formdata, language: str) -> SignOnForm:
     form = forms.get(language)
     if form is None:
         form = forms[language] = SignOnForm(formdata=formdata, meta={"csrf": False})
+        for field in form:  # a form of one language has that language's options for good: WTForms would otherwise
+            if isinstance(field, SelectField):  # call their function again for every sign-on, after inspecting it
+                field.choices = field.choices  # (read once: the options, no longer their function)
     else:
         form.process(formdata)
     return form
