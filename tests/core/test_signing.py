@@ -52,7 +52,9 @@ def test_the_apps_session_cookie_is_flasks_own(app):
     assert quick.loads(flask_own.dumps(dict(SHORT))) == SHORT
 
 
-def test_a_cookie_signed_with_a_former_secret_key_is_still_read(app):
+def test_a_cookie_signed_with_a_former_secret_key_is_still_read(app, monkeypatch):
     former = SecureCookieSessionInterface().get_signing_serializer(app).dumps(dict(SHORT))
-    app.config["SECRET_KEY_FALLBACKS"], app.secret_key = [app.secret_key], "a new secret key of enough length"
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [app.secret_key])  # (the app is shared: put back after)
+    monkeypatch.setitem(app.config, "SECRET_KEY", "a new secret key of enough length")
     assert app.session_interface.get_signing_serializer(app).loads(former) == SHORT
+    assert SecureCookieSessionInterface().get_signing_serializer(app).loads(former) == SHORT
