@@ -13,10 +13,11 @@ must then hold exactly the sign-ons sent.
 
 Timings of the same runs vary by a third from one minute to the next on a shared machine; these
 counts by a few per cent at most on an idle machine. Under load they rise: callgrind slows the process
-about fifty-fold, so more of the kept pages' few seconds run out during a run and more requests go through
-Flask. Compare counts made in the same conditions. They leave out what the server does around the app (gunicorn's own work
-per request, about 0.7 ms of CPU here) and the database server's CPU, which ``bench_signons.py``
-counts: use that one for the goal's ratios, this one to compare code, before and after a change.
+about fifty-fold, so more of the kept pages' few seconds run out during a run and more requests go
+through Flask. Compare counts made in the same conditions. They leave out what the server does around
+the app (gunicorn's own work per request, about 0.7 ms of CPU here) and the database server's CPU,
+which ``bench_signons.py`` counts: use that one for the goal's ratios, this one to compare code,
+before and after a change.
 
 Needs valgrind (Debian's package ``valgrind``). Prints plain lines; asserts no timing.
 """

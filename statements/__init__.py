@@ -27,8 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     finish_config(app.config, app.instance_path)
     from statements.core.signing import QuickSessionInterface
-
     app.session_interface = QuickSessionInterface()  # (Flask's cookies, each signed at less cost)
+
     _init_extensions(app)
     _register_blueprints(app)
 
