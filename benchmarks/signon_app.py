@@ -52,7 +52,7 @@ def leave_out(parts: set[str]) -> None:
     if "limit" in parts:
         views.counted_within_limit = lambda address: True
     if "lookup" in parts:
-        services.find_same_name = lambda statement, signon: None
+        services.find_same_name = lambda connection, statement, signon: None
     if "wake" in parts:
         jobs.enqueue = lambda *args, **kwargs: True
     if "log" in parts:

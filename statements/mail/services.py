@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, case, event, func, insert, literal_column, or_, select, update
 
 from statements.core import jobs
-from statements.core.db import utcnow, with_defaults
+from statements.core.db import QuickStatement, utcnow, with_defaults
 from statements.core.errors import Conflict, NotFound
 from statements.core.input import one_line
 from statements.core.timezones import reading_in
@@ -69,22 +69,35 @@ def queue_mail_written_at_delivery(to_address: str, writer: str, **arguments) ->
     version in their language, signed links) is left to the sender, after the signer has had their answer.
     The row is inserted at once, as one statement: nothing reads it back in this transaction.
     """
-    db.session.execute(insert(OutboxMessage).values(  # (the model's defaults fill the rest, as for any message)
-        to_address=to_address, subject="", body_text="", writer=writer,
-        writer_args=json.dumps(arguments, separators=(",", ":"))))
+    insert_mail_written_at_delivery(db.session.connection(), to_address, writer, **arguments)
     deliver_after_commit()
 
 
-def insert_with_mail_written_at_delivery(table, row: dict, to_address: str, writer: str, id_argument: str,
-                                         only_if=None, only_if_values: dict | None = None, **arguments) -> int | None:
-    """Insert `row` into `table` with a mail written at delivery whose arguments carry the new row's id as
-    `id_argument`; return that id. With `only_if` (an SQL condition built once, whose values are
+def insert_mail_written_at_delivery(connection, to_address: str, writer: str, **arguments) -> None:
+    """Insert a mail written at delivery on `connection`, as `queue_mail_written_at_delivery` queues one; who
+    commits it has it delivered (`deliver_after_commit`, `deliver_soon`)."""
+    message = {"to_address": to_address, **_mail_columns(writer),
+               "writer_args": json.dumps(arguments, separators=(",", ":"))}
+    _mail_statement(tuple(message)).rows(connection, message)
+
+
+@cache
+def _mail_statement(columns: tuple) -> QuickStatement:
+    outbox = OutboxMessage.__table__
+    return QuickStatement(insert(outbox).values({key: bindparam(key, type_=outbox.c[key].type) for key in columns}))
+
+
+def insert_with_mail_written_at_delivery(connection, table, row: dict, to_address: str, writer: str,
+                                         id_argument: str, only_if=None, only_if_values: dict | None = None,
+                                         **arguments) -> int | None:
+    """Insert `row` into `table` on `connection` with a mail written at delivery whose arguments carry the new
+    row's id as `id_argument`; return that id. With `only_if` (an SQL condition built once, whose values are
     `only_if_values`), both are written only while it holds, checked by the INSERT itself: None when it does not.
+    Who commits them has the mail delivered (`deliver_after_commit`, `deliver_soon`).
 
     On PostgreSQL it is one statement, so one round trip: a burst of sign-ons each stores one row and its
     confirmation. Elsewhere, two.
     """
-    connection = db.session.connection()
     row, message = _given(table, row), {"to_address": to_address, **_mail_columns(writer)}
     arguments_json = json.dumps(arguments, separators=(",", ":"))
     row_values = {**(only_if_values or {}), **{f"r_{key}": value for key, value in row.items()}}
@@ -92,16 +105,11 @@ def insert_with_mail_written_at_delivery(table, row: dict, to_address: str, writ
         # the arguments' JSON after the new id: '{"<id_argument>":' || id || ',"...":...}'
         message["writer_args"] = ("," + arguments_json[1:]) if arguments else "}"
         statement = _row_and_mail_statement(table, tuple(row), tuple(message), id_argument, only_if)
-        new_id = connection.execute(statement, {**row_values,
-                                                **{f"m_{key}": value for key, value in message.items()}}).scalar()
-    else:
-        new_id = connection.execute(_row_statement(table, tuple(row), only_if), row_values).scalar()
-        if new_id is None:
-            return None
-        message["writer_args"] = json.dumps({id_argument: new_id, **arguments}, separators=(",", ":"))
-        connection.execute(insert(OutboxMessage.__table__), message)
+        return statement.scalar(connection, {**row_values, **{f"m_{key}": value for key, value in message.items()}})
+    new_id = _quick_row_statement(table, tuple(row), only_if).scalar(connection, row_values)
     if new_id is not None:
-        deliver_after_commit()
+        message["writer_args"] = json.dumps({id_argument: new_id, **arguments}, separators=(",", ":"))
+        _mail_statement(tuple(message)).rows(connection, message)
     return new_id
 
 
@@ -149,7 +157,13 @@ def _row_statement(table, row_columns: tuple, only_if=None):
 
 
 @cache
-def _row_and_mail_statement(table, row_columns: tuple, mail_columns: tuple, id_argument: str, only_if=None):
+def _quick_row_statement(table, row_columns: tuple, only_if=None) -> QuickStatement:
+    return QuickStatement(_row_statement(table, row_columns, only_if))
+
+
+@cache
+def _row_and_mail_statement(table, row_columns: tuple, mail_columns: tuple, id_argument: str,
+                            only_if=None) -> QuickStatement:
     """WITH new_row AS (INSERT INTO table ... RETURNING id), mail AS (INSERT INTO outbox_message ... SELECT ...
     FROM new_row) SELECT id FROM new_row: built once per set of columns and condition."""
     outbox = OutboxMessage.__table__
@@ -157,7 +171,7 @@ def _row_and_mail_statement(table, row_columns: tuple, mail_columns: tuple, id_a
     values = [func.concat(literal_column(f"""'{{"{id_argument}":'"""), new_row.c.id, bindparam("m_writer_args", type_=outbox.c.writer_args.type))
               if key == "writer_args" else bindparam(f"m_{key}", type_=outbox.c[key].type) for key in mail_columns]
     mail = insert(outbox).from_select(list(mail_columns), select(*values).select_from(new_row)).cte("mail")
-    return select(new_row.c.id).add_cte(mail)
+    return QuickStatement(select(new_row.c.id).add_cte(mail))
 
 
 #: why a message written at delivery was not sent: its writer found it no longer true (see `written`)
@@ -218,10 +232,14 @@ def _forget_mail_rolled_back(session, previous_transaction) -> None:
 
 
 @event.listens_for(db.session, "after_commit")  # (every session of the app's kind, listened to once)
-def _deliver_soon(session) -> None:
-    """Once the mail is committed, ask a worker to deliver it now (with Redis; else the sender will)."""
+def _deliver_after_commit(session) -> None:
     if session.info.pop("mail_queued", False):
-        jobs.enqueue("statements.mail.services.deliver_pending", once=True)
+        deliver_soon()
+
+
+def deliver_soon() -> None:
+    """Once mail is committed, ask a worker to deliver it now (with Redis; else the sender will)."""
+    jobs.enqueue("statements.mail.services.deliver_pending", once=True)
 
 
 def retry_delay(attempts: int) -> timedelta:

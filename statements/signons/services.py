@@ -5,6 +5,7 @@ import hmac
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from datetime import datetime, timedelta
@@ -19,7 +20,7 @@ from statements.accounts.models import User
 from statements.audit.services import record
 from statements.core import collation
 from statements.core.countries import ENGLISH, country_name
-from statements.core.db import utcnow, with_defaults
+from statements.core.db import QuickStatement, utcnow, with_defaults
 from statements.core.errors import Conflict, InvalidInput, InvalidToken, NotAllowed
 from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.timezones import NoSuchLocalTime, local_to_utc
@@ -29,8 +30,9 @@ from statements.drafts import events, services as drafts
 from statements.drafts.diffing import Excerpts, changes_in_context
 from statements.drafts.models import State, Statement
 from statements.extensions import db
-from statements.mail.services import (deliver_after_commit, insert_with_mail_written_at_delivery, mail_after,
-                                      mail_values, queue_mail, queue_mail_written_at_delivery, writes_mail)
+from statements.mail.services import (deliver_after_commit, deliver_soon, insert_mail_written_at_delivery,
+                                      insert_with_mail_written_at_delivery, mail_after, mail_values, queue_mail,
+                                      queue_mail_written_at_delivery, writes_mail)
 from statements.notifications import services as notifications
 from statements.notifications.kinds import SIGNONS_WAITING
 from statements.signons import appearance, campaign, duplicates
@@ -391,19 +393,20 @@ def find_duplicate(statement: Statement, signon: SignOn, earlier_only: bool = Fa
 
 #: an active sign-on of a statement holding a name, confirmed ones first, with whether the statement's list is
 #: public (`find_same_name`: read in the same row, so that what is found costs no further query)
-SAME_NAME = (select(SignOn.id, SignOn.organization_name, SignOn.email_key, SignOn.status, SignOn.visibility,
-                    Statement.signon_list_hidden, Statement.state)
-             .join(Statement, Statement.id == SignOn.statement_id)
-             .where(SignOn.statement_id == bindparam("statement_id"), SignOn.name_key == bindparam("name_key"),
-                    active_condition())
-             .order_by(SignOn.status == SignOnStatus.PENDING.value, SignOn.id).limit(1))
+SAME_NAME = QuickStatement(
+    select(SignOn.id, SignOn.organization_name, SignOn.email_key, SignOn.status, SignOn.visibility,
+           Statement.signon_list_hidden, Statement.state)
+    .join(Statement, Statement.id == SignOn.statement_id)
+    .where(SignOn.statement_id == bindparam("statement_id"), SignOn.name_key == bindparam("name_key"),
+           active_condition())
+    .order_by(SignOn.status == SignOnStatus.PENDING.value, SignOn.id).limit(1))
 
 
-def find_same_name(statement: "Statement | OpenStatement", signon: SignOn) -> Duplicate | None:
+def find_same_name(connection, statement: "Statement | OpenStatement", signon: SignOn) -> Duplicate | None:
     """The active sign-on of this statement that holds the same name key as a new one, if any (one indexed
-    lookup: what a sign-on from the form must know before it is stored)."""
-    found = db.session.connection().execute(SAME_NAME, {
-        "statement_id": statement.id, "name_key": signon.name_key, "cutoff": confirmation_cutoff()}).first()
+    lookup on `connection`: what a sign-on from the form must know before it is stored)."""
+    found = SAME_NAME.first(connection, {
+        "statement_id": statement.id, "name_key": signon.name_key, "cutoff": confirmation_cutoff()})
     if found is None:
         return None
     other_id, other_name, email_key, status, visibility, list_hidden, state = found
@@ -489,7 +492,6 @@ def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEF
     if isinstance(statement, Statement):
         require_open(statement)
         statement = OpenStatement.of(statement)
-    _each_statement_committed_alone()
     if not fields.get("authorized"):
         raise InvalidInput(_("Tick the box to confirm you may sign for this organization."), field="authorized")
     language = supported(language) or DEFAULT_LANGUAGE
@@ -499,30 +501,47 @@ def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEF
                     withdraw_nonce=secrets.token_hex(8), confirm_sent_at=utcnow(), code_attempts=0,
                     language=language, partner_link_id=partner_link.id if partner_link else None)
     answers = _filled(signon, fields)
+    with _connection_to_sign_on() as connection:
+        return _sign_on(connection, statement, signon, answers)
+
+
+def _sign_on(connection, statement: OpenStatement, signon: SignOn, answers: dict) -> tuple[SignOn | None, str | None]:
+    """`sign`'s writing, on `connection`, of a sign-on filled with the form's `answers`."""
     # only the same name is looked for here, and for every sign-on alike, so that storing one whose name is held
     # takes as long as any other; names that look alike are compared when the contact confirms (`confirm`)
-    found = find_same_name(statement, signon)
+    found = find_same_name(connection, statement, signon)
     if found is not None:  # (kept apart and flagged, if stored: the first to confirm wins)
         signon.possible_duplicate_of_id, signon.duplicate_reason = found.id, found.reason
     if found is not None and found.same_address and found.unconfirmed:  # the form sent twice, or corrected
-        return None, _send_again_with_new_answers(statement, found.id, {**answers, "language": language},
-                                                  signon.partner_link_id)
+        return None, _send_again_with_new_answers(connection, statement, found.id,
+                                                  {**answers, "language": signon.language}, signon.partner_link_id)
     if found is not None and (found.publicly_named or found.same_address) and not found.unconfirmed:
-        return _refuse_by_email(statement, signon, found)
+        return _refuse_by_email(connection, statement, signon, found)
     code = _new_code(signon)
-    if not _store_with_mail(signon, statement, "signon_confirm", confirm_nonce=signon.confirm_nonce,
+    if not _store_with_mail(connection, signon, statement, "signon_confirm", confirm_nonce=signon.confirm_nonce,
                             withdraw_nonce=signon.withdraw_nonce, code=code):
         raise _not_open()
     return signon, code
 
 
-def _each_statement_committed_alone() -> None:
-    """On PostgreSQL, with no transaction open yet, have each of the session's statements commit by itself: every
-    way `sign` writes (a new sign-on, a refused one, a repeat's change) is one statement, with its mail, so the
-    transaction's BEGIN and COMMIT would only add two round trips to each sign-on."""
-    session = db.session()
-    if not session.in_transaction() and session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+@contextmanager
+def _connection_to_sign_on():
+    """The connection a sign-on is written on. In a transaction of the session already open, the session's: its
+    caller commits, and the mail is delivered then. Otherwise one of its own, without the ORM's session (whose
+    bookkeeping would cost more than the writing): there every way `sign` writes (a new sign-on, a refused one, a
+    repeat's change) is one statement with its mail on PostgreSQL, committed by itself (a transaction's BEGIN and
+    COMMIT would only add two round trips to each sign-on), and one transaction on SQLite, committed on leaving;
+    the mail is then delivered. Nothing is written when an exception leaves it."""
+    if db.session().in_transaction():
+        yield db.session.connection()
+        deliver_after_commit()
+        return
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        with connection.begin():
+            yield connection
+    deliver_soon()
 
 
 def _filled(signon: SignOn, fields: dict) -> dict:
@@ -532,7 +551,7 @@ def _filled(signon: SignOn, fields: dict) -> dict:
     return {key: signon.__dict__[key] for key in signon.__dict__.keys() - before}
 
 
-def _send_again_with_new_answers(statement: OpenStatement, earlier_id: int, answers: dict,
+def _send_again_with_new_answers(connection, statement: OpenStatement, earlier_id: int, answers: dict,
                                  partner_link_id: int | None = None) -> str | None:
     """The same address signs again before confirming: keep one sign-on, with the latest answers (and the
     language of the latest form); return the new code, if one was sent.
@@ -546,27 +565,24 @@ def _send_again_with_new_answers(statement: OpenStatement, earlier_id: int, answ
     """
     nonce, code = secrets.token_hex(8), f"{secrets.randbelow(1_000_000):06d}"
     now = utcnow()
-    connection = db.session.connection()
     values = {
         **{f"a_{key}": value for key, value in answers.items()}, **_open_at_revision_values(statement),
         "earlier_id": earlier_id, "pending": SignOnStatus.PENDING.value, "partner_link_id": partner_link_id,
         "resend_before": now - RESEND_AFTER, "now": now, "nonce": nonce, "code_hash": _code_hash(nonce, code)}
     if connection.dialect.name == "postgresql":  # the change and its mail, if any, in one statement
-        changed = connection.execute(_again_with_mail_statement(tuple(sorted(answers))), {
-            **values, "code": code, **mail_values("signon_confirm")}).first()
+        changed = _again_with_mail_statement(tuple(sorted(answers))).first(connection, {
+            **values, "code": code, **mail_values("signon_confirm")})
         if changed is None:
             raise _not_open()
-        deliver_after_commit()  # (with no mail, the sender is woken as for a new sign-on, so that this answer
-        return code if changed[0] == nonce else None  # takes no less time than that one)
-    changed = connection.execute(_again_statement(tuple(sorted(answers))), values).first()
+        return code if changed[0] == nonce else None
+    changed = _quick_again_statement(tuple(sorted(answers))).first(connection, values)
     if changed is None:
         raise _not_open()
     confirm_nonce, withdraw_nonce, contact_email = changed[:3]
-    if confirm_nonce != nonce:  # the first email's link still stands; the sender is woken as for a new sign-on,
-        deliver_after_commit()  # so that this answer takes no less time than that one
+    if confirm_nonce != nonce:  # the first email's link still stands
         return None
-    queue_mail_written_at_delivery(contact_email, "signon_confirm", signon=earlier_id, confirm_nonce=nonce,
-                                   withdraw_nonce=withdraw_nonce, code=code)
+    insert_mail_written_at_delivery(connection, contact_email, "signon_confirm", signon=earlier_id,
+                                    confirm_nonce=nonce, withdraw_nonce=withdraw_nonce, code=code)
     return code
 
 
@@ -587,7 +603,12 @@ def _again_statement(columns: tuple):
 
 
 @cache
-def _again_with_mail_statement(columns: tuple):
+def _quick_again_statement(columns: tuple) -> QuickStatement:
+    return QuickStatement(_again_statement(columns))
+
+
+@cache
+def _again_with_mail_statement(columns: tuple) -> QuickStatement:
     """`_again_statement` with, when it renewed the link and code, their confirmation mail written at delivery, in
     the same statement (PostgreSQL): built once."""
     changed = _again_statement(columns).cte("changed")
@@ -597,10 +618,11 @@ def _again_with_mail_statement(columns: tuple):
         literal_column("'code'"), cast(bindparam("code"), Text))
     mail = mail_after(changed, changed.c.contact_email, cast(arguments, Text),
                       changed.c.confirm_nonce == bindparam("nonce")).cte("mail")
-    return select(changed.c.confirm_nonce, changed.c.withdraw_nonce, changed.c.contact_email).add_cte(mail)
+    return QuickStatement(select(changed.c.confirm_nonce, changed.c.withdraw_nonce, changed.c.contact_email)
+                          .add_cte(mail))
 
 
-def _refuse_by_email(statement: OpenStatement, signon: SignOn, found: Duplicate) -> tuple[SignOn, None]:
+def _refuse_by_email(connection, statement: OpenStatement, signon: SignOn, found: Duplicate) -> tuple[SignOn, None]:
     """Keep a sign-on whose name already signed as refused, for staff to see; tell only the address given.
 
     Only the earlier signatory's own address, or anyone when the earlier signature is on the
@@ -612,7 +634,8 @@ def _refuse_by_email(statement: OpenStatement, signon: SignOn, found: Duplicate)
     signon.status = SignOnStatus.REJECTED.value
     signon.moderation_note = REFUSED_AS_ALREADY_SIGNED.format(name=found.organization_name)
     signon.code_hash = ""  # no code, no link: this one can never be confirmed
-    if not _store_with_mail(signon, statement, "signon_already_signed", same_address=found.same_address):
+    if not _store_with_mail(connection, signon, statement, "signon_already_signed",
+                            same_address=found.same_address):
         raise _not_open()
     return signon, None
 
@@ -652,21 +675,23 @@ def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
                                    code=code)
 
 
-def _store_with_mail(signon: SignOn, statement: OpenStatement, writer: str, **arguments) -> bool:
-    """Store a new sign-on with a mail about it written at delivery (its confirmation, with the links and code of
-    this moment), in one round trip where the database allows, while the statement is open at its known revision;
-    the sign-on then belongs to the session, as stored. Say whether it was stored."""
+def _store_with_mail(connection, signon: SignOn, statement: OpenStatement, writer: str, **arguments) -> bool:
+    """Store a new sign-on on `connection` with a mail about it written at delivery (its confirmation, with the links
+    and code of this moment), in one round trip where the database allows, while the statement is open at its known
+    revision; on the session's connection, the sign-on then belongs to the session, as stored. Say whether it was
+    stored."""
     row = with_defaults(SignOn.__table__, signon.__dict__)
     signon.id = insert_with_mail_written_at_delivery(
-        SignOn.__table__, row, signon.contact_email, writer, "signon", only_if=_OPEN_AT_REVISION,
+        connection, SignOn.__table__, row, signon.contact_email, writer, "signon", only_if=_OPEN_AT_REVISION,
         only_if_values=_open_at_revision_values(statement), **arguments)
     if signon.id is None:
         return False
     for key, value in row.items():
         if key not in signon.__dict__:
             setattr(signon, key, value)
-    make_transient_to_detached(signon)  # stored as it is: nothing left for the session to write
-    db.session.add(signon)
+    if db.session().in_transaction() and connection is db.session.connection():
+        make_transient_to_detached(signon)  # stored as it is: nothing left for the session to write
+        db.session.add(signon)
     return True
 
 

@@ -329,8 +329,9 @@ def test_a_sign_on_from_the_form_looks_for_its_name_through_an_index(app, world)
         statement = statement_by_slug(world.signon_slug)
         add_signatories(statement, 3000)
         db.session.commit()
-        plan = query_plan(services.SAME_NAME, {"statement_id": statement.id, "name_key": "red number 6 of the coast",
-                                               "cutoff": services.confirmation_cutoff()})
+        plan = query_plan(services.SAME_NAME.statement, {
+            "statement_id": statement.id, "name_key": "red number 6 of the coast",
+            "cutoff": services.confirmation_cutoff()})
         db.session.rollback()
     if "Index Cond" in plan:  # PostgreSQL
         assert "Seq Scan on signon" not in plan, plan
@@ -361,8 +362,8 @@ def test_the_same_organization_sent_twice_at_the_same_moment_is_approved_once(ap
     both_looked = threading.Barrier(2, timeout=10)
     original = services.find_same_name
 
-    def look_then_wait(statement, signon):
-        found = original(statement, signon)
+    def look_then_wait(connection, statement, signon):
+        found = original(connection, statement, signon)
         both_looked.wait()
         return found
 

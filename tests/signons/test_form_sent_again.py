@@ -71,9 +71,9 @@ def test_a_form_sent_again_as_the_first_is_confirmed_is_answered_as_a_repeat_of_
     looked = []
     real_find_same_name = services.find_same_name
 
-    def confirmed_meanwhile(statement, signon):
+    def confirmed_meanwhile(connection, statement, signon):
         """The first look saw it waiting: its contact confirmed it just after."""
-        found = real_find_same_name(statement, signon)
+        found = real_find_same_name(connection, statement, signon)
         looked.append(found if looked else dataclasses.replace(found, status="pending"))
         return looked[-1]
 

@@ -109,7 +109,7 @@ def test_a_statement_that_keeps_changing_while_it_is_signed_gets_a_conflict_and_
     fields = page_and_fields(visitor, slug)
     tries = []
 
-    def never_open(signon, statement, writer, **arguments):
+    def never_open(connection, signon, statement, writer, **arguments):
         tries.append(statement)
         return False
 
