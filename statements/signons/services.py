@@ -7,6 +7,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from functools import cache
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -479,10 +480,11 @@ def _not_open() -> NotOpenAtRevision:
 
 
 def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEFAULT_LANGUAGE) \
-        -> tuple[SignOn | None, str | None]:
+        -> tuple[SignOn | SimpleNamespace | None, str | None]:
     """Record a sign-on from the public form, made in an interface language, and email its contact in that
     language; return it and its code, if it has one (None for the sign-on when the form repeated one still
-    waiting for confirmation, which was changed instead).
+    waiting for confirmation, which was changed instead). Stored in a transaction of the session, the sign-on is
+    the session's `SignOn`; stored on a connection of its own (`_connection_to_sign_on`), its values as stored.
 
     Whatever is stored, the person sending the form gets the same answer (check your email), so
     that nobody can learn from the form which organizations signed; what differs goes by email to
@@ -496,17 +498,20 @@ def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEF
         raise InvalidInput(_("Tick the box to confirm you may sign for this organization."), field="authorized")
     language = supported(language) or DEFAULT_LANGUAGE
     partner_link = campaign.active_link_for(statement, fields.get("via"))  # a made-up token brings nothing
-    signon = SignOn(statement_id=statement.id, revision_id=statement.revision_id, authorized=True,
-                    status=SignOnStatus.PENDING.value, source="form", confirm_nonce=secrets.token_hex(8),
-                    withdraw_nonce=secrets.token_hex(8), confirm_sent_at=utcnow(), code_attempts=0,
-                    language=language, partner_link_id=partner_link.id if partner_link else None)
+    # its values, not yet a `SignOn`: the ORM's instrumented object costs more to fill than the rest of the
+    # sign-on's work in Python, and only a transaction of the session goes on using it (`_store_with_mail`)
+    signon = SimpleNamespace(statement_id=statement.id, revision_id=statement.revision_id, authorized=True,
+                             status=SignOnStatus.PENDING.value, source="form", confirm_nonce=secrets.token_hex(8),
+                             withdraw_nonce=secrets.token_hex(8), confirm_sent_at=utcnow(), code_attempts=0,
+                             language=language, partner_link_id=partner_link.id if partner_link else None)
     answers = _filled(signon, fields)
     with _connection_to_sign_on() as connection:
         return _sign_on(connection, statement, signon, answers)
 
 
-def _sign_on(connection, statement: OpenStatement, signon: SignOn, answers: dict) -> tuple[SignOn | None, str | None]:
-    """`sign`'s writing, on `connection`, of a sign-on filled with the form's `answers`."""
+def _sign_on(connection, statement: OpenStatement, signon: SimpleNamespace, answers: dict) \
+        -> tuple[SignOn | SimpleNamespace | None, str | None]:
+    """`sign`'s writing, on `connection`, of a sign-on's values filled with the form's `answers`."""
     # only the same name is looked for here, and for every sign-on alike, so that storing one whose name is held
     # takes as long as any other; names that look alike are compared when the contact confirms (`confirm`)
     found = find_same_name(connection, statement, signon)
@@ -518,10 +523,11 @@ def _sign_on(connection, statement: OpenStatement, signon: SignOn, answers: dict
     if found is not None and (found.publicly_named or found.same_address) and not found.unconfirmed:
         return _refuse_by_email(connection, statement, signon, found)
     code = _new_code(signon)
-    if not _store_with_mail(connection, signon, statement, "signon_confirm", confirm_nonce=signon.confirm_nonce,
-                            withdraw_nonce=signon.withdraw_nonce, code=code):
+    stored = _store_with_mail(connection, signon, statement, "signon_confirm", confirm_nonce=signon.confirm_nonce,
+                              withdraw_nonce=signon.withdraw_nonce, code=code)
+    if stored is None:
         raise _not_open()
-    return signon, code
+    return stored, code
 
 
 @contextmanager
@@ -544,7 +550,7 @@ def _connection_to_sign_on():
     deliver_soon()
 
 
-def _filled(signon: SignOn, fields: dict) -> dict:
+def _filled(signon: SimpleNamespace, fields: dict) -> dict:
     """Fill a new sign-on with the form's answers; return them, column by column (what a repeat changes)."""
     before = set(signon.__dict__)
     _fill(signon, fields)
@@ -622,7 +628,8 @@ def _again_with_mail_statement(columns: tuple) -> QuickStatement:
                           .add_cte(mail))
 
 
-def _refuse_by_email(connection, statement: OpenStatement, signon: SignOn, found: Duplicate) -> tuple[SignOn, None]:
+def _refuse_by_email(connection, statement: OpenStatement, signon: SimpleNamespace,
+                     found: Duplicate) -> tuple[SignOn | SimpleNamespace, None]:
     """Keep a sign-on whose name already signed as refused, for staff to see; tell only the address given.
 
     Only the earlier signatory's own address, or anyone when the earlier signature is on the
@@ -634,10 +641,10 @@ def _refuse_by_email(connection, statement: OpenStatement, signon: SignOn, found
     signon.status = SignOnStatus.REJECTED.value
     signon.moderation_note = REFUSED_AS_ALREADY_SIGNED.format(name=found.organization_name)
     signon.code_hash = ""  # no code, no link: this one can never be confirmed
-    if not _store_with_mail(connection, signon, statement, "signon_already_signed",
-                            same_address=found.same_address):
+    stored = _store_with_mail(connection, signon, statement, "signon_already_signed", same_address=found.same_address)
+    if stored is None:
         raise _not_open()
-    return signon, None
+    return stored, None
 
 
 @writes_mail("signon_already_signed")
@@ -655,7 +662,7 @@ def _write_already_signed(queued: dict) -> tuple[str, str] | None:
     return subject, body
 
 
-def _new_code(signon: SignOn) -> str:
+def _new_code(signon: SignOn | SimpleNamespace) -> str:
     code = f"{secrets.randbelow(1_000_000):06d}"
     signon.code_hash = _code_hash(signon.confirm_nonce, code)
     return code
@@ -675,24 +682,24 @@ def _send_confirmation(statement: Statement, signon: SignOn, code: str) -> None:
                                    code=code)
 
 
-def _store_with_mail(connection, signon: SignOn, statement: OpenStatement, writer: str, **arguments) -> bool:
-    """Store a new sign-on on `connection` with a mail about it written at delivery (its confirmation, with the links
-    and code of this moment), in one round trip where the database allows, while the statement is open at its known
-    revision; on the session's connection, the sign-on then belongs to the session, as stored. Say whether it was
-    stored."""
-    row = with_defaults(SignOn.__table__, signon.__dict__)
-    signon.id = insert_with_mail_written_at_delivery(
+def _store_with_mail(connection, signon: SimpleNamespace, statement: OpenStatement, writer: str,
+                     **arguments) -> SignOn | SimpleNamespace | None:
+    """Store a new sign-on's values on `connection` with a mail about it written at delivery (its confirmation, with
+    the links and code of this moment), in one round trip where the database allows, while the statement is open at
+    its known revision. Return it as stored (on the session's connection, a `SignOn` of the session; else its
+    values), or None when it was not."""
+    row = with_defaults(SignOn.__table__, vars(signon))
+    row["id"] = insert_with_mail_written_at_delivery(
         connection, SignOn.__table__, row, signon.contact_email, writer, "signon", only_if=_OPEN_AT_REVISION,
         only_if_values=_open_at_revision_values(statement), **arguments)
-    if signon.id is None:
-        return False
-    for key, value in row.items():
-        if key not in signon.__dict__:
-            setattr(signon, key, value)
-    if db.session().in_transaction() and connection is db.session.connection():
-        make_transient_to_detached(signon)  # stored as it is: nothing left for the session to write
-        db.session.add(signon)
-    return True
+    if row["id"] is None:
+        return None
+    if not (db.session().in_transaction() and connection is db.session.connection()):
+        return SimpleNamespace(**row)
+    stored = SignOn(**row)
+    make_transient_to_detached(stored)  # stored as it is: nothing left for the session to write
+    db.session.add(stored)
+    return stored
 
 
 @writes_mail("signon_confirm")

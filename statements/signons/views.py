@@ -371,7 +371,8 @@ def store_signon(form: SignOnForm, statement: services.OpenStatement, language: 
     try:
         # the answer is the same whatever is stored: what differs goes by email to the address given
         services.sign(statement, form.data, language=language)
-        db.session.commit()
+        if db.session().in_transaction():  # (else it was written, and committed, on a connection of its own)
+            db.session.commit()
     except services.NotOpenAtRevision:
         db.session.rollback()
         return False

@@ -1,5 +1,6 @@
 """Signed values made at less cost are the values itsdangerous and Flask make and read: each reads the other's."""
 
+import hashlib
 import time
 
 import pytest
@@ -58,3 +59,38 @@ def test_a_cookie_signed_with_a_former_secret_key_is_still_read(app, monkeypatch
     monkeypatch.setitem(app.config, "SECRET_KEY", "a new secret key of enough length")
     assert app.session_interface.get_signing_serializer(app).loads(former) == SHORT
     assert SecureCookieSessionInterface().get_signing_serializer(app).loads(former) == SHORT
+
+
+@pytest.mark.parametrize("value", [SHORT, LONG, "a token's secret"])
+def test_a_value_is_signed_byte_for_byte_as_itsdangerous_signs_it(value):
+    quick = QuickSerializer(["old secret", "current secret"], salt="wtf-csrf-token")
+    plain = URLSafeTimedSerializer(["old secret", "current secret"], salt="wtf-csrf-token",
+                                   signer_kwargs={"digest_method": hashlib.sha1})
+    for _ in range(3):  # (both within the same second)
+        second = int(time.time())
+        made, expected = quick.dumps(value), plain.dumps(value)
+        if int(time.time()) == second:
+            break
+    if isinstance(value, dict) and len(str(value)) > 200:
+        assert quick.loads(made) == plain.loads(expected) == value  # (compressed with other settings: not equal)
+    else:
+        assert made == expected
+
+
+@pytest.mark.parametrize("tampered", ["", ".", "..", "no dots at all", "a.b.c", "eyJhIjoxfQ..sig", "!!.!!.!!",
+                                      "eyJhIjoxfQ.ZZZZZZ.c2ln", "e30.AAAAAA.", "\u00e9t\u00e9.x.y"])
+def test_a_malformed_value_is_refused_as_itsdangerous_refuses_it(tampered):
+    with pytest.raises(BadSignature):
+        QuickSerializer("secret", salt="s").loads(tampered, max_age=60)
+    with pytest.raises(BadSignature):
+        URLSafeTimedSerializer("secret", salt="s").loads(tampered, max_age=60)
+
+
+def test_a_value_signed_in_the_future_is_refused(monkeypatch):
+    quick = QuickSerializer("secret", salt="s")
+    monkeypatch.setattr(time, "time", lambda: 4_000_000_000.0)
+    from_the_future = quick.dumps(SHORT)
+    monkeypatch.undo()
+    with pytest.raises(SignatureExpired):
+        quick.loads(from_the_future, max_age=3600)
+    assert quick.loads(from_the_future) == SHORT  # (without max_age, itsdangerous checks no age either)

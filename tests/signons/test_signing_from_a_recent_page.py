@@ -111,7 +111,7 @@ def test_a_statement_that_keeps_changing_while_it_is_signed_gets_a_conflict_and_
 
     def never_open(connection, signon, statement, writer, **arguments):
         tries.append(statement)
-        return False
+        return None
 
     monkeypatch.setattr(services, "_store_with_mail", never_open)
     answer = visitor.post(f"/s/{slug}/sign", data=form(organization_name="Moving Target Union", **fields))
