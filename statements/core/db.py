@@ -117,18 +117,28 @@ def with_defaults(table, values: dict) -> dict:
     """A row for an INSERT: `values`, and each other column's Python-side default (None where there is none),
     as the ORM would fill them in."""
     row = {}
-    for column in table.columns:
-        if column.key in values:
-            row[column.key] = values[column.key]
-        elif column.primary_key:
-            continue
-        elif column.default is None:
-            row[column.key] = None
-        elif column.default.is_callable:
-            row[column.key] = column.default.arg(None)
-        else:
-            row[column.key] = column.default.arg
+    for key, default, made in _defaults_of(table):
+        if key in values:
+            row[key] = values[key]
+        elif made:
+            row[key] = default(None)
+        elif default is not _LEFT_TO_THE_DATABASE:
+            row[key] = default
     return row
+
+
+#: the primary key's default: the database's own
+_LEFT_TO_THE_DATABASE = object()
+
+
+@cache
+def _defaults_of(table) -> tuple[tuple[str, object, bool], ...]:
+    """Each column's key, Python-side default and whether that is a function to call, in the table's order: read
+    once (every sign-on's row is filled from it)."""
+    return tuple((column.key, _LEFT_TO_THE_DATABASE if column.primary_key else
+                  None if column.default is None else column.default.arg,
+                  column.default is not None and column.default.is_callable and not column.primary_key)
+                 for column in table.columns)
 
 
 def upsert(model, keys: dict, values: dict) -> None:
@@ -160,6 +170,8 @@ class QuickStatement:
 
     def __init__(self, statement):
         self.statement = statement
+        #: (asking the cursor whether there are rows makes the driver describe each column)
+        self._returns_rows = not statement.is_dml or bool(statement.returning_column_descriptions)
         self._compiled: dict[str, tuple] = {}
 
     def rows(self, connection, values: dict) -> list[tuple]:
@@ -174,7 +186,7 @@ class QuickStatement:
         try:
             connection._cursor_execute(  # (SQLAlchemy's execution of a compiled string: events, errors wrapped)
                 cursor, sql, parameters if positions is None else tuple(parameters[name] for name in positions))
-            return cursor.fetchall() if cursor.description else []
+            return cursor.fetchall() if self._returns_rows else []
         finally:
             cursor.close()
 

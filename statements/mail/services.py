@@ -143,7 +143,14 @@ def mail_after(rows, to_address, writer_args, where):
 def _given(table, row: dict) -> dict:
     """A row without the columns left NULL that have no default: the statement stays short, and its text is
     kept by the driver (psycopg keeps the parsed text of statements with at most 50 values)."""
-    return {key: value for key, value in row.items() if value is not None or table.c[key].default is not None}
+    defaulted = _defaulted(table)
+    return {key: value for key, value in row.items() if value is not None or key in defaulted}
+
+
+@cache
+def _defaulted(table) -> frozenset[str]:
+    """The columns of a table that have a Python-side default."""
+    return frozenset(column.key for column in table.columns if column.default is not None)
 
 
 @cache

@@ -78,3 +78,15 @@ def test_a_value_the_column_type_refuses_is_refused_before_anything_is_sent(app_
     with db.engine.connect() as connection:
         with pytest.raises(ValueError, match="naive datetime"):
             NEW_MAIL.rows(connection, {"to_address": "naive@example.org", "at": datetime(2026, 1, 1)})
+
+
+def test_a_row_for_an_insert_gets_each_columns_default_as_the_orm_gives_it():
+    from statements.core.db import with_defaults
+
+    row = with_defaults(OUTBOX, {"to_address": "a@example.org", "subject": "Hi", "attempts": 2})
+    assert "id" not in row  # (the database numbers it)
+    assert row["to_address"] == "a@example.org" and row["attempts"] == 2  # given
+    assert row["status"] == "pending" and row["sent_at"] is None  # a plain default, and none
+    assert row["created_at"].tzinfo is not None  # a default made when the row is
+    assert list(row) == [column.key for column in OUTBOX.columns if column.key != "id"]
+    assert with_defaults(OUTBOX, {"id": 7})["id"] == 7
