@@ -140,3 +140,39 @@ def test_a_form_sent_again_after_sign_on_closed_elsewhere_changes_nothing(app, m
     with app.app_context():
         assert [(s.organization_name, s.message) for s in signons()] == [("Second Thoughts Union", "")]
         assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == mails_before
+
+
+def test_the_mail_sender_is_woken_once_the_sign_on_and_its_mail_are_committed_and_not_for_nothing(
+        app, make_client, world, monkeypatch):
+    """A sign-on taken from a recent page is written on a connection of its own: the sender is asked for once that
+    is committed, when another connection sees the sign-on and its confirmation; a sign-on not stored asks for none."""
+    from sqlalchemy import func, select
+
+    from statements.core import jobs
+    from statements.signons.models import SignOn
+
+    slug, visitor = world.signon_slug, make_client()
+    with app.app_context():
+        engine = db.engine
+    seen_when_woken = []
+
+    def woken(path, *args, **options):
+        with engine.connect() as other:  # (another connection: only what is committed)
+            seen_when_woken.append((path, other.scalar(select(func.count()).select_from(SignOn)),
+                                    other.scalar(select(func.count()).select_from(OutboxMessage))))
+        return True
+
+    monkeypatch.setattr(jobs, "enqueue", woken)
+    for name in ("Committed First Union", "Committed Second Union"):
+        fields = page_and_fields(visitor, slug)
+        assert visitor.post(f"/s/{slug}/sign", data=form(organization_name=name, **fields)).status_code == 302
+    assert seen_when_woken == [("statements.mail.services.deliver_pending", 1, 1),
+                               ("statements.mail.services.deliver_pending", 2, 2)]
+
+    fields = page_and_fields(visitor, slug)
+    changed_elsewhere(app, slug, state="signon_closed")
+    assert visitor.post(f"/s/{slug}/sign", data=form(organization_name="Never Stored Union", **fields)).status_code \
+        == 403
+    assert len(seen_when_woken) == 2
+    with app.app_context():
+        assert sorted(s.organization_name for s in signons()) == ["Committed First Union", "Committed Second Union"]
