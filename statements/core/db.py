@@ -176,7 +176,9 @@ class QuickStatement:
 
     def rows(self, connection, values: dict) -> list[tuple]:
         """Run on `connection` (a SQLAlchemy Connection, begun if it was not) with `values` by parameter name."""
-        sql, processors, positions, fixed = self._compiled_for(connection.dialect)
+        sql, processors, positions, fixed, required = self._compiled_for(connection.dialect)
+        if not required <= values.keys():
+            raise ValueError(f"no value given for {', '.join(sorted(required - values.keys()))}")
         parameters = {**fixed, **values}
         for name, process in processors:
             parameters[name] = process(parameters[name])
@@ -205,5 +207,7 @@ class QuickStatement:
             if "POSTCOMPILE" in built.string:
                 raise ValueError("a statement whose text is finished at execution cannot be run quickly")
             processors = tuple(built._bind_processors.items())  # (what SQLAlchemy's execution applies)
-            compiled = self._compiled[dialect.name] = (built.string, processors, built.positiontup, built.params)
+            required = frozenset(name for bind, name in built.bind_names.items() if bind.required)
+            compiled = self._compiled[dialect.name] = (built.string, processors, built.positiontup, built.params,
+                                                       required)
         return compiled

@@ -4,7 +4,7 @@ an embeddable count badge, and the OpenAPI document that describes it."""
 import csv
 import io
 
-from flask import current_app, jsonify, make_response, render_template, request, url_for
+from flask import current_app, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 
 from statements.core.db import paginate

@@ -15,7 +15,7 @@ from statements.core.errors import Conflict, InvalidInput
 from statements.drafts.models import Statement
 from statements.extensions import db
 from statements.signons import services
-from statements.signons.models import NAME_MAX, SignOn, SignOnStatus, Visibility
+from statements.signons.models import NAME_MAX, SignOn, SignOnStatus
 
 #: the audit actions that decide on a sign-on; the first two are what an undo reverses
 DECIDED = ("signon.approved", "signon.rejected")

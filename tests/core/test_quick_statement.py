@@ -90,3 +90,9 @@ def test_a_row_for_an_insert_gets_each_columns_default_as_the_orm_gives_it():
     assert row["created_at"].tzinfo is not None  # a default made when the row is
     assert list(row) == [column.key for column in OUTBOX.columns if column.key != "id"]
     assert with_defaults(OUTBOX, {"id": 7})["id"] == 7
+
+
+def test_a_value_left_out_is_refused_rather_than_sent_as_null(app_context):
+    with db.engine.connect() as connection:
+        with pytest.raises(ValueError, match="no value given for to_address"):
+            SENT_TO.rows(connection, {})
