@@ -55,10 +55,11 @@ class QuickSerializer(URLSafeTimedSerializer):
         signer_options.setdefault("digest_method", hashlib.sha1)
         super().__init__(secret_key, salt, signer_kwargs=signer_options, **options)
         signer = self.make_signer()
-        #: the signing keys, newest first, when values are signed as the few steps below sign them (else None)
+        #: the signing keys, newest first, when values are signed as the few steps below sign them (else None);
+        #: itsdangerous keeps the separator as bytes
         self._keys = [signer.derive_key(key) for key in reversed(signer.secret_keys)] \
-            if type(signer) is KeptKeySigner and signer.digest_method is hashlib.sha1 and signer.sep == "." \
-            and not self.fallback_signers else None
+            if type(signer) is KeptKeySigner and signer.digest_method is hashlib.sha1 \
+            and want_bytes(signer.sep) == b"." and not self.fallback_signers else None
 
     def dumps(self, obj, salt: str | bytes | None = None) -> str:
         if self._keys is None or salt is not None:

@@ -110,8 +110,9 @@ def alternates(public_versions: list[Statement], endpoint: str) -> list[tuple[st
     return links + [("x-default", links[0][1])]
 
 
+@cache
 def started_serializer(secret_key: str) -> URLSafeTimedSerializer:
-    """What signs the time the sign-on form was shown, in the form itself."""
+    """What signs the time the sign-on form was shown, in the form itself (made once per secret key)."""
     return QuickSerializer(secret_key, salt="signon-form-started")
 
 

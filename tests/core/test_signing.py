@@ -94,3 +94,18 @@ def test_a_value_signed_in_the_future_is_refused(monkeypatch):
     with pytest.raises(SignatureExpired):
         quick.loads(from_the_future, max_age=3600)
     assert quick.loads(from_the_future) == SHORT  # (without max_age, itsdangerous checks no age either)
+
+
+def test_the_apps_signed_values_are_made_and_read_in_the_few_steps_not_through_itsdangerous(app, monkeypatch):
+    """The session, the CSRF token and the start time a sign-on page gives: a sound value never goes through
+    itsdangerous's own layers (which read again only what is amiss)."""
+    from itsdangerous.serializer import Serializer
+
+    from statements.signons.recent_pages import Signers
+    from statements.signons.views import started_serializer
+
+    signers = Signers(app, started_serializer)
+    monkeypatch.setattr(Serializer, "dumps", lambda *args, **kwargs: pytest.fail("signed by itsdangerous"))
+    monkeypatch.setattr(Serializer, "loads", lambda *args, **kwargs: pytest.fail("read by itsdangerous"))
+    for serializer, value in ((signers.session, SHORT), (signers.csrf, "a token's secret"), (signers.started, 17.5)):
+        assert serializer.loads(serializer.dumps(value), max_age=60) == value
