@@ -7,7 +7,9 @@ delivers the outbox.
 """
 
 import importlib
+import os
 import signal
+import threading
 import time
 from collections.abc import Callable
 
@@ -55,6 +57,54 @@ def enqueue(func_path: str, *args, fallback: Callable[[], object] | None = None,
     if fallback is not None:
         fallback()
     return False
+
+
+#: how long a job asked for with `enqueue_gathered` waits for others asking for the same
+GATHER_SECONDS = 0.05
+
+
+class _Gatherer:
+    """Once-only jobs asked for by many requests within a moment, queued once for all of them by a thread of this
+    process: during a campaign every sign-on asks for the mail to be delivered, a few hundred times a second."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._asked = threading.Event()
+        self._waiting: dict[tuple[int, str], tuple[Flask, str]] = {}
+        self._pid: int | None = None
+
+    def ask(self, app: Flask, func_path: str) -> None:
+        with self._lock:
+            self._waiting[(id(app), func_path)] = (app, func_path)
+            if self._pid != os.getpid():  # (a thread does not live on in a process forked from this one)
+                self._pid = os.getpid()
+                threading.Thread(target=self._run, name="job-gatherer", daemon=True).start()
+        self._asked.set()
+
+    def _run(self) -> None:
+        while True:
+            self._asked.wait()
+            time.sleep(GATHER_SECONDS)
+            with self._lock:  # (asked for from now on: in the next round)
+                waiting, self._waiting = self._waiting, {}
+                self._asked.clear()
+            for app, func_path in waiting.values():
+                with app.app_context():
+                    try:
+                        enqueue(func_path, once=True)
+                    except Exception:  # noqa: BLE001 (the thread must go on; the periodic sender makes up for it)
+                        app.logger.exception("%s could not be queued", func_path)
+
+
+_gatherer = _Gatherer()
+
+
+def enqueue_gathered(func_path: str) -> None:
+    """Queue func_path() as `enqueue(func_path, once=True)` does, GATHER_SECONDS from now, once for every request of
+    this process asking for it meanwhile: each asks after its own work is committed, so the job, queued later
+    still, sees the work of all of them. Without Redis, nothing (the periodic sender delivers the mail)."""
+    if current_app.config.get("REDIS_URL"):
+        _gatherer.ask(current_app._get_current_object(), func_path)
 
 
 def _waiting_key(func_path: str) -> str:

@@ -249,6 +249,12 @@ def deliver_soon() -> None:
     jobs.enqueue("statements.mail.services.deliver_pending", once=True)
 
 
+def deliver_in_a_moment() -> None:
+    """Once mail is committed, ask a worker to deliver it within a moment, once for all the requests of this
+    process that ask meanwhile (`jobs.enqueue_gathered`): for work committed many times a second."""
+    jobs.enqueue_gathered("statements.mail.services.deliver_pending")
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Wait longer after each failure: 1, 2, 4 ... minutes, at most six hours."""
     return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))

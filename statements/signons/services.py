@@ -31,7 +31,7 @@ from statements.drafts import events, services as drafts
 from statements.drafts.diffing import Excerpts, changes_in_context
 from statements.drafts.models import State, Statement
 from statements.extensions import db
-from statements.mail.services import (deliver_after_commit, deliver_soon, insert_mail_written_at_delivery,
+from statements.mail.services import (deliver_after_commit, deliver_in_a_moment, insert_mail_written_at_delivery,
                                       insert_with_mail_written_at_delivery, mail_after, mail_values, queue_mail,
                                       queue_mail_written_at_delivery, writes_mail)
 from statements.notifications import services as notifications
@@ -537,7 +537,8 @@ def _connection_to_sign_on():
     bookkeeping would cost more than the writing): there every way `sign` writes (a new sign-on, a refused one, a
     repeat's change) is one statement with its mail on PostgreSQL, committed by itself (a transaction's BEGIN and
     COMMIT would only add two round trips to each sign-on), and one transaction on SQLite, committed on leaving;
-    the mail is then delivered. Nothing is written when an exception leaves it."""
+    a worker is then asked to deliver the mail, once for all the sign-ons of the same moment (`deliver_in_a_moment`:
+    in a burst, hundreds a second). Nothing is written when an exception leaves it."""
     if db.session().in_transaction():
         yield db.session.connection()
         deliver_after_commit()
@@ -547,7 +548,7 @@ def _connection_to_sign_on():
             connection.execution_options(isolation_level="AUTOCOMMIT")
         with connection.begin():
             yield connection
-    deliver_soon()
+    deliver_in_a_moment()
 
 
 def _filled(signon: SimpleNamespace, fields: dict) -> dict:

@@ -203,3 +203,34 @@ def test_the_worker_in_burst_mode_says_when_redis_cannot_be_reached(app, with_re
         result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code == 1
     assert "Redis cannot be reached" in result.output
+
+
+def test_many_asks_in_a_moment_queue_one_job_after_all_of_them(app, with_redis):
+    """Sign-ons of a burst each ask for their mail to be delivered: one job is queued for all those of a moment,
+    a moment after the last, and an ask once that job has started queues the next."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from statements.core import jobs
+
+    def ask(_):
+        with app.app_context():
+            jobs.enqueue_gathered("statements.mail.services.deliver_pending")
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(ask, range(200)))
+    assert waiting_after_a_moment(with_redis) == ["statements.core.jobs.run_once"]
+
+    run_worker(app)  # (the job clears its mark as it starts: what is committed after it needs a job of its own)
+    assert waiting_jobs(with_redis) == []
+    ask(0)
+    assert waiting_after_a_moment(with_redis) == ["statements.core.jobs.run_once"]
+
+
+def waiting_after_a_moment(server, seconds: float = 5.0) -> list[str]:
+    from statements.core import jobs
+
+    deadline = time.monotonic() + seconds
+    while not waiting_jobs(server) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(jobs.GATHER_SECONDS * 4)  # (and nothing more after it)
+    return waiting_jobs(server)
