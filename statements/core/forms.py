@@ -3,7 +3,7 @@
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import SelectField
+from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, ValidationError
 from wtforms.widgets import Select
@@ -65,11 +65,9 @@ class LongSelect(Select):
         return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
 
 
-class LongSelectField(SelectField):
-    """A select over a long fixed list (countries, time zones): drawn with `LongSelect`, and an answer
-    is checked by looking it up among the values instead of walking every option, as WTForms does."""
-
-    widget = LongSelect()
+class LookedUpChoices:
+    """A choice field whose answer is checked by looking it up among the values of its options, instead of walking
+    every option, as WTForms does (the sign-on form checks three of them for every signatory)."""
 
     def __init__(self, label=None, validators=None, choices=None, **kwargs):
         super().__init__(label, validators, choices=choices, **kwargs)
@@ -80,3 +78,14 @@ class LongSelectField(SelectField):
     def pre_validate(self, form):
         if not self.process_errors and self.data not in self.values:
             raise ValidationError(self.invalid_choice_message or _("Not a valid choice."))
+
+
+class LongSelectField(LookedUpChoices, SelectField):
+    """A select over a fixed list (countries, time zones, types), drawn with `LongSelect` and checked by looking the
+    answer up (`LookedUpChoices`)."""
+
+    widget = LongSelect()
+
+
+class LookedUpRadioField(LookedUpChoices, RadioField):
+    """Radio buttons over a fixed list, checked by looking the answer up (`LookedUpChoices`)."""

@@ -5,13 +5,13 @@ from functools import cache
 from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from statements.accounts.forms import WebAddress, strip_spaces
 from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_choices
-from statements.core.forms import LongSelectField, choices
+from statements.core.forms import LongSelectField, LookedUpRadioField, choices
 from statements.core.timezones import zone_choices
 from statements.core.i18n import current_language
 from statements.signons.models import ENTERED_FROM_MAX, MESSAGE_MAX, NAME_MAX, PARTNER_NAME_MAX, Visibility
@@ -79,7 +79,7 @@ class SignOnForm(FlaskForm):
                               validators=[DataRequired(_l("Choose the country where your organization is based."))],
                               invalid_choice_message=_l("Choose the country where your organization is based from "
                                                         "the list."))
-    org_type = SelectField(_l("Type of organization"), choices=_organization_types,
+    org_type = LongSelectField(_l("Type of organization"), choices=_organization_types,
                            validators=[DataRequired(_l("Choose the type of organization."))],
                            invalid_choice_message=_l("Choose the type of organization from the list."))
     website = StringField(_l("Website (optional)"), filters=[strip_spaces, with_web_scheme], validators=[
@@ -95,7 +95,7 @@ class SignOnForm(FlaskForm):
         render_kw={"autocomplete": "email", "spellcheck": "false", "dir": "ltr"})
     message = TextAreaField(_l("A message to the coordinators (optional)"), validators=[
         Optional(), at_most(MESSAGE_MAX)])
-    visibility = RadioField(_l("How should your organization appear?"), default=Visibility.NAMED.value,
+    visibility = LookedUpRadioField(_l("How should your organization appear?"), default=Visibility.NAMED.value,
                             choices=_visibilities,
                             validators=[DataRequired(_l("Choose how your organization should appear."))],
                             invalid_choice_message=_l("Choose one of the three ways your organization can appear."))
