@@ -927,7 +927,9 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
     out("A sign-on = GET /s/<slug> (form, CSRF token, session cookie, signed start time) + POST /s/<slug>/sign "
         "with a new organization; the rate counts sign-ons (pairs), not requests."
         + (f" Each statement held {args.signed_before:,} approved sign-ons before the burst (the minimal app's "
-           "too), which each new one is checked against." if args.signed_before else ""))
+           "too), which each new one is checked against." if args.signed_before else "")
+        + (f" The table held {args.signed_elsewhere:,} sign-ons of an earlier statement, with its statistics, as on a "
+           "server in use." if args.signed_elsewhere else " The table was empty, as on a new install."))
     if args.without:
         out(f"The app WITHOUT {', '.join(args.without)} (--without): not the app, a measure of what those parts cost; "
             "its sign-ons are not checked as the app checks them.")
@@ -1173,8 +1175,14 @@ def prepared_database(args, kind: str, number: int, env: dict, engine_url: str, 
                   ("burst-posts", "Loss and damage finance: a second call"),
                   ("many-signatories", "Loss and damage finance: the campaign"),
                   ("burst-minimal", "Loss and damage finance: the limit of this machine"),
-                  ("burst-checked", "Loss and damage finance: the limit with every check")]
+                  ("burst-checked", "Loss and damage finance: the limit with every check"),
+                  ("earlier-campaign", "Loss and damage finance: an earlier call")]
     ids = in_instance(env, f"setup_in_instance({json.dumps(json.dumps(statements))})")
+    if args.signed_elsewhere:
+        # a server in use: its table holds earlier campaigns, and the statistics autovacuum keeps of them (an empty
+        # table's first plans, kept by each connection until statistics change, fit no real table)
+        note(f"inserting {args.signed_elsewhere:,} approved sign-ons into an earlier statement ...")
+        in_instance(env, f"bulk_insert_in_instance('earlier-campaign', {args.signed_elsewhere}, {args.seed + 31})")
     if args.signons:
         burst_section(args, env, workers, database, ids, engine_url, number)
     if args.listed:
@@ -1195,6 +1203,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="also serve the plain stack (bare Flask, Flask-WTF, SQLAlchemy Core)")
     parser.add_argument("--signed-before", type=int, default=0,
                         help="approved sign-ons each burst's statement holds before the burst (default 0)")
+    parser.add_argument("--signed-elsewhere", type=int, default=1000,
+                        help="approved sign-ons of an earlier statement in the table before the bursts, as on a server "
+                             "in use (default 1000; 0: a new install's empty table)")
     parser.add_argument("--without", nargs="+", default=[], choices=SIGNON_PARTS, metavar="PART",
                         help="leave these parts of a sign-on's work out of the app's server, to measure what they "
                              f"cost ({', '.join(SIGNON_PARTS)}; see benchmarks/signon_app.py)")
@@ -1226,7 +1237,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if min(args.concurrency, args.workers, args.sqlite_workers, args.page_requests, args.rounds,
            args.client_processes) < 1 or args.page_seconds < 0 or \
-            min(args.signons, args.post_signons, args.listed, args.signed_before) < 0 or args.time_limit <= 0:
+            min(args.signons, args.post_signons, args.listed, args.signed_before, args.signed_elsewhere) < 0 \
+            or args.time_limit <= 0:
         parser.error("concurrency, workers, page requests and rounds must be at least 1, counts not negative")
     return args
 
