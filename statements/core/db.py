@@ -81,6 +81,15 @@ def commit_with_retries(work, attempts: int = 5):
     raise AssertionError("unreachable")
 
 
+def in_session_transaction() -> bool:
+    """Whether the ORM session of this context has a transaction open, asked without making a session when there is
+    none (making one, and closing it as the request ends, cost a sign-on written on its own connection more than
+    the asking)."""
+    from statements.extensions import db
+
+    return db.session.registry.has() and db.session().in_transaction()
+
+
 def requested_page() -> int:
     """The request's ?page=, ignoring page numbers that are not small whole numbers."""
     from flask import request

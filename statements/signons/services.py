@@ -21,7 +21,7 @@ from statements.accounts.models import User
 from statements.audit.services import record
 from statements.core import collation
 from statements.core.countries import ENGLISH, country_name
-from statements.core.db import QuickStatement, utcnow, with_defaults
+from statements.core.db import QuickStatement, in_session_transaction, utcnow, with_defaults
 from statements.core.errors import Conflict, InvalidInput, InvalidToken, NotAllowed
 from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.timezones import NoSuchLocalTime, local_to_utc
@@ -539,7 +539,7 @@ def _connection_to_sign_on():
     COMMIT would only add two round trips to each sign-on), and one transaction on SQLite, committed on leaving;
     a worker is then asked to deliver the mail, once for all the sign-ons of the same moment (`deliver_in_a_moment`:
     in a burst, hundreds a second). Nothing is written when an exception leaves it."""
-    if db.session().in_transaction():
+    if in_session_transaction():
         yield db.session.connection()
         deliver_after_commit()
         return
@@ -695,7 +695,7 @@ def _store_with_mail(connection, signon: SimpleNamespace, statement: OpenStateme
         only_if_values=_open_at_revision_values(statement), **arguments)
     if row["id"] is None:
         return None
-    if not (db.session().in_transaction() and connection is db.session.connection()):
+    if not (in_session_transaction() and connection is db.session.connection()):
         return SimpleNamespace(**row)
     stored = SignOn(**row)
     make_transient_to_detached(stored)  # stored as it is: nothing left for the session to write

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from wtforms import SelectField
 
-from statements.core.db import paginate, paginate_ids, requested_page, utcnow
+from statements.core.db import in_session_transaction, paginate, paginate_ids, requested_page, utcnow
 from statements.core.errors import InvalidInput, InvalidToken, render_error
 from statements.core.forms import add_error
 from statements.core.collation import sort_key
@@ -372,7 +372,7 @@ def store_signon(form: SignOnForm, statement: services.OpenStatement, language: 
     try:
         # the answer is the same whatever is stored: what differs goes by email to the address given
         services.sign(statement, form.data, language=language)
-        if db.session().in_transaction():  # (else it was written, and committed, on a connection of its own)
+        if in_session_transaction():  # (else it was written, and committed, on a connection of its own)
             db.session.commit()
     except services.NotOpenAtRevision:
         db.session.rollback()
