@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import bindparam, event, exc, insert, select
 
-from statements.core.db import QuickStatement
+from statements.core.db import QuickStatement, in_session_transaction
 from statements.extensions import db
 from statements.mail.models import OutboxMessage
 
@@ -96,3 +96,13 @@ def test_a_value_left_out_is_refused_rather_than_sent_as_null(app_context):
     with db.engine.connect() as connection:
         with pytest.raises(ValueError, match="no value given for to_address"):
             SENT_TO.rows(connection, {})
+
+
+def test_asking_whether_the_session_has_a_transaction_makes_no_session(app_context):
+    assert not db.session.registry.has()
+    assert in_session_transaction() is False
+    assert not db.session.registry.has()  # (nothing made, so nothing to close as the request ends)
+    db.session.execute(select(1))
+    assert in_session_transaction() is True
+    db.session.commit()
+    assert in_session_transaction() is False
