@@ -70,12 +70,12 @@ class _Gatherer:
     def __init__(self):
         self._lock = threading.Lock()
         self._asked = threading.Event()
-        self._waiting: dict[tuple[int, str], tuple[Flask, str]] = {}
+        self._waiting: set[tuple[Flask, str]] = set()
         self._pid: int | None = None
 
     def ask(self, app: Flask, func_path: str) -> None:
         with self._lock:
-            self._waiting[(id(app), func_path)] = (app, func_path)
+            self._waiting.add((app, func_path))
             if self._pid != os.getpid():  # (a thread does not live on in a process forked from this one)
                 self._pid = os.getpid()
                 threading.Thread(target=self._run, name="job-gatherer", daemon=True).start()
@@ -86,9 +86,9 @@ class _Gatherer:
             self._asked.wait()
             time.sleep(GATHER_SECONDS)
             with self._lock:  # (asked for from now on: in the next round)
-                waiting, self._waiting = self._waiting, {}
+                waiting, self._waiting = self._waiting, set()
                 self._asked.clear()
-            for app, func_path in waiting.values():
+            for app, func_path in waiting:
                 with app.app_context():
                     try:
                         enqueue(func_path, once=True)

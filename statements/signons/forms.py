@@ -80,8 +80,8 @@ class SignOnForm(FlaskForm):
                               invalid_choice_message=_l("Choose the country where your organization is based from "
                                                         "the list."))
     org_type = LongSelectField(_l("Type of organization"), choices=_organization_types,
-                           validators=[DataRequired(_l("Choose the type of organization."))],
-                           invalid_choice_message=_l("Choose the type of organization from the list."))
+                               validators=[DataRequired(_l("Choose the type of organization."))],
+                               invalid_choice_message=_l("Choose the type of organization from the list."))
     website = StringField(_l("Website (optional)"), filters=[strip_spaces, with_web_scheme], validators=[
         Optional(), at_most(300), WebAddress(_l("Enter a full web address starting with https://"))],
         render_kw={"inputmode": "url", "autocomplete": "url", "dir": "ltr"})
@@ -96,9 +96,10 @@ class SignOnForm(FlaskForm):
     message = TextAreaField(_l("A message to the coordinators (optional)"), validators=[
         Optional(), at_most(MESSAGE_MAX)])
     visibility = LookedUpRadioField(_l("How should your organization appear?"), default=Visibility.NAMED.value,
-                            choices=_visibilities,
-                            validators=[DataRequired(_l("Choose how your organization should appear."))],
-                            invalid_choice_message=_l("Choose one of the three ways your organization can appear."))
+                                    choices=_visibilities,
+                                    validators=[DataRequired(_l("Choose how your organization should appear."))],
+                                    invalid_choice_message=_l("Choose one of the three ways your organization can "
+                                                              "appear."))
     authorized = BooleanField(_l("I am authorized to sign on behalf of this organization"), validators=[
         DataRequired(_l("Tick the box to confirm you may sign for this organization."))])
     consent_to_contact = BooleanField(_l("You may email me about future statements of the network"))
