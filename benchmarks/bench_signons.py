@@ -864,6 +864,7 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         pairs, plains, minimals, checkeds, posts, hellos = [], [], [], [], [], []
         cpu = Counter()  # CPU seconds the workers used during each kind of burst
         db_cpu = Counter()  # CPU seconds the database's backend processes used for each kind
+        round_cpu = {}  # each kind's CPU seconds (workers + backends) burst by burst, in the order of the rounds
         limit = args.time_limit / rounds
 
         def timed(label: str, units: list, work, server=None, cpu_key: str = "", prepare=None):
@@ -873,9 +874,11 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
             burst = run_burst_in_processes(label, units, args.concurrency, limit, work, prepare,
                                            processes=args.client_processes)
             if server:
-                cpu[cpu_key] += server.cpu_seconds() - before
-                if backends:
-                    db_cpu[cpu_key] += backends.used_since(cpu_key, backends_before)
+                used = server.cpu_seconds() - before
+                used_db = backends.used_since(cpu_key, backends_before) if backends else 0.0
+                cpu[cpu_key] += used
+                db_cpu[cpu_key] += used_db
+                round_cpu.setdefault(cpu_key, []).append(used + used_db)
             return burst
 
         def posts_alone(chunk: list):
@@ -977,15 +980,22 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
         worker_ms, db_ms = 1000 * cpu[key] / count, 1000 * db_cpu[key] / count
         per_unit[key] = worker_ms + db_ms
         out(f"  {label:<26} {worker_ms:8.2f} + {db_ms:6.2f} = {worker_ms + db_ms:8.2f} ms")
+    by_round = {"app": pairs, "minimal": minimals, "checked": checkeds}
+    if len(pairs) > 1:
+        out("  round by round, in the order run: " + "; ".join(
+            f"{key} " + ", ".join(f"{1000 * used / len(burst.accepted):.2f}"
+                                  for used, burst in zip(round_cpu.get(key, []), bursts) if burst.accepted)
+            for key, bursts in by_round.items()))
     if "app" in per_unit and "minimal" in per_unit and minimal_rate:
         out(f"ratio Statements / minimal app: sign-ons/s {pair_rate / minimal_rate:.3f}"
             f"{round_spread(pairs, minimals, accepted_rate)} (goal >= 0.5); CPU per sign-on "
-            f"{per_unit['app'] / per_unit['minimal']:.2f}x (goal <= 2)")
+            f"{per_unit['app'] / per_unit['minimal']:.2f}x{cpu_spread(round_cpu, 'app', pairs, minimals)} (goal <= 2)")
     checked_rate = accepted_rate(checked)
     if "checked" in per_unit and "minimal" in per_unit and minimal_rate:
         out(f"ratio checked minimal app / minimal app (what the checks alone cost, without a framework): "
             f"sign-ons/s {checked_rate / minimal_rate:.3f}{round_spread(checkeds, minimals, accepted_rate)}; "
-            f"CPU per sign-on {per_unit['checked'] / per_unit['minimal']:.2f}x")
+            f"CPU per sign-on {per_unit['checked'] / per_unit['minimal']:.2f}x"
+            f"{cpu_spread(round_cpu, 'checked', checkeds, minimals)}")
     if "app" in per_unit and "checked" in per_unit and checked_rate:
         out(f"ratio Statements / checked minimal app: sign-ons/s {pair_rate / checked_rate:.3f}"
             f"{round_spread(pairs, checkeds, accepted_rate)}; CPU per sign-on "
@@ -1056,6 +1066,15 @@ def round_spread(tops: list[Burst], bottoms: list[Burst], bottom_rate) -> str:
     """The lowest and highest of the per-round ratios accepted sign-ons/s of tops / bottom_rate of bottoms."""
     ratios = [accepted_rate(top) / bottom_rate(bottom) for top, bottom in zip(tops, bottoms) if bottom_rate(bottom)]
     return f", rounds {min(ratios):.3f}-{max(ratios):.3f}" if len(ratios) > 1 else ""
+
+
+def cpu_spread(round_cpu: dict, key: str, tops: list[Burst], bottoms: list[Burst]) -> str:
+    """The lowest and highest of the per-round ratios of CPU per sign-on, `key`'s server against the minimal app's."""
+    ratios = [(top_cpu / len(top.accepted)) / (bottom_cpu / len(bottom.accepted))
+              for top_cpu, bottom_cpu, top, bottom in zip(round_cpu.get(key, []), round_cpu.get("minimal", []), tops,
+                                                          bottoms)
+              if top.accepted and bottom.accepted and bottom_cpu]
+    return f", rounds {min(ratios):.2f}-{max(ratios):.2f}" if len(ratios) > 1 else ""
 
 
 def median_of(server_times: dict, kind: str) -> float:

@@ -15,7 +15,6 @@ from flask import Flask, current_app, g, request, session
 from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from statements.accounts.models import User
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 #: the site's own files a page may carry inline, for visitors on slow connections: each costs a round trip
@@ -93,6 +92,8 @@ def keep_private_answers_private(response):
     role allows (names, contact details, drafts) that nobody else may see."""
     # where Flask-Login keeps the user once the request has asked for it; by its type, so that a proxy
     # stored there by mistake is not asked (it would ask itself)
+    from statements.accounts.models import User  # (here: the accounts package imports what imports this module)
+
     user = g.get("_login_user")
     if issubclass(type(user), User) or "_user_id" in session:
         response.headers["Cache-Control"] = PRIVATE
