@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, ValidationError
+from wtforms.validators import URL, HostnameValidation, ValidationError
 from wtforms.widgets import Select
 
 from statements.core.errors import DomainError
@@ -44,11 +44,27 @@ class WebAddress(URL):
 
     def __init__(self, message: str = _l("Enter a full web address starting with https://")):
         super().__init__(require_tld=True, message=message)
+        self.validate_hostname = _HostNames(self.validate_hostname)
 
     def __call__(self, form, field):
         if not (field.data or "").startswith(("http://", "https://")):
             raise ValidationError(self.message)
         super().__call__(form, field)
+
+
+class _HostNames:
+    """WTForms' check of a host, asking whether it is an IP address only when it may be one: digits and dots, or a
+    colon (IPv6). WTForms asks Python's `ipaddress` twice for every host, and each refusal raises and catches two
+    exceptions, which cost a sign-on with a website more than the rest of the address's checks; a name with any
+    other character is no IP address, and gets the same answer without them."""
+
+    def __init__(self, check: HostnameValidation):
+        self.check = check
+        self.named = HostnameValidation(require_tld=check.require_tld, allow_ip=False)
+
+    def __call__(self, hostname: str) -> bool:
+        may_be_an_address = ":" in hostname or not hostname.strip("0123456789.")
+        return (self.check if may_be_an_address else self.named)(hostname)
 
 
 class LongSelect(Select):

@@ -4,7 +4,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from itertools import chain
 
 from flask import (abort, current_app, flash, has_app_context, redirect, render_template, request, session,
@@ -414,9 +414,15 @@ def _filled_signon_form(formdata, language: str) -> SignOnForm:
         for field in form:  # a form of one language has that language's options for good: WTForms would otherwise
             if isinstance(field, SelectField):  # call their function again for every sign-on, after inspecting it
                 field.choices = field.choices  # (read once: the options, no longer their function)
+            if not callable(field.default):  # WTForms calls a field's default on each filling, and catches the
+                field.default = partial(_as_given, field.default)  # error of calling a plain value (None, mostly)
     else:
         form.process(formdata)
     return form
+
+
+def _as_given(value):
+    return value
 
 
 #: the limit of `sign`, counted as Flask-Limiter counts the route's decorator: its storage, its key

@@ -107,6 +107,8 @@ REFUSED = [
     ("a type not on the list", {"org_type": "army"}, 400, "Choose the type of organization from the list."),
     ("an email that is not one", {"contact_email": "maria at example"}, 400, "Enter an email address like"),
     ("an odd way to appear", {"visibility": "loudly"}, 400, "Choose one of the three ways"),
+    ("a website that is not one", {"website": "not a website"}, 400, "Enter a full web address"),
+    ("a website on a host with no ending", {"website": "https://intranet/"}, 400, "Enter a full web address"),
     ("no authority ticked", {"authorized": None}, 400, "Tick the box to confirm"),
     ("the honeypot filled", {"nickname": "bot"}, 400, "within seconds of the page opening"),
     ("no CSRF token", {"csrf_token": None}, 400, "This form has expired"),
@@ -341,3 +343,30 @@ def test_a_form_corrected_after_the_apps_refusal_is_taken_without_the_framework(
     assert "walkers@example.net" in text_of(visitor.get(f"/s/{slug}/check-email"))
     with app.app_context():
         assert sorted(s.organization_name for s in signons()) == ["Union of Riders 1", "Union of Walkers"]
+
+
+FILLINGS = [
+    form(),
+    form(visibility=None, website=None, message=None, country=None),  # fields left out: their defaults
+    form(visibility="anonymous", consent_to_contact="y", website="www.example.org", message="  A word  "),
+    form(website="http://192.168.0.10/", contact_email=" maria@example.org "),
+    form(organization_name="", country="XX", org_type="army", contact_email="maria at example", visibility="loudly",
+         website="https://intranet/", authorized=None, nickname="bot"),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_kept_form_reads_and_checks_each_filling_as_a_new_form_does(app, language):
+    from flask_babel import force_locale
+    from werkzeug.datastructures import MultiDict
+
+    from statements.signons.forms import SignOnForm
+
+    with app.test_request_context(), force_locale(language):
+        for fields in FILLINGS * 2:  # (the kept form is made by the first filling, and filled anew by the others)
+            formdata = MultiDict(fields)
+            kept = views._filled_signon_form(formdata, language)
+            new = SignOnForm(formdata=formdata, meta={"csrf": False})
+            assert (kept.validate(), kept.data) == (new.validate(), new.data)
+            assert {name: [str(error) for error in errors] for name, errors in kept.errors.items()} == \
+                {name: [str(error) for error in errors] for name, errors in new.errors.items()}
