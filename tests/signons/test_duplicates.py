@@ -11,7 +11,7 @@ from statements.core.db import utcnow
 from statements.extensions import db
 from statements.signons import duplicates, services
 from statements.signons.duplicates import Signature, acronym, email_domain, email_key, fold, likely_same, name_key
-from statements.signons.models import SignOn
+from statements.signons.models import SignOn, SignOnStatus
 from tests.signons.pages import confirmation, field_error, plain, selected, sign, signon_named, signons, \
     statement_by_slug, text_of, typed
 
@@ -340,6 +340,20 @@ def test_a_sign_on_from_the_form_looks_for_its_name_through_an_index(app, world)
         assert "SCAN signon" not in plan, plan
         assert re.search(r"SEARCH signon USING (COVERING )?INDEX \w+ \(statement_id=\? AND name_key=\?\)", plan), plan
 
+
+
+def test_the_statements_every_sign_on_runs_write_their_statuses_into_the_sql(app):
+    """SQLite compares a status given as a value with the one of the partial index on approved names, and so
+    prepares the statement again at every execution: the same-name lookup and a repeat's change, run for sign-ons
+    from the form, write the statuses they look for into their SQL."""
+    statuses = {status.value for status in SignOnStatus}
+    with app.app_context():
+        dialect = db.session.connection().dialect
+        for query in (services.SAME_NAME.statement, services._again_statement(("organization_name",))):
+            compiled = query.compile(dialect=dialect)
+            given = {name for name, bind in compiled.binds.items() if bind.value in statuses or name == "pending"}
+            assert not given, (given, str(compiled))
+            assert "status = 'pending'" in str(compiled), str(compiled)
 
 # --- at the same moment ---------------------------------------------------------------------------
 
