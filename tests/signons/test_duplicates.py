@@ -4,7 +4,6 @@ import re
 import threading
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from statements.core.db import utcnow
@@ -12,8 +11,7 @@ from statements.extensions import db
 from statements.signons import duplicates, services
 from statements.signons.duplicates import Signature, acronym, email_domain, email_key, fold, likely_same, name_key
 from statements.signons.models import SignOn, SignOnStatus
-from tests.signons.pages import confirmation, field_error, plain, selected, sign, signon_named, signons, \
-    statement_by_slug, text_of, typed
+from tests.signons.pages import confirmation, plain, sign, signon_named, signons, statement_by_slug, text_of
 
 ORG = "Asociación de Trabajadoras del Hogar"
 
@@ -341,7 +339,6 @@ def test_a_sign_on_from_the_form_looks_for_its_name_through_an_index(app, world)
         assert re.search(r"SEARCH signon USING (COVERING )?INDEX \w+ \(statement_id=\? AND name_key=\?\)", plan), plan
 
 
-
 def test_the_statements_every_sign_on_runs_write_their_statuses_into_the_sql(app):
     """SQLite compares a status given as a value with the one of the partial index on approved names, and so
     prepares the statement again at every execution: the same-name lookup and a repeat's change, run for sign-ons
@@ -354,6 +351,7 @@ def test_the_statements_every_sign_on_runs_write_their_statuses_into_the_sql(app
             given = {name for name, bind in compiled.binds.items() if bind.value in statuses or name == "pending"}
             assert not given, (given, str(compiled))
             assert "status = 'pending'" in str(compiled), str(compiled)
+
 
 # --- at the same moment ---------------------------------------------------------------------------
 
