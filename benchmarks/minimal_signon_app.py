@@ -15,8 +15,8 @@ sign-on, so that its rate and CPU time are what this machine allows, not a stack
 
 The commit is as durable as the app's: on PostgreSQL a plain COMMIT (``synchronous_commit`` as
 the server has it); on SQLite the app's connection settings (WAL, ``synchronous=NORMAL``,
-foreign keys, a busy timeout). Each thread keeps one connection (psycopg or sqlite3). Each
-response carries the same ``Server-Timing`` header as the app's.
+foreign keys, a busy timeout, temporary files in memory). Each thread keeps one connection
+(psycopg or sqlite3). Each response carries the same ``Server-Timing`` header as the app's.
 """
 
 import hashlib
@@ -102,7 +102,8 @@ class Database:
         if connection is None:
             if self.kind == "sqlite":
                 connection = sqlite3.connect(self.target, timeout=5, check_same_thread=True)
-                for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000", "synchronous=NORMAL"):
+                for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=5000", "synchronous=NORMAL",
+                               "temp_store=MEMORY"):
                     connection.execute(f"PRAGMA {pragma}")
             else:
                 import psycopg

@@ -48,7 +48,10 @@ class UTCDateTime(TypeDecorator):
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
-    """Turn on WAL, foreign keys and a busy timeout for every SQLite connection."""
+    """Turn on WAL, foreign keys and a busy timeout for every SQLite connection, and keep its temporary files in
+    memory: a statement that may write several rows and then fail (an INSERT ... SELECT, as a sign-on's) keeps the
+    pages it changes in a statement journal, which SQLite otherwise often writes to a new file in the system's
+    temporary folder, made and removed within the transaction (sorts too large for memory are not expected here)."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
@@ -56,6 +59,7 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 

@@ -182,3 +182,12 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(app):
                 connection.execute(text("INSERT INTO membership (user_id, group_id, role, created_at) "
                                         "VALUES (999999, 999999, 'member', '2025-01-01 00:00:00')"))
             connection.rollback()
+
+
+@pytest.mark.skipif(bool(POSTGRES_URL), reason="the suite runs on PostgreSQL; this setting is SQLite's")
+def test_sqlite_connections_keep_their_temporary_files_in_memory(app):
+    # a sign-on's INSERT ... SELECT keeps a statement journal: on disk it was often a new file in the system's
+    # temporary folder, made and removed within the transaction
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA temp_store")).scalar() == 2  # MEMORY
