@@ -11,8 +11,9 @@ group and statements frozen as final with sign-on open, through the app's own se
 
 1. serves the app (``benchmarks.signon_app:app``), the plain stack (``benchmarks.plain_signon_app:app``:
    bare Flask, Flask-WTF and SQLAlchemy Core doing the same form and one insert, nothing else)
-   and the bare Flask hello-world side by side under gunicorn on 127.0.0.1 (2 workers on
-   PostgreSQL, 1 on SQLite; the app and the plain stack with --app-threads threads each) and
+   and the bare Flask hello-world side by side under gunicorn on 127.0.0.1 (as many workers as
+   ``statements/gunicorn_config.py`` runs in production, on either database; the app and the
+   plain stack with --app-threads threads each) and
    sends a burst of sign-ons from concurrent clients: each fetches the public page (CSRF token,
    session cookie, signed start time) and posts the form with an organization name and email of
    its own. The same organizations sign on through the plain stack too, into a table of its
@@ -1241,9 +1242,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="ask for every page for --page-seconds, not only the public page")
     parser.add_argument("--concurrency", type=int, default=16, help="simultaneous clients (default 16)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds in which the bursts take turns (default 2)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers on PostgreSQL (default 2)")
+    from statements import gunicorn_config
+
+    production = gunicorn_config.workers  # (one per core, at least two: on either database)
+    parser.add_argument("--workers", type=int, default=production,
+                        help="gunicorn workers on PostgreSQL, as statements/gunicorn_config.py runs them in production "
+                             f"(default {production})")
     add_app_threads_argument(parser)
-    parser.add_argument("--sqlite-workers", type=int, default=1, help="gunicorn workers on SQLite (default 1)")
+    parser.add_argument("--sqlite-workers", type=int, default=production,
+                        help=f"gunicorn workers on SQLite, as in production (default {production})")
     parser.add_argument("--time-limit", type=float, default=900.0,
                         help="stop a burst after this many seconds in all, whatever remains (default 900)")
     parser.add_argument("--listed", type=int, default=20000,
