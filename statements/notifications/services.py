@@ -16,7 +16,7 @@ from statements.core.db import utcnow
 from statements.core.errors import InvalidToken
 from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.policy import Permission, Role, can
-from statements.core.templating import format_datetime
+from statements.core import templating  # (its module, not its function: templating imports the views that import this)
 from statements.core.timezones import reading_in
 from statements.core.tokens import make_token, read_token
 from statements.core.urls import external_url
@@ -217,7 +217,7 @@ def describe(notification: Notification) -> str:
     """What happened, in one sentence of the reader's language (the statement's title is shown beside it)."""
     n, kind = notification, notification.kind
     name = n.actor.display_name if n.actor is not None else _("Someone")
-    when = format_datetime(n.due_at) if n.due_at is not None else None
+    when = templating.format_datetime(n.due_at) if n.due_at is not None else None
     if kind == k.PERIOD_OPENED:
         return _("The comment period is open until %(date)s.", date=when) if when else \
             _("The comment period is open.")
