@@ -1212,6 +1212,8 @@ def prepared_database(args, kind: str, number: int, env: dict, engine_url: str, 
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    from statements import gunicorn_config
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--signons", type=int, default=1000,
                         help="sign-ons in the burst, GET + POST, for the app and for the minimal app (default 1000)")
@@ -1242,8 +1244,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="ask for every page for --page-seconds, not only the public page")
     parser.add_argument("--concurrency", type=int, default=16, help="simultaneous clients (default 16)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds in which the bursts take turns (default 2)")
-    from statements import gunicorn_config
-
     production = gunicorn_config.workers  # (one per core, at least two: on either database)
     parser.add_argument("--workers", type=int, default=production,
                         help="gunicorn workers on PostgreSQL, as statements/gunicorn_config.py runs them in production "

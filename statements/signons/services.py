@@ -330,8 +330,8 @@ def written(status: str):
     """A status written into a query's SQL rather than given as a value: SQLite compares a status given as a value
     with the one of the partial index on approved names, and so prepares the statement again at every execution
     (the same-name lookup took 50 µs on the driver's cursor, on an empty table, instead of 7); a list given as values
-    is expanded into the SQL again at every execution."""
-    return literal_column(f"'{status}'")
+    is expanded into the SQL again at every execution. Only a status the model knows is written (else ValueError)."""
+    return literal_column(f"'{SignOnStatus(status).value}'")
 
 
 def active_condition():
