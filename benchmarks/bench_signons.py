@@ -162,7 +162,8 @@ def _slug(text: str) -> str:
 
 
 def organizations(count: int, seed: int, taken: set[str] | None = None) -> list[dict]:
-    """`count` organizations as the sign-on form would receive them, no two with the same name key.
+    """`count` organizations as the sign-on form would receive them, no two with the same name key or contact
+    address (`taken` holds both, across the bursts of a run).
 
     Names follow a few common patterns (English, Spanish, Portuguese, French), countries are
     weighted like a campaign among migrants' and workers' organizations, contacts have their own
@@ -202,6 +203,9 @@ def organizations(count: int, seed: int, taken: set[str] | None = None) -> list[
         else:
             email = f"{_slug(first)}{_slug(last)}{number}@{rng.choice(PUBLIC_MAIL)}"
             website = ""
+        if email in taken:  # (another burst's contact: each burst's mails are counted by their addresses)
+            continue
+        taken.add(email)
         roll = rng.random()
         visibility = "named" if roll < 0.9 else ("country" if roll < 0.97 else "count")
         result.append({
