@@ -543,7 +543,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.redis = None if args.redis_url.lower() == "none" else redis_database(args.redis_url)
     out(f"Statements mixed-load benchmark: gunicorn {gunicorn_version()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, 127.0.0.1; app {APP_TARGET} (minimum fill time 0 s, per-address limit off)")
+        f"{os.cpu_count()} CPUs, 127.0.0.1; app {APP_TARGET} (minimum fill time 0 s, the per-address limit's two "
+        "windows counted, wide enough for the run)")
     out(f"seeded: {args.signatories:,} approved sign-ons on the open statement, a draft with {args.threads} "
         f"comment threads, {args.concurrency} members")
     out()

@@ -1277,7 +1277,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     out(f"Statements sign-on benchmark: gunicorn {gunicorn_version()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, 127.0.0.1; app {APP_TARGET} (minimum fill time 0 s, per-address limit off)")
+        f"{os.cpu_count()} CPUs, 127.0.0.1; app {APP_TARGET} (minimum fill time 0 s, the per-address limit's two "
+        "windows counted, wide enough for the run)")
     out()
     args.redis = None if args.redis_url.lower() == "none" else redis_database(args.redis_url)
     kinds = [args.only] if args.only else ["postgresql", "sqlite"]

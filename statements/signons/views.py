@@ -26,6 +26,7 @@ from statements.core.forms import add_error
 from statements.core.collation import sort_key
 from statements.core.countries import ENGLISH, country_name
 from statements.core.i18n import current_language, set_page_language
+from statements.core import rate_limits
 from statements.core.page_cache import PageCache
 from statements.core.signing import QuickSerializer
 from statements.core.urls import external_url
@@ -437,8 +438,8 @@ def counted_within_limit(address: str) -> bool:
         return True  # (Flask-Limiter skips a limit whose key is empty)
     key = [limiter._key_prefix] if limiter._key_prefix else []
     try:
-        return all(limiter.limiter.hit(item, *key, address, _SIGN_ENDPOINT)
-                   for item in _limit_items(current_app.config["SIGNON_LIMIT_PER_ADDRESS"]))
+        return rate_limits.hit_all(limiter.limiter, _limit_items(current_app.config["SIGNON_LIMIT_PER_ADDRESS"]),
+                                   *key, address, _SIGN_ENDPOINT)
     except Exception:  # noqa: BLE001 (any failure of the storage: the view's own pass handles it)
         return False
 

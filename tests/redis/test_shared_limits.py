@@ -88,3 +88,41 @@ def test_with_redis_down_each_process_limits_alone_and_with_redis_back_they_shar
     assert redis_server.keys(f"*{key_prefix}*")
     assert [a.sign(slug), b.sign(slug), a.sign(slug)] == [302] * 3
     assert b.sign(slug) == 429  # five since Redis came back, across both processes
+
+
+def test_every_window_of_the_limit_is_counted_and_shared_by_both_paths(start_app, redis_server, key_prefix, slug):
+    # production's limit has two windows: the app's own decorator counts the first sign-on and the refusals, the
+    # sign-ons taken from a recent page are counted without the framework, under the same keys
+    process = start_app(REDIS_URL=redis_server.url, RATELIMIT_KEY_PREFIX=key_prefix,
+                        SIGNON_LIMIT_PER_ADDRESS="3 per minute; 10 per hour")
+    signer = Signer(process)
+    assert [signer.sign(slug) for _ in range(5)] == [302, 302, 302, 429, 429]
+    keys = redis_server.keys(f"*{key_prefix}*signons.sign*")  # (…/signons.sign/<amount>/<multiple>/<granularity>)
+    counts = {"{} per {}".format(*key.decode().split("/")[-3::2]): int(redis_server.client().get(key)) for key in keys}
+    # each refusal stopped at the window it broke, as Flask-Limiter stops: the hour holds the three taken
+    assert counts["3 per minute"] > 3 and counts["10 per hour"] == 3
+
+
+def test_every_window_is_counted_in_one_round_trip_as_flask_limiter_counts_them_one_by_one(redis_server):
+    from limits import parse_many
+    from limits.storage import RedisStorage
+    from limits.strategies import FixedWindowRateLimiter
+
+    from statements.core.rate_limits import hit_all
+
+    strategy = FixedWindowRateLimiter(RedisStorage(redis_server.url))
+    windows = sorted(parse_many("3 per minute; 10 per hour"))  # (the order Flask-Limiter counts them in)
+    client = redis_server.client()
+    hit_all(strategy, windows, "another address")  # (the script is sent to Redis once)
+    client.config_resetstat()
+    in_one = [hit_all(strategy, windows, "198.51.100.7", "signons.sign") for _ in range(5)]
+    calls = {name: stats["calls"] for name, stats in client.info("commandstats").items()}
+    one_by_one = [all(strategy.hit(window, "198.51.100.8", "signons.sign") for window in windows) for _ in range(5)]
+
+    assert in_one == one_by_one == [True, True, True, False, False]
+    assert calls.get("cmdstat_evalsha") == 5 and not calls.get("cmdstat_eval")  # one round trip a sign-on
+    for address in ("198.51.100.7", "198.51.100.8"):  # the minute spent; the hour holds the three taken only
+        left = [strategy.get_window_stats(window, address, "signons.sign").remaining for window in windows]
+        assert left == [0, 7]
+    for key in client.keys("*198.51.100.7*"):  # each window's count lives as long as the window
+        assert 0 < client.ttl(key) <= (60 if key.endswith(b"minute") else 3600)
