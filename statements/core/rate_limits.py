@@ -97,17 +97,17 @@ def say_when_to_retry(response):
     return response
 
 
-#: fixed windows counted in turn, in one round trip to Redis: each count raised and, when that starts its window,
-#: given the window's expiry, as `limits` counts one window (its incr_expire script); stopping at the first window
-#: over its limit, as Flask-Limiter stops at the first limit breached. The number of that window (from 1), or 0.
+#: fixed windows counted in turn, in one round trip to Redis: each count raised by one and, when that starts its
+#: window, given the window's expiry, as `limits` counts one window (its incr_expire script); stopping at the first
+#: window over its limit, as Flask-Limiter stops at the first limit breached. ARGV holds each window's expiry and
+#: limit in turn. The number of the window over (from 1), or 0.
 _COUNT_IN_TURN = """
 for i, key in ipairs(KEYS) do
-  local amount = tonumber(ARGV[3 * i - 1])
-  local current = redis.call("incrby", key, amount)
-  if tonumber(current) == amount then
-    redis.call("expire", key, ARGV[3 * i - 2])
+  local current = redis.call("incr", key)
+  if current == 1 then
+    redis.call("expire", key, ARGV[2 * i - 1])
   end
-  if tonumber(current) > tonumber(ARGV[3 * i]) then
+  if current > tonumber(ARGV[2 * i]) then
     return i
   end
 end
@@ -129,7 +129,7 @@ def hit_all(strategy, items: list, *identifiers: str) -> bool:
     if script is None:
         script = _scripts[storage] = storage.get_connection().register_script(_COUNT_IN_TURN)
     keys = [storage.prefixed_key(item.key_for(*identifiers)) for item in items]
-    values = [value for item in items for value in (item.get_expiry(), 1, item.amount)]
+    values = [value for item in items for value in (item.get_expiry(), item.amount)]
     try:
         return int(script(keys, values)) == 0
     except storage.base_exceptions as error:
