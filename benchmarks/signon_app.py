@@ -18,8 +18,7 @@ without them; a server so started is not the app and its sign-ons are not checke
 
 * ``rules``: the form's rules, the honeypot and the signed start time (`sent_by_a_person`);
 * ``limit``: the per-address limit counted in Redis;
-* ``lookup``: the same-name query made before storing (nothing found, ever); on SQLite only, as on
-  PostgreSQL it is part of the one statement that stores a sign-on;
+* ``lookup``: the same-name query made before storing (nothing found, ever);
 * ``wake``: the word to the mail worker through Redis after the commit;
 * ``log``: the request log line of the answers given without the framework.
 """
@@ -55,9 +54,6 @@ def leave_out(parts: set[str]) -> None:
     if "limit" in parts:
         views.counted_within_limit = lambda address: True
     if "lookup" in parts:
-        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-            raise SystemExit("SIGNON_BENCH_WITHOUT: on PostgreSQL the same-name lookup is part of the statement "
-                             "that stores a sign-on, and cannot be left out")
         services.find_same_name = lambda connection, statement, signon: None
     if "wake" in parts:
         jobs.enqueue = lambda *args, **kwargs: True

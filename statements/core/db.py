@@ -179,11 +179,7 @@ class QuickStatement:
     and error handling (a lost connection is still noticed, and dropped from the pool). SQLAlchemy's own
     execution (the statement's cache key, an execution context, a result object) costs about as much again as
     the round trip on PostgreSQL, for nothing these statements use. Rows come back as the driver gives them
-    (on SQLite, a boolean as 0 or 1 and a time as text).
-
-    On psycopg the statement is compiled with PostgreSQL's own numbered parameters ($1) and run on a raw cursor,
-    which sends it as it is: psycopg's usual cursor parses a statement's %(name)s parameters at every execution
-    once it is longer than 4 kB or has more than 50 of them (a sign-on's one statement took 0.35 ms there)."""
+    (on SQLite, a boolean as 0 or 1 and a time as text)."""
 
     def __init__(self, statement):
         self.statement = statement
@@ -201,8 +197,7 @@ class QuickStatement:
             parameters[name] = process(parameters[name])
         if not connection.in_transaction():
             connection.begin()  # (as SQLAlchemy's own execution begins it: the caller commits)
-        cursor = (_raw_cursor(connection.connection.driver_connection) if connection.dialect.driver == "psycopg"
-                  else connection.connection.cursor())
+        cursor = connection.connection.cursor()
         try:
             connection._cursor_execute(  # (SQLAlchemy's execution of a compiled string: events, errors wrapped)
                 cursor, sql, parameters if positions is None else tuple(parameters[name] for name in positions))
@@ -221,7 +216,7 @@ class QuickStatement:
     def _compiled_for(self, dialect) -> tuple:
         compiled = self._compiled.get(dialect.name)
         if compiled is None:
-            built = self.statement.compile(dialect=_numbered(dialect) if dialect.driver == "psycopg" else dialect)
+            built = self.statement.compile(dialect=dialect)
             if "POSTCOMPILE" in built.string:
                 raise ValueError("a statement whose text is finished at execution cannot be run quickly")
             processors = tuple(built._bind_processors.items())  # (what SQLAlchemy's execution applies)
@@ -229,21 +224,3 @@ class QuickStatement:
             compiled = self._compiled[dialect.name] = (built.string, processors, built.positiontup, built.params,
                                                        required)
         return compiled
-
-
-def _raw_cursor(driver_connection):
-    from psycopg import RawCursor
-
-    return RawCursor(driver_connection)
-
-
-@cache
-def _numbered(dialect):
-    """A copy of a PostgreSQL dialect that compiles parameters as $1, $2... (repeated names share a number), and
-    leaves a % in the text as it is, as a raw cursor takes them."""
-    import copy
-
-    numbered = copy.copy(dialect)
-    numbered.paramstyle, numbered.positional = "numeric_dollar", True
-    numbered.identifier_preparer = numbered.preparer(numbered)
-    return numbered

@@ -14,7 +14,7 @@ from email.utils import make_msgid
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, case, event, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, event, func, insert, literal_column, or_, select, update
 
 from statements.core import jobs
 from statements.core.db import QuickStatement, utcnow, with_defaults
@@ -93,15 +93,22 @@ def insert_with_mail_written_at_delivery(connection, table, row: dict, to_addres
     """Insert `row` into `table` on `connection` with a mail written at delivery whose arguments carry the new
     row's id as `id_argument`; return that id. With `only_if` (an SQL condition built once, whose values are
     `only_if_values`), both are written only while it holds, checked by the INSERT itself: None when it does not.
-    Two statements, in the caller's transaction: who commits them has the mail delivered (`deliver_after_commit`,
-    `deliver_soon`). (On PostgreSQL a statement that writes rows can write their mail too: `mail_after`.)
+    Who commits them has the mail delivered (`deliver_after_commit`, `deliver_soon`).
+
+    On PostgreSQL it is one statement, so one round trip: a burst of sign-ons each stores one row and its
+    confirmation. Elsewhere, two.
     """
-    row = _given(table, row)
+    row, message = _given(table, row), {"to_address": to_address, **_mail_columns(writer)}
+    arguments_json = json.dumps(arguments, separators=(",", ":"))
     row_values = {**(only_if_values or {}), **{f"r_{key}": value for key, value in row.items()}}
+    if connection.dialect.name == "postgresql":
+        # the arguments' JSON after the new id: '{"<id_argument>":' || id || ',"...":...}'
+        message["writer_args"] = ("," + arguments_json[1:]) if arguments else "}"
+        statement = _row_and_mail_statement(table, tuple(row), tuple(message), id_argument, only_if)
+        return statement.scalar(connection, {**row_values, **{f"m_{key}": value for key, value in message.items()}})
     new_id = _quick_row_statement(table, tuple(row), only_if).scalar(connection, row_values)
     if new_id is not None:
-        message = {"to_address": to_address, **_mail_columns(writer),
-                   "writer_args": json.dumps({id_argument: new_id, **arguments}, separators=(",", ":"))}
+        message["writer_args"] = json.dumps({id_argument: new_id, **arguments}, separators=(",", ":"))
         _mail_statement(tuple(message)).rows(connection, message)
     return new_id
 
@@ -121,16 +128,14 @@ def _mail_columns(writer: str) -> dict:
     return {key: value for key, value in message.items() if key not in ("to_address", "writer_args")}
 
 
-def mail_after(rows, to_address, writer_args, where, writer=None):
+def mail_after(rows, to_address, writer_args, where):
     """INSERT INTO outbox_message ... SELECT ... FROM `rows` WHERE `where`: a mail written at delivery for each row a
     statement just wrote (`rows`, a CTE), addressed to its `to_address` column, its writer's arguments the JSON text
-    `writer_args` (SQL, from the row); the message's other values are given at execution (`mail_values`), and its
-    writer too unless `writer` (SQL) says which it is. On PostgreSQL, so that a change and its mail are one
-    statement. Build it once."""
+    `writer_args` (SQL, from the row); the message's other values are given at execution (`mail_values`). On
+    PostgreSQL, so that a change and its mail are one statement. Build it once."""
     outbox = OutboxMessage.__table__
     columns = tuple(_mail_columns(""))  # (the same columns whatever the writer)
-    values = select(*(writer if key == "writer" and writer is not None else
-                      bindparam(f"m_{key}", type_=outbox.c[key].type) for key in columns), to_address,
+    values = select(*(bindparam(f"m_{key}", type_=outbox.c[key].type) for key in columns), to_address,
                     writer_args).select_from(rows).where(where)
     return insert(outbox).from_select([*columns, "to_address", "writer_args"], values)
 
@@ -161,6 +166,19 @@ def _row_statement(table, row_columns: tuple, only_if=None):
 @cache
 def _quick_row_statement(table, row_columns: tuple, only_if=None) -> QuickStatement:
     return QuickStatement(_row_statement(table, row_columns, only_if))
+
+
+@cache
+def _row_and_mail_statement(table, row_columns: tuple, mail_columns: tuple, id_argument: str,
+                            only_if=None) -> QuickStatement:
+    """WITH new_row AS (INSERT INTO table ... RETURNING id), mail AS (INSERT INTO outbox_message ... SELECT ...
+    FROM new_row) SELECT id FROM new_row: built once per set of columns and condition."""
+    outbox = OutboxMessage.__table__
+    new_row = _row_statement(table, row_columns, only_if).cte("new_row")
+    values = [func.concat(literal_column(f"""'{{"{id_argument}":'"""), new_row.c.id, bindparam("m_writer_args", type_=outbox.c.writer_args.type))
+              if key == "writer_args" else bindparam(f"m_{key}", type_=outbox.c[key].type) for key in mail_columns]
+    mail = insert(outbox).from_select(list(mail_columns), select(*values).select_from(new_row)).cte("mail")
+    return QuickStatement(select(new_row.c.id).add_cte(mail))
 
 
 #: why a message written at delivery was not sent: its writer found it no longer true (see `written`)

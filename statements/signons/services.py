@@ -2,7 +2,6 @@
 
 import hashlib
 import hmac
-import json
 import secrets
 import threading
 import time
@@ -10,14 +9,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from functools import cache
-from typing import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l, ngettext
-from sqlalchemy import (Text, and_, bindparam, case, cast, exists, func, insert, literal_column, or_, select, true,
-                        union, update)
+from sqlalchemy import Text, and_, bindparam, case, cast, exists, func, literal_column, or_, select, union, update
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 
 from statements.accounts.models import User
@@ -53,8 +50,6 @@ CODE_ATTEMPTS = 5
 #: says them in the reader's language (change both together)
 REFUSED_AS_ALREADY_SIGNED = "Refused automatically: {name} had already signed."
 REPLACED_BY_STAFF_ENTRY = "Replaced by a sign-on entered by staff."
-#: a duplicate's reason when it holds the same name key (`duplicates.likely_same_keys` gives the others)
-SAME_NAME_REASON = "the same name"
 
 
 def wrong_code() -> str:
@@ -431,7 +426,7 @@ def find_same_name(connection, statement: "Statement | OpenStatement", signon: S
 def _same_name(other_id: int, other_name: str, status: str, visibility: str, same_address: bool,
                list_public: bool) -> Duplicate:
     named = status == SignOnStatus.APPROVED.value and visibility == Visibility.NAMED.value and list_public
-    return Duplicate(other_id, other_name, SAME_NAME_REASON, exact=True, status=status, same_address=same_address,
+    return Duplicate(other_id, other_name, "the same name", exact=True, status=status, same_address=same_address,
                      publicly_named=named)
 
 
@@ -525,8 +520,6 @@ def sign(statement: Statement | OpenStatement, fields: dict, language: str = DEF
 def _sign_on(connection, statement: OpenStatement, signon: SimpleNamespace, answers: dict) \
         -> tuple[SignOn | SimpleNamespace | None, str | None]:
     """`sign`'s writing, on `connection`, of a sign-on's values filled with the form's `answers`."""
-    if connection.dialect.name == "postgresql":
-        return _sign_on_in_one_statement(connection, statement, signon, answers)
     # only the same name is looked for here, and for every sign-on alike, so that storing one whose name is held
     # takes as long as any other; names that look alike are compared when the contact confirms (`confirm`)
     found = find_same_name(connection, statement, signon)
@@ -545,162 +538,15 @@ def _sign_on(connection, statement: OpenStatement, signon: SimpleNamespace, answ
     return stored, code
 
 
-#: what the one statement of a sign-on on PostgreSQL did (`_signing_statement`): stored a new sign-on, changed the
-#: one the same address sent before and has not confirmed, or stored one refused as already signed
-_NEW, _AGAIN, _REFUSED = "new", "again", "refused"
-
-
-def _sign_on_in_one_statement(connection, statement: OpenStatement, signon: SimpleNamespace, answers: dict) \
-        -> tuple[SignOn | SimpleNamespace | None, str | None]:
-    """`_sign_on` on PostgreSQL, in one round trip whatever is found: the same-name lookup, and the write it calls
-    for with its mail, are one statement (`_signing_statement`) deciding as `_sign_on` does on other databases.
-    A sign-on whose name is held is answered as fast as any other, and a burst of sign-ons costs the database
-    and the worker one round trip each instead of two. A repeat's new link and code are the ones a new sign-on
-    would have had."""
-    code = _new_code(signon)
-    row = with_defaults(SignOn.__table__, vars(signon))
-    confirm_arguments = {"confirm_nonce": signon.confirm_nonce, "withdraw_nonce": signon.withdraw_nonce, "code": code}
-    refused_before, refused_after = REFUSED_AS_ALREADY_SIGNED.split("{name}")
-    done = _signing_statement(tuple(sorted({*answers, "language"}))).first(connection, {
-        **{f"r_{key}": value for key, value in row.items() if key not in _DECIDED_IN_SQL},
-        **_open_at_revision_values(statement), **mail_values("signon_confirm"),
-        "statement_id": statement.id, "name_key": signon.name_key, "cutoff": confirmation_cutoff(),
-        "resend_before": signon.confirm_sent_at - RESEND_AFTER, "code": code,
-        "confirm_arguments": "," + json.dumps(confirm_arguments, separators=(",", ":"))[1:],
-        "refused_before": refused_before, "refused_after": refused_after, "same_name": SAME_NAME_REASON})
-    way, found_id, found_name, new_id, renewed_nonce = done
-    if way == _AGAIN:
-        if renewed_nonce is None:  # no longer waiting, or the statement no longer open: checked again
-            raise _not_open()
-        return None, code if renewed_nonce == signon.confirm_nonce else None
-    if new_id is None:
-        raise _not_open()
-    row.update(id=new_id, possible_duplicate_of_id=found_id, duplicate_reason=found_id and SAME_NAME_REASON)
-    if way == _REFUSED:
-        row.update(status=SignOnStatus.REJECTED.value, code_hash="",
-                   moderation_note=REFUSED_AS_ALREADY_SIGNED.format(name=found_name))
-        return _as_stored(connection, row), None
-    return _as_stored(connection, row), code
-
-
-#: the columns of a new sign-on `_signing_statement` fills in from what it finds (the code's hash given, for when
-#: it is not refused)
-_DECIDED_IN_SQL = frozenset({"id", "status", "moderation_note", "possible_duplicate_of_id", "duplicate_reason"})
-
-
-@cache
-def _signing_statement(answer_columns: tuple) -> QuickStatement:
-    """The one statement of `_sign_on_in_one_statement`, built once: the active sign-on holding the name
-    (`SAME_NAME`), what to do about it, and each way of writing, guarded by that decision and by the statement
-    being open at its known revision (`r_<column>`: the new sign-on's values, a repeat's answers among them):
-
-        WITH found AS (SAME_NAME), decision AS (SELECT way, ... FROM found),
-             changed AS (UPDATE signon ... WHERE id = (the one found, when the same address's and waiting)),
-             again_mail AS (its new link's mail, when it was renewed),
-             new_row AS (INSERT INTO signon SELECT ... FROM decision WHERE not a repeat: new, or refused),
-             new_mail AS (its confirmation, or the mail saying the organization signed already)
-        SELECT way, found id, found name, new id, the repeat's link nonce
-
-    Every part sees the database as the statement began, as the lookup and the write saw it in one transaction on
-    other databases; a row changed meanwhile is written only if it still matches (a repeat's earlier sign-on still
-    waiting)."""
-    decision = _signing_decision().cte("decision")
-    repeated = select(decision.c.found_id).where(decision.c.way == _sql_text(_AGAIN)).scalar_subquery()
-    changed = _again_update(answer_columns, repeated, lambda key: f"r_{key}",
-                            {key: f"r_{key}" for key in ("confirm_nonce", "code_hash", "confirm_sent_at",
-                                                         "partner_link_id")}).cte("changed")
-    again_mail = _renewal_mail(changed, bindparam("r_confirm_nonce", type_=SignOn.__table__.c.confirm_nonce.type))
-    new_row = _new_signon(decision).cte("new_row")
-    return QuickStatement(
-        select(decision.c.way, decision.c.found_id, decision.c.found_name, new_row.c.id, changed.c.confirm_nonce)
-        .select_from(decision.outerjoin(new_row, true()).outerjoin(changed, true()))
-        .add_cte(again_mail.cte("again_mail"), _new_signon_mail(new_row, decision).cte("new_mail")))
-
-
-def _sql_text(value: str):
-    """A text written into the SQL (one of this module's own, never a value given)."""
-    return literal_column(f"'{value}'")
-
-
-def _signing_decision():
-    """SELECT way, found_id, found_name, same_address FROM found: one row whether or not a name was found, the way
-    to write decided as `_sign_on` decides it on other databases."""
-    found = SAME_NAME.statement.cte("found")
-    pending, approved = written(SignOnStatus.PENDING.value), written(SignOnStatus.APPROVED.value)
-    same_address = found.c.email_key == bindparam("r_email_key", type_=SignOn.__table__.c.email_key.type)
-    publicly_named = and_(found.c.status == approved, found.c.visibility == _sql_text(Visibility.NAMED.value),
-                          or_(~found.c.signon_list_hidden, found.c.state == _sql_text(State.PUBLISHED.value)))
-    way = case((and_(found.c.status == pending, same_address), _sql_text(_AGAIN)),
-               (and_(found.c.status != pending, or_(same_address, publicly_named)), _sql_text(_REFUSED)),
-               else_=_sql_text(_NEW))
-    return select(func.coalesce(func.max(way), _sql_text(_NEW)).label("way"), func.max(found.c.id).label("found_id"),
-                  func.max(found.c.organization_name).label("found_name"),
-                  func.bool_or(same_address).label("same_address")).select_from(found)
-
-
-def _new_signon(decision):
-    """INSERT INTO signon SELECT ... FROM decision: a new sign-on, flagged when its name is held, or refused as
-    already signed, unless the form repeats a waiting one; only while the statement is open at its revision."""
-    table = SignOn.__table__
-    refused = decision.c.way == _sql_text(_REFUSED)
-    note = func.concat(bindparam("refused_before", type_=Text), decision.c.found_name,
-                       bindparam("refused_after", type_=Text))
-    decided = {"status": case((refused, written(SignOnStatus.REJECTED.value)),
-                              else_=written(SignOnStatus.PENDING.value)),
-               "code_hash": case((refused, _sql_text("")),
-                                 else_=bindparam("r_code_hash", type_=table.c.code_hash.type)),
-               "moderation_note": case((refused, note), else_=_sql_text("")),
-               "possible_duplicate_of_id": decision.c.found_id,
-               "duplicate_reason": case((decision.c.found_id.is_not(None), bindparam("same_name", type_=Text)))}
-    columns = [column.key for column in table.columns if column.key != "id"]
-    values = select(*(decided.get(key, bindparam(f"r_{key}", type_=table.c[key].type)) for key in columns))
-    return (insert(table).from_select(columns, values.select_from(decision).where(
-                decision.c.way != _sql_text(_AGAIN), _OPEN_AT_REVISION))
-            .returning(table.c.id, table.c.contact_email, table.c.status))
-
-
-def _new_signon_mail(new_row, decision):
-    """The mail about a sign-on `_new_signon` stored: its confirmation (the rest of its arguments' JSON given as
-    `confirm_arguments`), or, refused, the mail saying that the organization signed already."""
-    refused = new_row.c.status == written(SignOnStatus.REJECTED.value)
-    opening = func.concat(_sql_text('{"signon":'), new_row.c.id)
-    same_address = select(case((decision.c.same_address, _sql_text("true")), else_=_sql_text("false")))
-    arguments = case((refused, func.concat(opening, _sql_text(',"same_address":'), same_address.scalar_subquery(),
-                                           _sql_text("}"))),
-                     else_=func.concat(opening, bindparam("confirm_arguments", type_=Text)))
-    writer = case((refused, _sql_text("signon_already_signed")), else_=_sql_text("signon_confirm"))
-    return mail_after(new_row, new_row.c.contact_email, arguments, true(), writer=writer)
-
-
-def _renewal_mail(changed, nonce):
-    """The confirmation mail of a repeat's change (`changed`), when it renewed the link to `nonce`."""
-    arguments = func.json_build_object(
-        _sql_text("signon"), changed.c.id, _sql_text("confirm_nonce"), changed.c.confirm_nonce,
-        _sql_text("withdraw_nonce"), changed.c.withdraw_nonce, _sql_text("code"), cast(bindparam("code"), Text))
-    return mail_after(changed, changed.c.contact_email, cast(arguments, Text), changed.c.confirm_nonce == nonce)
-
-
-def _as_stored(connection, row: dict) -> SignOn | SimpleNamespace:
-    """A sign-on just stored as `row` on `connection`: on the session's connection, a `SignOn` of the session (with
-    nothing left for it to write); else its values."""
-    if not (in_session_transaction() and connection is db.session.connection()):
-        return SimpleNamespace(**row)
-    stored = SignOn(**row)
-    make_transient_to_detached(stored)  # stored as it is: nothing left for the session to write
-    db.session.add(stored)
-    return stored
-
-
 @contextmanager
 def _connection_to_sign_on():
     """The connection a sign-on is written on. In a transaction of the session already open, the session's: its
     caller commits, and the mail is delivered then. Otherwise one of its own, without the ORM's session (whose
-    bookkeeping would cost more than the writing): on PostgreSQL a sign-on is one statement, the same-name lookup
-    with whichever write it calls for (a new sign-on, a refused one, a repeat's change) and its mail, committed by
-    itself (a transaction's BEGIN and COMMIT would only add two round trips to each sign-on); on SQLite one
-    transaction, committed on leaving. A worker is then asked to deliver the mail, once for all the sign-ons of the
-    same moment (`deliver_in_a_moment`: in a burst, hundreds a second). Nothing is written when an exception leaves
-    it."""
+    bookkeeping would cost more than the writing): there every way `sign` writes (a new sign-on, a refused one, a
+    repeat's change) is one statement with its mail on PostgreSQL, committed by itself (a transaction's BEGIN and
+    COMMIT would only add two round trips to each sign-on), and one transaction on SQLite, committed on leaving;
+    a worker is then asked to deliver the mail, once for all the sign-ons of the same moment (`deliver_in_a_moment`:
+    in a burst, hundreds a second). Nothing is written when an exception leaves it."""
     if in_session_transaction():
         yield db.session.connection()
         deliver_after_commit()
@@ -727,10 +573,10 @@ def _send_again_with_new_answers(connection, statement: OpenStatement, earlier_i
 
     A form sent twice in a row (a double click, a correction) does not send a second email, which
     would replace the link of the first; later, the signer gets a new link and code. The change is one
-    UPDATE, written only while the statement is open at its known revision and the earlier sign-on still waits
-    (else `NotOpenAtRevision`, and the form is checked again against what is stored now): the answer takes about
-    as long as a new sign-on's, so its timing does not tell that the address signed before. (On PostgreSQL,
-    `_signing_statement` makes the change.)
+    UPDATE (on PostgreSQL with the new link's mail, in one statement), written only while the statement is
+    open at its known revision and the earlier sign-on still waits (else `NotOpenAtRevision`, and the form is
+    checked again against what is stored now): the answer takes about as long as a new sign-on's, so its
+    timing does not tell that the address signed before.
     """
     nonce, code = secrets.token_hex(8), f"{secrets.randbelow(1_000_000):06d}"
     now = utcnow()
@@ -738,6 +584,12 @@ def _send_again_with_new_answers(connection, statement: OpenStatement, earlier_i
         **{f"a_{key}": value for key, value in answers.items()}, **_open_at_revision_values(statement),
         "earlier_id": earlier_id, "partner_link_id": partner_link_id,
         "resend_before": now - RESEND_AFTER, "now": now, "nonce": nonce, "code_hash": _code_hash(nonce, code)}
+    if connection.dialect.name == "postgresql":  # the change and its mail, if any, in one statement
+        changed = _again_with_mail_statement(tuple(sorted(answers))).first(connection, {
+            **values, "code": code, **mail_values("signon_confirm")})
+        if changed is None:
+            raise _not_open()
+        return code if changed[0] == nonce else None
     changed = _quick_again_statement(tuple(sorted(answers))).first(connection, values)
     if changed is None:
         raise _not_open()
@@ -753,23 +605,14 @@ def _send_again_with_new_answers(connection, statement: OpenStatement, earlier_i
 def _again_statement(columns: tuple):
     """UPDATE of a sign-on waiting for confirmation with a repeat's answers (`a_<column>`), the first link to
     bring it kept, a new link and code when the last were sent `RESEND_AFTER` ago or more: built once."""
-    return _again_update(columns, bindparam("earlier_id"), lambda key: f"a_{key}",
-                         {"confirm_nonce": "nonce", "code_hash": "code_hash", "confirm_sent_at": "now",
-                          "partner_link_id": "partner_link_id"})
-
-
-def _again_update(columns: tuple, earlier, answer: Callable[[str], str], renewal: dict[str, str]):
-    """`_again_statement` of the sign-on `earlier` (SQL), each answer's value named by `answer(column)`, and the
-    renewed link's, code's and partner link's values by `renewal`."""
     table = SignOn.__table__
     due = or_(table.c.confirm_sent_at.is_(None), table.c.confirm_sent_at <= bindparam("resend_before"))
-    renewed = {key: renewal[key] for key in ("confirm_nonce", "code_hash", "confirm_sent_at")}
+    renewed = {"confirm_nonce": "nonce", "code_hash": "code_hash", "confirm_sent_at": "now"}
     return (update(table)
-            .where(table.c.id == earlier, table.c.status == written(SignOnStatus.PENDING.value), _OPEN_AT_REVISION)
-            .values({**{key: bindparam(answer(key), type_=table.c[key].type) for key in columns},
-                     "partner_link_id": func.coalesce(table.c.partner_link_id,
-                                                      bindparam(renewal["partner_link_id"],
-                                                                type_=table.c.partner_link_id.type)),
+            .where(table.c.id == bindparam("earlier_id"), table.c.status == written(SignOnStatus.PENDING.value),
+                   _OPEN_AT_REVISION)
+            .values({**{key: bindparam(f"a_{key}", type_=table.c[key].type) for key in columns},
+                     "partner_link_id": func.coalesce(table.c.partner_link_id, bindparam("partner_link_id")),
                      **{key: case((due, bindparam(name, type_=table.c[key].type)), else_=table.c[key])
                         for key, name in renewed.items()}})
             .returning(table.c.confirm_nonce, table.c.withdraw_nonce, table.c.contact_email, table.c.id))
@@ -778,6 +621,21 @@ def _again_update(columns: tuple, earlier, answer: Callable[[str], str], renewal
 @cache
 def _quick_again_statement(columns: tuple) -> QuickStatement:
     return QuickStatement(_again_statement(columns))
+
+
+@cache
+def _again_with_mail_statement(columns: tuple) -> QuickStatement:
+    """`_again_statement` with, when it renewed the link and code, their confirmation mail written at delivery, in
+    the same statement (PostgreSQL): built once."""
+    changed = _again_statement(columns).cte("changed")
+    arguments = func.json_build_object(
+        literal_column("'signon'"), changed.c.id, literal_column("'confirm_nonce'"), changed.c.confirm_nonce,
+        literal_column("'withdraw_nonce'"), changed.c.withdraw_nonce,
+        literal_column("'code'"), cast(bindparam("code"), Text))
+    mail = mail_after(changed, changed.c.contact_email, cast(arguments, Text),
+                      changed.c.confirm_nonce == bindparam("nonce")).cte("mail")
+    return QuickStatement(select(changed.c.confirm_nonce, changed.c.withdraw_nonce, changed.c.contact_email)
+                          .add_cte(mail))
 
 
 def _refuse_by_email(connection, statement: OpenStatement, signon: SimpleNamespace,
@@ -846,7 +704,12 @@ def _store_with_mail(connection, signon: SimpleNamespace, statement: OpenStateme
         only_if_values=_open_at_revision_values(statement), **arguments)
     if row["id"] is None:
         return None
-    return _as_stored(connection, row)
+    if not (in_session_transaction() and connection is db.session.connection()):
+        return SimpleNamespace(**row)
+    stored = SignOn(**row)
+    make_transient_to_detached(stored)  # stored as it is: nothing left for the session to write
+    db.session.add(stored)
+    return stored
 
 
 @writes_mail("signon_confirm")

@@ -106,24 +106,3 @@ def test_asking_whether_the_session_has_a_transaction_makes_no_session(app_conte
     assert in_session_transaction() is True
     db.session.commit()
     assert in_session_transaction() is False
-
-
-def test_a_long_statement_with_many_values_a_name_given_twice_and_a_percent_sign(app_context):
-    """Longer than 4 kB with more than 50 values (what psycopg's usual cursor parses again at every run), one value
-    used twice and a % in the SQL's own text: run as SQLAlchemy runs it."""
-    import operator
-    from functools import reduce
-
-    from sqlalchemy import String, literal_column
-
-    values = [bindparam(f"value_{n:02}", type_=String) for n in range(60)]
-    long_text = "'100% " + "x" * 4200 + "'"
-    many = QuickStatement(select(reduce(operator.add, values),
-                                 bindparam("value_07", type_=String) + literal_column("'%'", String),
-                                 literal_column(long_text)))
-    given = {f"value_{n:02}": chr(ord("a") + n % 26) for n in range(60)}
-    with db.engine.connect() as connection:
-        joined, seventh, long = many.first(connection, given)
-    assert joined == "".join(given[f"value_{n:02}"] for n in range(60))
-    assert seventh == "h%" and long == long_text.strip("'")
-    assert len(str(many.statement.compile(dialect=db.engine.dialect))) > 4096

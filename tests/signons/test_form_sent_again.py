@@ -3,15 +3,11 @@ latest answers; a new link and code only once the first email is some minutes ol
 sign-on was confirmed meanwhile, the same answer as for any repeat of a confirmed signature."""
 
 import dataclasses
-import threading
 from datetime import timedelta
-
-import pytest
 
 from statements.core.db import utcnow
 from statements.extensions import db
 from statements.signons import services
-from tests.signons import races
 from tests.signons.pages import code_in, confirmation, sign, signons, text_of
 
 NAME, EMAIL = "Sindicato de Trabajadoras del Hogar", "info@sindicato-hogar.example.org"
@@ -68,9 +64,6 @@ def test_a_form_sent_again_later_gets_a_new_link_and_code_and_the_first_stop_wor
 
 def test_a_form_sent_again_as_the_first_is_confirmed_is_answered_as_a_repeat_of_a_confirmed_signature(
         app, client, make_client, world, mailbox, monkeypatch):
-    with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            pytest.skip("on PostgreSQL the lookup is part of the repeat's one statement: the next test holds its write")
     slug = world.signon_slug
     sign(client, slug, organization_name=NAME, contact_email=EMAIL)
     link = mailbox.link_in(confirmation(mailbox, EMAIL), "/confirm/")
@@ -93,33 +86,4 @@ def test_a_form_sent_again_as_the_first_is_confirmed_is_answered_as_a_repeat_of_
     with app.app_context():
         first, repeat = signons()
         assert first.status in ("confirmed", "approved") and first.message == ""  # the confirmed one is unchanged
-        assert repeat.status == "rejected" and repeat.possible_duplicate_of_id == first.id
-
-
-def test_on_postgresql_a_form_sent_again_as_the_first_is_confirmed_is_answered_as_a_repeat_of_a_confirmed_signature(
-        app, client, world, mailbox):
-    slug = world.signon_slug
-    sign(client, slug, organization_name=NAME, contact_email=EMAIL)
-    with app.app_context():
-        engine = db.engine
-        if engine.dialect.name != "postgresql":
-            pytest.skip("on SQLite the lookup and the write are two statements: the test above pauses between them")
-        [first] = signons()
-        first_id = first.id
-    answers = []
-    again = threading.Thread(target=lambda: answers.append(
-        sign(client, slug, organization_name=NAME, contact_email=EMAIL, message="Changed my mind")))
-    # its contact confirms as it is sent again: the repeat's statement finds it waiting, and its change waits for
-    # the confirmation to commit
-    with races.held(engine, "UPDATE signon SET status = 'confirmed', confirmed_at = :now WHERE id = :id",
-                    {"id": first_id, "now": utcnow()}):
-        again.start()
-        races.wait_until_waiting(engine, 1)
-    again.join(30)
-    assert answers[0].status_code == 302
-    told = [m for m in mails_to(mailbox, EMAIL) if "already signed" in m["Subject"]]
-    assert len(told) == 1 and "from this address" in mailbox.body(told[0])
-    with app.app_context():
-        first, repeat = signons()
-        assert first.status == "confirmed" and first.message == ""  # the confirmed one is unchanged
         assert repeat.status == "rejected" and repeat.possible_duplicate_of_id == first.id
