@@ -1,11 +1,11 @@
 """Which language a person reads the interface in, and the catalogs that speak it (Flask-Babel)."""
 
-from functools import cache
+from functools import cache, cached_property
 
 import flask_wtf.i18n
 from babel import Locale, support
 from flask import Flask, current_app, g, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, Domain, get_locale, get_translations
 from flask_login import current_user
 from wtforms.i18n import messages_path
 
@@ -17,7 +17,55 @@ DEFAULT_LANGUAGE = "en"
 #: the session key holding a visitor's own choice (people with an account keep theirs on it)
 CHOSEN_KEY = "language"
 
-babel = Babel()
+
+class _ReaderDomain(Domain):
+    """Flask-Babel's message domain, finding the reader's catalog once per request and locale.
+
+    Flask-Babel looks the context, the locale and the catalog up again for every message, which cost a page
+    of a hundred messages about a millisecond. The catalog is kept beside the locale it was found for, so a
+    locale forced for a mail (force_locale sets a new one) finds its own."""
+
+    def get_translations(self):
+        held = _held_catalog()
+        return held if held is not None else _hold_catalog(super().get_translations())
+
+
+def _babel_context():
+    try:
+        return g.get("_flask_babel")
+    except RuntimeError:  # outside any application context: Flask-Babel answers untranslated
+        return None
+
+
+def _held_catalog():
+    context = _babel_context()
+    held = getattr(context, "reader_catalog", None)
+    if held is not None and held[0] is getattr(context, "babel_locale", None):
+        return held[1]
+    return None
+
+
+def _hold_catalog(translations):
+    context = _babel_context()
+    locale = getattr(context, "babel_locale", None)
+    if locale is not None:
+        context.reader_catalog = (locale, translations)
+    return translations
+
+
+def reader_catalog():
+    """The catalog of the language this request speaks (for the templates' messages)."""
+    held = _held_catalog()
+    return held if held is not None else get_translations()
+
+
+class _ReaderBabel(Babel):
+    @cached_property
+    def domain_instance(self):
+        return _ReaderDomain(domain=self.domain)
+
+
+babel = _ReaderBabel()
 
 
 def supported(language: str | None) -> str | None:
@@ -81,6 +129,12 @@ def register_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     babel.init_app(app, locale_selector=choose_language)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda message: reader_catalog().ugettext(message),
+        ngettext=lambda singular, plural, n: reader_catalog().ungettext(singular, plural, n),
+        pgettext=lambda context, message: reader_catalog().upgettext(context, message),
+        npgettext=lambda context, singular, plural, n: reader_catalog().unpgettext(context, singular, plural, n),
+        newstyle=True)
 
     @app.after_request
     def vary_by_language(response):

@@ -133,8 +133,10 @@ def register_templating(app: Flask) -> None:
 
     @app.context_processor
     def inject_policy():
+        # the person behind the proxy, found once per page: a page asks `can` dozens of times
+        reader = current_user._get_current_object()
         return {
-            "can": lambda permission, target=None: can(current_user, permission, target),
-            "sees_signatory": lambda signon: sees_signatory(current_user, signon),
+            "can": lambda permission, target=None: can(reader, permission, target),
+            "sees_signatory": lambda signon: sees_signatory(reader, signon),
             **_network(),
         }

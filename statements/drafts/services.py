@@ -400,10 +400,12 @@ def _last_read_query():
                                                        StatementRead.statement_id == bindparam("statement"))
 
 
-def mark_statement_read(user: User, statement: Statement) -> None:
-    """Remember that a person has opened a statement's latest revision."""
-    upsert(StatementRead, {"user_id": user.id, "statement_id": statement.id},
-           {"revision_number": statement.latest_number, "read_at": utcnow()})
+def mark_statement_read(user: User, statement: Statement, last_read: int | None) -> None:
+    """Remember that a person has opened a statement's latest revision, given the one they had last opened
+    (last_read_number): written only when it is newer, so read_at tells when they first read the latest."""
+    if last_read != statement.latest_number:
+        upsert(StatementRead, {"user_id": user.id, "statement_id": statement.id},
+               {"revision_number": statement.latest_number, "read_at": utcnow()})
     notifications.mark_read_about(user, statement=statement)
 
 

@@ -64,13 +64,14 @@ def statement(statement_id: int):
     threads = comments.threads_of(statement, "open")
     highlights = [Highlight(t.position, t.position + len(t.quote), t.id, t.anchor_status) for t in threads
                   if t.anchor_revision == latest.number and t.anchor_status in ("exact", "fuzzy")]
+    last_read = services.last_read_number(current_user, statement)
     page = render_template("drafts/statement.html", statement=statement, revision=latest,
                            blocks=render_blocks(services.revision_text(latest), highlights), threads=threads,
                            thread_counts=comments.thread_counts(statement),
                            transitions=services.available_transitions(statement),
                            history=services.transitions_of(statement), corrections=services.corrections_of(statement),
-                           last_read=services.last_read_number(current_user, statement))
-    services.mark_statement_read(current_user, statement)
+                           last_read=last_read)
+    services.mark_statement_read(current_user, statement, last_read)
     db.session.commit()
     return page
 

@@ -5,6 +5,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from functools import cache
 
+from flask import g, has_app_context
 from flask_babel import force_locale, gettext as _, ngettext
 from sqlalchemy import and_, bindparam, exists, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
@@ -336,7 +337,14 @@ def _unread_count_query(admin: bool, member: bool):
 def unread_count(user: User) -> int:
     """How many notifications wait unread (every page's header shows it: the query is built once per shape)."""
     query = _unread_count_query(bool(user.is_admin), bool(user.memberships))
-    return db.session.scalar(query, _visible_values(user)) or 0
+    count = db.session.scalar(query, _visible_values(user)) or 0
+    if has_app_context():  # kept for this request: a page that counted none has none to mark read
+        g.setdefault("unread_counted", {})[user.id] = count
+    return count
+
+
+def _counted_none_unread(user: User) -> bool:
+    return has_app_context() and g.get("unread_counted", {}).get(user.id) == 0
 
 
 def mark_read(notification: Notification) -> None:
@@ -350,10 +358,17 @@ READ_ON_THE_STATEMENT = frozenset({k.PERIOD_OPENED, k.PERIOD_ENDING, k.NEW_REVIS
 
 
 def mark_read_about(user: User, statement: Statement | None = None, thread: Thread | None = None) -> None:
-    """Mark read what a person's notifications told of, once they open the thread or statement itself."""
+    """Mark read what a person's notifications told of, once they open the thread or statement itself.
+
+    When this request's page counted nothing unread for them, there is nothing it could have told of: the
+    write is left out (a notification they may no longer see stays as it was, unseen)."""
+    if _counted_none_unread(user):
+        return
     about = {"thread": thread.id} if thread is not None else {"statement": statement.id}
     db.session.execute(_mark_read_statement(thread is not None), {"user": user.id, "now": utcnow(), **about},
                        execution_options={"synchronize_session": False})
+    if has_app_context():
+        g.pop("unread_counted", None)  # (counted before these were marked)
 
 
 @cache

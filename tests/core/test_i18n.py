@@ -125,3 +125,22 @@ def test_an_unknown_language_or_a_foreign_address_is_refused_plainly(client, lan
     if not language or language == "xx":
         page = client.get("/login", follow_redirects=True).get_data(as_text=True)
         assert "Choose one of the languages in the list." in page
+
+
+def test_a_mail_written_in_another_language_mid_request_speaks_it_and_the_page_keeps_its_own(app):
+    """The reader's catalog is found once per request and kept with its locale: a locale forced for a mail
+    must still get its own catalog, in Python and in templates, and the page's come back after."""
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext
+
+    template = "{{ _('Log in') }}"
+    with app.test_request_context("/login", headers={"Accept-Language": "es"}):
+        assert (gettext("Log in"), render_template_string(template)) == ("Iniciar sesión", "Iniciar sesión")
+        with force_locale("fr"):
+            assert (gettext("Log in"), render_template_string(template)) == ("Se connecter", "Se connecter")
+            with force_locale("ar"):
+                assert gettext("Log in") == "تسجيل الدخول"
+            assert gettext("Log in") == "Se connecter"
+        assert (gettext("Log in"), render_template_string(template)) == ("Iniciar sesión", "Iniciar sesión")
+    with app.test_request_context("/login", headers={"Accept-Language": "pt"}):
+        assert render_template_string(template) == "Entrar"

@@ -205,3 +205,12 @@ def test_a_member_sees_what_changed_since_their_last_visit(app, make_client, wor
     changes = member.get(f"/statements/{statement_id}/compare?from={seen}&to={seen + 2}").get_data(as_text=True)
     assert "<p><ins>A new paragraph 1.</ins></p>" in changes and "<p><ins>A new paragraph 2.</ins></p>" in changes
     assert "Changed since you last read it" not in member.get(f"/statements/{statement_id}").get_data(as_text=True)
+    with app.app_context():
+        from statements.drafts.models import StatementRead
+
+        read = db.session.get(StatementRead, (world.user_ids["member"], statement_id))
+        assert read.revision_number == seen + 2
+        first_read_at = read.read_at
+    member.get(f"/statements/{statement_id}")  # nothing new to read: the row is left as it is
+    with app.app_context():
+        assert db.session.get(StatementRead, (world.user_ids["member"], statement_id)).read_at == first_read_at

@@ -508,3 +508,29 @@ def test_opening_the_thread_or_the_statement_itself_marks_what_told_of_it_read(a
     assert unread_badge(observer) == "1"
     observer.get(f"/statements/{world.statement_id}")
     assert unread_badge(observer) is None
+
+
+def test_opening_a_statement_or_thread_with_nothing_unread_writes_nothing(app, world, make_client):
+    """A page whose header counted nothing unread has nothing to mark read, and a statement already read
+    at its latest revision keeps its reading as it was: opening them again writes neither."""
+    from sqlalchemy import event
+
+    observer = logged_in(make_client, world.emails["observer"])
+    with app.app_context():
+        engine = db.engine
+    written = []
+
+    def remember_writes(connection, cursor, statement, *args):
+        if statement.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE")):
+            written.append(statement)
+
+    for path in (f"/statements/{world.statement_id}", f"/threads/{world.thread_id}"):
+        observer.get(path)  # the first visit records the reading
+        written.clear()
+        event.listen(engine, "before_cursor_execute", remember_writes)
+        try:
+            assert observer.get(path).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", remember_writes)
+        assert unread_badge(observer) is None
+        assert [w for w in written if "notification" in w or "statement_read" in w] == [], path
