@@ -12,7 +12,7 @@ from statements.accounts.models import Membership, User
 from statements.audit.services import record
 from statements.comments import anchoring
 from statements.comments.models import BODY_MAX, QUOTE_MAX, Comment, Mention, Thread, ThreadRead
-from statements.core.db import upsert, utcnow
+from statements.core.db import QuickStatement, upsert, utcnow
 from statements.core.errors import InvalidInput, NotAllowed
 from statements.drafts import events
 from statements.drafts.models import Statement
@@ -232,17 +232,17 @@ def _threads_query(status: str | None):
 
 
 def thread_counts(statement: Statement) -> dict[str, int]:
-    rows = db.session.execute(_thread_counts_query(), {"statement": statement.id}).all()
+    """How many of a statement's threads are open and resolved (its page asks every time)."""
+    rows = _THREAD_COUNTS.rows(db.session.connection(), {"statement": statement.id})
     counts = {"open": 0, "resolved": 0}
     for is_open, count in rows:
         counts["open" if is_open else "resolved"] += count
     return counts
 
 
-@cache
-def _thread_counts_query():
-    return (select(Thread.resolved_at.is_(None), func.count()).where(Thread.statement_id == bindparam("statement"))
-            .group_by(Thread.resolved_at.is_(None)))
+_THREAD_COUNTS = QuickStatement(
+    select(Thread.resolved_at.is_(None), func.count()).where(Thread.statement_id == bindparam("statement"))
+    .group_by(Thread.resolved_at.is_(None)))
 
 
 def mark_thread_read(user: User, thread: Thread) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from statements.accounts.models import User, WorkingGroup
 from statements.audit.services import record
-from statements.core.db import WriteRace, upsert, utcnow
+from statements.core.db import QuickStatement, WriteRace, upsert, utcnow
 from statements.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from statements.core.input import one_line
 from statements.drafts import events, notes
@@ -391,13 +391,12 @@ def _statements_query():
 
 def last_read_number(user: User, statement: Statement) -> int | None:
     """The latest revision a person had opened when they last opened the statement (None: never opened)."""
-    return db.session.scalar(_last_read_query(), {"user": user.id, "statement": statement.id})
+    return _LAST_READ.scalar(db.session.connection(), {"user": user.id, "statement": statement.id})
 
 
-@cache
-def _last_read_query():
-    return select(StatementRead.revision_number).where(StatementRead.user_id == bindparam("user"),
-                                                       StatementRead.statement_id == bindparam("statement"))
+_LAST_READ = QuickStatement(  # (the statement's page asks it every time)
+    select(StatementRead.revision_number).where(StatementRead.user_id == bindparam("user"),
+                                                StatementRead.statement_id == bindparam("statement")))
 
 
 def mark_statement_read(user: User, statement: Statement, last_read: int | None) -> None:

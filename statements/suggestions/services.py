@@ -3,7 +3,6 @@ reject; each follows its passage through later revisions as comment threads do."
 
 import re
 from collections import Counter
-from functools import cache
 
 from flask_babel import format_decimal, gettext as _
 from sqlalchemy import bindparam, func, select, update
@@ -13,7 +12,7 @@ from statements.audit.services import record
 from statements.comments import anchoring
 from statements.comments import services as comments
 from statements.comments.models import QUOTE_MAX
-from statements.core.db import utcnow
+from statements.core.db import QuickStatement, utcnow
 from statements.core.errors import Conflict, InvalidInput
 from statements.drafts import events
 from statements.drafts import notes as revision_notes
@@ -302,14 +301,13 @@ def pending_of(statement: Statement) -> list[Suggestion]:
 
 
 def pending_count(statement: Statement) -> int:
-    """How many suggestions on a statement wait for a decision (counted, not loaded)."""
-    return db.session.scalar(_pending_count_query(), {"statement": statement.id})
+    """How many suggestions on a statement wait for a decision (counted, not loaded; its page asks every time)."""
+    return _PENDING_COUNT.scalar(db.session.connection(), {"statement": statement.id})
 
 
-@cache
-def _pending_count_query():
-    return select(func.count()).select_from(Suggestion).where(Suggestion.statement_id == bindparam("statement"),
-                                                              Suggestion.status == Status.PENDING.value)
+_PENDING_COUNT = QuickStatement(
+    select(func.count()).select_from(Suggestion).where(Suggestion.statement_id == bindparam("statement"),
+                                                       Suggestion.status == Status.PENDING.value))
 
 
 def paragraph_of(text: str, position: int) -> int:
