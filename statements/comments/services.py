@@ -12,7 +12,7 @@ from statements.accounts.models import Membership, User
 from statements.audit.services import record
 from statements.comments import anchoring
 from statements.comments.models import BODY_MAX, QUOTE_MAX, Comment, Mention, Thread, ThreadRead
-from statements.core.db import QuickStatement, upsert, utcnow
+from statements.core.db import QuickStatement, flushed_connection, upsert, utcnow
 from statements.core.errors import InvalidInput, NotAllowed
 from statements.drafts import events
 from statements.drafts.models import Statement
@@ -233,7 +233,7 @@ def _threads_query(status: str | None):
 
 def thread_counts(statement: Statement) -> dict[str, int]:
     """How many of a statement's threads are open and resolved (its page asks every time)."""
-    rows = _THREAD_COUNTS.rows(db.session.connection(), {"statement": statement.id})
+    rows = _THREAD_COUNTS.rows(flushed_connection(), {"statement": statement.id})
     counts = {"open": 0, "resolved": 0}
     for is_open, count in rows:
         counts["open" if is_open else "resolved"] += count

@@ -173,6 +173,17 @@ def _upsert_statement(table, keys: tuple, columns: tuple, dialect: str):
                                         set_={column: insert.excluded[column] for column in columns})
 
 
+def flushed_connection():
+    """The session's connection once what the request changed is flushed, as the session flushes before its
+    own queries: for a QuickStatement that must see those changes (a page's counts)."""
+    from statements.extensions import db
+
+    session = db.session()
+    if session.autoflush:
+        session.flush()  # (nothing to do, and next to no cost, when nothing changed)
+    return session.connection()
+
+
 class QuickStatement:
     """A Core statement run on the driver's own cursor, for the few run on every sign-on: compiled once per
     dialect, its values converted by the column types as SQLAlchemy converts them, with SQLAlchemy's events

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from statements.accounts.models import User, WorkingGroup
 from statements.audit.services import record
-from statements.core.db import QuickStatement, WriteRace, upsert, utcnow
+from statements.core.db import QuickStatement, WriteRace, flushed_connection, upsert, utcnow
 from statements.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from statements.core.input import one_line
 from statements.drafts import events, notes
@@ -391,7 +391,7 @@ def _statements_query():
 
 def last_read_number(user: User, statement: Statement) -> int | None:
     """The latest revision a person had opened when they last opened the statement (None: never opened)."""
-    return _LAST_READ.scalar(db.session.connection(), {"user": user.id, "statement": statement.id})
+    return _LAST_READ.scalar(flushed_connection(), {"user": user.id, "statement": statement.id})
 
 
 _LAST_READ = QuickStatement(  # (the statement's page asks it every time)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from statements.accounts.models import Membership, User
 from statements.comments.models import Comment, Thread, ThreadRead
-from statements.core.db import QuickStatement, utcnow
+from statements.core.db import QuickStatement, flushed_connection, utcnow
 from statements.core.errors import InvalidToken
 from statements.core.i18n import DEFAULT_LANGUAGE, supported
 from statements.core.policy import Permission, Role, can
@@ -344,7 +344,7 @@ def unread_count(user: User) -> int:
     """How many notifications wait unread (every page's header shows it: built once per shape, and run on the
     driver's cursor)."""
     query = _unread_count_query(bool(user.is_admin), bool(user.memberships))
-    count = query.scalar(db.session.connection(), _visible_values(user)) or 0
+    count = query.scalar(flushed_connection(), _visible_values(user)) or 0
     if has_app_context():  # kept for this request: a page that counted none has none to mark read
         g.setdefault("unread_counted", {})[user.id] = count
     return count

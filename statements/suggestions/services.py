@@ -12,7 +12,7 @@ from statements.audit.services import record
 from statements.comments import anchoring
 from statements.comments import services as comments
 from statements.comments.models import QUOTE_MAX
-from statements.core.db import QuickStatement, utcnow
+from statements.core.db import QuickStatement, flushed_connection, utcnow
 from statements.core.errors import Conflict, InvalidInput
 from statements.drafts import events
 from statements.drafts import notes as revision_notes
@@ -302,7 +302,7 @@ def pending_of(statement: Statement) -> list[Suggestion]:
 
 def pending_count(statement: Statement) -> int:
     """How many suggestions on a statement wait for a decision (counted, not loaded; its page asks every time)."""
-    return _PENDING_COUNT.scalar(db.session.connection(), {"statement": statement.id})
+    return _PENDING_COUNT.scalar(flushed_connection(), {"statement": statement.id})
 
 
 _PENDING_COUNT = QuickStatement(

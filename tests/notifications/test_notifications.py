@@ -534,3 +534,19 @@ def test_opening_a_statement_or_thread_with_nothing_unread_writes_nothing(app, w
             event.remove(engine, "before_cursor_execute", remember_writes)
         assert unread_badge(observer) is None
         assert [w for w in written if "notification" in w or "statement_read" in w] == [], path
+
+
+def test_the_header_count_sees_what_the_request_changed_before_it_is_written(app, world):
+    """The count runs on the driver's cursor; what the request changed is flushed first, as the session's
+    own queries would, so a page drawn after a change counts it."""
+    from statements.notifications import kinds, services
+
+    with app.test_request_context("/"):
+        observer = db.session.get(User, world.user_ids["observer"])
+        before = services.unread_count(observer)
+        db.session.add(Notification(user_id=observer.id, kind=kinds.NEW_REVISION, statement_id=world.statement_id))
+        assert services.unread_count(observer) == before + 1
+        for notification in db.session.scalars(select(Notification).where(Notification.user_id == observer.id)):
+            services.mark_read(notification)
+        assert services.unread_count(observer) == 0
+        db.session.rollback()
