@@ -25,8 +25,6 @@ import argparse
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -36,11 +34,10 @@ if __package__ in (None, ""):
 
 from benchmarks.bench_pages import COORDINATOR, DEMO_PASSWORD, GROUP_PAGE, LOGIN_PAGE, flask_command, \
     instance_and_database  # noqa: E402
-from benchmarks.harness import PROJECT_ROOT  # noqa: E402
+from benchmarks.harness import callgrind, count_instructions, has_callgrind  # noqa: E402
 
 PAGES = ("home", "group", "statement", "compare", "threads", "login")
 WARM_UP = 20
-COLLECTED = re.compile(r"Collected : (\d+)")
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 STATEMENT_LINK = re.compile(r'href="(/statements/\d+)"')
 
@@ -59,11 +56,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 # --- in the process measured --------------------------------------------------------------------
-
-def callgrind(switch: str) -> None:
-    """Turn callgrind's counting on or off in this process."""
-    subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], capture_output=True, check=True)
-
 
 def page_paths(client) -> dict[str, str]:
     """Log the client in as the demo coordinator; each page's address."""
@@ -101,15 +93,9 @@ def drive(page: str, requests: int) -> None:
 
 def count(page: str, env: dict, requests: int) -> dict:
     """Instructions per request of one page, from a process of its own under callgrind."""
-    command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null",
-               sys.executable, "-m", "benchmarks.bench_page_work", "--drive", page, "--requests", str(requests)]
-    completed = subprocess.run(command, cwd=PROJECT_ROOT, env=dict(env, PYTHONHASHSEED="0"),
-                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=3600)
-    collected = COLLECTED.findall(completed.stderr)
-    if completed.returncode != 0 or not collected:
-        raise SystemExit(f"{page} failed:\n{completed.stdout[-3000:]}{completed.stderr[-3000:]}")
-    answered = json.loads(completed.stdout.strip().splitlines()[-1])
-    return {"instructions": int(collected[-1]) / requests, **answered}
+    instructions, printed = count_instructions(
+        ["benchmarks.bench_page_work", "--drive", page, "--requests", str(requests)], env, page)
+    return {"instructions": instructions / requests, **json.loads(printed.strip().splitlines()[-1])}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.drive:
         drive(args.drive, args.requests)
         return 0
-    if not (shutil.which("valgrind") and shutil.which("callgrind_control")):
+    if not has_callgrind():
         raise SystemExit("needs valgrind (Debian's package valgrind)")
     with instance_and_database("sqlite", "", "statements-bench-work-") as (env, _engine_url, _schema):
         print("preparing the database (sqlite) ...", file=sys.stderr, flush=True)

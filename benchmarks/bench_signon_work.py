@@ -27,9 +27,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
-import re
-import shutil
 import subprocess
 import sys
 import time
@@ -44,12 +41,11 @@ from benchmarks.bench_signons import (  # noqa: E402
     APP_TARGET, CHECKED_TARGET, DEFAULT_REDIS, MINIMAL_TARGET, Reply, empty_redis, form_fields, in_instance,
     organizations, sign_on_form,
 )
-from benchmarks.harness import PROJECT_ROOT, SIGNON_PARTS  # noqa: E402
+from benchmarks.harness import PROJECT_ROOT, SIGNON_PARTS, callgrind, count_instructions, has_callgrind  # noqa: E402
 
 TARGETS = {"app": APP_TARGET, "minimal": MINIMAL_TARGET, "checked": CHECKED_TARGET}
 LABELS = {"app": "Statements", "minimal": "minimal app", "checked": "checked minimal app"}
 WARM_UP = 30
-COLLECTED = re.compile(r"Collected : (\d+)")
 
 
 # --- in the process measured --------------------------------------------------------------------
@@ -91,11 +87,6 @@ def sign_on(app, slug: str, organization: dict) -> bool:
     return status[:3] in ("302", "303")
 
 
-def callgrind(switch: str) -> None:
-    """Turn callgrind's counting on or off in this process."""
-    subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], capture_output=True, check=True)
-
-
 def drive(target: str, slug: str, signons: int, seed: int) -> None:
     """Run in the process under callgrind: warm up, then count `signons` sign-ons."""
     module, _, name = TARGETS[target].partition(":")
@@ -112,16 +103,11 @@ def drive(target: str, slug: str, signons: int, seed: int) -> None:
 
 def count(target: str, env: dict, slug: str, args) -> dict:
     """Instructions per sign-on for one server, from a process of its own under callgrind."""
-    command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null",
-               sys.executable, "-m", "benchmarks.bench_signon_work", "--drive", target, "--slug", slug,
-               "--signons", str(args.signons), "--seed", str(args.seed)]
-    completed = subprocess.run(command, cwd=PROJECT_ROOT, env=dict(env, PYTHONHASHSEED="0"),
-                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=3600)
-    collected = COLLECTED.findall(completed.stderr)
-    if completed.returncode != 0 or not collected:
-        raise SystemExit(f"{target} failed:\n{completed.stdout[-3000:]}{completed.stderr[-3000:]}")
-    answered = json.loads(completed.stdout.strip().splitlines()[-1])
-    return {"instructions": int(collected[-1]) / args.signons, **answered}
+    instructions, printed = count_instructions(
+        ["benchmarks.bench_signon_work", "--drive", target, "--slug", slug, "--signons", str(args.signons),
+         "--seed", str(args.seed)], env, target)
+    answered = json.loads(printed.strip().splitlines()[-1])
+    return {"instructions": instructions / args.signons, **answered}
 
 
 def stored(engine_url: str, statement_id: int) -> int:
@@ -223,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.drive:
         drive(args.drive, args.slug, args.signons, args.seed)
         return 0
-    if not (shutil.which("valgrind") and shutil.which("callgrind_control")):
+    if not has_callgrind():
         print("needs valgrind (Debian's package valgrind): not found", file=sys.stderr)
         return 2
     for kind in args.database:

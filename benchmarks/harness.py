@@ -707,3 +707,32 @@ def log_in(browser: Browser, email: str, password: str, login_path: str = "/logi
     if answer.status not in (302, 303):
         raise ServerError(f"logging in as {email} failed: POST {login_path} answered {answer.status}")
     return dict(browser.cookies)
+
+
+# --- counting instructions (valgrind's callgrind) --------------------------------------------------
+
+CALLGRIND_COLLECTED = re.compile(r"Collected : (\d+)")
+
+
+def has_callgrind() -> bool:
+    import shutil
+
+    return bool(shutil.which("valgrind") and shutil.which("callgrind_control"))
+
+
+def callgrind(switch: str) -> None:
+    """Turn callgrind's counting on ("on") or off ("off") in this process, which runs under callgrind."""
+    subprocess.run(["callgrind_control", "-i", switch, str(os.getpid())], capture_output=True, check=True)
+
+
+def count_instructions(module_arguments: list[str], env: dict, label: str) -> tuple[int, str]:
+    """Run `python -m <module_arguments>` under callgrind with counting off until it turns it on (callgrind);
+    return the instructions counted and what it printed. Stops the benchmark with its output if it failed."""
+    command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null",
+               sys.executable, "-m", *module_arguments]
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, env=dict(env, PYTHONHASHSEED="0"),
+                               stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=3600)
+    collected = CALLGRIND_COLLECTED.findall(completed.stderr)
+    if completed.returncode != 0 or not collected:
+        raise SystemExit(f"{label} failed:\n{completed.stdout[-3000:]}{completed.stderr[-3000:]}")
+    return int(collected[-1]), completed.stdout
