@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from statements.config import finish_config, load_config
 from statements.core import rate_limits
+from statements.core.db import end_reading_transactions_with_commit
 from statements.extensions import csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -68,6 +69,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            end_reading_transactions_with_commit(engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -63,6 +63,48 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
+#: in the info of a PostgreSQL connection: whether its transaction ran anything but a SELECT
+_WROTE = "statements.transaction_wrote"
+
+
+def end_reading_transactions_with_commit(engine: Engine) -> None:
+    """On PostgreSQL, end a transaction that ran nothing but SELECTs with COMMIT rather than ROLLBACK.
+
+    Both end such a transaction alike on the server, but psycopg forgets every statement it prepared on the
+    connection at each ROLLBACK (a rollback may undo the DDL a prepared statement depended on). A request that
+    only reads ends its session's transaction with a rollback, so without this the statements of a page were
+    never kept prepared, and the server planned each of them again on every request: most of its work for
+    the pages a member works in. A transaction that wrote anything, or ran a statement not known to be a
+    SELECT, or failed on the server, is rolled back as before."""
+    if engine.dialect.name != "postgresql":
+        return
+    event.listen(engine, "begin", _transaction_begins)
+    event.listen(engine, "before_cursor_execute", _note_writing)
+    event.listen(engine, "rollback", _commit_if_only_read)
+
+
+def _transaction_begins(connection) -> None:
+    connection.info[_WROTE] = False
+
+
+def _note_writing(connection, cursor, statement: str, parameters, context, executemany) -> None:
+    if not statement.startswith("SELECT "):
+        connection.info[_WROTE] = True
+
+
+def _commit_if_only_read(connection) -> None:
+    if connection.closed or connection.invalidated or connection.info.get(_WROTE, True):
+        return
+    driver = connection.connection.driver_connection
+    from psycopg.pq import TransactionStatus
+
+    if driver.info.transaction_status == TransactionStatus.INTRANS:
+        try:
+            driver.commit()  # (the rollback that follows finds nothing to end, and leaves the prepared statements)
+        except Exception:  # noqa: BLE001 (a connection lost meanwhile: the rollback says so, as it would have)
+            pass
+
+
 class WriteRace(Exception):
     """Another request wrote the same row at the same moment: the work should be tried again."""
 
