@@ -9,8 +9,8 @@ app and the hello-world side by side, each under gunicorn on 127.0.0.1 with the 
 logs in as the demo coordinator, and measures the pages a member works in (home, the working
 group, the demo's draft statement, its compare page and its threads, logged in), the login page
 (anonymous) and the hello-world, taking turns in rounds. Prints each target's figures with the
-CPU its gunicorn workers spent per request (the database's own process is not counted: on
-PostgreSQL, add the backend's CPU), and each page's throughput as a ratio of the hello-world's. Everything it created is removed at
+CPU its gunicorn workers spent per request (on PostgreSQL with the CPU of the database's backends that
+served them, also shown apart), and each page's throughput as a ratio of the hello-world's. Everything it created is removed at
 the end.
 """
 
@@ -35,7 +35,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.harness import (  # noqa: E402
-    PROJECT_ROOT, Browser, GunicornServer, LoadResult, combine, gunicorn_version, log_in, run_load,
+    PROJECT_ROOT, BackendCpu, Browser, GunicornServer, LoadResult, combine, gunicorn_version, log_in,
+    named_connections, run_load,
 )
 
 COORDINATOR = "coordinator@example.org"
@@ -43,6 +44,8 @@ DEMO_PASSWORD = "demo-password"
 GROUP_PAGE = "/groups/1"
 GROUP_NAME = "Climate and Displacement"
 LOGIN_PAGE = "/login"
+#: the name the app's database connections go by on PostgreSQL, so that their backends' CPU is counted
+APP_CONNECTIONS = "pages"
 #: Settings from the caller's environment that would point the app elsewhere or change its work.
 APP_VARIABLES = ("DATABASE_URL", "SECRET_KEY", "STATEMENTS_ENV", "FLASK_DEBUG", "REDIS_URL", "SMTP_HOST",
                  "MAIL_SEND_IN_PROCESS", "MAIL_FILE_DIR", "BASE_URL", "FLASK_APP")
@@ -155,9 +158,13 @@ class Target:
     server: GunicornServer
     path: str
     cookies: dict[str, str] | None = None
+    #: the name its server's database connections go by (`named_connections`), "" for a server without
+    database_name: str = ""
     rounds: list[LoadResult] = field(default_factory=list)
     #: CPU seconds the server's workers spent while this target's rounds ran
     server_cpu_s: float = 0.0
+    #: of it, CPU seconds of the PostgreSQL backends serving the server's connections (0 on SQLite)
+    database_cpu_s: float = 0.0
 
 
 def split(total: int, parts: int) -> list[int]:
@@ -166,7 +173,7 @@ def split(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
 
 
-def measure(targets: list[Target], args: argparse.Namespace) -> None:
+def measure(targets: list[Target], args: argparse.Namespace, backends: BackendCpu | None = None) -> None:
     """Warm every target up, then measure them in interleaved rounds.
 
     The machine's speed drifts during a run; taking turns in rounds spreads the drift over all
@@ -182,10 +189,14 @@ def measure(targets: list[Target], args: argparse.Namespace) -> None:
         # Rotate the order too, so no target always runs right after another.
         for target in targets[index % len(targets):] + targets[:index % len(targets)]:
             cpu_before = target.server.cpu_seconds()
+            counted = backends if backends and target.database_name else None
+            database_before = counted.snapshot(target.database_name) if counted else {}
             target.rounds.append(run_load(target.server.port, target.path, requests=size,
                                           concurrency=args.concurrency, time_limit=args.time_limit / len(sizes),
                                           cookies=target.cookies, label=target.label))
-            target.server_cpu_s += target.server.cpu_seconds() - cpu_before
+            database_used = counted.used_since(target.database_name, database_before) if counted else 0.0
+            target.server_cpu_s += target.server.cpu_seconds() - cpu_before + database_used
+            target.database_cpu_s += database_used
 
 
 def demo_statement_path(group_page: str) -> str:
@@ -197,8 +208,12 @@ def demo_statement_path(group_page: str) -> str:
 
 
 def run_benchmark(env: dict[str, str], args: argparse.Namespace) -> tuple[list[Target], Target, dict, dict]:
-    with (GunicornServer("wsgi:app", workers=args.workers, env=env, ready_path=LOGIN_PAGE) as app_server,
-          GunicornServer("benchmarks.hello_app:app", workers=args.workers, env=env) as hello_server):
+    on_postgresql = env.get("DATABASE_URL", "").startswith("postgresql")
+    app_env = dict(env, DATABASE_URL=named_connections(env["DATABASE_URL"], APP_CONNECTIONS)) if on_postgresql else env
+    with (GunicornServer("wsgi:app", workers=args.workers, env=app_env, ready_path=LOGIN_PAGE) as app_server,
+          GunicornServer("benchmarks.hello_app:app", workers=args.workers, env=env) as hello_server,
+          contextlib.closing(BackendCpu(env["DATABASE_URL"])) if on_postgresql else contextlib.nullcontext()
+          as backends):
         browser = Browser(app_server.port)
         cookies = log_in(browser, COORDINATOR, DEMO_PASSWORD)
         check = browser.get(GROUP_PAGE)
@@ -206,20 +221,21 @@ def run_benchmark(env: dict[str, str], args: argparse.Namespace) -> tuple[list[T
             raise SystemExit(f"GET {GROUP_PAGE} as {COORDINATOR} answered {check.status} without the group's name:"
                              f"\n{check.text[:500]}")
         statement = demo_statement_path(check.text)
+        named = APP_CONNECTIONS if on_postgresql else ""
         pages = [
-            Target("home (logged in)", app_server, "/", cookies),
-            Target("group page (logged in)", app_server, GROUP_PAGE, cookies),
-            Target("statement (logged in)", app_server, statement, cookies),
-            Target("compare (logged in)", app_server, f"{statement}/compare", cookies),
-            Target("threads (logged in)", app_server, f"{statement}/threads", cookies),
-            Target("login page (anonymous)", app_server, LOGIN_PAGE),
+            Target("home (logged in)", app_server, "/", cookies, named),
+            Target("group page (logged in)", app_server, GROUP_PAGE, cookies, named),
+            Target("statement (logged in)", app_server, statement, cookies, named),
+            Target("compare (logged in)", app_server, f"{statement}/compare", cookies, named),
+            Target("threads (logged in)", app_server, f"{statement}/threads", cookies, named),
+            Target("login page (anonymous)", app_server, LOGIN_PAGE, None, named),
         ]
         for page in pages[:-1]:  # the logged-in pages answer the coordinator
             answer = browser.get(page.path)
             if answer.status != 200:
                 raise SystemExit(f"GET {page.path} answered {answer.status}")
         hello = Target("hello-world", hello_server, "/")
-        measure([*pages, hello], args)
+        measure([*pages, hello], args, backends)
         servers = {"Statements": app_server, "hello-world": hello_server}
         return pages, hello, {name: server.memory() for name, server in servers.items()}, \
             {name: server.log_text() for name, server in servers.items()}
@@ -241,16 +257,20 @@ def report(pages: list[Target], hello: Target, memory: dict[str, dict], logs: di
         f"127.0.0.1, Python {platform.python_version()}, {os.cpu_count()} CPUs, database {database}",
         f"{len(hello.rounds)} interleaved rounds after {args.warmup} warm-up requests per target",
         f"{'target':<24} {'path':<26} {'requests':>8} {'conc':>4} {'done':>6} {'errors':>6} {'non-2xx':>7} "
-        f"{'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'server CPU ms/req':>17} {'client CPU':>10}",
+        f"{'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'server CPU ms/req':>17} {'(db)':>6} "
+        f"{'client CPU':>10}",
     ]
     cpu = {target.label: target.server_cpu_s for target in [*pages, hello]}
+    database_cpu = {target.label: target.database_cpu_s for target in [*pages, hello] if target.database_name}
     for result in results.values():
         client_share = result.client_cpu_s / result.duration_s if result.duration_s else 0.0
         server_ms = 1000 * cpu[result.label] / result.done if result.done else 0.0
+        database_ms = f"{1000 * database_cpu[result.label] / result.done:.2f}" \
+            if result.done and result.label in database_cpu else "-"
         lines.append(
             f"{result.label:<24} {result.path:<26} {result.requested:>8} {result.concurrency:>4} {result.done:>6} "
             f"{result.errors:>6} {result.non_2xx:>7} {result.requests_per_s:>8.1f} {result.p50_ms:>7.2f} "
-            f"{result.p90_ms:>7.2f} {result.p99_ms:>7.2f} {server_ms:>17.2f} {client_share:>10.0%}"
+            f"{result.p90_ms:>7.2f} {result.p99_ms:>7.2f} {server_ms:>17.2f} {database_ms:>6} {client_share:>10.0%}"
             + ("  (stopped at the time limit)" if result.time_limit_reached else "")
         )
     for page in pages:
@@ -299,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             "concurrency": args.concurrency, "rounds": len(hello.rounds), "warmup": args.warmup,
             "results": {target.label: {"combined": combine(target.rounds).as_dict(),
                                        "server_cpu_s": target.server_cpu_s,
+                                       "database_cpu_s": target.database_cpu_s,
                                        "rounds": [result.as_dict() for result in target.rounds]}
                         for target in [*pages, hello]},
             "memory": memory,

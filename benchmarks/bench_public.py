@@ -47,12 +47,12 @@ if __package__ in (None, ""):
 
 from benchmarks.bench_pages import PostgresSchema, app_environment, flask_command, with_search_path  # noqa: E402
 from benchmarks.bench_signons import (  # noqa: E402
-    APP_TARGET, DEFAULT_POSTGRES, BackendCpu, Burst, empty_redis, named_connections, note, out, redis_database,
-    run_burst_in_processes, statuses_text,
+    APP_TARGET, DEFAULT_POSTGRES, Burst, empty_redis, note, out, redis_database, run_burst_in_processes,
+    statuses_text,
 )
 from benchmarks.harness import (  # noqa: E402
-    HOST, PROJECT_ROOT, USER_AGENT, GunicornServer, add_app_threads_argument, gunicorn_version, percentile,
-    worker_options, workers_text,
+    HOST, PROJECT_ROOT, USER_AGENT, BackendCpu, GunicornServer, add_app_threads_argument, gunicorn_version,
+    named_connections, percentile, worker_options, workers_text,
 )
 
 FILE_TARGET = "benchmarks.file_app:app"

@@ -62,7 +62,7 @@ if __package__ in (None, ""):
 
 from benchmarks.bench_pages import flask_command, instance_and_database  # noqa: E402
 from benchmarks.harness import (  # noqa: E402
-    HOST, PROJECT_ROOT, SIGNON_PARTS, USER_AGENT, GunicornServer, _cpu_seconds as cpu_seconds,
+    HOST, PROJECT_ROOT, SIGNON_PARTS, USER_AGENT, BackendCpu, GunicornServer, named_connections,
     add_app_threads_argument, csrf_token, gunicorn_version, percentile, worker_options, workers_text,
 )
 
@@ -715,42 +715,6 @@ def check_plain_stored(engine_url: str, accepted: list[str], sent: list[str]) ->
     return {"rows": rows, "names": names, "twice": twice, "accepted": len(accepted),
             "accepted_missing": len(set(accepted) - stored), "unexpected": len(stored - set(accepted)),
             "stored_not_sent": len(stored - set(sent))}
-
-
-# --- the database's own CPU time ------------------------------------------------------------------
-
-def named_connections(url: str, server: str) -> str:
-    """The URL with an application_name on PostgreSQL, so that each server's backends can be found."""
-    if not url.startswith("postgresql"):
-        return url
-    return f"{url}{'&' if '?' in url else '?'}application_name=bench-signons-{server}-{os.getpid()}"
-
-
-class BackendCpu:
-    """CPU time of the PostgreSQL backend processes that serve one server's connections.
-
-    Each backend is a process on this machine; pg_stat_activity names it by the application_name
-    of its connection, and /proc/<pid>/stat says how much CPU it has used. A backend opened during
-    a burst counts from zero; one closed during a burst is lost (the pools keep theirs open).
-    """
-
-    def __init__(self, url: str):
-        import psycopg
-
-        self.connection = psycopg.connect(re.sub(r"^postgresql\+\w+://", "postgresql://", url.split("?")[0]),
-                                          autocommit=True)
-
-    def snapshot(self, server: str) -> dict[int, float]:
-        name = f"bench-signons-{server}-{os.getpid()}"
-        pids = [pid for (pid,) in self.connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (name,))]
-        return {pid: cpu_seconds(pid) for pid in pids}
-
-    def used_since(self, server: str, before: dict[int, float]) -> float:
-        return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in self.snapshot(server).items())
-
-    def close(self) -> None:
-        self.connection.close()
 
 
 # --- Redis, as production has it ------------------------------------------------------------------

@@ -736,3 +736,39 @@ def count_instructions(module_arguments: list[str], env: dict, label: str) -> tu
     if completed.returncode != 0 or not collected:
         raise SystemExit(f"{label} failed:\n{completed.stdout[-3000:]}{completed.stderr[-3000:]}")
     return int(collected[-1]), completed.stdout
+
+
+# --- the database's own CPU time ------------------------------------------------------------------
+
+def named_connections(url: str, server: str) -> str:
+    """The URL with an application_name on PostgreSQL, so that each server's backends can be found."""
+    if not url.startswith("postgresql"):
+        return url
+    return f"{url}{'&' if '?' in url else '?'}application_name=bench-{server}-{os.getpid()}"
+
+
+class BackendCpu:
+    """CPU time of the PostgreSQL backend processes that serve one server's connections.
+
+    Each backend is a process on this machine; pg_stat_activity names it by the application_name
+    of its connection, and /proc/<pid>/stat says how much CPU it has used. A backend opened during
+    a burst counts from zero; one closed during a burst is lost (the pools keep theirs open).
+    """
+
+    def __init__(self, url: str):
+        import psycopg
+
+        self.connection = psycopg.connect(re.sub(r"^postgresql\+\w+://", "postgresql://", url.split("?")[0]),
+                                          autocommit=True)
+
+    def snapshot(self, server: str) -> dict[int, float]:
+        name = f"bench-{server}-{os.getpid()}"
+        pids = [pid for (pid,) in self.connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = %s", (name,))]
+        return {pid: _cpu_seconds(pid) for pid in pids}
+
+    def used_since(self, server: str, before: dict[int, float]) -> float:
+        return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in self.snapshot(server).items())
+
+    def close(self) -> None:
+        self.connection.close()
