@@ -5,7 +5,12 @@ Only counts are checked, never timings.
 
 import os
 
-from benchmarks.harness import GunicornServer, build_request, combine, csrf_token, percentile, run_load
+import pytest
+
+from benchmarks.harness import (
+    BackendCpu, GunicornServer, build_request, combine, csrf_token, named_connections, percentile, run_load,
+)
+from tests.conftest import POSTGRES_URL, postgres_required
 
 
 def test_bounded_load_on_the_hello_world_counts_every_request():
@@ -80,3 +85,36 @@ def test_the_page_weight_statement_is_real_prose_of_the_length_asked():
     assert len(text.split()) == 3000
     assert "```" not in text and "|" not in text
     assert len(set(text.split())) > 600  # varied words, compressing as a real text does
+
+
+def test_connections_are_named_only_on_postgresql():
+    assert named_connections("sqlite:////tmp/x.sqlite3", "pages") == "sqlite:////tmp/x.sqlite3"
+    named = named_connections("postgresql+psycopg://postgres@127.0.0.1/test?options=-csearch_path%3Dx", "pages")
+    assert named.startswith("postgresql+psycopg://postgres@127.0.0.1/test?options=-csearch_path%3Dx&")
+    assert f"application_name=bench-pages-{os.getpid()}" in named
+
+
+def test_the_database_cpu_counted_is_that_of_the_named_connections_only():
+    if not POSTGRES_URL:
+        if postgres_required():
+            pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+        pytest.skip("the database's own processes are PostgreSQL's: set TEST_DATABASE_URL")
+    from sqlalchemy import create_engine, text
+
+    busy = text("SELECT count(*) FROM generate_series(1, 3000000)")
+    counter = BackendCpu(POSTGRES_URL)
+    named, other = create_engine(named_connections(POSTGRES_URL, "pages")), create_engine(POSTGRES_URL)
+    try:
+        with named.connect() as mine, other.connect() as theirs:
+            mine.execute(text("SELECT 1"))
+            before = counter.snapshot("pages")
+            theirs.execute(busy)
+            idle = counter.used_since("pages", before)
+            mine.execute(busy)
+            worked = counter.used_since("pages", before)
+        assert len(before) == 1  # (the one named connection open)
+        assert idle < 0.05 < worked  # (counting 3 million rows takes a backend well over 50 ms of CPU)
+    finally:
+        named.dispose()
+        other.dispose()
+        counter.close()
