@@ -46,6 +46,13 @@ def postgres_required() -> bool:
     return os.environ.get("REQUIRE_POSTGRES") == "1"
 
 
+def skip_or_fail(reason: str) -> None:
+    """Skip with the reason, or fail with it when REQUIRE_POSTGRES=1 (CI's PostgreSQL pass)."""
+    if postgres_required():
+        pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
+    pytest.skip(reason)
+
+
 class Client(FlaskClient):
     """A test client that fills in the CSRF token the way a browser form would."""
 

@@ -5,12 +5,10 @@ Only counts are checked, never timings.
 
 import os
 
-import pytest
-
 from benchmarks.harness import (
     BackendCpu, GunicornServer, build_request, combine, csrf_token, named_connections, percentile, run_load,
 )
-from tests.conftest import POSTGRES_URL, postgres_required
+from tests.conftest import POSTGRES_URL, skip_or_fail
 
 
 def test_bounded_load_on_the_hello_world_counts_every_request():
@@ -96,9 +94,7 @@ def test_connections_are_named_only_on_postgresql():
 
 def test_the_database_cpu_counted_is_that_of_the_named_connections_only():
     if not POSTGRES_URL:
-        if postgres_required():
-            pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
-        pytest.skip("the database's own processes are PostgreSQL's: set TEST_DATABASE_URL")
+        skip_or_fail("the database's own processes are PostgreSQL's: set TEST_DATABASE_URL")
     from sqlalchemy import create_engine, text
 
     busy = text("SELECT count(*) FROM generate_series(1, 3000000)")

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from statements.accounts.models import WorkingGroup
 from statements.core.db import QuickStatement, utcnow
 from statements.extensions import db
-from tests.conftest import POSTGRES_URL, postgres_required
+from tests.conftest import POSTGRES_URL, skip_or_fail
 from tests.factories import PASSWORD
 
 #: a statement no page runs, so that the prepared statements found are this test's own
@@ -18,9 +18,7 @@ MARKED_READ = select(WorkingGroup.id.label("reading_marker")).where(WorkingGroup
 @pytest.fixture(autouse=True)
 def _on_postgresql():
     if not POSTGRES_URL:
-        if postgres_required():
-            pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
-        pytest.skip("psycopg's prepared statements are PostgreSQL's: set TEST_DATABASE_URL to run these")
+        skip_or_fail("psycopg's prepared statements are PostgreSQL's: set TEST_DATABASE_URL to run these")
 
 
 def prepared_like(marker: str) -> int:
@@ -59,7 +57,8 @@ def test_what_the_orm_wrote_is_rolled_back_even_after_reading(app):
 
 
 def test_a_write_on_the_drivers_cursor_is_rolled_back(app):
-    quick_insert = QuickStatement(insert(WorkingGroup).values(name="Quickly written", description="", created_at=utcnow()))
+    quick_insert = QuickStatement(
+        insert(WorkingGroup).values(name="Quickly written", description="", created_at=utcnow()))
     with app.app_context():
         quick_insert.rows(db.session.connection(), {})
         db.session.remove()  # (a request that ends without committing)
@@ -75,6 +74,18 @@ def test_a_transaction_that_failed_is_rolled_back_and_the_connection_works_again
             db.session.execute(text("INSERT INTO working_group (name, description) VALUES ('Taken', '')"))
         db.session.rollback()
         assert db.session.execute(select(func.count()).select_from(WorkingGroup)).scalar_one() == 1
+        db.session.remove()
+
+
+def test_a_reading_transaction_that_failed_is_rolled_back_and_the_connection_works_again(app):
+    from sqlalchemy.exc import DataError
+
+    with app.app_context():
+        db.session.execute(MARKED_READ).all()
+        with pytest.raises(DataError):  # (a SELECT that fails leaves the transaction aborted: only a rollback ends it)
+            db.session.execute(text("SELECT 1 / 0"))
+        db.session.rollback()
+        assert db.session.execute(MARKED_READ).all() == []
         db.session.remove()
 
 

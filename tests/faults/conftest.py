@@ -9,14 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_URL, free_port, postgres_required
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip with the reason, or fail with it when REQUIRE_POSTGRES=1 (CI's PostgreSQL pass)."""
-    if postgres_required():
-        pytest.fail(f"REQUIRE_POSTGRES=1 but {reason}")
-    pytest.skip(reason)
+from tests.conftest import POSTGRES_URL, free_port, skip_or_fail
 
 
 @pytest.fixture
