@@ -1,10 +1,15 @@
 """Every request is logged as one line under an id that the response carries in X-Request-ID;
 a crash is logged with that id, the person and the traceback, and the error page shows the id."""
 
+import io
 import logging
 import re
+import time
 
 import pytest
+from flask.logging import default_handler
+
+from statements.core.request_log import ErrorsStreamHandler, log_answer
 
 from tests.factories import PASSWORD
 
@@ -99,6 +104,48 @@ def test_logging_asks_the_database_nothing(app, client, world, count_queries):
             requests_log.setLevel(logging.NOTSET)
         counts[level] = counted[0]
     assert counts[logging.INFO] == counts[logging.CRITICAL]
+
+
+# --- where the lines go -------------------------------------------------------------------------
+
+FLASK_LINE = re.compile(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\] INFO in request_log: " + LINE.pattern)
+
+
+@pytest.fixture
+def app_logging_as_served(other_app):
+    """An app made where nothing else handles its lines (as under gunicorn, unlike under pytest, whose own handler
+    makes Flask add none), the handlers as they were put back afterwards."""
+    root, ours = logging.getLogger(), logging.getLogger("statements")
+    kept = root.handlers[:], ours.handlers[:]
+    root.handlers[:], ours.handlers[:] = [], []
+    try:
+        yield other_app()
+    finally:
+        root.handlers[:], ours.handlers[:] = kept
+
+
+def test_a_requests_line_goes_to_its_error_stream_in_flasks_format(app_logging_as_served, capsys):
+    stream = io.StringIO()
+    response = app_logging_as_served.test_client().get("/login", errors_stream=stream)
+    [line] = stream.getvalue().splitlines()
+    found = FLASK_LINE.fullmatch(line)
+    assert found and found["id"] == response.headers["X-Request-ID"] and found["path"] == "/login"
+    assert response.headers["X-Request-ID"] not in capsys.readouterr().err  # (not written twice)
+
+
+def test_a_line_written_outside_a_request_goes_to_stderr(app_logging_as_served, capsys):
+    """As the answers given without the framework write theirs: no request is there to give a stream."""
+    with app_logging_as_served.app_context():
+        log_answer("outside-request-1", "POST", "/s/a-slug/sign", 302, time.perf_counter(), "-", "192.0.2.7")
+    [line] = [each for each in capsys.readouterr().err.splitlines() if "outside-request-1" in each]
+    assert FLASK_LINE.fullmatch(line)["addr"] == "192.0.2.7"
+
+
+def test_the_app_logs_through_one_handler_however_many_apps_are_made(app_logging_as_served, other_app):
+    other_app()
+    handlers = logging.getLogger("statements").handlers
+    assert default_handler not in handlers
+    assert sum(isinstance(handler, ErrorsStreamHandler) for handler in handlers) == 1
 
 
 # --- crashes ------------------------------------------------------------------------------------
