@@ -130,7 +130,7 @@ def _log_without_proxy(logger: logging.Logger) -> None:
 def register_request_log(app: Flask) -> None:
     """Give every request an id, return it in X-Request-ID, and log one line when it is answered."""
     logging.getLogger("statements").setLevel(app.config.get("LOG_LEVEL", "INFO"))
-    # (creating it gives "statements" Flask's stderr handler when nothing else logs)
+    # (making `app.logger` gives "statements" Flask's stderr handler when nothing else logs; ours takes its place)
     _log_without_proxy(app.logger)
     # first of all: a request turned away by the rate limiter or the CSRF check still gets its id and timing
     app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
