@@ -5,10 +5,12 @@ import io
 import logging
 import re
 import time
+from contextlib import contextmanager
 
 import pytest
 from flask.logging import default_handler
 
+from statements.core import request_log
 from statements.core.request_log import ErrorsStreamHandler, log_answer
 
 from tests.factories import PASSWORD
@@ -147,6 +149,82 @@ def test_the_app_logs_through_one_handler_however_many_apps_are_made(app_logging
     assert default_handler not in handlers
     assert sum(isinstance(handler, ErrorsStreamHandler) for handler in handlers) == 1
 
+
+
+@contextmanager
+def only_the_apps_handler():
+    """While the test runs, pytest's capture handlers (put on the root logger after the fixtures) taken away too."""
+    root = logging.getLogger()
+    kept, root.handlers[:] = root.handlers[:], []
+    try:
+        yield
+    finally:
+        root.handlers[:] = kept
+
+
+@pytest.fixture
+def one_moment(monkeypatch):
+    """Every clock a log line reads stopped at one moment (a quarter past a second, which every way of counting
+    milliseconds reads alike)."""
+    moment = 1765100000.25
+    monkeypatch.setattr(time, "time", lambda: moment)
+    monkeypatch.setattr(time, "time_ns", lambda: 1765100000_250_000_000)
+    monkeypatch.setattr(time, "perf_counter", lambda: 5.0)
+
+
+def test_a_line_is_written_without_a_record_as_logging_would_write_it(app_logging_as_served, capsys, one_moment,
+                                                                     monkeypatch):
+    """As served, a request's line is written for itself (`write_line`); with a filter on its way, through `logging`
+    as any other line: the same bytes, to the same stream."""
+    made, make = [], request_log.log.makeRecord
+    monkeypatch.setattr(request_log.log, "makeRecord", lambda *args, **kwargs: made.append(args) or make(*args, **kwargs))
+
+    def line_written() -> str:
+        with only_the_apps_handler(), app_logging_as_served.app_context():
+            log_answer("same-moment-1", "POST", "/s/a-slug/sign", 302, 5.0, "-", "192.0.2.7")
+        return capsys.readouterr().err
+
+    written_for_itself = line_written()
+    assert made == []
+    passed = []
+    [handler] = logging.getLogger("statements").handlers
+    handler.addFilter(lambda record: passed.append(record) or True)
+    through_logging = line_written()
+    assert len(made) == len(passed) == 1
+    assert written_for_itself == through_logging
+    assert FLASK_LINE.fullmatch(written_for_itself.rstrip("\n"))["id"] == "same-moment-1"
+
+
+def test_a_line_goes_through_logging_to_any_other_handler(app_logging_as_served, other_app):
+    """An operator's handler (or one more beside the app's) gets every request's line as a record."""
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    with only_the_apps_handler():
+        logging.getLogger().addHandler(handler)
+        app_logging_as_served.test_client().get("/login", errors_stream=io.StringIO())
+    assert [record.module for record in records if record.name == "statements.requests"] == ["request_log"]
+
+
+def test_no_line_is_written_where_the_handler_is_set_above_info(app_logging_as_served):
+    [handler] = logging.getLogger("statements").handlers
+    handler.setLevel(logging.WARNING)
+    stream = io.StringIO()
+    with only_the_apps_handler():
+        app_logging_as_served.test_client().get("/login", errors_stream=stream)
+    assert stream.getvalue() == ""
+
+
+class FailingStream(io.StringIO):
+    def write(self, text):
+        raise OSError("the disk is full")
+
+
+def test_a_stream_that_fails_is_said_on_stderr_and_the_request_still_answered(app_logging_as_served, capsys):
+    with only_the_apps_handler():
+        response = app_logging_as_served.test_client().get("/login", errors_stream=FailingStream())
+    assert response.status_code == 200
+    assert "the disk is full" in capsys.readouterr().err
 
 # --- crashes ------------------------------------------------------------------------------------
 

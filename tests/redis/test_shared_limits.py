@@ -126,3 +126,39 @@ def test_every_window_is_counted_in_one_round_trip_as_flask_limiter_counts_them_
         assert left == [0, 7]
     for key in client.keys("*198.51.100.7*"):  # each window's count lives as long as the window
         assert 0 < client.ttl(key) <= (60 if key.endswith(b"minute") else 3600)
+
+
+@pytest.fixture
+def windows_counted(redis_server):
+    """Count sign-ons from one address against production's two windows, as the sign-on path counts them; give the
+    minute's count after each."""
+    from limits import parse_many
+    from limits.storage import RedisStorage
+    from limits.strategies import FixedWindowRateLimiter
+
+    from statements.core.rate_limits import hit_all
+
+    strategy = FixedWindowRateLimiter(RedisStorage(redis_server.url))
+    windows = sorted(parse_many("3 per minute; 10 per hour"))
+
+    def count() -> tuple[bool, int]:
+        taken = hit_all(strategy, windows, "203.0.113.9", "signons.sign")
+        return taken, 3 - strategy.get_window_stats(windows[0], "203.0.113.9", "signons.sign").remaining
+
+    return count
+
+
+def test_a_script_redis_forgot_is_sent_again_and_the_counting_goes_on(windows_counted, redis_server):
+    assert windows_counted() == (True, 1)
+    redis_server.client().script_flush()  # as after a restart of Redis that kept its data
+    assert windows_counted() == (True, 2)
+    assert windows_counted() == (True, 3)
+    assert windows_counted() == (False, 3)
+
+
+def test_a_connection_redis_closed_is_replaced_and_the_counting_goes_on(windows_counted, redis_server):
+    assert windows_counted() == (True, 1)
+    client = redis_server.client()
+    killed = client.client_kill_filter(_type="normal", skipme=True)  # every connection but this one
+    assert killed >= 1
+    assert windows_counted() == (True, 2)
