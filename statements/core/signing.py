@@ -7,8 +7,10 @@ on work that gives the same result every time: it derives the signing key from t
 for every value, computes each HMAC through Python's own HMAC (Flask and itsdangerous name SHA-1 through a
 Python function, which the fast path of `hmac` does not take), and tries zlib on every payload with a
 compressor whose tables (about 256 kB) cost more to set up than a short value costs to sign. Here the key is
-derived once per secret and salt, the HMAC is OpenSSL's, and a payload is compressed with a small window and
-little memory, still only when that makes it shorter; and a value is signed, or read when all is well with it,
+derived once per secret and salt, the HMAC is OpenSSL's, started once per key and copied for each value (OpenSSL
+finds the digest by its name at every start), and a payload is compressed with a small window and little memory,
+still only when that makes it shorter, and not tried on one too short to gain anything (a sign-on page's token,
+start time and first session); and a value is signed, or read when all is well with it,
 in a few steps rather than through itsdangerous's layers of objects (anything amiss is read again by
 itsdangerous itself, which raises its own error). The values are the same HMAC-SHA1 signatures over the same
 payloads: plain itsdangerous reads what is made here, and this reads what it makes.
@@ -26,6 +28,9 @@ from itsdangerous import Signer, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_decode, base64_encode, bytes_to_int, int_to_bytes, want_bytes
 from itsdangerous.serializer import Serializer
 
+#: a payload shorter than this is not tried: zlib adds 6 bytes of its own, and a few dozen bytes of JSON (a token's
+#: secret in hex, a time) hold too few repeats to win them back
+_SHORTEST_TRIED = 64
 #: a payload is compressed over a window of 2**9 bytes with zlib's smallest memory: a session is a few hundred
 #: bytes at most, and a token a few dozen, so a larger window finds nothing more while costing far more to set up
 _WINDOW_BITS, _MEMORY_LEVEL = 9, 1
@@ -57,15 +62,17 @@ class QuickSerializer(URLSafeTimedSerializer):
         signer = self.make_signer()
         #: the signing keys, newest first, when values are signed as the few steps below sign them (else None);
         #: itsdangerous keeps the separator as bytes
-        self._keys = [signer.derive_key(key) for key in reversed(signer.secret_keys)] \
+        keys = [signer.derive_key(key) for key in reversed(signer.secret_keys)] \
             if type(signer) is KeptKeySigner and signer.digest_method is hashlib.sha1 \
             and want_bytes(signer.sep) == b"." and not self.fallback_signers else None
+        #: an HMAC started with each signing key, to be copied for each value
+        self._keys = None if keys is None else [hmac.new(key, digestmod=hashlib.sha1) for key in keys]
 
     def dumps(self, obj, salt: str | bytes | None = None) -> str:
         if self._keys is None or salt is not None:
             return super().dumps(obj, salt)
         value = self.dump_payload(obj) + b"." + base64_encode(int_to_bytes(int(time.time())))
-        return (value + b"." + base64_encode(hmac.digest(self._keys[0], value, "sha1"))).decode("ascii")
+        return (value + b"." + base64_encode(_signature(self._keys[0], value))).decode("ascii")
 
     def loads(self, s, max_age: int | None = None, return_timestamp: bool = False, salt: str | bytes | None = None):
         if self._keys is None or salt is not None or return_timestamp:
@@ -77,7 +84,7 @@ class QuickSerializer(URLSafeTimedSerializer):
             given, signed_at = base64_decode(signature), bytes_to_int(base64_decode(stamp))
         except Exception:  # noqa: BLE001 (itsdangerous says what is wrong with it)
             return super().loads(s, max_age)
-        computed = [hmac.digest(key, value, "sha1") for key in self._keys]
+        computed = [_signature(key, value) for key in self._keys]
         if not payload or not any(hmac.compare_digest(given, each) for each in computed) \
                 or (max_age is not None and not 0 <= int(time.time()) - signed_at <= max_age):
             return super().loads(s, max_age)  # (raises the error itsdangerous gives)
@@ -85,11 +92,20 @@ class QuickSerializer(URLSafeTimedSerializer):
 
     def dump_payload(self, obj) -> bytes:
         json = Serializer.dump_payload(self, obj)
+        if len(json) < _SHORTEST_TRIED:
+            return base64_encode(json)
         compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, _WINDOW_BITS, _MEMORY_LEVEL)
         compressed = compressor.compress(json) + compressor.flush()
         if len(compressed) < len(json) - 1:  # (as itsdangerous decides, and marks, a compressed payload)
             return b"." + base64_encode(compressed)
         return base64_encode(json)
+
+
+def _signature(started, value: bytes) -> bytes:
+    """The HMAC of `value` from an HMAC started with the key (copied: the started one serves every thread)."""
+    mac = started.copy()
+    mac.update(value)
+    return mac.digest()
 
 
 class QuickSessionInterface(SecureCookieSessionInterface):

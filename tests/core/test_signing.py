@@ -2,6 +2,7 @@
 
 import hashlib
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from flask.sessions import SecureCookieSessionInterface
@@ -27,6 +28,26 @@ def test_a_payload_is_compressed_only_when_that_makes_it_shorter():
     assert quick.dumps(LONG).startswith(".")  # (the mark of a compressed payload)
     assert not quick.dumps(SHORT).startswith(".")
     assert len(quick.dumps(LONG)) < len(URLSafeTimedSerializer("secret", salt="s").dumps(LONG)) + 8
+
+
+def test_a_payload_too_short_to_gain_is_not_compressed_and_reads_alike():
+    repeated = "a" * 40  # (zlib shortens it: itsdangerous compresses it, for a handful of bytes)
+    quick, plain = QuickSerializer("secret", salt="s"), URLSafeTimedSerializer("secret", salt="s")
+    assert plain.dumps(repeated).startswith(".")
+    assert not quick.dumps(repeated).startswith(".")
+    assert plain.loads(quick.dumps(repeated)) == quick.loads(plain.dumps(repeated)) == repeated
+
+
+def test_values_signed_and_read_in_many_threads_at_once_are_each_their_own():
+    quick = QuickSerializer(["old secret", "current secret"], salt="wtf-csrf-token")
+    plain = URLSafeTimedSerializer(["old secret", "current secret"], salt="wtf-csrf-token")
+
+    def sign_and_read(thread: int) -> bool:
+        values = [{"csrf_token": f"{thread:04d}{each:036d}"} for each in range(200)]
+        return all(quick.loads(quick.dumps(value)) == plain.loads(quick.dumps(value)) == value for value in values)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(sign_and_read, range(8)))
 
 
 def test_a_forged_value_another_salt_or_secret_or_an_old_one_is_refused():
