@@ -8,13 +8,15 @@ request, without a thread.
 """
 
 import math
+import os
+import threading
 import time
 import weakref
 
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, RedisStorage
 from limits.strategies import FixedWindowRateLimiter
-from redis.exceptions import NoScriptError
+from redis.exceptions import ConnectionError as RedisConnectionError, NoScriptError
 
 #: how often a request clears the counts whose time is up (they are never read as current meanwhile)
 SWEEP_EVERY_SECONDS = 60.0
@@ -140,21 +142,40 @@ def hit_all(strategy, items: list, *identifiers: str) -> bool:
 
 
 def _run(script, keys: list, values: list):
-    """Run a registered script as calling it runs it (EVALSHA), on a connection of its client's pool, without the
-    client's layers around each command (its retries, events and metrics, its answers' callbacks): they cost a
-    sign-on more of its time than the round trip itself. A failure is raised at once, without the client's retries
-    (the caller has a way to go on without Redis); a connection that failed is closed, as the client closes it. A
-    script Redis no longer holds (after a restart) is called as usual, which loads it again."""
-    pool = script.registered_client.connection_pool
-    connection = pool.get_connection()
-    try:
-        connection.send_command("EVALSHA", script.sha, len(keys), *keys, *values)
-        return connection.read_response()
-    except NoScriptError:
-        pass
-    except BaseException:
-        connection.disconnect()
-        raise
-    finally:
-        pool.release(connection)
-    return script(keys, values)
+    """Run a registered script as calling it runs it (EVALSHA), on this thread's own connection to its client's
+    Redis, without the client's layers around each command (its pool's lock and checks, its retries, events and
+    metrics, its answers' callbacks): they cost a sign-on more of its time than the round trip itself. A connection
+    Redis closed meanwhile (a restart, an idle client's timeout) is opened again once; any other failure is raised at
+    once (the caller has a way to go on without Redis), the connection closed, so that an answer arriving late is
+    never read as the next one's (it opens again on the next call). A script Redis no longer holds (after a restart)
+    is called as usual, which loads it again."""
+    connection = _threads_connection(script.registered_client.connection_pool)
+    for attempt in (1, 2):
+        try:
+            connection.send_command("EVALSHA", script.sha, len(keys), *keys, *values)
+            return connection.read_response()
+        except NoScriptError:
+            return script(keys, values)
+        except RedisConnectionError:
+            connection.disconnect()
+            if attempt == 2:
+                raise
+        except BaseException:
+            connection.disconnect()
+            raise
+    raise AssertionError("unreachable")
+
+
+#: each thread's connection to each Redis client's server, made with the client's settings (its timeouts); gone
+#: with the client
+_connections = threading.local()
+
+
+def _threads_connection(pool):
+    kept = getattr(_connections, "by_pool", None)
+    if kept is None:
+        kept = _connections.by_pool = weakref.WeakKeyDictionary()
+    connection = kept.get(pool)
+    if connection is None or connection.pid != os.getpid():  # (a process forked since holds none of its own)
+        connection = kept[pool] = pool.make_connection()
+    return connection

@@ -3,6 +3,7 @@ process limits on its own and the form keeps answering; with Redis back they sha
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -128,10 +129,9 @@ def test_every_window_is_counted_in_one_round_trip_as_flask_limiter_counts_them_
         assert 0 < client.ttl(key) <= (60 if key.endswith(b"minute") else 3600)
 
 
-@pytest.fixture
-def windows_counted(redis_server):
-    """Count sign-ons from one address against production's two windows, as the sign-on path counts them; give the
-    minute's count after each."""
+def counter(redis_server, limits: str):
+    """Count sign-ons from an address against `limits`, as the sign-on path counts them; give whether it was taken
+    and the first window's count after it."""
     from limits import parse_many
     from limits.storage import RedisStorage
     from limits.strategies import FixedWindowRateLimiter
@@ -139,13 +139,18 @@ def windows_counted(redis_server):
     from statements.core.rate_limits import hit_all
 
     strategy = FixedWindowRateLimiter(RedisStorage(redis_server.url))
-    windows = sorted(parse_many("3 per minute; 10 per hour"))
+    windows = sorted(parse_many(limits))
 
-    def count() -> tuple[bool, int]:
-        taken = hit_all(strategy, windows, "203.0.113.9", "signons.sign")
-        return taken, 3 - strategy.get_window_stats(windows[0], "203.0.113.9", "signons.sign").remaining
+    def count(address: str = "203.0.113.9") -> tuple[bool, int]:
+        taken = hit_all(strategy, windows, address, "signons.sign")
+        return taken, windows[0].amount - strategy.get_window_stats(windows[0], address, "signons.sign").remaining
 
     return count
+
+
+@pytest.fixture
+def windows_counted(redis_server):
+    return counter(redis_server, "3 per minute; 10 per hour")
 
 
 def test_a_script_redis_forgot_is_sent_again_and_the_counting_goes_on(windows_counted, redis_server):
@@ -162,3 +167,23 @@ def test_a_connection_redis_closed_is_replaced_and_the_counting_goes_on(windows_
     killed = client.client_kill_filter(_type="normal", skipme=True)  # every connection but this one
     assert killed >= 1
     assert windows_counted() == (True, 2)
+
+
+def test_with_redis_gone_counting_fails_at_once_and_goes_on_once_it_is_back(windows_counted, redis_server):
+    from redis.exceptions import RedisError
+
+    assert windows_counted() == (True, 1)
+    redis_server.stop()
+    with pytest.raises(RedisError):  # (the sign-on view then counts it with the limiter's own fallback)
+        windows_counted()
+    redis_server.start()  # empty: the counts it held are gone with it
+    assert windows_counted() == (True, 1)
+    assert windows_counted() == (True, 2)
+
+
+def test_sign_ons_counted_from_many_threads_at_once_are_each_counted_once(redis_server):
+    count = counter(redis_server, "1000 per minute; 10000 per hour")
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        taken = list(pool.map(lambda _: count("203.0.113.10")[0], range(200)))
+    assert all(taken)
+    assert count("203.0.113.10") == (True, 201)
