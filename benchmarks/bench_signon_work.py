@@ -27,8 +27,10 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -87,12 +89,21 @@ def sign_on(app, slug: str, organization: dict) -> bool:
     return status[:3] in ("302", "303")
 
 
-def drive(target: str, slug: str, signons: int, seed: int) -> None:
-    """Run in the process under callgrind: warm up, then count `signons` sign-ons."""
+def drive(target: str, slug: str, signons: int, seed: int, rounds: int = 0) -> None:
+    """Run in the process under callgrind: warm up, then count `signons` sign-ons. With `rounds`, in a process of its
+    own without callgrind: `signons` sign-ons in each round, each round's CPU time (this thread's) per sign-on."""
     module, _, name = TARGETS[target].partition(":")
     app = getattr(__import__(module, fromlist=[name]), name)
-    people = organizations(WARM_UP + signons, seed)
+    people = organizations(WARM_UP + signons * max(rounds, 1), seed)
     warm = sum(sign_on(app, slug, person) for person in people[:WARM_UP])
+    if rounds:
+        counted, per_round = 0, []
+        for start in range(WARM_UP, len(people), signons):
+            began = time.thread_time()
+            counted += sum(sign_on(app, slug, person) for person in people[start:start + signons])
+            per_round.append((time.thread_time() - began) / signons)
+        print(json.dumps({"warm": warm, "counted": counted, "seconds_per_signon": per_round}))
+        return
     callgrind("on")
     counted = sum(sign_on(app, slug, person) for person in people[WARM_UP:])
     callgrind("off")
@@ -102,12 +113,23 @@ def drive(target: str, slug: str, signons: int, seed: int) -> None:
 # --- the benchmark ----------------------------------------------------------------------------------
 
 def count(target: str, env: dict, slug: str, args) -> dict:
-    """Instructions per sign-on for one server, from a process of its own under callgrind."""
-    instructions, printed = count_instructions(
-        ["benchmarks.bench_signon_work", "--drive", target, "--slug", slug, "--signons", str(args.signons),
-         "--seed", str(args.seed)], env, target)
+    """Instructions per sign-on for one server, from a process of its own under callgrind (with --timed, CPU time
+    per sign-on in each round instead, from a process of its own without it)."""
+    arguments = ["benchmarks.bench_signon_work", "--drive", target, "--slug", slug, "--signons", str(args.signons),
+                 "--seed", str(args.seed)]
+    if args.timed:  # (the log lines to a file, as the timed benchmark's servers write theirs: not to a pipe read meanwhile)
+        with tempfile.TemporaryFile() as log:
+            completed = subprocess.run([sys.executable, "-m", *arguments, "--timed", str(args.timed)],
+                                       cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=log, text=True, timeout=3600)
+            if completed.returncode != 0:
+                log.seek(0)
+                raise SystemExit(f"{target} failed:\n{completed.stdout[-3000:]}{log.read()[-3000:].decode()}")
+        answered = json.loads(completed.stdout.strip().splitlines()[-1])
+        return {**answered, "signons_run": args.signons * args.timed}
+    instructions, printed = count_instructions(arguments, env, target)
     answered = json.loads(printed.strip().splitlines()[-1])
-    return {"instructions": instructions / args.signons, **answered}
+    return {"instructions": instructions / args.signons, "signons_run": args.signons, **answered}
 
 
 def stored(engine_url: str, statement_id: int) -> int:
@@ -167,19 +189,32 @@ def count_each(env: dict, engine_url: str, args) -> dict:
 
 
 def report(kind: str, results: dict, args) -> None:
-    print(f"== {'PostgreSQL' if kind == 'postgresql' else 'SQLite'}: instructions per sign-on (GET + POST, "
-          f"in the server's process, client included), {args.signons} sign-ons after {WARM_UP} ==")
+    database = "PostgreSQL" if kind == "postgresql" else "SQLite"
+    if args.timed:
+        print(f"== {database}: CPU time per sign-on (GET + POST, this thread of the server's process, client "
+              f"included), {args.timed} rounds of {args.signons} sign-ons after {WARM_UP}: median (lowest-highest) ==")
+    else:
+        print(f"== {database}: instructions per sign-on (GET + POST, in the server's process, client included), "
+              f"{args.signons} sign-ons after {WARM_UP} ==")
     if args.without:
         print(f"  the app WITHOUT {', '.join(args.without)} (--without): a measure of what those parts cost")
     for target, result in results.items():
-        exact = result["counted"] == args.signons and result["rows"] == WARM_UP + args.signons
-        print(f"  {LABELS[target]:22s} {result['instructions'] / 1e6:8.2f} M   answered {result['counted']}/"
-              f"{args.signons}, stored {result['rows']} of {WARM_UP + args.signons}"
-              f"{'' if exact else '  (NOT EXACT)'}   ({result['seconds']:.0f} s under callgrind)")
+        sent = result["signons_run"]
+        exact = result["counted"] == sent and result["rows"] == WARM_UP + sent
+        answered = (f"answered {result['counted']}/{sent}, stored {result['rows']} of {WARM_UP + sent}"
+                    f"{'' if exact else '  (NOT EXACT)'}")
+        if args.timed:
+            rounds = [seconds * 1000 for seconds in result["seconds_per_signon"]]
+            result["figure"] = statistics.median(rounds)
+            print(f"  {LABELS[target]:22s} {result['figure']:6.3f} ms ({min(rounds):.3f}-{max(rounds):.3f})   "
+                  f"{answered}")
+        else:
+            result["figure"] = result["instructions"]
+            print(f"  {LABELS[target]:22s} {result['instructions'] / 1e6:8.2f} M   {answered}   "
+                  f"({result['seconds']:.0f} s under callgrind)")
     for top, bottom in (("app", "minimal"), ("app", "checked"), ("checked", "minimal")):
         if top in results and bottom in results:
-            print(f"  ratio {LABELS[top]} / {LABELS[bottom]}: "
-                  f"{results[top]['instructions'] / results[bottom]['instructions']:.2f}")
+            print(f"  ratio {LABELS[top]} / {LABELS[bottom]}: {results[top]['figure'] / results[bottom]['figure']:.2f}")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -196,20 +231,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--without", nargs="+", default=[], choices=SIGNON_PARTS, metavar="PART",
                         help="leave these parts of a sign-on's work out of the app, to count what they cost "
                              f"({', '.join(SIGNON_PARTS)}; see benchmarks/signon_app.py)")
+    parser.add_argument("--timed", type=int, default=0, metavar="ROUNDS",
+                        help="time the same loop instead, without callgrind: ROUNDS rounds of --signons sign-ons, "
+                             "each round's CPU time per sign-on (noisier than the count; for the time a part takes, "
+                             "which the count misses where the caches do)")
     parser.add_argument("--drive", choices=list(TARGETS), help=argparse.SUPPRESS)
     parser.add_argument("--slug", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.signons < 1:
-        parser.error("--signons must be at least 1")
+    if args.signons < 1 or args.timed < 0:
+        parser.error("--signons must be at least 1, --timed at least 0")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.drive:
-        drive(args.drive, args.slug, args.signons, args.seed)
+        drive(args.drive, args.slug, args.signons, args.seed, args.timed)
         return 0
-    if not has_callgrind():
+    if not args.timed and not has_callgrind():
         print("needs valgrind (Debian's package valgrind): not found", file=sys.stderr)
         return 2
     for kind in args.database:
