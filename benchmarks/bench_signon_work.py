@@ -19,7 +19,10 @@ the app (gunicorn's own work per request, about 0.7 ms of CPU here) and the data
 which ``bench_signons.py`` counts: use that one for the goal's ratios, this one to compare code,
 before and after a change.
 
-Needs valgrind (Debian's package ``valgrind``). Prints plain lines; asserts no timing.
+``--timed ROUNDS`` times the same loop instead, without callgrind: each round's CPU time per sign-on. It moves
+from run to run, but sees what the count misses, the parts whose memory is cold where the server runs them.
+
+Needs valgrind (Debian's package ``valgrind``), but for ``--timed``. Prints plain lines; asserts no timing.
 """
 
 from __future__ import annotations
