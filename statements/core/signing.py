@@ -60,22 +60,20 @@ class QuickSerializer(URLSafeTimedSerializer):
         signer_options.setdefault("digest_method", hashlib.sha1)
         super().__init__(secret_key, salt, signer_kwargs=signer_options, **options)
         signer = self.make_signer()
-        #: the signing keys, newest first, when values are signed as the few steps below sign them (else None);
-        #: itsdangerous keeps the separator as bytes
-        keys = [signer.derive_key(key) for key in reversed(signer.secret_keys)] \
+        #: an HMAC started with each signing key, newest first, when values are signed as the few steps below sign
+        #: them (else None); itsdangerous keeps the separator as bytes
+        self._macs = [_started_mac(signer.derive_key(key)) for key in reversed(signer.secret_keys)] \
             if type(signer) is KeptKeySigner and signer.digest_method is hashlib.sha1 \
             and want_bytes(signer.sep) == b"." and not self.fallback_signers else None
-        #: an HMAC started with each signing key, to be copied for each value
-        self._keys = None if keys is None else [hmac.new(key, digestmod=hashlib.sha1) for key in keys]
 
     def dumps(self, obj, salt: str | bytes | None = None) -> str:
-        if self._keys is None or salt is not None:
+        if self._macs is None or salt is not None:
             return super().dumps(obj, salt)
         value = self.dump_payload(obj) + b"." + base64_encode(int_to_bytes(int(time.time())))
-        return (value + b"." + base64_encode(_signature(self._keys[0], value))).decode("ascii")
+        return (value + b"." + base64_encode(_signature(self._macs[0], value))).decode("ascii")
 
     def loads(self, s, max_age: int | None = None, return_timestamp: bool = False, salt: str | bytes | None = None):
-        if self._keys is None or salt is not None or return_timestamp:
+        if self._macs is None or salt is not None or return_timestamp:
             return super().loads(s, max_age, return_timestamp, salt)
         signed = want_bytes(s)
         value, _, signature = signed.rpartition(b".")
@@ -84,7 +82,7 @@ class QuickSerializer(URLSafeTimedSerializer):
             given, signed_at = base64_decode(signature), bytes_to_int(base64_decode(stamp))
         except Exception:  # noqa: BLE001 (itsdangerous says what is wrong with it)
             return super().loads(s, max_age)
-        computed = [_signature(key, value) for key in self._keys]
+        computed = [_signature(mac, value) for mac in self._macs]
         if not payload or not any(hmac.compare_digest(given, each) for each in computed) \
                 or (max_age is not None and not 0 <= int(time.time()) - signed_at <= max_age):
             return super().loads(s, max_age)  # (raises the error itsdangerous gives)
@@ -101,8 +99,15 @@ class QuickSerializer(URLSafeTimedSerializer):
         return base64_encode(json)
 
 
+@lru_cache(maxsize=256)
+def _started_mac(key: bytes):
+    """An HMAC-SHA1 started with `key`, never updated itself: each value's is a copy (`_signature`), so one serves
+    every serializer and thread signing with that key (a session's serializer is made for each request)."""
+    return hmac.new(key, digestmod=hashlib.sha1)
+
+
 def _signature(started, value: bytes) -> bytes:
-    """The HMAC of `value` from an HMAC started with the key (copied: the started one serves every thread)."""
+    """The HMAC of `value`, from an HMAC started with the key."""
     mac = started.copy()
     mac.update(value)
     return mac.digest()
