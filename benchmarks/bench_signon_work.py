@@ -120,7 +120,7 @@ def count(target: str, env: dict, slug: str, args) -> dict:
     per sign-on in each round instead, from a process of its own without it)."""
     arguments = ["benchmarks.bench_signon_work", "--drive", target, "--slug", slug, "--signons", str(args.signons),
                  "--seed", str(args.seed)]
-    if args.timed:  # (the log lines to a file, as the timed benchmark's servers write theirs: not to a pipe read meanwhile)
+    if args.timed:  # (its log lines to a file, as the timed benchmark's servers write theirs; not to a pipe)
         with tempfile.TemporaryFile() as log:
             completed = subprocess.run([sys.executable, "-m", *arguments, "--timed", str(args.timed)],
                                        cwd=PROJECT_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

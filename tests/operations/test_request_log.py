@@ -150,7 +150,6 @@ def test_the_app_logs_through_one_handler_however_many_apps_are_made(app_logging
     assert sum(isinstance(handler, ErrorsStreamHandler) for handler in handlers) == 1
 
 
-
 @contextmanager
 def only_the_apps_handler():
     """While the test runs, pytest's capture handlers (put on the root logger after the fixtures) taken away too."""
@@ -177,7 +176,8 @@ def test_a_line_is_written_without_a_record_as_logging_would_write_it(app_loggin
     """As served, a request's line is written for itself (`write_line`); with a filter on its way, through `logging`
     as any other line: the same bytes, to the same stream."""
     made, make = [], request_log.log.makeRecord
-    monkeypatch.setattr(request_log.log, "makeRecord", lambda *args, **kwargs: made.append(args) or make(*args, **kwargs))
+    monkeypatch.setattr(request_log.log, "makeRecord",
+                        lambda *args, **kwargs: made.append(args) or make(*args, **kwargs))
 
     def line_written() -> str:
         with only_the_apps_handler(), app_logging_as_served.app_context():
@@ -195,7 +195,7 @@ def test_a_line_is_written_without_a_record_as_logging_would_write_it(app_loggin
     assert FLASK_LINE.fullmatch(written_for_itself.rstrip("\n"))["id"] == "same-moment-1"
 
 
-def test_a_line_goes_through_logging_to_any_other_handler(app_logging_as_served, other_app):
+def test_a_line_goes_through_logging_to_any_other_handler(app_logging_as_served):
     """An operator's handler (or one more beside the app's) gets every request's line as a record."""
     records = []
     handler = logging.Handler()
@@ -225,6 +225,7 @@ def test_a_stream_that_fails_is_said_on_stderr_and_the_request_still_answered(ap
         response = app_logging_as_served.test_client().get("/login", errors_stream=FailingStream())
     assert response.status_code == 200
     assert "the disk is full" in capsys.readouterr().err
+
 
 # --- crashes ------------------------------------------------------------------------------------
 
