@@ -661,7 +661,9 @@ def combine(bursts: list[Burst]) -> Burst:
 # --- the database check ---------------------------------------------------------------------------
 
 #: the sign-ons of a statement that a burst stored: not those inserted before it (`--signed-before`)
-BURST_ROWS = "statement_id = :s AND confirm_nonce NOT LIKE 'bulk%'"
+BURST_ROWS = "statement_id = :s AND confirm_nonce NOT LIKE 'bulk%' AND organization_name NOT LIKE 'Warm-up: %'"
+#: the names the uncounted sign-ons taken before the rounds begin with (`warmed_up`)
+WARM_UP_PREFIX = "Warm-up: "
 
 
 def check_stored(engine_url: str, statement_id: int, accepted: list[str], sent: list[str]) -> dict:
@@ -697,6 +699,9 @@ def check_stored(engine_url: str, statement_id: int, accepted: list[str], sent: 
             "stored_not_sent": len(stored_set - set(sent))}
 
 
+PLAIN_BURST_ROWS = "organization_name NOT LIKE 'Warm-up: %'"
+
+
 def check_plain_stored(engine_url: str, accepted: list[str], sent: list[str]) -> dict:
     """Count what the plain stack's table holds and compare it with what its server accepted."""
     from sqlalchemy import create_engine, text
@@ -705,11 +710,13 @@ def check_plain_stored(engine_url: str, accepted: list[str], sent: list[str]) ->
     try:
         with engine.connect() as connection:
             rows, names = connection.execute(text(
-                "SELECT count(*), count(DISTINCT organization_name) FROM plain_signon")).one()
+                "SELECT count(*), count(DISTINCT organization_name) FROM plain_signon "
+                "WHERE " + PLAIN_BURST_ROWS)).one()
             twice = connection.execute(text(
-                "SELECT organization_name, count(*) FROM plain_signon GROUP BY organization_name "
-                "HAVING count(*) > 1 ORDER BY 2 DESC LIMIT 5")).all()
-            stored = {name for (name,) in connection.execute(text("SELECT organization_name FROM plain_signon"))}
+                "SELECT organization_name, count(*) FROM plain_signon WHERE " + PLAIN_BURST_ROWS + " "
+                "GROUP BY organization_name HAVING count(*) > 1 ORDER BY 2 DESC LIMIT 5")).all()
+            stored = {name for (name,) in connection.execute(text(
+                "SELECT organization_name FROM plain_signon WHERE " + PLAIN_BURST_ROWS))}
     finally:
         engine.dispose()
     return {"rows": rows, "names": names, "twice": twice, "accepted": len(accepted),
@@ -778,6 +785,26 @@ def note(line: str) -> None:
 
 # --- part 1 and 2: the burst ----------------------------------------------------------------------
 
+def warmed_up(args, servers: dict, taken: set[str]) -> dict:
+    """Uncounted sign-ons on each server before the rounds, from as many clients as the rounds have, so that every
+    thread of every worker has taken some: a new worker's one-time work (each thread's first sign-on, its
+    connections opened, its caches filled) is not counted as what a sign-on costs, since production's workers
+    serve until they are stopped. Stored under names of their own (`WARM_UP_PREFIX`), which the database check
+    leaves out. Returns each server's CPU per warm-up sign-on, in ms."""
+    used = {}
+    for index, (key, (server, slug)) in enumerate(servers.items()):
+        if not args.warm_up:
+            break
+        people = [dict(person, organization_name=WARM_UP_PREFIX + person["organization_name"])
+                  for person in organizations(args.warm_up, args.seed + 41 + index, taken)]
+        note(f"warm-up: {len(people)} uncounted sign-ons on the {key} server ...")
+        before = server.cpu_seconds()
+        burst = run_burst_in_processes("warm-up", people, args.concurrency, args.time_limit,
+                                       pair_work(server.port, slug), processes=args.client_processes)
+        used[key] = 1000 * (server.cpu_seconds() - before) / max(1, len(burst.accepted))
+    return used
+
+
 def burst_section(args, env: dict, workers: int, database: str, ids: dict, engine_url: str, number: int) -> dict:
     pair_slug, post_slug, minimal_slug, checked_slug = "burst-pairs", "burst-posts", "burst-minimal", "burst-checked"
     taken: set[str] = set()
@@ -827,6 +854,9 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
                 if server:
                     send(server.port, "GET", f"/s/{pair_slug}")
             send(hello_server.port, "GET", "/")
+        warm_servers = {"app": (app_server, pair_slug), "minimal": (minimal_server, minimal_slug),
+                        "checked": (checked_server, checked_slug), "plain": (plain_server, pair_slug)}
+        warm_cpu = warmed_up(args, {key: served for key, served in warm_servers.items() if served[0]}, taken)
         pair_chunks, post_chunks = split(pair_orgs, rounds), split(post_orgs, rounds) if post_orgs else []
         minimal_chunks, checked_chunks = split(minimal_orgs, rounds), split(checked_orgs, rounds)
         hello_chunks = split(list(range(args.hello_requests or 4 * args.signons)), rounds)
@@ -955,6 +985,9 @@ def burst_section(args, env: dict, workers: int, database: str, ids: dict, engin
             f"{key} " + ", ".join(f"{1000 * used / len(burst.accepted):.2f}"
                                   for used, burst in zip(round_cpu.get(key, []), bursts) if burst.accepted)
             for key, bursts in by_round.items()))
+    if warm_cpu:
+        out(f"  before the rounds, {args.warm_up} uncounted sign-ons on each server (a new worker's one-time work), "
+            "workers' CPU per sign-on: " + ", ".join(f"{key} {ms:.2f}" for key, ms in warm_cpu.items()))
     if "app" in per_unit and "minimal" in per_unit and minimal_rate:
         out(f"ratio Statements / minimal app: sign-ons/s {pair_rate / minimal_rate:.3f}"
             f"{round_spread(pairs, minimals, accepted_rate)} (goal >= 0.5); CPU per sign-on "
@@ -1212,6 +1245,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="ask for every page for --page-seconds, not only the public page")
     parser.add_argument("--concurrency", type=int, default=16, help="simultaneous clients (default 16)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds in which the bursts take turns (default 2)")
+    parser.add_argument("--warm-up", type=int, default=64,
+                        help="uncounted sign-ons each server takes before the rounds, so that a new worker's "
+                             "one-time work is not counted (default 64; 0: none)")
     production = gunicorn_config.workers  # (one per core, at least two: on either database)
     parser.add_argument("--workers", type=int, default=production,
                         help="gunicorn workers on PostgreSQL, as statements/gunicorn_config.py runs them in production "
