@@ -12,7 +12,7 @@ in plain WSGI with no framework, each check done the cheapest honest way:
   library the form uses);
 * the per-address limit, counted in Redis as the app's limiter counts it: two fixed windows, as
   production's "10 per minute; 60 per hour" (one script that increments each and sets its expiry,
-  one round trip);
+  one round trip, on each thread's own connection as the app runs it: `core.rate_limits._run`);
 * the statement open: the INSERT only writes while the statement is open (a condition in the same
   statement, so no round trip of its own);
 * the duplicate check the app makes before it stores a sign-on: an active sign-on of the statement holding
@@ -21,8 +21,9 @@ in plain WSGI with no framework, each check done the cheapest honest way:
   confirms it, a request neither app serves;
 * the stored keys as the app stores them (name key, acronym, ICU sort keys, email keys) and the
   code's HMAC; the sign-on and its outbox row in one statement on PostgreSQL, two on SQLite; COMMIT;
-* the mark in Redis that asks a worker to deliver mail (SET NX), and the session cookie written
-  again with the address the signer gave, for the check-your-email page.
+* the mark in Redis that asks a worker to deliver mail (SET NX), set once for the sign-ons of a moment by a
+  thread of the process, as the app gathers its own (`core.jobs.enqueue_gathered`), and the session cookie
+  written again with the address the signer gave, for the check-your-email page.
 
 It reads the app's own modules only for pure functions and constants (no Flask at
 request time, no ORM). The statement's id and final revision come from the environment, as the minimal
@@ -34,19 +35,22 @@ import hmac
 import json
 import os
 import secrets
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, quote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from redis import Redis
+from redis import Redis, RedisError
 
 from benchmarks.harness import ServerTiming
 from benchmarks.minimal_signon_app import PARTS, REVISION_ID, STATEMENT_ID, database, now_for, sign_on_app
 from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.collation import stored_sort_key
 from statements.core.countries import country_choices, country_name
+from statements.core.jobs import GATHER_SECONDS
+from statements.core.rate_limits import _run as run_script
 from statements.signons import duplicates, services
 from statements.signons.models import MESSAGE_MAX, NAME_MAX, Visibility
 
@@ -83,6 +87,34 @@ OPEN = ("EXISTS (SELECT 1 FROM statement WHERE id = {p} AND state = 'signon_open
 MAIL_COLUMNS = ("created_at", "to_address", "subject", "body_text", "status", "attempts", "next_attempt_at",
                 "writer", "writer_args")
 
+
+
+class _Delivery:
+    """The mark asking a worker to deliver mail, set by a thread of this process once for the sign-ons of a moment
+    (`GATHER_SECONDS`), as the app asks for its delivery."""
+
+    def __init__(self):
+        self._lock, self._asked, self._pid = threading.Lock(), threading.Event(), None
+
+    def ask(self) -> None:
+        with self._lock:
+            if self._pid != os.getpid():  # (a thread does not live on in a process forked from this one)
+                self._pid = os.getpid()
+                threading.Thread(target=self._run, name="delivery", daemon=True).start()
+        self._asked.set()
+
+    def _run(self) -> None:
+        while True:
+            self._asked.wait()
+            time.sleep(GATHER_SECONDS)
+            self._asked.clear()
+            try:
+                REDIS.set("checked:waiting:deliver", 1, nx=True, ex=60)
+            except RedisError:
+                pass  # (the app's periodic sender makes up for it)
+
+
+delivery = _Delivery()
 
 
 def _statements(kind: str) -> tuple[str, ...]:
@@ -177,7 +209,7 @@ def _form_problem(fields: dict) -> str | None:
 def _over_limit(environ) -> bool:
     now, address = time.time(), environ.get("REMOTE_ADDR", "")
     keys = [f"checked-limit/{address}/minute/{int(now // 60)}", f"checked-limit/{address}/hour/{int(now // 3600)}"]
-    minute, hour = LIMIT_SCRIPT(keys=keys, args=[60, 3600])
+    minute, hour = run_script(LIMIT_SCRIPT, keys, [60, 3600])
     return int(minute) > LIMIT_PER_MINUTE or int(hour) > LIMIT_PER_HOUR
 
 
@@ -204,7 +236,7 @@ def sign(environ) -> tuple[str, list, bytes]:
     stored = store(fields)
     if stored is None:
         return "403 Forbidden", [("Content-Type", "text/plain")], b"Sign-on is closed."
-    REDIS.set("checked:waiting:deliver", 1, nx=True, ex=60)
+    delivery.ask()
     slug = environ["PATH_INFO"].split("/")[2]
     session["signon_check_email"] = {"slug": slug, "email": fields["contact_email"][:254]}
     return "302 Found", [("Location", f"/s/{quote(slug)}/check-email"), ("Content-Type", "text/plain"),
