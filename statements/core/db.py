@@ -4,6 +4,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import cache
+from operator import itemgetter
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import DateTime, MetaData, event
@@ -242,7 +243,7 @@ class QuickStatement:
 
     def rows(self, connection, values: dict) -> list[tuple]:
         """Run on `connection` (a SQLAlchemy Connection, begun if it was not) with `values` by parameter name."""
-        sql, processors, positions, fixed, required = self._compiled_for(connection.dialect)
+        sql, processors, in_order, fixed, required = self._compiled_for(connection.dialect)
         if not required <= values.keys():
             raise ValueError(f"no value given for {', '.join(sorted(required - values.keys()))}")
         parameters = {**fixed, **values}
@@ -253,7 +254,7 @@ class QuickStatement:
         cursor = connection.connection.cursor()
         try:
             connection._cursor_execute(  # (SQLAlchemy's execution of a compiled string: events, errors wrapped)
-                cursor, sql, parameters if positions is None else tuple(parameters[name] for name in positions))
+                cursor, sql, parameters if in_order is None else in_order(parameters))
             return cursor.fetchall() if self._returns_rows else []
         finally:
             cursor.close()
@@ -274,6 +275,15 @@ class QuickStatement:
                 raise ValueError("a statement whose text is finished at execution cannot be run quickly")
             processors = tuple(built._bind_processors.items())  # (what SQLAlchemy's execution applies)
             required = frozenset(name for bind, name in built.bind_names.items() if bind.required)
-            compiled = self._compiled[dialect.name] = (built.string, processors, built.positiontup, built.params,
-                                                       required)
+            compiled = self._compiled[dialect.name] = (built.string, processors, _in_order(built.positiontup),
+                                                       built.params, required)
         return compiled
+
+
+def _in_order(positions: list[str] | None):
+    """For a driver whose parameters are positional: a function giving their values in order, as a tuple."""
+    if positions is None:
+        return None
+    if len(positions) < 2:  # (itemgetter gives a single value alone, not in a tuple)
+        return lambda parameters: tuple(parameters[name] for name in positions)
+    return itemgetter(*positions)

@@ -99,11 +99,10 @@ def insert_with_mail_written_at_delivery(connection, table, row: dict, to_addres
     confirmation. Elsewhere, two.
     """
     row, message = _given(table, row), {"to_address": to_address, **_mail_columns(writer)}
-    arguments_json = json.dumps(arguments, separators=(",", ":"))
     row_values = {**(only_if_values or {}), **{f"r_{key}": value for key, value in row.items()}}
     if connection.dialect.name == "postgresql":
         # the arguments' JSON after the new id: '{"<id_argument>":' || id || ',"...":...}'
-        message["writer_args"] = ("," + arguments_json[1:]) if arguments else "}"
+        message["writer_args"] = ("," + json.dumps(arguments, separators=(",", ":"))[1:]) if arguments else "}"
         statement = _row_and_mail_statement(table, tuple(row), tuple(message), id_argument, only_if)
         return statement.scalar(connection, {**row_values, **{f"m_{key}": value for key, value in message.items()}})
     new_id = _quick_row_statement(table, tuple(row), only_if).scalar(connection, row_values)

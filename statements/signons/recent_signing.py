@@ -22,9 +22,11 @@ import hmac
 import io
 import time
 from collections.abc import Callable
+from functools import cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl
 
+from babel import Locale
 from flask import Flask, request
 from flask_babel import force_locale
 from flask_compress.flask_compress import _choose_algorithm
@@ -78,6 +80,12 @@ def accepted_signon_here() -> None:
     request.environ[ACCEPTED_SIGNON] = True
 
 
+@cache
+def _locale(language: str) -> Locale:
+    """A supported language's locale, read once (`force_locale` reads a code again each time)."""
+    return Locale.parse(language)
+
+
 def sign_slug(environ: dict) -> str | None:
     """The slug of a sign-on address, /s/<slug>/sign, for a POST without a query; None for anything else."""
     if environ.get("REQUEST_METHOD") != "POST" or environ.get("QUERY_STRING"):
@@ -124,7 +132,7 @@ class RecentSignOns(RecentAddresses):
         form = self._form(environ)
         if form is None or not self._csrf_valid(environ, form, session):
             return None
-        with self.app.app_context(), force_locale(language):
+        with self.app.app_context(), force_locale(_locale(language)):
             try:
                 email = self.take(found, form, language, environ.get("REMOTE_ADDR") or "")
             except Exception:  # noqa: BLE001 (the database or Redis failing: the app answers, with its own page)

@@ -4,7 +4,7 @@ column types, the transaction begun for its caller to commit or roll back, event
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import bindparam, event, exc, insert, select
+from sqlalchemy import bindparam, event, exc, func, insert, select
 
 from statements.core.db import QuickStatement, in_session_transaction
 from statements.extensions import db
@@ -106,3 +106,15 @@ def test_asking_whether_the_session_has_a_transaction_makes_no_session(app_conte
     assert in_session_transaction() is True
     db.session.commit()
     assert in_session_transaction() is False
+
+
+def test_a_statement_of_one_value_or_none_is_given_them_in_order(app_context):
+    """Drivers whose values are positional get them as a tuple, however few (one alone, or none)."""
+    addresses_like = QuickStatement(select(func.count()).select_from(OUTBOX)
+                                    .where(OUTBOX.c.to_address.like(bindparam("pattern"))))
+    all_mail = QuickStatement(select(func.count()).select_from(OUTBOX))
+    with db.engine.connect() as connection:
+        NEW_MAIL.scalar(connection, {"to_address": "one@example.org", "at": datetime.now(timezone.utc)})
+        NEW_MAIL.scalar(connection, {"to_address": "two@example.net", "at": datetime.now(timezone.utc)})
+        assert addresses_like.scalar(connection, {"pattern": "%@example.org"}) == 1
+        assert all_mail.scalar(connection, {}) == 2
