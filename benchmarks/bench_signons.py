@@ -660,10 +660,12 @@ def combine(bursts: list[Burst]) -> Burst:
 
 # --- the database check ---------------------------------------------------------------------------
 
-#: the sign-ons of a statement that a burst stored: not those inserted before it (`--signed-before`)
-BURST_ROWS = "statement_id = :s AND confirm_nonce NOT LIKE 'bulk%' AND organization_name NOT LIKE 'Warm-up: %'"
 #: the names the uncounted sign-ons taken before the rounds begin with (`warmed_up`)
 WARM_UP_PREFIX = "Warm-up: "
+#: the rows of a server's table that are not the warm-up's
+NOT_WARM_UP = f"organization_name NOT LIKE '{WARM_UP_PREFIX}%'"
+#: the sign-ons of a statement that a burst stored: not those inserted before it (`--signed-before`, the warm-up)
+BURST_ROWS = "statement_id = :s AND confirm_nonce NOT LIKE 'bulk%' AND " + NOT_WARM_UP
 
 
 def check_stored(engine_url: str, statement_id: int, accepted: list[str], sent: list[str]) -> dict:
@@ -699,9 +701,6 @@ def check_stored(engine_url: str, statement_id: int, accepted: list[str], sent: 
             "stored_not_sent": len(stored_set - set(sent))}
 
 
-PLAIN_BURST_ROWS = "organization_name NOT LIKE 'Warm-up: %'"
-
-
 def check_plain_stored(engine_url: str, accepted: list[str], sent: list[str]) -> dict:
     """Count what the plain stack's table holds and compare it with what its server accepted."""
     from sqlalchemy import create_engine, text
@@ -711,12 +710,12 @@ def check_plain_stored(engine_url: str, accepted: list[str], sent: list[str]) ->
         with engine.connect() as connection:
             rows, names = connection.execute(text(
                 "SELECT count(*), count(DISTINCT organization_name) FROM plain_signon "
-                "WHERE " + PLAIN_BURST_ROWS)).one()
+                "WHERE " + NOT_WARM_UP)).one()
             twice = connection.execute(text(
-                "SELECT organization_name, count(*) FROM plain_signon WHERE " + PLAIN_BURST_ROWS + " "
+                "SELECT organization_name, count(*) FROM plain_signon WHERE " + NOT_WARM_UP + " "
                 "GROUP BY organization_name HAVING count(*) > 1 ORDER BY 2 DESC LIMIT 5")).all()
             stored = {name for (name,) in connection.execute(text(
-                "SELECT organization_name FROM plain_signon WHERE " + PLAIN_BURST_ROWS))}
+                "SELECT organization_name FROM plain_signon WHERE " + NOT_WARM_UP))}
     finally:
         engine.dispose()
     return {"rows": rows, "names": names, "twice": twice, "accepted": len(accepted),
@@ -792,9 +791,9 @@ def warmed_up(args, servers: dict, taken: set[str]) -> dict:
     serve until they are stopped. Stored under names of their own (`WARM_UP_PREFIX`), which the database check
     leaves out. Returns each server's CPU per warm-up sign-on, in ms."""
     used = {}
+    if not args.warm_up:
+        return used
     for index, (key, (server, slug)) in enumerate(servers.items()):
-        if not args.warm_up:
-            break
         people = [dict(person, organization_name=WARM_UP_PREFIX + person["organization_name"])
                   for person in organizations(args.warm_up, args.seed + 41 + index, taken)]
         note(f"warm-up: {len(people)} uncounted sign-ons on the {key} server ...")

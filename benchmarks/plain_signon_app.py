@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlencode
 
 from flask import Flask, redirect, render_template
+from flask_babel import Babel
 from flask_wtf import FlaskForm
 from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, event, insert
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
@@ -110,6 +111,7 @@ def create_table(database_url: str) -> None:
 
 app = Flask(__name__)
 app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+Babel(app)  # (the app's labels it borrows, the visibilities', are translated when drawn: in English here)
 engine = make_engine(os.environ["DATABASE_URL"])
 
 # Compiled once: render_template_string would compile the template again on every request.
