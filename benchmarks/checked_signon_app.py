@@ -21,8 +21,8 @@ in plain WSGI with no framework, each check done the cheapest honest way:
   confirms it, a request neither app serves;
 * the stored keys as the app stores them (name key, acronym, ICU sort keys, email keys) and the
   code's HMAC; the sign-on and its outbox row in one statement on PostgreSQL, two on SQLite; COMMIT;
-* the mark in Redis that asks a worker to deliver mail (SET NX), set once for the sign-ons of a moment by a
-  thread of the process, as the app gathers its own (`core.jobs.enqueue_gathered`), and the session cookie
+* the mark in Redis that asks a worker to deliver mail (SET NX), set once a moment in each process, as the app
+  asks for delivery once for the sign-ons of a moment (`core.jobs.enqueue_gathered`), and the session cookie
   written again with the address the signer gave, for the check-your-email page.
 
 It reads the app's own modules only for pure functions and constants (no Flask at
@@ -35,7 +35,6 @@ import hmac
 import json
 import os
 import secrets
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, quote, urlsplit
@@ -88,33 +87,21 @@ MAIL_COLUMNS = ("created_at", "to_address", "subject", "body_text", "status", "a
                 "writer", "writer_args")
 
 
-
-class _Delivery:
-    """The mark asking a worker to deliver mail, set by a thread of this process once for the sign-ons of a moment
-    (`GATHER_SECONDS`), as the app asks for its delivery."""
-
-    def __init__(self):
-        self._lock, self._asked, self._pid = threading.Lock(), threading.Event(), None
-
-    def ask(self) -> None:
-        with self._lock:
-            if self._pid != os.getpid():  # (a thread does not live on in a process forked from this one)
-                self._pid = os.getpid()
-                threading.Thread(target=self._run, name="delivery", daemon=True).start()
-        self._asked.set()
-
-    def _run(self) -> None:
-        while True:
-            self._asked.wait()
-            time.sleep(GATHER_SECONDS)
-            self._asked.clear()
-            try:
-                REDIS.set("checked:waiting:deliver", 1, nx=True, ex=60)
-            except RedisError:
-                pass  # (the app's periodic sender makes up for it)
+#: when this process last set the mark asking a worker to deliver mail (time.monotonic())
+_marked_at = [float("-inf")]
 
 
-delivery = _Delivery()
+def _ask_for_delivery() -> None:
+    """Set the mark asking a worker to deliver mail, at most once a moment (`GATHER_SECONDS`) in this process, as
+    the app asks for delivery once for the sign-ons of a moment."""
+    now = time.monotonic()
+    if now - _marked_at[0] < GATHER_SECONDS:
+        return
+    _marked_at[0] = now
+    try:
+        REDIS.set("checked:waiting:deliver", 1, nx=True, ex=60)
+    except RedisError:
+        pass  # (the app's periodic sender makes up for it)
 
 
 def _statements(kind: str) -> tuple[str, ...]:
@@ -236,7 +223,7 @@ def sign(environ) -> tuple[str, list, bytes]:
     stored = store(fields)
     if stored is None:
         return "403 Forbidden", [("Content-Type", "text/plain")], b"Sign-on is closed."
-    delivery.ask()
+    _ask_for_delivery()
     slug = environ["PATH_INFO"].split("/")[2]
     session["signon_check_email"] = {"slug": slug, "email": fields["contact_email"][:254]}
     return "302 Found", [("Location", f"/s/{quote(slug)}/check-email"), ("Content-Type", "text/plain"),
