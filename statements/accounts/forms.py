@@ -4,11 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from statements.accounts.models import EMAIL_MAX, NAME_MAX, ORGANIZATION_TYPES, PASSWORD_MIN
 from statements.core.countries import country_choices
-from statements.core.forms import LongSelectField, WebAddress, choices, strip_spaces
+from statements.core.forms import EmailAddress, LongSelectField, WebAddress, choices, strip_spaces
 from statements.core.i18n import LANGUAGES, current_language
 from statements.core.timezones import zone_choices
 from statements.core.languages import text_direction
@@ -21,7 +21,7 @@ def email_field(label: str = _l("Email address"), **kwargs) -> EmailField:
     return EmailField(label, filters=[strip_spaces], validators=[
         DataRequired(_l("Enter an email address.")),
         Length(max=EMAIL_MAX, message=_l("An email address can be at most %(max)d characters.", max=EMAIL_MAX)),
-        Email(_l("Enter an email address like name@example.org."), check_deliverability=False),
+        EmailAddress(_l("Enter an email address like name@example.org."), check_deliverability=False),
     ], render_kw={"autocomplete": "email", "spellcheck": "false"}, **kwargs)
 
 

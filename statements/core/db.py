@@ -46,6 +46,26 @@ class UTCDateTime(TypeDecorator):
     def process_result_value(self, value, dialect):
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
+    def bind_processor(self, dialect):
+        """On SQLite, a time written as text in one step, the text SQLAlchemy's DATETIME writes after
+        `process_bind_param` (a sign-on writes several: each took two functions and a dict of seven fields)."""
+        impl = self.impl_instance.dialect_impl(dialect)
+        if dialect.name == "sqlite" and getattr(impl, "_storage_format", None) == _SQLITE_TIME_FORMAT:
+            return _utc_as_sqlite_text
+        return super().bind_processor(dialect)
+
+
+#: how SQLAlchemy writes a time on SQLite unless told otherwise: the text `_utc_as_sqlite_text` writes
+_SQLITE_TIME_FORMAT = ("%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d")
+
+
+def _utc_as_sqlite_text(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):

@@ -6,12 +6,12 @@ from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from statements.accounts.forms import WebAddress, strip_spaces
 from statements.accounts.models import ORGANIZATION_TYPES
 from statements.core.countries import country_choices
-from statements.core.forms import LongSelectField, LookedUpRadioField, choices
+from statements.core.forms import EmailAddress, LongSelectField, LookedUpRadioField, choices
 from statements.core.timezones import zone_choices
 from statements.core.i18n import current_language
 from statements.signons.models import ENTERED_FROM_MAX, MESSAGE_MAX, NAME_MAX, PARTNER_NAME_MAX, Visibility
@@ -90,7 +90,7 @@ class SignOnForm(FlaskForm):
         at_most(120)], render_kw={"autocomplete": "name"})
     contact_email = EmailField(_l("Your email address"), filters=[strip_spaces], validators=[
         DataRequired(_l("Enter an email address: we send a link there to confirm the signature.")),
-        at_most(254), Email(_EMAIL_LIKE, check_deliverability=False)],
+        at_most(254), EmailAddress(_EMAIL_LIKE, check_deliverability=False)],
         description=_l("We send a confirmation link here. It is never shown publicly."),
         render_kw={"autocomplete": "email", "spellcheck": "false", "dir": "ltr"})
     message = TextAreaField(_l("A message to the coordinators (optional)"), validators=[
@@ -114,7 +114,7 @@ class SignOnForm(FlaskForm):
 class CodeForm(FlaskForm):
     contact_email = EmailField(_l("The email address you signed with"), filters=[strip_spaces], validators=[
         DataRequired(_l("Enter the email address you signed with.")), at_most(254),
-        Email(_EMAIL_LIKE, check_deliverability=False)], render_kw={"dir": "ltr"})
+        EmailAddress(_EMAIL_LIKE, check_deliverability=False)], render_kw={"dir": "ltr"})
     code = StringField(_l("The six-digit code from the email"), filters=[strip_spaces], validators=[
         DataRequired(_l("Enter the six-digit code.")), Regexp(r"^\d{6}$", message=_l("The code is six digits, like 042917."))],
         render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr"})
@@ -123,7 +123,7 @@ class CodeForm(FlaskForm):
 class ResendForm(FlaskForm):
     contact_email = EmailField(_l("The email address you signed with"), filters=[strip_spaces], validators=[
         DataRequired(_l("Enter the email address you signed with.")), at_most(254),
-        Email(_EMAIL_LIKE, check_deliverability=False)], render_kw={"dir": "ltr"})
+        EmailAddress(_EMAIL_LIKE, check_deliverability=False)], render_kw={"dir": "ltr"})
 
 
 class OpenSignOnForm(FlaskForm):
@@ -161,7 +161,7 @@ class PaperEntryForm(FlaskForm):
                            validators=[DataRequired(_l("Choose the type of organization."))],
                            invalid_choice_message=_l("Choose the type of organization from the list."))
     contact_email = EmailField(_l("Email address (optional)"), filters=[strip_spaces], validators=[
-        Optional(), at_most(254), Email(_EMAIL_LIKE, check_deliverability=False)],
+        Optional(), at_most(254), EmailAddress(_EMAIL_LIKE, check_deliverability=False)],
         description=_l("Never shown publicly. No mail is sent."),
         render_kw={"autocomplete": "off", "spellcheck": "false", "dir": "ltr"})
     entered_from = StringField(_l("Source of these sign-ons"), filters=[strip_spaces], validators=[
