@@ -3,12 +3,19 @@
 import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+from uuid import UUID
 
 import pytest
+
+from flask import Flask
+from flask.json.provider import DefaultJSONProvider
+from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from markupsafe import Markup
 
-from statements.core.signing import QuickSerializer, QuickSessionInterface
+from statements.core.signing import QuickSerializer, QuickSessionInterface, QuickTaggedJSON
 
 SHORT = {"csrf_token": "5f0c3a1e9b7d2c4f6a8e0b1d3c5e7f9a1b3d5c7e"}
 LONG = {"csrf_token": "5f0c3a1e9b7d2c4f6a8e0b1d3c5e7f9a1b3d5c7e", "note": "loss and damage finance " * 20}
@@ -130,3 +137,50 @@ def test_the_apps_signed_values_are_made_and_read_in_the_few_steps_not_through_i
     monkeypatch.setattr(Serializer, "loads", lambda *args, **kwargs: pytest.fail("read by itsdangerous"))
     for serializer, value in ((signers.session, SHORT), (signers.csrf, "a token's secret"), (signers.started, 17.5)):
         assert serializer.loads(serializer.dumps(value), max_age=60) == value
+
+
+#: sessions as the app writes them, and values the tags of Flask's serializer change or must keep apart
+SESSIONS = [
+    SHORT, LONG, {},
+    {"csrf_token": "5f0c", "signon_check_email": {"slug": "loss-and-damage", "email": "maría@red-clima.org"}},
+    {"_fresh": False, "_user_id": "12", "csrf_token": "5f0c", "language": "ar", "note": "خسائر وأضرار"},
+    {"_flashes": [["error", "The statement closed."], ["message", "Saved."]], "n": 3, "ok": True, "none": None},
+    {" t": "a dict that could be taken for a tag"}, {"outer": {" di": {"x": 1}}}, {" di": 1, "b": 2},
+    {"_flashes": [("error", "a tuple")]}, {"data": b"bytes"}, {"html": Markup("<b>kept</b>")},
+    {"at": datetime(2026, 12, 7, 16, 0, tzinfo=timezone.utc)}, {"id": UUID(int=7)}, {"ratio": 0.5},
+    {"z": 1, "a": 2, "m": {"y": 1, "b": 2}}, ["a", "list", {"at": "top"}], "text", 12,
+]
+
+
+@pytest.mark.parametrize("session", SESSIONS)
+def test_a_session_is_written_as_flasks_serializer_writes_it(session):
+    quick, flasks = QuickTaggedJSON(), TaggedJSONSerializer()
+    assert quick.dumps(session) == flasks.dumps(session)  # (outside an app: json's own settings)
+    for app in _apps():
+        with app.app_context():
+            assert quick.dumps(session) == flasks.dumps(session)
+            assert quick.loads(quick.dumps(session)) == flasks.loads(flasks.dumps(session))
+
+
+def _apps() -> list[Flask]:
+    """An app as made by default, apps whose JSON settings differ, and one with a JSON provider of its own."""
+    default, unsorted, unicode = Flask("default"), Flask("unsorted"), Flask("unicode")
+    unsorted.json.sort_keys = False
+    unicode.json.ensure_ascii = False
+
+    class Spaced(DefaultJSONProvider):
+        def dumps(self, obj, **kwargs):
+            return super().dumps(obj, **kwargs) + " "
+
+    own = Flask("own")
+    own.json = Spaced(own)
+    return [default, unsorted, unicode, own]
+
+
+def test_the_session_interface_writes_cookies_flask_reads():
+    app = Flask("cookies")
+    app.secret_key = "current secret"
+    session = {"csrf_token": "5f0c", "signon_check_email": {"slug": "s", "email": "maria@red-clima.org"}}
+    with app.app_context():
+        cookie = QuickSessionInterface().get_signing_serializer(app).dumps(session)
+        assert SecureCookieSessionInterface().get_signing_serializer(app).loads(cookie) == session
