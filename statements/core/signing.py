@@ -9,8 +9,8 @@ Python function, which the fast path of `hmac` does not take), and tries zlib on
 compressor whose tables (about 256 kB) cost more to set up than a short value costs to sign. Here the key is
 derived once per secret and salt, the HMAC is OpenSSL's, started once per key and copied for each value (OpenSSL
 finds the digest by its name at every start), and a payload is compressed with a small window and little memory,
-still only when that makes it shorter, and not tried on one too short to gain anything (a sign-on page's token,
-start time and first session); and a value is signed, or read when all is well with it,
+still only when that makes it shorter, and not tried on one too short to gain much (a sign-on page's token,
+start time and session); and a value is signed, or read when all is well with it,
 in a few steps rather than through itsdangerous's layers of objects (anything amiss is read again by
 itsdangerous itself, which raises its own error). The values are the same HMAC-SHA1 signatures over the same
 payloads: plain itsdangerous reads what is made here, and this reads what it makes.
@@ -23,7 +23,7 @@ import time
 import zlib
 from functools import lru_cache
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from flask.json.provider import DefaultJSONProvider
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
@@ -31,9 +31,10 @@ from itsdangerous import Signer, TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_decode, base64_encode, bytes_to_int, int_to_bytes, want_bytes
 from itsdangerous.serializer import Serializer
 
-#: a payload shorter than this is not tried: zlib adds 6 bytes of its own, and a few dozen bytes of JSON (a token's
-#: secret in hex, a time) hold too few repeats to win them back
-_SHORTEST_TRIED = 64
+#: a payload shorter than this is not compressed: zlib adds 6 bytes of its own, a few dozen bytes of JSON (a token's
+#: secret in hex, a time) hold too few repeats to win them back, and the few dozen a session of a hundred or two
+#: might save cost more to find than the rest of its signing (itsdangerous reads a payload either way)
+_SHORTEST_TRIED = 256
 #: a payload is compressed over a window of 2**9 bytes with zlib's smallest memory: a session is a few hundred
 #: bytes at most, and a token a few dozen, so a larger window finds nothing more while costing far more to set up
 _WINDOW_BITS, _MEMORY_LEVEL = 9, 1
@@ -130,21 +131,24 @@ class QuickTaggedJSON(TaggedJSONSerializer):
     def _plain(self, value) -> bool:
         """Whether the tags leave `value` as it is: no value they tag, no dict that could be taken for a tag."""
         kind = type(value)
-        if kind is str or kind is int or kind is bool or value is None:
+        if kind in _SCALARS:
             return True
         if kind is dict:
-            if len(value) == 1 and next(iter(value)) in self.tags:
-                return False
-            return all(type(key) is str and self._plain(item) for key, item in value.items())
-        return kind is list and all(self._plain(item) for item in value)
+            return not (len(value) == 1 and next(iter(value)) in self.tags) and all(
+                type(key) is str and (type(item) in _SCALARS or self._plain(item)) for key, item in value.items())
+        return kind is list and all(type(item) in _SCALARS or self._plain(item) for item in value)
+
+
+#: the values Flask's tags leave as they are, and JSON writes alike whatever the settings
+_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def _plain_encoder() -> json.JSONEncoder | None:
     """The encoder `flask.json.dumps` would use for plain values, as Flask's session serializer calls it: the app's
     default provider's settings, json's own outside an app; None for a provider of the app's own."""
-    if not current_app:
+    if not has_app_context():  # (asked directly: the proxy's own answer costs several times more)
         return _compact_encoder(True, False)
-    provider = current_app.json
+    provider = current_app._get_current_object().json
     if type(provider) is not DefaultJSONProvider:
         return None
     return _compact_encoder(bool(provider.ensure_ascii), bool(provider.sort_keys))
