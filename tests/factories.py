@@ -186,3 +186,25 @@ def add_waiting_signon(world: World, name: str = "Red de Mujeres Migrantes") -> 
     signon = add_signon(statement_by_slug(world.signon_slug), name, "GT", "confirmed")
     db.session.commit()
     return signon.id
+
+
+class _FieldHolding:
+    """What a WTForms validator reads of a field: its data, and gettext for its messages."""
+
+    def __init__(self, data):
+        self.data = data
+
+    @staticmethod
+    def gettext(text):
+        return text
+
+
+def refusal_of(check, data) -> str | None:
+    """Run a WTForms validator on a field holding `data`: the message it refuses it with, or None when it takes it."""
+    from wtforms.validators import ValidationError
+
+    try:
+        check(None, _FieldHolding(data))
+    except ValidationError as refusal:
+        return str(refusal)
+    return None
