@@ -86,7 +86,7 @@ def plainly_valid_address(text: str) -> bool:
     some 50 to 120 microseconds for each (Unicode tables, IDNA, a dozen passes over the text), which is more than
     a sign-on's other checks together. False says nothing: the address is then for email_validator to judge."""
     found = _PLAIN_ADDRESS.match(text) if len(text) <= _LONGEST_ADDRESS else None
-    if found is None:
+    if found is None or email_validator.STRICT:  # (strict, it also limits the part before the @)
         return False
     domain = found.group(1).lower()
     return "--" not in domain and not any(domain == name or domain.endswith("." + name)
@@ -95,10 +95,11 @@ def plainly_valid_address(text: str) -> bool:
 
 class EmailAddress(Email):
     """WTForms' check of an email address by email_validator, answered at once for a plain address it surely accepts
-    (`plainly_valid_address`); every other is checked by email_validator, refused with the same message."""
+    (`plainly_valid_address`); every other is checked by email_validator, refused with the same message, and every
+    address is when the check asks whether its domain receives mail (`check_deliverability`)."""
 
     def __call__(self, form, field):
-        if isinstance(field.data, str) and plainly_valid_address(field.data):
+        if self.check_deliverability is False and isinstance(field.data, str) and plainly_valid_address(field.data):
             return
         super().__call__(form, field)
 

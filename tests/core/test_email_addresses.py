@@ -83,3 +83,24 @@ def test_the_forms_check_gives_email_validators_verdict_with_its_message(address
     check = EmailAddress("Enter an email address like name@example.org.", check_deliverability=False)
     taken = address is not None and _email_validators_verdict(address)
     assert refusal_of(check, address) == (None if taken else "Enter an email address like name@example.org.")
+
+
+def test_an_address_whose_domain_must_receive_mail_is_always_asked_of_email_validator(monkeypatch):
+    import email_validator
+
+    def no_mail_there(address, **options):
+        raise EmailNotValidError("The domain name red-clima.org does not accept email.")
+
+    monkeypatch.setattr(email_validator, "validate_email", no_mail_there)
+    check = EmailAddress("Enter an email address like name@example.org.", check_deliverability=True)
+    assert refusal_of(check, "maria.lopez@red-clima.org") == "Enter an email address like name@example.org."
+
+
+def test_email_validators_strict_mode_is_left_to_it(monkeypatch):
+    import email_validator
+
+    long_local_part = "a" * 65 + "@red-clima.org"
+    assert plainly_valid_address(long_local_part)
+    monkeypatch.setattr(email_validator, "STRICT", True)
+    assert not plainly_valid_address(long_local_part)
+    assert not _email_validators_verdict(long_local_part)
