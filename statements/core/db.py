@@ -37,11 +37,7 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return None if value is None else _naive_utc(value)
 
     def process_result_value(self, value, dialect):
         return None if value is None else value.replace(tzinfo=timezone.utc)
@@ -59,12 +55,14 @@ class UTCDateTime(TypeDecorator):
 _SQLITE_TIME_FORMAT = ("%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d")
 
 
-def _utc_as_sqlite_text(value: datetime | None) -> str | None:
-    if value is None:
-        return None
+def _naive_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("naive datetime given to a UTC column")
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _utc_as_sqlite_text(value: datetime | None) -> str | None:
+    return None if value is None else _naive_utc(value).isoformat(" ", "microseconds")
 
 
 @event.listens_for(Engine, "connect")
